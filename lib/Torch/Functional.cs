@@ -1,0 +1,196 @@
+using RandCond.Torch.Native;
+
+namespace RandCond.Torch;
+
+/// <summary>Stateless neural-network functions (as <c>torch.nn.functional</c>).</summary>
+public static class F
+{
+    public enum Reduction { None = 0, Mean = 1, Sum = 2 }
+
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        var x = new OpArgs(stackalloc NativeValue[3]);
+        x.Add(input);
+        x.Add(weight);
+        x.Add(bias, optional: true);
+        return x.Call(Aten.Linear);
+    }
+
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0,
+                                long dilation = 1, long groups = 1)
+    {
+        var x = new OpArgs(stackalloc NativeValue[7]);
+        x.Add(input);
+        x.Add(weight);
+        x.Add(bias, optional: true);
+        x.Add(stride);
+        x.Add(padding);
+        x.Add(dilation);
+        x.Add(groups);
+        return x.Call(Aten.Conv2d);
+    }
+
+    public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0,
+                                         long outputPadding = 0, long groups = 1, long dilation = 1)
+    {
+        var x = new OpArgs(stackalloc NativeValue[8]);
+        x.Add(input);
+        x.Add(weight);
+        x.Add(bias, optional: true);
+        x.Add(stride);
+        x.Add(padding);
+        x.Add(outputPadding);
+        x.Add(groups);
+        x.Add(dilation);
+        return x.Call(Aten.ConvTranspose2d);
+    }
+
+    public static Tensor GroupNorm(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        var x = new OpArgs(stackalloc NativeValue[5]);
+        x.Add(input);
+        x.Add(groups);
+        x.Add(weight, optional: true);
+        x.Add(bias, optional: true);
+        x.Add(eps);
+        return x.Call(Aten.GroupNorm);
+    }
+
+    public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    {
+        var x = new OpArgs(stackalloc NativeValue[5]);
+        x.Add(input);
+        x.Add(normalizedShape.AsSpan());
+        x.Add(weight, optional: true);
+        x.Add(bias, optional: true);
+        x.Add(eps);
+        return x.Call(Aten.LayerNorm);
+    }
+
+    public static Tensor Softmax(Tensor input, long dim) => input.Softmax(dim);
+    public static Tensor LogSoftmax(Tensor input, long dim) => input.LogSoftmax(dim);
+    public static Tensor Relu(Tensor input) => input.Relu();
+    public static Tensor Silu(Tensor input) => input.Silu();
+    public static Tensor Gelu(Tensor input, string approximate = "none") => input.Gelu(approximate);
+
+    /// <summary>
+    /// softmax(q kᵀ / sqrt(d) + mask) v over the last two dimensions. Uses libtorch's fused operator where this
+    /// libtorch has it (2.0 and later: flash / memory-efficient kernels on CUDA), and the composed form otherwise.
+    /// A Bool mask marks positions that may be attended; a float mask is added to the scores.
+    /// </summary>
+    public static Tensor ScaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor? mask = null, bool isCausal = false)
+    {
+        if (Aten.Sdpa.Exists)
+        {
+            var x = new OpArgs(stackalloc NativeValue[6]);
+            x.Add(query);
+            x.Add(key);
+            x.Add(value);
+            x.Add(mask, optional: true);
+            x.Add(0.0);
+            x.Add(isCausal);
+            return x.Call(Aten.Sdpa);
+        }
+        return ComposedAttention(query, key, value, mask, isCausal);
+    }
+
+    /// <summary>Attention composed from matmul and softmax: the fallback, and a reference for tests.</summary>
+    public static Tensor ComposedAttention(Tensor query, Tensor key, Tensor value, Tensor? mask, bool isCausal)
+    {
+        using var scope = Torch.NewDisposeScope();
+        double scale = 1.0 / Math.Sqrt(query.Size(-1));
+        var scores = (query * scale).MatMul(key.Transpose(-2, -1));
+        if (isCausal)
+        {
+            long l = scores.Size(-2), s = scores.Size(-1);
+            var keep = Torch.Ones([l, s], DType.Bool, query.Device).Tril();
+            scores = scores.MaskedFill(keep.LogicalNot(), double.NegativeInfinity);
+        }
+        if (mask is not null)
+            scores = mask.DType == DType.Bool ? scores.MaskedFill(mask.LogicalNot(), double.NegativeInfinity) : scores + mask;
+        return scores.Softmax(-1).MatMul(value).MoveToOuterScope();
+    }
+
+    /// <summary>Resizes images (N, C, H, W) to size, by "nearest" or "bilinear" interpolation.</summary>
+    public static Tensor Interpolate(Tensor input, long[]? size = null, double? scaleFactor = null, string mode = "nearest", bool alignCorners = false)
+    {
+        if ((size is null) == (scaleFactor is null))
+            throw new ArgumentException("Interpolate: give exactly one of size and scaleFactor");
+        double[]? scales = scaleFactor is null ? null : [scaleFactor.Value, scaleFactor.Value];
+        var x = new OpArgs(stackalloc NativeValue[4]);
+        x.Add(input);
+        x.AddIntList(size);
+        switch (mode)
+        {
+            case "nearest":
+                if (scales is null) x.None(); else x.Add(scales.AsSpan());
+                return x.Call(Aten.UpsampleNearest);
+            case "bilinear":
+                x.Add(alignCorners);
+                if (scales is null) x.None(); else x.Add(scales.AsSpan());
+                return x.Call(Aten.UpsampleBilinear);
+            default:
+                throw new ArgumentException($"Interpolate: unknown mode '{mode}' (nearest, bilinear)");
+        }
+    }
+
+    public static Tensor AvgPool2d(Tensor input, long kernel, long? stride = null, long padding = 0)
+    {
+        var x = new OpArgs(stackalloc NativeValue[3]);
+        x.Add(input);
+        x.Add(kernel);
+        x.Add(stride ?? kernel);
+        x.Add(padding);
+        return x.Call(Aten.AvgPool2d);
+    }
+
+    public static Tensor MaxPool2d(Tensor input, long kernel, long? stride = null, long padding = 0)
+    {
+        var x = new OpArgs(stackalloc NativeValue[4]);
+        x.Add(input);
+        x.Add(kernel);
+        x.Add(stride ?? kernel);
+        x.Add(padding);
+        return x.Call(Aten.MaxPool2d);
+    }
+
+    public static Tensor AdaptiveAvgPool2d(Tensor input, long outputSize) => Call.TL(Aten.AdaptiveAvgPool2d, input, [outputSize, outputSize]);
+
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Loss(Aten.MseLoss, input, target, reduction);
+    public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Loss(Aten.L1Loss, input, target, reduction);
+
+    private static Tensor Loss(OpHandle op, Tensor input, Tensor target, Reduction reduction)
+    {
+        var x = new OpArgs(stackalloc NativeValue[3]);
+        x.Add(input);
+        x.Add(target);
+        x.Add((long)reduction);
+        return x.Call(op);
+    }
+
+    /// <summary>Cross-entropy of logits (N, C) against class indices (N) (Int64).</summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, double labelSmoothing = 0)
+    {
+        var x = new OpArgs(stackalloc NativeValue[6]);
+        x.Add(logits);
+        x.Add(target);
+        x.None();
+        x.Add((long)reduction);
+        x.Add(-100L);
+        x.Add(labelSmoothing);
+        return x.Call(Aten.CrossEntropy);
+    }
+
+    public static Tensor Dropout(Tensor input, double p, bool training)
+    {
+        var x = new OpArgs(stackalloc NativeValue[3]);
+        x.Add(input);
+        x.Add(p);
+        x.Add(training);
+        return x.Call(Aten.Dropout);
+    }
+
+    public static Tensor Embedding(Tensor weight, Tensor indices) => Call.TT(Aten.Embedding, weight, indices);
+
+    public static Tensor PixelShuffle(Tensor input, long factor) => Call.TI(Aten.PixelShuffle, input, factor);
+}

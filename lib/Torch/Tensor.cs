@@ -1,0 +1,144 @@
+using System.Runtime.InteropServices;
+using RandCond.Torch.Native;
+
+namespace RandCond.Torch;
+
+/// <summary>
+/// A libtorch tensor. Disposable: dispose it, or create it inside a <see cref="DisposeScope"/>
+/// (<c>using var scope = Torch.NewDisposeScope();</c>), so native and GPU memory is freed deterministically.
+/// Operators and methods follow PyTorch's names in PascalCase; anything else is reachable through
+/// <see cref="Torch.Op(string, string, object?[])"/>.
+/// </summary>
+public sealed partial class Tensor : IDisposable
+{
+    private readonly TensorHandle handle;
+
+    internal Tensor(IntPtr native)
+    {
+        handle = new TensorHandle(native);
+        DisposeScope.Register(this);
+    }
+
+    internal DisposeScope? Scope { get; set; }
+
+    /// <summary>Live tensor handles in this process (all threads).</summary>
+    public static long LiveCount => TensorHandle.Live;
+
+    internal IntPtr Handle
+    {
+        get
+        {
+            if (handle.IsClosed) throw new ObjectDisposedException(nameof(Tensor), "this tensor was disposed (by Dispose or by the DisposeScope that owned it)");
+            return handle.DangerousGetHandle();
+        }
+    }
+
+    public bool IsDisposed => handle.IsClosed;
+
+    public void Dispose() => handle.Dispose();
+
+    /// <summary>Keeps this tensor alive past the innermost scope by handing it to the scope outside it (or to none).</summary>
+    public Tensor MoveToOuterScope()
+    {
+        var outer = Scope?.Outer;
+        Scope = null;
+        outer?.Adopt(this);
+        return this;
+    }
+
+    /// <summary>Removes this tensor from every dispose scope: the caller now owns it.</summary>
+    public Tensor DetachFromDisposeScope()
+    {
+        Scope = null;
+        return this;
+    }
+
+    // ---- metadata ----
+
+    private unsafe void Meta(long* meta, long* shape, int cap) =>
+        NativeMethods.Check(NativeMethods.rc_tensor_meta(Handle, meta, shape, cap), "tensor metadata");
+
+    public unsafe long[] Shape
+    {
+        get
+        {
+            long* meta = stackalloc long[8];
+            long* dims = stackalloc long[16];
+            Meta(meta, dims, 16);
+            var shape = new long[meta[0]];
+            if (shape.Length > 16) { fixed (long* p = shape) Meta(meta, p, shape.Length); }
+            else for (int i = 0; i < shape.Length; i++) shape[i] = dims[i];
+            return shape;
+        }
+    }
+
+    private unsafe long MetaField(int index)
+    {
+        long* meta = stackalloc long[8];
+        Meta(meta, null, 0);
+        return meta[index];
+    }
+
+    public long Dim => MetaField(0);
+    public DType DType => (DType)MetaField(1);
+    public long NumEl => MetaField(5);
+    public bool IsLeaf => MetaField(6) != 0;
+
+    public unsafe Device Device
+    {
+        get
+        {
+            long* meta = stackalloc long[8];
+            Meta(meta, null, 0);
+            return new Device((DeviceType)meta[2], (int)meta[3]);
+        }
+    }
+
+    /// <summary>Size of dimension <paramref name="dim"/> (negative counts from the end).</summary>
+    public long Size(int dim)
+    {
+        var shape = Shape;
+        return shape[dim < 0 ? dim + shape.Length : dim];
+    }
+
+    // ---- host data ----
+
+    /// <summary>Copies the elements to a new array (moving to the CPU and making contiguous as needed).</summary>
+    public unsafe T[] ToArray<T>() where T : unmanaged
+    {
+        var dtype = DType;
+        if (DTypeExtensions.Of<T>() != dtype)
+            throw new ArgumentException($"ToArray<{typeof(T).Name}> on a tensor of dtype {dtype}; convert with .To(DType.{DTypeExtensions.Of<T>()}) first");
+        var result = new T[NumEl];
+        fixed (T* p = result)
+            NativeMethods.Check(NativeMethods.rc_tensor_to_host(Handle, p, (long)result.Length * sizeof(T)), "ToArray");
+        return result;
+    }
+
+    /// <summary>The value of a one-element tensor.</summary>
+    public double Item()
+    {
+        NativeMethods.Check(NativeMethods.rc_tensor_item(Handle, out var value), "Item");
+        return value;
+    }
+
+    public float ItemFloat() => (float)Item();
+    public long ItemLong() => (long)Item();
+
+    public override string ToString()
+    {
+        if (IsDisposed) return "Tensor(disposed)";
+        NativeMethods.Check(NativeMethods.rc_tensor_to_string(Handle, out var text), "ToString");
+        return Marshal.PtrToStringUTF8(text) ?? "";
+    }
+
+    /// <summary>"Float32[2, 3] cpu" — a short description that does not print the values.</summary>
+    public string Describe() => IsDisposed ? "Tensor(disposed)" : $"{DType}[{string.Join(", ", Shape)}] {Device}";
+
+    /// <summary>A second handle to the same tensor (shares storage and autograd history).</summary>
+    public Tensor Alias()
+    {
+        NativeMethods.Check(NativeMethods.rc_tensor_clone_handle(Handle, out var h), "Alias");
+        return new Tensor(h);
+    }
+}

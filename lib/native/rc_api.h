@@ -1,0 +1,99 @@
+// RandCond native shim: a small C ABI over libtorch. Every function returns 0 on success and a non-zero
+// status on failure; rc_last_error() then holds the message (thread-local, valid until the next call).
+#pragma once
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RC_EXPORT __attribute__((visibility("default")))
+
+typedef void* rc_tensor;   // an owned at::Tensor*
+typedef void* rc_op;       // a c10::OperatorHandle*, cached for the process lifetime
+typedef void* rc_generator;
+
+// Argument and result tags. A scalar argument is passed as RC_INT, RC_DOUBLE or RC_BOOL and converted
+// by the shim to what the operator's schema asks for.
+enum rc_tag {
+  RC_NONE = 0,
+  RC_TENSOR = 1,       // v.p = rc_tensor
+  RC_TENSOR_LIST = 2,  // v.p = rc_tensor*, len entries (null entries allowed for Tensor?[])
+  RC_INT = 3,          // v.i
+  RC_INT_LIST = 4,     // v.p = int64_t*, len entries
+  RC_DOUBLE = 5,       // v.d
+  RC_DOUBLE_LIST = 6,  // v.p = double*, len entries
+  RC_BOOL = 7,         // v.i (0/1)
+  RC_STRING = 8,       // v.p = UTF-8, NUL-terminated
+  RC_DEVICE = 9,       // v.i = c10::DeviceType, len = device index
+  RC_GENERATOR = 10,   // v.p = rc_generator
+  RC_BOOL_LIST = 11,   // v.p = uint8_t*, len entries
+};
+
+typedef struct {
+  int32_t tag;
+  int32_t len;
+  union {
+    int64_t i;
+    double d;
+    void* p;
+  } v;
+} rc_value;
+
+// errors
+RC_EXPORT const char* rc_last_error(void);
+
+// operators
+RC_EXPORT int32_t rc_op_find(const char* name, const char* overload, rc_op* out);
+RC_EXPORT int32_t rc_op_exists(const char* name, const char* overload);
+RC_EXPORT const char* rc_op_schema(rc_op op);
+// Runs op with the first nargs schema arguments; the rest take their schema defaults. On success *outs points to a thread-local
+// array of *nouts results, valid until the next rc_call on this thread. A tensor-list result appears as
+// an RC_TENSOR_LIST entry with len = n followed by n RC_TENSOR entries. Result tensors are owned by the caller.
+RC_EXPORT int32_t rc_call(rc_op op, const rc_value* args, int32_t nargs, const rc_value** outs, int32_t* nouts);
+
+// tensor lifetime, metadata, host data
+RC_EXPORT void rc_tensor_free(rc_tensor t);
+RC_EXPORT int64_t rc_live_tensors(void);
+RC_EXPORT int32_t rc_tensor_clone_handle(rc_tensor t, rc_tensor* out);
+// meta: [0] ndim, [1] dtype (c10::ScalarType), [2] device type, [3] device index, [4] requires_grad,
+// [5] numel, [6] is_leaf, [7] defined; shape goes to shape[0..min(ndim, cap)).
+RC_EXPORT int32_t rc_tensor_meta(rc_tensor t, int64_t* meta, int64_t* shape, int32_t cap);
+RC_EXPORT int32_t rc_tensor_from_data(const void* data, int32_t dtype, const int64_t* shape, int32_t ndim,
+                                      int32_t device_type, int32_t device_index, rc_tensor* out);
+RC_EXPORT int32_t rc_tensor_to_host(rc_tensor t, void* dst, int64_t nbytes);
+RC_EXPORT int32_t rc_tensor_item(rc_tensor t, double* out);
+RC_EXPORT int32_t rc_tensor_to_string(rc_tensor t, const char** out);
+
+// autograd
+RC_EXPORT int32_t rc_set_requires_grad(rc_tensor t, int32_t requires_grad);
+RC_EXPORT int32_t rc_tensor_grad(rc_tensor t, rc_tensor* out);  // *out = null when no grad
+RC_EXPORT int32_t rc_tensor_set_grad(rc_tensor t, rc_tensor grad);  // grad may be null
+RC_EXPORT int32_t rc_backward(const rc_tensor* outputs, const rc_tensor* grad_outputs, int32_t n,
+                              int32_t retain_graph, int32_t create_graph);
+RC_EXPORT int32_t rc_grad(const rc_tensor* outputs, const rc_tensor* grad_outputs, int32_t nout,
+                          const rc_tensor* inputs, int32_t nin, int32_t retain_graph, int32_t create_graph,
+                          int32_t allow_unused, rc_tensor* results);
+RC_EXPORT int32_t rc_grad_enabled(void);
+RC_EXPORT void rc_set_grad_enabled(int32_t enabled);
+
+// runtime: seeds, generators, threads, devices
+RC_EXPORT int32_t rc_manual_seed(uint64_t seed);
+RC_EXPORT int32_t rc_generator_new(int32_t device_type, int32_t device_index, uint64_t seed, rc_generator* out);
+RC_EXPORT void rc_generator_free(rc_generator g);
+RC_EXPORT int32_t rc_generator_set_seed(rc_generator g, uint64_t seed);
+RC_EXPORT int32_t rc_set_num_threads(int32_t n);
+RC_EXPORT int32_t rc_get_num_threads(void);
+RC_EXPORT const char* rc_torch_version(void);
+RC_EXPORT int32_t rc_built_with_cuda(void);
+RC_EXPORT int32_t rc_cuda_is_available(void);
+RC_EXPORT int32_t rc_cuda_device_count(void);
+RC_EXPORT int32_t rc_cuda_synchronize(int32_t device_index);
+// stats: [0] allocated bytes now, [1] peak allocated, [2] reserved bytes now
+RC_EXPORT int32_t rc_cuda_memory_stats(int32_t device_index, int64_t* stats);
+RC_EXPORT int32_t rc_cuda_empty_cache(void);
+RC_EXPORT int32_t rc_cuda_device_name(int32_t device_index, const char** out);
+
+#ifdef __cplusplus
+}
+#endif
