@@ -19,6 +19,9 @@ public sealed partial class Tensor : IDisposable
         DisposeScope.Register(this);
     }
 
+    /// <summary>Takes ownership of a handle returned by the native shim.</summary>
+    internal static Tensor FromNative(IntPtr native) => new(native);
+
     internal DisposeScope? Scope { get; set; }
 
     /// <summary>Live tensor handles in this process (all threads).</summary>

@@ -97,3 +97,20 @@ public readonly struct GradModeScope : IDisposable
 
     public void Dispose() => NativeMethods.rc_set_grad_enabled(previous ? 1 : 0);
 }
+
+public static partial class Torch
+{
+    /// <summary>Calls a cached operator with generic arguments and drops its results (in-place operators).</summary>
+    public static void OpVoid(OpHandle op, params object?[] args)
+    {
+        var x = Pack(op, args, stackalloc NativeValue[args.Length]);
+        x.CallInPlace(op);
+    }
+
+    /// <summary>Calls a cached operator with generic arguments; returns all tensor results, flattened.</summary>
+    public static Tensor[] OpTensors(OpHandle op, params object?[] args)
+    {
+        var x = Pack(op, args, stackalloc NativeValue[args.Length]);
+        return x.CallMany(op);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using RandCond.Torch;
+
+namespace RandCond.Nn;
+
+/// <summary>
+/// Adam with decoupled weight decay (Loshchilov and Hutter), as torch.optim.AdamW: p ← p·(1 − lr·wd), then
+/// the bias-corrected Adam step. Updates all parameters with multi-tensor operators.
+/// </summary>
+public sealed class AdamW : IDisposable
+{
+    private readonly (string Name, Parameter Parameter)[] parameters;
+    private readonly Tensor[] expAvg;
+    private readonly Tensor[] expAvgSq;
+
+    public AdamW(IEnumerable<(string Name, Parameter Parameter)> parameters, double lr = 1e-3, double beta1 = 0.9,
+                 double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2)
+    {
+        this.parameters = parameters.Where(p => p.Parameter.RequiresGrad).ToArray();
+        if (this.parameters.Length == 0) throw new ArgumentException("AdamW: no trainable parameters");
+        (LearningRate, Beta1, Beta2, Eps, WeightDecay) = (lr, beta1, beta2, eps, weightDecay);
+        expAvg = this.parameters.Select(p => Torch.Torch.ZerosLike(p.Parameter.Data).DetachFromDisposeScope()).ToArray();
+        expAvgSq = this.parameters.Select(p => Torch.Torch.ZerosLike(p.Parameter.Data).DetachFromDisposeScope()).ToArray();
+    }
+
+    public AdamW(Module module, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2)
+        : this(module.NamedParameters(), lr, beta1, beta2, eps, weightDecay) { }
+
+    public double LearningRate { get; set; }
+    public double Beta1 { get; }
+    public double Beta2 { get; }
+    public double Eps { get; }
+    public double WeightDecay { get; }
+    public long StepCount { get; private set; }
+
+    public IReadOnlyList<Parameter> Parameters => parameters.Select(p => p.Parameter).ToArray();
+
+    /// <summary>One update from the parameters' current gradients (parameters without a gradient are skipped).</summary>
+    public void Step()
+    {
+        using var scope = Torch.Torch.NewDisposeScope();
+        using var noGrad = Torch.Torch.NoGrad();
+        var ps = new List<Tensor>();
+        var gs = new List<Tensor>();
+        var ms = new List<Tensor>();
+        var vs = new List<Tensor>();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var g = parameters[i].Parameter.Grad;
+            if (g is null) continue;
+            ps.Add(parameters[i].Parameter.Data);
+            gs.Add(g);
+            ms.Add(expAvg[i]);
+            vs.Add(expAvgSq[i]);
+        }
+        if (ps.Count == 0) return;
+        StepCount++;
+        var (p, gr, m, v) = (ps.ToArray(), gs.ToArray(), ms.ToArray(), vs.ToArray());
+        double bc1 = 1 - Math.Pow(Beta1, StepCount);
+        double bc2 = 1 - Math.Pow(Beta2, StepCount);
+        if (WeightDecay != 0) Foreach.MulInPlace(p, 1 - LearningRate * WeightDecay);
+        Foreach.MulInPlace(m, Beta1);
+        Foreach.AddInPlace(m, gr, 1 - Beta1);
+        Foreach.MulInPlace(v, Beta2);
+        Foreach.AddCMulInPlace(v, gr, gr, 1 - Beta2);
+        var denom = Foreach.SqrtOf(v);
+        Foreach.DivInPlace(denom, Math.Sqrt(bc2));
+        Foreach.AddInPlace(denom, Eps);
+        Foreach.AddCDivInPlace(p, m, denom, -LearningRate / bc1);
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var (_, p) in parameters) p.Grad = null;
+    }
+
+    /// <summary>Moment estimates by parameter name (exp_avg.NAME, exp_avg_sq.NAME) and the step in metadata.</summary>
+    public (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) StateDict()
+    {
+        var tensors = new Dictionary<string, Tensor>();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            tensors[$"exp_avg.{parameters[i].Name}"] = expAvg[i];
+            tensors[$"exp_avg_sq.{parameters[i].Name}"] = expAvgSq[i];
+        }
+        var meta = new Dictionary<string, string>
+        {
+            ["optimizer"] = "AdamW",
+            ["step"] = StepCount.ToString(CultureInfo.InvariantCulture),
+            ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        };
+        return (tensors, meta);
+    }
+
+    public void LoadStateDict(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue("step", out var stepText) || !long.TryParse(stepText, CultureInfo.InvariantCulture, out var step))
+            throw new ArgumentException("AdamW state: metadata has no integer 'step'");
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            foreach (var (prefix, target) in new[] { ("exp_avg", expAvg[i]), ("exp_avg_sq", expAvgSq[i]) })
+            {
+                var key = $"{prefix}.{parameters[i].Name}";
+                if (!tensors.TryGetValue(key, out var source)) throw new ArgumentException($"AdamW state: missing '{key}'");
+                if (!source.Shape.SequenceEqual(target.Shape)) throw new ArgumentException($"AdamW state: '{key}' has the wrong shape");
+            }
+        }
+        using var _ = Torch.Torch.NoGrad();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            expAvg[i].CopyFrom(tensors[$"exp_avg.{parameters[i].Name}"]);
+            expAvgSq[i].CopyFrom(tensors[$"exp_avg_sq.{parameters[i].Name}"]);
+        }
+        StepCount = step;
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in expAvg) t.Dispose();
+        foreach (var t in expAvgSq) t.Dispose();
+    }
+}

@@ -1,0 +1,39 @@
+using RandCond.Torch;
+
+namespace RandCond.Nn;
+
+/// <summary>
+/// An exponential moving average of a module's parameters, kept in a second module of the same
+/// architecture (so it can be sampled and saved like any model): ema ← decay·ema + (1 − decay)·θ.
+/// </summary>
+public sealed class Ema
+{
+    private readonly Tensor[] source;
+    private readonly Tensor[] target;
+
+    public Ema(Module model, Module average, double decay = 0.999)
+    {
+        if (decay is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(decay), decay, "EMA decay must lie in [0, 1]");
+        var s = model.NamedParameters().ToArray();
+        var t = average.NamedParameters().ToArray();
+        if (!s.Select(p => p.Name).SequenceEqual(t.Select(p => p.Name)))
+            throw new ArgumentException("Ema: the model and its average have different parameter names");
+        source = s.Select(p => p.Parameter.Data).ToArray();
+        target = t.Select(p => p.Parameter.Data).ToArray();
+        Decay = decay;
+        Average = average;
+        average.RequiresGrad(false);
+        using var _ = Torch.Torch.NoGrad();
+        for (int i = 0; i < target.Length; i++) target[i].CopyFrom(source[i]);
+    }
+
+    public double Decay { get; set; }
+    public Module Average { get; }
+
+    public void Update()
+    {
+        using var _ = Torch.Torch.NoGrad();
+        Foreach.MulInPlace(target, Decay);
+        Foreach.AddInPlace(target, source, 1 - Decay);
+    }
+}

@@ -1,0 +1,19 @@
+using RandCond.Torch;
+
+namespace RandCond.Nn;
+
+/// <summary>y = x Wᵀ + b.</summary>
+public sealed class Linear : Module<Tensor, Tensor>
+{
+    public Linear(long inFeatures, long outFeatures, bool bias = true, Device? device = null)
+    {
+        Weight = RegisterParameter("weight", Torch.Torch.Empty([outFeatures, inFeatures], device: device));
+        Bias = bias ? RegisterParameter("bias", Torch.Torch.Empty([outFeatures], device: device)) : null;
+        Init.DefaultLayer(Weight, Bias?.Data);
+    }
+
+    public Parameter Weight { get; }
+    public Parameter? Bias { get; }
+
+    public override Tensor Forward(Tensor input) => F.Linear(input, Weight, Bias?.Data);
+}

@@ -1,0 +1,245 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using RandCond.Torch;
+
+namespace RandCond.Nn;
+
+/// <summary>A safetensors file that is truncated, malformed or inconsistent.</summary>
+public sealed class SafetensorsFormatException(string path, string problem)
+    : Exception($"{path}: not a valid safetensors file: {problem}")
+{
+    public string Path { get; } = path;
+    public string Problem { get; } = problem;
+}
+
+/// <summary>
+/// Reads and writes the safetensors format: an 8-byte little-endian header length (in UTF-8 bytes), a
+/// JSON header mapping each name to dtype, shape and data_offsets (plus an optional "__metadata__" map of
+/// strings), then the tensors' bytes back to back. Files written here load in Python's safetensors.
+/// </summary>
+public static class Safetensors
+{
+    private const long MaxHeader = 100_000_000;
+
+    /// <summary>Writes tensors (sorted by name) and metadata to path, atomically (temp file, then rename).</summary>
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+        var blobs = new byte[names.Length][];
+        using (Torch.Torch.NoGrad())
+            for (int i = 0; i < names.Length; i++) blobs[i] = Bytes(tensors[names[i]]);
+        var header = Header(names, tensors, blobs, metadata);
+        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        Directory.CreateDirectory(dir);
+        var tmp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+            {
+                Span<byte> length = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+                stream.Write(length);
+                stream.Write(header);
+                foreach (var blob in blobs) stream.Write(blob);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    private static unsafe byte[] Bytes(Tensor t)
+    {
+        using var cpu = t.Detach();
+        var dtype = cpu.DType;
+        var bytes = new byte[cpu.NumEl * dtype.ElementSize()];
+        // ToArray needs a managed element type; copy raw bytes through a byte view of the same storage.
+        using var flat = cpu.Contiguous();
+        fixed (byte* p = bytes)
+            Torch.Native.NativeMethods.Check(Torch.Native.NativeMethods.rc_tensor_to_host(flat.Handle, p, bytes.Length), "safetensors save");
+        return bytes;
+    }
+
+    private static byte[] Header(string[] names, IReadOnlyDictionary<string, Tensor> tensors, byte[][] blobs, IReadOnlyDictionary<string, string>? metadata)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            w.WriteStartObject();
+            if (metadata is { Count: > 0 })
+            {
+                w.WriteStartObject("__metadata__");
+                foreach (var (k, v) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) w.WriteString(k, v);
+                w.WriteEndObject();
+            }
+            long offset = 0;
+            for (int i = 0; i < names.Length; i++)
+            {
+                var t = tensors[names[i]];
+                w.WriteStartObject(names[i]);
+                w.WriteString("dtype", t.DType.SafetensorsName());
+                w.WriteStartArray("shape");
+                foreach (var d in t.Shape) w.WriteNumberValue(d);
+                w.WriteEndArray();
+                w.WriteStartArray("data_offsets");
+                w.WriteNumberValue(offset);
+                w.WriteNumberValue(offset + blobs[i].Length);
+                w.WriteEndArray();
+                w.WriteEndObject();
+                offset += blobs[i].Length;
+            }
+            w.WriteEndObject();
+        }
+        // Pad with spaces so the data starts 8-byte aligned, as the reference implementation does.
+        var json = ms.ToArray();
+        int padded = (int)((8 + json.Length + 7) / 8 * 8 - 8);
+        var header = new byte[padded];
+        json.CopyTo(header, 0);
+        for (int i = json.Length; i < padded; i++) header[i] = (byte)' ';
+        return header;
+    }
+
+    /// <summary>A loaded file: tensors (owned by the caller: dispose them) and metadata.</summary>
+    public sealed record Contents(Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var t in Tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Loads every tensor, after validating the whole header against the file: all or nothing.</summary>
+    public static Contents Load(string path, Device? device = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"safetensors file not found: {path}", path);
+        var bytes = File.ReadAllBytes(path);
+        var (entries, metadata, dataStart) = ParseHeader(path, bytes);
+        var tensors = new Dictionary<string, Tensor>();
+        try
+        {
+            foreach (var e in entries)
+                tensors[e.Name] = Materialize(bytes, dataStart, e, device ?? Device.CPU);
+        }
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+        return new Contents(tensors, metadata);
+    }
+
+    /// <summary>Reads only the header: names, dtypes, shapes and metadata.</summary>
+    public static (IReadOnlyList<Entry> Entries, Dictionary<string, string> Metadata) ReadHeader(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var (entries, metadata, _) = ParseHeader(path, bytes);
+        return (entries, metadata);
+    }
+
+    public sealed record Entry(string Name, DType DType, long[] Shape, long Begin, long End);
+
+    private static (List<Entry>, Dictionary<string, string>, long) ParseHeader(string path, byte[] bytes)
+    {
+        if (bytes.Length < 8) throw new SafetensorsFormatException(path, $"file has {bytes.Length} bytes, fewer than the 8-byte header length");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (headerLength > MaxHeader) throw new SafetensorsFormatException(path, $"header length {headerLength} exceeds the {MaxHeader}-byte limit");
+        if (8 + (long)headerLength > bytes.Length)
+            throw new SafetensorsFormatException(path, $"header length {headerLength} runs past the end of the file ({bytes.Length} bytes): truncated?");
+        long dataStart = 8 + (long)headerLength;
+        long dataLength = bytes.Length - dataStart;
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+        }
+        catch (JsonException e)
+        {
+            throw new SafetensorsFormatException(path, $"header is not valid JSON ({e.Message})");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new SafetensorsFormatException(path, "header is not a JSON object");
+            var entries = new List<Entry>();
+            var metadata = new Dictionary<string, string>();
+            foreach (var prop in doc.RootElement.EnumerateObject())
+            {
+                if (prop.Name == "__metadata__")
+                {
+                    if (prop.Value.ValueKind != JsonValueKind.Object) throw new SafetensorsFormatException(path, "__metadata__ is not an object");
+                    foreach (var m in prop.Value.EnumerateObject())
+                    {
+                        if (m.Value.ValueKind != JsonValueKind.String) throw new SafetensorsFormatException(path, $"__metadata__ value '{m.Name}' is not a string");
+                        metadata[m.Name] = m.Value.GetString()!;
+                    }
+                    continue;
+                }
+                entries.Add(ParseEntry(path, prop));
+            }
+            CheckOffsets(path, entries, dataLength);
+            return (entries, metadata, dataStart);
+        }
+    }
+
+    private static Entry ParseEntry(string path, JsonProperty prop)
+    {
+        var v = prop.Value;
+        string where = $"tensor '{prop.Name}'";
+        if (v.ValueKind != JsonValueKind.Object) throw new SafetensorsFormatException(path, $"{where} is not an object");
+        if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String)
+            throw new SafetensorsFormatException(path, $"{where} has no string field 'dtype'");
+        var dtype = DTypeExtensions.FromSafetensorsName(dt.GetString()!)
+                    ?? throw new SafetensorsFormatException(path, $"{where} has unsupported dtype '{dt.GetString()}'");
+        if (!v.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array)
+            throw new SafetensorsFormatException(path, $"{where} has no array field 'shape'");
+        var shape = new List<long>();
+        foreach (var d in sh.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt64(out var n) || n < 0)
+                throw new SafetensorsFormatException(path, $"{where}: shape entries must be non-negative integers");
+            shape.Add(n);
+        }
+        if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
+            throw new SafetensorsFormatException(path, $"{where} has no two-element array 'data_offsets'");
+        if (!off[0].TryGetInt64(out var begin) || !off[1].TryGetInt64(out var end) || begin < 0 || end < begin)
+            throw new SafetensorsFormatException(path, $"{where}: data_offsets must be integers with 0 <= begin <= end");
+        long count = 1;
+        foreach (var d in shape) count = checked(count * d);
+        long expected = count * dtype.ElementSize();
+        if (end - begin != expected)
+            throw new SafetensorsFormatException(path, $"{where}: data_offsets span {end - begin} bytes but {dtype.SafetensorsName()}[{string.Join(", ", shape)}] needs {expected}");
+        return new Entry(prop.Name, dtype, shape.ToArray(), begin, end);
+    }
+
+    private static void CheckOffsets(string path, List<Entry> entries, long dataLength)
+    {
+        long cursor = 0;
+        foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            if (e.Begin != cursor)
+                throw new SafetensorsFormatException(path, e.Begin < cursor
+                    ? $"tensor '{e.Name}' overlaps the tensor before it (offset {e.Begin} < {cursor})"
+                    : $"gap before tensor '{e.Name}' (offset {e.Begin}, expected {cursor}): offsets must be contiguous");
+            cursor = e.End;
+        }
+        if (cursor != dataLength)
+            throw new SafetensorsFormatException(path, cursor > dataLength
+                ? $"tensor data needs {cursor} bytes but the file holds {dataLength}: truncated?"
+                : $"{dataLength - cursor} bytes after the last tensor's data");
+    }
+
+    private static unsafe Tensor Materialize(byte[] bytes, long dataStart, Entry e, Device device)
+    {
+        var shape = e.Shape;
+        fixed (byte* p = &bytes[0])
+        fixed (long* s = shape)
+        {
+            Torch.Native.NativeMethods.Check(Torch.Native.NativeMethods.rc_tensor_from_data(p + dataStart + e.Begin, (int)e.DType, s,
+                shape.Length, (int)device.Type, device.Index, out var h), $"safetensors load '{e.Name}'");
+            return Tensor.FromNative(h);
+        }
+    }
+}
