@@ -1,0 +1,15 @@
+namespace RandCond.Notebooks.Execution;
+
+/// <summary>Members every cell can use unqualified: display(...) and the cell's CancellationToken.</summary>
+public sealed class CellGlobals
+{
+    internal OutputSink? Sink { get; set; }
+
+    /// <summary>Cancelled when the running cell is interrupted; long loops may check it.</summary>
+    public CancellationToken CancellationToken { get; internal set; }
+
+    /// <summary>Shows <paramref name="value"/> as rich output (see <see cref="MimeFormatter"/>).</summary>
+#pragma warning disable IDE1006 // lower-case on purpose: the name notebooks use (Polyglot, IPython)
+    public void display(object? value) => Sink?.Add(new DisplayDataOutput(MimeFormatter.Format(value)));
+#pragma warning restore IDE1006
+}
