@@ -76,7 +76,8 @@ public class CellExecutorTests
         Assert.Equal("System.InvalidOperationException", error.EName);
         Assert.Equal("bad schedule", error.EValue);
         Assert.Equal("System.InvalidOperationException: bad schedule", error.Traceback[0]);
-        Assert.Contains(error.Traceback, l => l.Contains("Fail()"));
+        Assert.Contains("   at Fail() in cell, line 2", error.Traceback);
+        Assert.Contains("   at <cell> in cell, line 3", error.Traceback);
         Assert.DoesNotContain(error.Traceback, l => l.Contains("Microsoft.CodeAnalysis.Scripting"));
         Assert.Equal("System.InvalidOperationException: bad schedule", result.FailureMessage);
     }

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace RandCond.Notebooks.Execution;
 
 /// <summary>Builds the error output for an exception thrown by a cell, with the scripting machinery's frames removed.</summary>
-internal static class ExceptionTrace
+internal static partial class ExceptionTrace
 {
     private static readonly string[] HiddenFramePrefixes =
     [
@@ -45,5 +47,18 @@ internal static class ExceptionTrace
         (e.StackTrace ?? "")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => !HiddenFramePrefixes.Any(line.StartsWith))
-            .Select(line => "   " + line);
+            .Select(line => "   " + Readable(line));
+
+    // "at Submission#3.<<Initialize>>d__0.MoveNext() in :line 2" -> "at <cell> in cell, line 2"
+    private static string Readable(string frame) =>
+        CellLine().Replace(InitializeFrame().Replace(SubmissionPrefix().Replace(frame, ""), "<cell>"), " in cell, line $1");
+
+    [GeneratedRegex(@"Submission#\d+\.")]
+    private static partial Regex SubmissionPrefix();
+
+    [GeneratedRegex(@"<<Initialize>>d__\d+\.MoveNext\(\)")]
+    private static partial Regex InitializeFrame();
+
+    [GeneratedRegex(@" in :line (\d+)$")]
+    private static partial Regex CellLine();
 }
