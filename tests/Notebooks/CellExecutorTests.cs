@@ -1,3 +1,4 @@
+using Xunit;
 using RandCond.Notebooks.Execution;
 
 namespace RandCond.Tests.Notebooks;

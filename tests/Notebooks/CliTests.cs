@@ -1,3 +1,4 @@
+using Xunit;
 using RandCond.Cli;
 using RandCond.Notebooks;
 

@@ -1,3 +1,4 @@
+using Xunit;
 using RandCond.Notebooks;
 using RandCond.Notebooks.Execution;
 using RandCond.Notebooks.Parameters;

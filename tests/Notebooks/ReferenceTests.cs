@@ -1,3 +1,4 @@
+using Xunit;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using RandCond.Notebooks;
@@ -39,7 +40,8 @@ public class ReferenceTests
         File.WriteAllText(temp.Combine("helpers.csx"), "int Triple(int x) => 3 * x;\n");
         var path = NotebookRunnerTests.WriteNotebook(temp.Combine("uses-dll.ipynb"),
             $"#r \"bin/{assemblyName}.dll\"\n#load \"helpers.csx\"",
-            "using Tiny;\ndisplay(new Swatch());\nGreeter.Hello(\"rc\") + Triple(2)");
+            "using Tiny;\ndisplay(new Swatch());\nGreeter.Hello(\"rc\") + Triple(2)",
+            "File.Exists(Path.Combine(BaseDirectory, \"helpers.csx\"))");
 
         var result = NotebookRunner.Run(path);
 
@@ -47,6 +49,7 @@ public class ReferenceTests
         var outputs = NotebookFile.Read(path).Cells[1].Outputs;
         Assert.Equal("<div style=\"background:red\"></div>", (string?)outputs[0]!["data"]!["text/html"]![0]);
         Assert.Equal("hello rc6", (string?)outputs[1]!["data"]!["text/plain"]![0]);
+        Assert.Equal("True", (string?)NotebookFile.Read(path).Cells[2].Outputs[0]!["data"]!["text/plain"]![0]);
     }
 
     [Fact]

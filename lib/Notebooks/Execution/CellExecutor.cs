@@ -20,7 +20,7 @@ public sealed class CellExecutor : IDisposable
     ];
 
     private readonly ScriptOptions _options;
-    private readonly CellGlobals _globals = new();
+    private readonly CellGlobals _globals;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ScriptState<object>? _state;
 
@@ -28,6 +28,7 @@ public sealed class CellExecutor : IDisposable
     {
         options ??= new CellExecutorOptions();
         var baseDirectory = Path.GetFullPath(options.BaseDirectory);
+        _globals = new CellGlobals { BaseDirectory = baseDirectory };
         _options = ScriptOptions.Default
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(baseDirectory))
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, baseDirectory))

@@ -1,9 +1,12 @@
 namespace RandCond.Notebooks.Execution;
 
-/// <summary>Members every cell can use unqualified: display(...) and the cell's CancellationToken.</summary>
+/// <summary>Members every cell can use unqualified: display(...), the cell's CancellationToken, BaseDirectory.</summary>
 public sealed class CellGlobals
 {
     internal OutputSink? Sink { get; set; }
+
+    /// <summary>The folder #r paths resolve against (the notebook's folder), for cells that open files.</summary>
+    public string BaseDirectory { get; internal init; } = "";
 
     /// <summary>Cancelled when the running cell is interrupted; long loops may check it.</summary>
     public CancellationToken CancellationToken { get; internal set; }

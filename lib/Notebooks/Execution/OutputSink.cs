@@ -1,9 +1,12 @@
+using System.Text;
+
 namespace RandCond.Notebooks.Execution;
 
 /// <summary>Collects one cell's outputs in order; consecutive writes to the same stream merge into one output.</summary>
 internal sealed class OutputSink
 {
-    private readonly List<CellOutput> _outputs = [];
+    // Stream text accumulates in a builder (cells may write many small pieces) and becomes a StreamOutput on Close.
+    private readonly List<object> _items = [];
     private readonly object _lock = new();
     private volatile bool _closed;
 
@@ -14,16 +17,16 @@ internal sealed class OutputSink
         if (text.Length == 0) return;
         lock (_lock)
         {
-            if (_outputs.Count > 0 && _outputs[^1] is StreamOutput last && last.Name == name)
-                _outputs[^1] = last with { Text = last.Text + text };
+            if (_items.Count > 0 && _items[^1] is PendingStream last && last.Name == name)
+                last.Text.Append(text);
             else
-                _outputs.Add(new StreamOutput(name, text));
+                _items.Add(new PendingStream(name, new StringBuilder(text)));
         }
     }
 
     public void Add(CellOutput output)
     {
-        lock (_lock) _outputs.Add(output);
+        lock (_lock) _items.Add(output);
     }
 
     /// <summary>Stops collecting; later writes (from a cell's leftover background work) go to the real console.</summary>
@@ -32,7 +35,9 @@ internal sealed class OutputSink
         lock (_lock)
         {
             _closed = true;
-            return _outputs.ToList();
+            return _items.Select(i => i is PendingStream s ? new StreamOutput(s.Name, s.Text.ToString()) : (CellOutput)i).ToList();
         }
     }
+
+    private sealed record PendingStream(string Name, StringBuilder Text);
 }
