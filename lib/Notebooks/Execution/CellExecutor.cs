@@ -65,7 +65,6 @@ public sealed class CellExecutor : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var sink = new OutputSink();
-        _globals.Sink = sink;
         _globals.CancellationToken = cancellationToken;
         CellResult Finish(CellStatus status, object? value = null, IReadOnlyList<string>? diagnostics = null) =>
             new(status, sink.Close(), clock.Elapsed, value) { Diagnostics = diagnostics ?? [] };

@@ -12,6 +12,9 @@ internal static class ConsoleRouter
     private static readonly object InstallLock = new();
     private static TextWriter? _installedOut, _installedError;
 
+    /// <summary>The sink of the cell running on this async flow, null outside cells or once that cell ended.</summary>
+    public static OutputSink? CurrentSink => Current.Value is { IsClosed: false } s ? s : null;
+
     public static IDisposable Capture(OutputSink sink)
     {
         EnsureInstalled();
@@ -47,7 +50,7 @@ internal static class ConsoleRouter
     {
         public override Encoding Encoding => fallback.Encoding;
 
-        private OutputSink? Sink => Current.Value is { IsClosed: false } s ? s : null;
+        private static OutputSink? Sink => CurrentSink;
 
         public override void Write(char value)
         {
