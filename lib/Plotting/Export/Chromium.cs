@@ -34,6 +34,16 @@ public static class Chromium
             "Fix: run scripts/install/plotting.sh (apt-get install chromium), or set RANDCOND_CHROMIUM to the executable.");
     }
 
+    /// <summary>
+    /// Loads a page (file path or URL) in headless chromium, lets scripts run for the given virtual time,
+    /// and returns the serialized DOM. Useful to check that generated HTML really draws.
+    /// </summary>
+    public static string DumpDom(string pathOrUrl, int virtualTimeBudgetMs = 30000, TimeSpan? timeout = null)
+    {
+        var url = File.Exists(pathOrUrl) ? new Uri(Path.GetFullPath(pathOrUrl)).AbsoluteUri : pathOrUrl;
+        return Run(url, new[] { "--dump-dom", $"--virtual-time-budget={virtualTimeBudgetMs}" }, timeout ?? DefaultTimeout);
+    }
+
     /// <summary>Runs chromium on <paramref name="url"/> with the given mode arguments and returns its standard output.</summary>
     internal static string Run(string url, IEnumerable<string> modeArguments, TimeSpan timeout)
     {

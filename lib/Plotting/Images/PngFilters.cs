@@ -15,7 +15,8 @@ internal static class PngFilters
             int c = i >= bpp && !prior.IsEmpty ? prior[i - bpp] : 0;
             byte value = (byte)(row[i] - Predict(filter, a, b, c));
             output[i + 1] = value;
-            score += Math.Abs((sbyte)value);
+            int signed = (sbyte)value;
+            score += signed < 0 ? -signed : signed;
         }
         return score;
     }
