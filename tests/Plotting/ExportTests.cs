@@ -107,13 +107,23 @@ public class ExportTests
         try
         {
             Environment.SetEnvironmentVariable(Chromium.EnvironmentVariable, "/nonexistent/chromium");
-            var error = Assert.Throws<PlottingDependencyException>(() => new Figure().ToImageBytes(ImageFormat.Svg));
+            var path = Path.Combine(Path.GetTempPath(), $"randcond-missing-{Guid.NewGuid():N}.svg");
+            var error = Assert.Throws<PlottingDependencyException>(() => new Figure().Export(path));
             Assert.Contains("/nonexistent/chromium", error.Message);
             Assert.Contains("apt-get install chromium", error.Message);
+            Assert.False(File.Exists(path));
         }
         finally
         {
             Environment.SetEnvironmentVariable(Chromium.EnvironmentVariable, old);
         }
+    }
+
+    [Fact]
+    public void Timeout_is_a_clear_error()
+    {
+        var error = Assert.Throws<PlottingDependencyException>(() =>
+            SampleFigures.ScatterHeatmapSlider().ToImageBytes(ImageFormat.Png, timeout: TimeSpan.FromMilliseconds(200)));
+        Assert.Contains("did not finish within", error.Message);
     }
 }

@@ -76,7 +76,7 @@ public static class Chromium
                 try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
                 process.WaitForExit();
                 throw new PlottingDependencyException(
-                    $"Chromium ('{exe}') did not finish within {timeout.TotalSeconds:0} s rendering {url}. " +
+                    $"Chromium ('{exe}') did not finish within {timeout.TotalSeconds:0.###} s rendering {url}. " +
                     $"Raise Chromium.DefaultTimeout or the timeout argument for large figures. Last stderr: {Tail(stderr)}");
             }
             process.WaitForExit();

@@ -12,7 +12,8 @@ public sealed partial class Figure
     /// <summary>
     /// Renders the figure with plotly.js in headless chromium and writes a PNG, SVG or PDF (by extension).
     /// Width and height default to the figure's size, else 700 x 500; scale multiplies the PNG resolution.
-    /// The file is written through a temporary file and a rename.
+    /// The file is written through a temporary file and a rename. Animated figures export their initial
+    /// traces without slider or buttons.
     /// </summary>
     public void Export(string path, int? width = null, int? height = null, double scale = 1, TimeSpan? timeout = null) =>
         AtomicFile.WriteAllBytes(path, ToImageBytes(ImageFormats.FromPath(path), width, height, scale, timeout));
@@ -49,7 +50,7 @@ public sealed partial class Figure
         page.Append("  function report(id, text) { var p = document.createElement(\"pre\"); p.id = id; p.textContent = text; document.body.appendChild(p); }\n");
         page.Append("  function fail(e) { report(\"" + ErrorId + "\", String((e && e.stack) || e)); }\n");
         page.Append("  if (!window.Plotly) { fail(\"plotly.js did not load from ").Append(plotly).Append("\"); return; }\n");
-        page.Append("  try {\n    var fig = ").Append(ToJson()).Append(";\n");
+        page.Append("  try {\n    var fig = ").Append(StaticJson()).Append(";\n");
         page.Append("    Plotly.toImage(fig, ").Append(options).Append(").then(function (url) {\n");
         page.Append("""
                   var comma = url.indexOf(","), head = url.slice(0, comma), body = url.slice(comma + 1);
@@ -74,6 +75,17 @@ public sealed partial class Figure
             $"Chromium rendered the export page but plotly.js produced no {format} within the time budget " +
             $"(plotly.js: {plotly}). Check that the file is plotly.min.js of plotly.js-dist-min {PlotlyJs.Version}.");
         return Convert.FromBase64String(result.Trim());
+    }
+
+    // A static image shows the initial traces; slider and play buttons would only be clutter on paper.
+    private string StaticJson()
+    {
+        var node = ToJsonNode();
+        node.Remove("frames");
+        var layout = node["layout"]!.AsObject();
+        layout.Remove("sliders");
+        layout.Remove("updatemenus");
+        return JsonBuild.Write(node, indented: false);
     }
 
     private static byte[] PrintSvgToPdf(byte[] svg, int width, int height, TimeSpan timeout)

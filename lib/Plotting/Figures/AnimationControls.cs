@@ -19,7 +19,7 @@ internal sealed record AnimationControls(string Prefix, bool PlayButton, int Fra
         {
             ["active"] = 0,
             ["currentvalue"] = new JsonObject { ["prefix"] = Prefix, ["visible"] = true },
-            ["pad"] = new JsonObject { ["t"] = 40 },
+            ["pad"] = new JsonObject { ["t"] = 60 },
             ["steps"] = steps,
         });
         if (!PlayButton) return;
@@ -32,7 +32,7 @@ internal sealed record AnimationControls(string Prefix, bool PlayButton, int Fra
             ["y"] = 0,
             ["xanchor"] = "right",
             ["yanchor"] = "top",
-            ["pad"] = new JsonObject { ["t"] = 40, ["r"] = 10 },
+            ["pad"] = new JsonObject { ["t"] = 60, ["r"] = 10 },
             ["buttons"] = new JsonArray(
                 new JsonObject
                 {
