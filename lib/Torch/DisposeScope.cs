@@ -43,9 +43,9 @@ public sealed class DisposeScope : IDisposable
     public void Dispose()
     {
         if (disposed) return;
-        disposed = true;
         if (current != this)
             throw new InvalidOperationException("dispose scopes must be disposed in the reverse order of creation, on the thread that opened them");
+        disposed = true;
         current = outer;
         foreach (var tensor in owned)
             if (tensor.Scope == this) tensor.Dispose();

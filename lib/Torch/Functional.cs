@@ -136,7 +136,7 @@ public static class F
 
     public static Tensor AvgPool2d(Tensor input, long kernel, long? stride = null, long padding = 0)
     {
-        var x = new OpArgs(stackalloc NativeValue[3]);
+        var x = new OpArgs(stackalloc NativeValue[4]);
         x.Add(input);
         x.Add(kernel);
         x.Add(stride ?? kernel);

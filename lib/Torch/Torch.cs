@@ -35,6 +35,7 @@ public static partial class Torch
     /// Arguments map by type: Tensor, Tensor?[], null (None), int/long, float/double, bool, long[]/int[],
     /// double[], bool[], string, DType, Device, Generator, Scalar. Trailing arguments may be left out to take
     /// the schema's defaults. Returns the one tensor result; see <see cref="OpMany"/> for anything else.
+    /// A single Tensor[] argument binds to the params array itself: pass it as <c>(object)tensors</c>.
     /// </summary>
     public static Tensor Op(string name, string overload, params object?[] args)
     {

@@ -30,7 +30,7 @@ const char* tag_name(int32_t tag) {
 }
 
 [[noreturn]] void mismatch(const c10::OperatorHandle& op, size_t index, const c10::Argument& arg, const rc_value& v) {
-  TORCH_CHECK(false, op.schema().name(), ": argument ", index, " '", arg.name(), "' expects ", arg.type()->str(),
+  TORCH_CHECK(false, "argument ", index, " '", arg.name(), "' expects ", arg.type()->str(),
               " but got ", tag_name(v.tag));
 }
 
@@ -185,7 +185,7 @@ int32_t rc_call(rc_op opp, const rc_value* args, int32_t nargs, const rc_value**
     const c10::OperatorHandle& op = *static_cast<c10::OperatorHandle*>(opp);
     const auto& schema = op.schema();
     const auto& formals = schema.arguments();
-    TORCH_CHECK(static_cast<size_t>(nargs) <= formals.size(), schema.name(), ": expected at most ", formals.size(),
+    TORCH_CHECK(static_cast<size_t>(nargs) <= formals.size(), "expected at most ", formals.size(),
                 " arguments but got ", nargs, "; schema: ", schema);
     torch::jit::Stack stack;
     stack.reserve(formals.size());
@@ -193,7 +193,7 @@ int32_t rc_call(rc_op opp, const rc_value* args, int32_t nargs, const rc_value**
     // Trailing arguments left out take the schema's defaults, so wrappers written for one libtorch keep
     // working where a later one appended keyword arguments (the dispatcher itself fills in nothing).
     for (size_t i = nargs; i < formals.size(); ++i) {
-      TORCH_CHECK(formals[i].default_value().has_value(), schema.name(), ": missing argument ", i, " '",
+      TORCH_CHECK(formals[i].default_value().has_value(), "missing argument ", i, " '",
                   formals[i].name(), "' (it has no default); schema: ", schema);
       stack.push_back(*formals[i].default_value());
     }
