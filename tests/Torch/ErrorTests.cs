@@ -195,20 +195,15 @@ public class ErrorTests
     [Fact]
     public void ErrorsOnOtherThreadsKeepTheirOwnMessages()
     {
-        var messages = new string[4];
-        var threads = Enumerable.Range(0, 4).Select(i => new Thread(() =>
+        TestThread.RunAll(4, i =>
         {
             using var x = Torch.Zeros([i + 1]);
             for (int k = 0; k < 50; k++)
             {
                 var e = Assert.Throws<TorchException>(() => x.View(i + 100));
-                messages[i] = e.NativeMessage;
                 Assert.Contains($"[{i + 100}]", e.NativeMessage);
             }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        for (int i = 0; i < 4; i++) Assert.Contains($"[{i + 100}]", messages[i]);
+        });
     }
 
     [Fact]
