@@ -372,6 +372,81 @@ public class OpsTests
         Assert.Equal(new float[] { 2, 2, 2 }, x.ToArray<float>());
     }
 
+    [Fact]
+    public void IndexingWithNullDimensionsAndIndexPut()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var m = Torch.Arange(12, DType.Float32).View(3, 4);
+        var cols = Torch.FromArray(new long[] { 3, 0 });
+        Assert.Equal(new float[] { 3, 0, 7, 4, 11, 8 }, m.Index(null, cols).ToArray<float>());
+        var rows = Torch.FromArray(new long[] { 0, 2 });
+        Assert.Equal(new float[] { 3, 8 }, m.Index(rows, cols).ToArray<float>());
+        var z = Torch.Zeros([5]);
+        z.IndexPutInPlace([Torch.FromArray(new long[] { 1, 3, 1 })], Torch.FromArray(new float[] { 1, 2, 3 }), accumulate: true);
+        Assert.Equal(new float[] { 0, 4, 0, 2, 0 }, z.ToArray<float>());
+    }
+
+    [Fact]
+    public void OpAcceptsTensorListsAndScalars()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var a = Torch.Ones([2]);
+        var b = Torch.Zeros([1]);
+        var list = new List<Tensor> { a, b, a };
+        Assert.Equal(new float[] { 1, 1, 0, 1, 1 }, Torch.Op("aten::cat", "", list, 0).ToArray<float>());
+        // A Tensor[] alone would bind to `params object?[]` itself (array covariance), so pass it as one object.
+        Assert.Equal(new float[] { 1, 1, 0 }, Torch.Op("aten::cat", "", (object)new[] { a, b }).ToArray<float>());
+        Assert.Equal(new float[] { 1, 1, 0 }, Torch.Op("aten::cat", "", new[] { a, b }, 0).ToArray<float>());
+        Assert.Equal(new float[] { 3.5f, 3.5f }, Torch.Op("aten::add", "Scalar", a, 2.5).ToArray<float>());
+        Assert.Equal(new float[] { 7, 7 }, Torch.Op("aten::add", "Tensor", a, a, 6).ToArray<float>()); // alpha = 6
+        Assert.Equal(DType.Float64, Torch.Op("aten::to", "dtype", a, DType.Float64).DType);
+        Assert.Equal(new long[] { 3, 2 }, Torch.Op("aten::zeros", "", new long[] { 3, 2 }, DType.Int32, null, Device.CPU, null).Shape);
+    }
+
+    [Fact]
+    public void RandomInPlaceAndMultinomialUseTheGenerator()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(99);
+        var a = Torch.Empty([20]).NormalInPlace(5, 0.01, g).ToArray<float>();
+        Assert.All(a, v => Assert.InRange(v, 4.9f, 5.1f));
+        var u = Torch.Empty([20]).UniformInPlace(-2, -1, g).ToArray<float>();
+        Assert.All(u, v => Assert.InRange(v, -2f, -1f));
+        var probabilities = Torch.FromArray(new float[] { 0, 0, 1, 0, 0, 1, 0, 0 }, [2, 4]);
+        Assert.Equal(new long[] { 2, 1 }, Torch.Multinomial(probabilities, 1, generator: g).ToArray<long>());
+        g.Seed(5);
+        var first = Torch.RandnLike(Torch.Zeros([3])).Shape;
+        Assert.Equal(new long[] { 3 }, first);
+    }
+
+    [Fact]
+    public void MetadataOfManyDimensionsAndTextForm()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var shape = Enumerable.Repeat(1L, 20).ToArray();
+        shape[19] = 3;
+        var t = Torch.Zeros(shape);
+        Assert.Equal(shape, t.Shape);
+        Assert.Equal(20, t.Dim);
+        Assert.Equal(3, t.Size(-1));
+        Assert.Equal(new long[] { 3 }, t.Squeeze().Shape);
+        var printed = Torch.FromArray(new float[] { 1.5f, 2 }).ToString();
+        Assert.Contains("1.5", printed);
+        Assert.True(Torch.NumThreads >= 1);
+        Assert.Equal(1.0, Torch.FromArray(new[] { true }).Item());
+        Assert.Equal(Math.Sqrt(3.5), Torch.FromArray(new double[] { 1, 2, 3, 4, 5, 6 }).Std().Item(), 12);
+    }
+
+    [Fact]
+    public void BilinearInterpolateByScaleFactor()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var x = Torch.FromArray(new float[] { 0, 4 }, [1, 1, 1, 2]);
+        var y = F.Interpolate(x, scaleFactor: 2, mode: "bilinear");
+        Assert.Equal(new long[] { 1, 1, 2, 4 }, y.Shape);
+        Assert.Equal(new float[] { 0, 1, 3, 4, 0, 1, 3, 4 }, y.ToArray<float>()); // half-pixel centres, edges clamped
+    }
+
     internal static void AssertClose(double[] expected, double[] actual, double tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);
