@@ -1,4 +1,5 @@
-namespace RandCond.Torch.Tests;
+using RandCond.Tensors;
+namespace RandCond.Tests.Tensors;
 
 /// <summary>
 /// libtorch errors become managed exceptions carrying the operator name and libtorch's own message; misuse on

@@ -1,4 +1,5 @@
-namespace RandCond.Torch.Tests;
+using RandCond.Tensors;
+namespace RandCond.Tests.Tensors;
 
 /// <summary>Values of the F (torch.nn.functional) layer against hand-computed results.</summary>
 public class FunctionalTests

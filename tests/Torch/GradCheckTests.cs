@@ -1,6 +1,7 @@
-using static RandCond.Torch.Tests.GradChecker;
+using RandCond.Tensors;
+using static RandCond.Tests.Tensors.GradChecker;
 
-namespace RandCond.Torch.Tests;
+namespace RandCond.Tests.Tensors;
 
 /// <summary>Autograd through the boxed dispatcher path agrees with finite differences, operator by operator.</summary>
 public class GradCheckTests

@@ -1,4 +1,5 @@
-namespace RandCond.Torch.Tests;
+using RandCond.Tensors;
+namespace RandCond.Tests.Tensors;
 
 /// <summary>
 /// Finite-difference gradient checking in float64: compares autograd's gradient of sum(f(inputs) · w), for a

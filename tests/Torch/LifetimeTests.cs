@@ -1,6 +1,7 @@
+using RandCond.Tensors;
 using System.Runtime.CompilerServices;
 
-namespace RandCond.Torch.Tests;
+namespace RandCond.Tests.Tensors;
 
 [CollectionDefinition("Lifetime", DisableParallelization = true)]
 public class LifetimeCollection { }

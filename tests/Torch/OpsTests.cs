@@ -1,4 +1,5 @@
-namespace RandCond.Torch.Tests;
+using RandCond.Tensors;
+namespace RandCond.Tests.Tensors;
 
 /// <summary>Values of tensor operations against hand-computed expectations.</summary>
 public class OpsTests

@@ -1,6 +1,7 @@
+using RandCond.Tensors;
 using System.Runtime.ExceptionServices;
 
-namespace RandCond.Torch.Tests;
+namespace RandCond.Tests.Tensors;
 
 /// <summary>Runs code on a fresh thread (fresh thread-local dispose scope and grad mode) and rethrows its failure here.</summary>
 internal static class TestThread

@@ -1,4 +1,5 @@
-namespace RandCond.Torch.Tests;
+using RandCond.Tensors;
+namespace RandCond.Tests.Tensors;
 
 /// <summary>Small networks written with F and hand-written optimizers learn, and do so reproducibly.</summary>
 public class TrainingTests
