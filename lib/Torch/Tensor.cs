@@ -11,31 +11,50 @@ namespace RandCond.Tensors;
 /// </summary>
 public sealed partial class Tensor : IDisposable
 {
-    private readonly TensorHandle handle;
+    private static long live;
+    private IntPtr handle;
 
     internal Tensor(IntPtr native)
     {
-        handle = new TensorHandle(native);
+        handle = native;
+        Interlocked.Increment(ref live);
         DisposeScope.Register(this);
     }
+
+    // One object per tensor, no SafeHandle: operator calls keep their Tensor arguments reachable until the
+    // native call returns (see OpArgs), so the finalizer cannot free a handle that is in use.
+    ~Tensor() => Release();
 
     internal DisposeScope? Scope { get; set; }
 
     /// <summary>Live tensor handles in this process (all threads).</summary>
-    public static long LiveCount => TensorHandle.Live;
+    public static long LiveCount => Interlocked.Read(ref live);
 
     internal IntPtr Handle
     {
         get
         {
-            if (handle.IsClosed) throw new ObjectDisposedException(nameof(Tensor), "this tensor was disposed (by Dispose or by the DisposeScope that owned it)");
-            return handle.DangerousGetHandle();
+            var h = handle;
+            if (h == IntPtr.Zero) throw new ObjectDisposedException(nameof(Tensor), "this tensor was disposed (by Dispose or by the DisposeScope that owned it)");
+            return h;
         }
     }
 
-    public bool IsDisposed => handle.IsClosed;
+    public bool IsDisposed => handle == IntPtr.Zero;
 
-    public void Dispose() => handle.Dispose();
+    public void Dispose()
+    {
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Release()
+    {
+        var h = Interlocked.Exchange(ref handle, IntPtr.Zero);
+        if (h == IntPtr.Zero) return;
+        NativeMethods.rc_tensor_free(h);
+        Interlocked.Decrement(ref live);
+    }
 
     /// <summary>Keeps this tensor alive past the innermost scope by handing it to the scope outside it (or to none).</summary>
     public Tensor MoveToOuterScope()

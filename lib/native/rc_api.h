@@ -9,7 +9,7 @@ extern "C" {
 
 #define RC_EXPORT __attribute__((visibility("default")))
 
-typedef void* rc_tensor;   // an owned at::Tensor*
+typedef void* rc_tensor;   // an owned reference to a c10::TensorImpl
 typedef void* rc_op;       // a c10::OperatorHandle*, cached for the process lifetime
 typedef void* rc_generator;
 

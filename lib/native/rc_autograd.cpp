@@ -28,7 +28,7 @@ int32_t rc_set_requires_grad(rc_tensor t, int32_t requires_grad) {
 
 int32_t rc_tensor_grad(rc_tensor t, rc_tensor* out) {
   return rc::guarded([&] {
-    const at::Tensor& g = rc::unwrap(t).grad();
+    at::Tensor g = rc::unwrap(t).grad();
     *out = g.defined() ? rc::wrap(g) : nullptr;
   });
 }

@@ -9,7 +9,7 @@ static std::atomic<int64_t> live{0};
 
 rc_tensor wrap(at::Tensor t) {
   live.fetch_add(1, std::memory_order_relaxed);
-  return new at::Tensor(std::move(t));
+  return t.unsafeReleaseTensorImpl();
 }
 }  // namespace rc
 
@@ -19,7 +19,8 @@ extern "C" {
 
 void rc_tensor_free(rc_tensor t) {
   if (t == nullptr) return;
-  delete static_cast<at::Tensor*>(t);
+  // Reclaiming the released reference and letting it go drops it.
+  (void)c10::intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>::reclaim(static_cast<c10::TensorImpl*>(t));
   rc::live.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -31,7 +32,7 @@ int32_t rc_tensor_clone_handle(rc_tensor t, rc_tensor* out) {
 
 int32_t rc_tensor_meta(rc_tensor t, int64_t* meta, int64_t* shape, int32_t cap) {
   return rc::guarded([&] {
-    const at::Tensor& x = unwrap(t);
+    const at::Tensor x = unwrap(t);
     if (!x.defined()) {
       std::memset(meta, 0, 8 * sizeof(int64_t));
       return;
