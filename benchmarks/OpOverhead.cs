@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using RandCond.Torch;
+
+namespace RandCond.Benchmarks;
+
+/// <summary>
+/// Per-operator overhead: x + x on a float32 tensor of shape [4] in a tight loop, one thread, against
+/// `z = x + x` in Python. The kernel is a few nanoseconds, so this times the path from the caller's language
+/// into the dispatcher and back (argument boxing, the call, wrapping and freeing the result).
+/// </summary>
+internal static class OpOverhead
+{
+    public const string Name = "op-overhead";
+    private const double Goal = 0.6;
+    private const int ScopeEvery = 100;
+
+    public static BenchmarkResult Run(RunContext ctx)
+    {
+        bool quick = ctx.Options.Quick;
+        int ops = quick ? 20_000 : 200_000;
+        int reps = quick ? 3 : 5;
+        int warmup = quick ? 10_000 : 100_000;
+
+        Console.Error.WriteLine($"[{Name}] PyTorch reference: {reps} x {ops} ops after {warmup} warm-up ops ...");
+        var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("op_overhead.py"),
+            ["--device", ctx.Device.ToString(), "--ops", I(ops), "--reps", I(reps), "--warmup", I(warmup), "--threads", "1"],
+            TimeSpan.FromMinutes(10));
+        double pyMedian = py["us_per_op_median"]!.GetValue<double>();
+
+        Console.Error.WriteLine($"[{Name}] C#: {reps} x {ops} ops per variant after {warmup} warm-up ops ...");
+        int previousThreads = Torch.Torch.NumThreads;
+        Torch.Torch.NumThreads = 1;
+        try
+        {
+            Torch.Torch.ManualSeed(0);
+            using var x = Torch.Torch.Randn([4], device: ctx.Device);
+            bool cuda = ctx.Device.IsCuda;
+            long liveBefore = Torch.Torch.NativeLiveTensors;
+
+            // Warm-up in chunks, so the JIT sees the timed methods called often enough to tier them up.
+            for (int done = 0; done < warmup; done += warmup / 10)
+            {
+                DisposeEach(x, warmup / 10, cuda);
+                Scoped(x, warmup / 10, cuda);
+            }
+            var each = new List<double>();
+            var scoped = new List<double>();
+            for (int r = 0; r < reps; r++)
+            {
+                // Alternate the variants so that drift in machine speed touches both alike.
+                each.Add(DisposeEach(x, ops, cuda));
+                scoped.Add(Scoped(x, ops, cuda));
+            }
+            long leaked = Torch.Torch.NativeLiveTensors - liveBefore;
+
+            var result = new BenchmarkResult
+            {
+                Name = Name,
+                Description = "x + x, float32 [4], torch threads 1: time per operator call",
+            };
+            result.Measurements.Add(new("add [4], using var z (dispose each)", "us/op", Stats.Median(each), pyMedian, Goal));
+            result.Measurements.Add(new($"add [4], DisposeScope per {ScopeEvery} ops", "us/op", Stats.Median(scoped), pyMedian, Goal));
+            result.CSharp["ops_per_rep"] = ops;
+            result.CSharp["reps"] = reps;
+            result.CSharp["warmup_ops"] = warmup;
+            result.CSharp["threads"] = Torch.Torch.NumThreads;
+            result.CSharp["dispose_each_us_per_op_reps"] = ToArray(each);
+            result.CSharp["scope_us_per_op_reps"] = ToArray(scoped);
+            result.CSharp["scope_every"] = ScopeEvery;
+            result.CSharp["leaked_native_tensors"] = leaked;
+            result.Python = py;
+            if (leaked != 0) result.Notes.Add(("warning", $"{leaked} native tensors were still alive after the loops"));
+            return result;
+        }
+        finally
+        {
+            Torch.Torch.NumThreads = previousThreads;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double DisposeEach(Tensor x, int n, bool cuda)
+    {
+        if (cuda) Cuda.Synchronize();
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i++)
+        {
+            using var z = x + x;
+        }
+        if (cuda) Cuda.Synchronize();
+        return Stopwatch.GetElapsedTime(t0).TotalMicroseconds / n;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double Scoped(Tensor x, int n, bool cuda)
+    {
+        if (cuda) Cuda.Synchronize();
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < n; i += ScopeEvery)
+        {
+            using var scope = Torch.Torch.NewDisposeScope();
+            int m = Math.Min(ScopeEvery, n - i);
+            for (int j = 0; j < m; j++)
+            {
+                var z = x + x;
+            }
+        }
+        if (cuda) Cuda.Synchronize();
+        return Stopwatch.GetElapsedTime(t0).TotalMicroseconds / n;
+    }
+
+    internal static JsonArray ToArray(IEnumerable<double> xs) => new(xs.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+
+    internal static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+}
