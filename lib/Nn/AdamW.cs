@@ -1,5 +1,5 @@
 using System.Globalization;
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -19,8 +19,8 @@ public sealed class AdamW : IDisposable
         this.parameters = parameters.Where(p => p.Parameter.RequiresGrad).ToArray();
         if (this.parameters.Length == 0) throw new ArgumentException("AdamW: no trainable parameters");
         (LearningRate, Beta1, Beta2, Eps, WeightDecay) = (lr, beta1, beta2, eps, weightDecay);
-        expAvg = this.parameters.Select(p => Torch.Torch.ZerosLike(p.Parameter.Data).DetachFromDisposeScope()).ToArray();
-        expAvgSq = this.parameters.Select(p => Torch.Torch.ZerosLike(p.Parameter.Data).DetachFromDisposeScope()).ToArray();
+        expAvg = this.parameters.Select(p => Torch.ZerosLike(p.Parameter.Data).DetachFromDisposeScope()).ToArray();
+        expAvgSq = this.parameters.Select(p => Torch.ZerosLike(p.Parameter.Data).DetachFromDisposeScope()).ToArray();
     }
 
     public AdamW(Module module, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2)
@@ -38,8 +38,8 @@ public sealed class AdamW : IDisposable
     /// <summary>One update from the parameters' current gradients (parameters without a gradient are skipped).</summary>
     public void Step()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        using var noGrad = Torch.Torch.NoGrad();
+        using var scope = Torch.NewDisposeScope();
+        using var noGrad = Torch.NoGrad();
         var ps = new List<Tensor>();
         var gs = new List<Tensor>();
         var ms = new List<Tensor>();
@@ -105,7 +105,7 @@ public sealed class AdamW : IDisposable
                 if (!source.Shape.SequenceEqual(target.Shape)) throw new ArgumentException($"AdamW state: '{key}' has the wrong shape");
             }
         }
-        using var _ = Torch.Torch.NoGrad();
+        using var _ = Torch.NoGrad();
         for (int i = 0; i < parameters.Length; i++)
         {
             expAvg[i].CopyFrom(tensors[$"exp_avg.{parameters[i].Name}"]);

@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -23,7 +23,7 @@ public sealed class Ema
         Decay = decay;
         Average = average;
         average.RequiresGrad(false);
-        using var _ = Torch.Torch.NoGrad();
+        using var _ = Torch.NoGrad();
         for (int i = 0; i < target.Length; i++) target[i].CopyFrom(source[i]);
     }
 
@@ -32,7 +32,7 @@ public sealed class Ema
 
     public void Update()
     {
-        using var _ = Torch.Torch.NoGrad();
+        using var _ = Torch.NoGrad();
         Foreach.MulInPlace(target, Decay);
         Foreach.AddInPlace(target, source, 1 - Decay);
     }

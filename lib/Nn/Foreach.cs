@@ -1,4 +1,5 @@
-using RandCond.Torch;
+using RandCond.Tensors;
+using RandCond.Tensors.Native;
 
 namespace RandCond.Nn;
 
@@ -9,6 +10,7 @@ namespace RandCond.Nn;
 internal static class Foreach
 {
     private static readonly OpHandle MulS = new("aten::_foreach_mul_", "Scalar");
+    private static readonly OpHandle MulT = new("aten::_foreach_mul_", "Tensor");
     private static readonly OpHandle AddL = new("aten::_foreach_add_", "List");
     private static readonly OpHandle AddS = new("aten::_foreach_add_", "Scalar");
     private static readonly OpHandle DivS = new("aten::_foreach_div_", "Scalar");
@@ -16,35 +18,71 @@ internal static class Foreach
     private static readonly OpHandle AddcdivS = new("aten::_foreach_addcdiv_", "Scalar");
     private static readonly OpHandle Sqrt = new("aten::_foreach_sqrt", "");
     private static readonly OpHandle Norm = new("aten::_foreach_norm", "Scalar");
-    private static readonly OpHandle MulT = new("aten::_foreach_mul_", "Tensor");
 
-    public static void MulInPlace(Tensor[] xs, double s) => InPlace(MulS, xs, s);
-    public static void AddInPlace(Tensor[] xs, double s) => InPlace(AddS, xs, s);
-    public static void DivInPlace(Tensor[] xs, double s) => InPlace(DivS, xs, s);
+    public static void MulInPlace(Tensor[] xs, double s) => ListScalar(MulS, xs, s);
+    public static void AddInPlace(Tensor[] xs, double s) => ListScalar(AddS, xs, s);
+    public static void DivInPlace(Tensor[] xs, double s) => ListScalar(DivS, xs, s);
 
     /// <summary>xs += alpha * ys.</summary>
-    public static void AddInPlace(Tensor[] xs, Tensor[] ys, double alpha) => Torch.Torch.OpVoid(AddL, xs, ys, alpha);
+    public static void AddInPlace(Tensor[] xs, Tensor[] ys, double alpha)
+    {
+        var x = new OpArgs(stackalloc NativeValue[3]);
+        x.Add(xs);
+        x.Add(ys);
+        x.Add((Scalar)alpha);
+        x.CallInPlace(AddL);
+    }
 
     /// <summary>xs += value * a * b.</summary>
-    public static void AddCMulInPlace(Tensor[] xs, Tensor[] a, Tensor[] b, double value) => Torch.Torch.OpVoid(AddcmulS, xs, a, b, value);
+    public static void AddCMulInPlace(Tensor[] xs, Tensor[] a, Tensor[] b, double value) => ListListList(AddcmulS, xs, a, b, value);
 
     /// <summary>xs += value * a / b.</summary>
-    public static void AddCDivInPlace(Tensor[] xs, Tensor[] a, Tensor[] b, double value) => Torch.Torch.OpVoid(AddcdivS, xs, a, b, value);
+    public static void AddCDivInPlace(Tensor[] xs, Tensor[] a, Tensor[] b, double value) => ListListList(AddcdivS, xs, a, b, value);
 
-    public static Tensor[] SqrtOf(Tensor[] xs) => Torch.Torch.OpTensors(Sqrt, xs);
+    public static Tensor[] SqrtOf(Tensor[] xs)
+    {
+        var x = new OpArgs(stackalloc NativeValue[1]);
+        x.Add(xs);
+        return x.CallMany(Sqrt);
+    }
 
-    public static Tensor[] Norms(Tensor[] xs) => Torch.Torch.OpTensors(Norm, xs, 2.0);
+    public static Tensor[] Norms(Tensor[] xs)
+    {
+        var x = new OpArgs(stackalloc NativeValue[2]);
+        x.Add(xs);
+        x.Add((Scalar)2);
+        return x.CallMany(Norm);
+    }
 
     /// <summary>xs *= s, where s is a one-element tensor (no host synchronization).</summary>
     public static void MulInPlace(Tensor[] xs, Tensor s)
     {
-        if (MulT.Exists)
+        if (!MulT.Exists)
         {
-            Torch.Torch.OpVoid(MulT, xs, s);
+            foreach (var t in xs) t.MulInPlace(s);
             return;
         }
-        foreach (var x in xs) x.MulInPlace(s);
+        var x = new OpArgs(stackalloc NativeValue[2]);
+        x.Add(xs);
+        x.Add(s);
+        x.CallInPlace(MulT);
     }
 
-    private static void InPlace(OpHandle op, Tensor[] xs, double s) => Torch.Torch.OpVoid(op, xs, s);
+    private static void ListScalar(OpHandle op, Tensor[] xs, double s)
+    {
+        var x = new OpArgs(stackalloc NativeValue[2]);
+        x.Add(xs);
+        x.Add((Scalar)s);
+        x.CallInPlace(op);
+    }
+
+    private static void ListListList(OpHandle op, Tensor[] xs, Tensor[] a, Tensor[] b, double value)
+    {
+        var x = new OpArgs(stackalloc NativeValue[4]);
+        x.Add(xs);
+        x.Add(a);
+        x.Add(b);
+        x.Add((Scalar)value);
+        x.CallInPlace(op);
+    }
 }

@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -11,11 +11,11 @@ public static class GradClip
     /// </summary>
     public static Tensor ClipGradNorm(IEnumerable<Parameter> parameters, double maxNorm)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        using var noGrad = Torch.Torch.NoGrad();
+        using var scope = Torch.NewDisposeScope();
+        using var noGrad = Torch.NoGrad();
         var grads = parameters.Select(p => p.Grad).Where(g => g is not null).Cast<Tensor>().ToArray();
-        if (grads.Length == 0) return Torch.Torch.Scalar(0).MoveToOuterScope();
-        var total = Torch.Torch.Stack(Foreach.Norms(grads)).Norm();
+        if (grads.Length == 0) return Torch.Scalar(0).MoveToOuterScope();
+        var total = Torch.Stack(Foreach.Norms(grads)).Norm();
         var coef = (maxNorm / (total + 1e-6)).Clamp(max: 1.0);
         Foreach.MulInPlace(grads, coef);
         return total.MoveToOuterScope();

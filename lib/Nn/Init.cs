@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -7,19 +7,19 @@ public static class Init
 {
     public static void Uniform(Tensor t, double low, double high, Generator? generator = null)
     {
-        using var _ = Torch.Torch.NoGrad();
+        using var _ = Torch.NoGrad();
         t.UniformInPlace(low, high, generator);
     }
 
     public static void Normal(Tensor t, double mean = 0, double std = 1, Generator? generator = null)
     {
-        using var _ = Torch.Torch.NoGrad();
+        using var _ = Torch.NoGrad();
         t.NormalInPlace(mean, std, generator);
     }
 
     public static void Constant(Tensor t, double value)
     {
-        using var _ = Torch.Torch.NoGrad();
+        using var _ = Torch.NoGrad();
         t.FillInPlace(value);
     }
 

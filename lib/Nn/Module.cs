@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -115,7 +115,7 @@ public abstract class Module : IDisposable
             {
                 var (name, old) = m.buffers[i];
                 Tensor next;
-                using (Torch.Torch.NoGrad()) next = convert(old);
+                using (Torch.NoGrad()) next = convert(old);
                 if (ReferenceEquals(next, old)) continue;
                 m.buffers[i] = (name, next.DetachFromDisposeScope());
                 old.Dispose();
@@ -154,7 +154,7 @@ public abstract class Module : IDisposable
         }
         if (problems.Count > 0)
             throw new ArgumentException($"LoadStateDict into {GetType().Name}: " + string.Join("; ", problems));
-        using var _ = Torch.Torch.NoGrad();
+        using var _ = Torch.NoGrad();
         foreach (var (name, target) in own)
             if (state.TryGetValue(name, out var source)) target.CopyFrom(source);
     }

@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -35,7 +35,7 @@ public sealed class Parameter : IDisposable
     {
         bool requiresGrad = Data.RequiresGrad;
         Tensor next;
-        using (Torch.Torch.NoGrad()) next = convert(Data);
+        using (Torch.NoGrad()) next = convert(Data);
         if (ReferenceEquals(next, Data)) return;
         var old = Data;
         Data = Prepare(next, requiresGrad);

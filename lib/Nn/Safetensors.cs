@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -27,7 +28,7 @@ public static class Safetensors
     {
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
         var blobs = new byte[names.Length][];
-        using (Torch.Torch.NoGrad())
+        using (Torch.NoGrad())
             for (int i = 0; i < names.Length; i++) blobs[i] = Bytes(tensors[names[i]]);
         var header = Header(names, tensors, blobs, metadata);
         var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
@@ -52,22 +53,17 @@ public static class Safetensors
         }
     }
 
-    private static unsafe byte[] Bytes(Tensor t)
+    private static byte[] Bytes(Tensor t)
     {
-        using var cpu = t.Detach();
-        var dtype = cpu.DType;
-        var bytes = new byte[cpu.NumEl * dtype.ElementSize()];
-        // ToArray needs a managed element type; copy raw bytes through a byte view of the same storage.
-        using var flat = cpu.Contiguous();
-        fixed (byte* p = bytes)
-            Torch.Native.NativeMethods.Check(Torch.Native.NativeMethods.rc_tensor_to_host(flat.Handle, p, bytes.Length), "safetensors save");
-        return bytes;
+        using var detached = t.Detach();
+        return detached.ToBytes();
     }
 
     private static byte[] Header(string[] names, IReadOnlyDictionary<string, Tensor> tensors, byte[][] blobs, IReadOnlyDictionary<string, string>? metadata)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        // Names are written as UTF-8, not \u escapes, so the header length really counts UTF-8 bytes.
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             if (metadata is { Count: > 0 })
@@ -231,15 +227,6 @@ public static class Safetensors
                 : $"{dataLength - cursor} bytes after the last tensor's data");
     }
 
-    private static unsafe Tensor Materialize(byte[] bytes, long dataStart, Entry e, Device device)
-    {
-        var shape = e.Shape;
-        fixed (byte* p = &bytes[0])
-        fixed (long* s = shape)
-        {
-            Torch.Native.NativeMethods.Check(Torch.Native.NativeMethods.rc_tensor_from_data(p + dataStart + e.Begin, (int)e.DType, s,
-                shape.Length, (int)device.Type, device.Index, out var h), $"safetensors load '{e.Name}'");
-            return Tensor.FromNative(h);
-        }
-    }
+    private static Tensor Materialize(byte[] bytes, long dataStart, Entry e, Device device) =>
+        Torch.FromBytes(bytes.AsSpan((int)(dataStart + e.Begin), (int)(e.End - e.Begin)), e.DType, e.Shape, device);
 }

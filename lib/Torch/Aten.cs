@@ -1,4 +1,4 @@
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>The libtorch operators the typed API calls, resolved in the dispatcher on first use.</summary>
 internal static class Aten

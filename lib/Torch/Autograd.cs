@@ -1,6 +1,6 @@
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>Gradients without touching <c>.Grad</c> (as <c>torch.autograd.grad</c>).</summary>
 public static class Autograd

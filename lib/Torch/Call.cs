@@ -1,6 +1,6 @@
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>Boxed calls of the common argument shapes (T = tensor, S = scalar, I = int, L = int list).</summary>
 internal static class Call

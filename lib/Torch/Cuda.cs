@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>CUDA queries. All are safe to call with a CPU-only libtorch (they report no devices).</summary>
 public static unsafe class Cuda

@@ -1,4 +1,4 @@
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>Element types; values are libtorch's c10::ScalarType codes.</summary>
 public enum DType

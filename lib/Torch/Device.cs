@@ -1,4 +1,4 @@
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>Device kinds; values are libtorch's c10::DeviceType codes.</summary>
 public enum DeviceType { CPU = 0, CUDA = 1 }

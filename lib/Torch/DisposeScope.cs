@@ -1,4 +1,4 @@
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>
 /// Collects every tensor created on this thread while it is the innermost open scope, and disposes them

@@ -1,6 +1,6 @@
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>Stateless neural-network functions (as <c>torch.nn.functional</c>).</summary>
 public static class F

@@ -1,6 +1,6 @@
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>A seeded random stream, passed to random operators so runs are reproducible independently of the global seed.</summary>
 public sealed class Generator : IDisposable

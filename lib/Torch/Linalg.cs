@@ -1,6 +1,6 @@
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>Linear algebra (as <c>torch.linalg</c>).</summary>
 public static class Linalg

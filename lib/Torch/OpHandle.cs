@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>A libtorch operator by schema name and overload, looked up in the dispatcher once, on first use.</summary>
 public sealed class OpHandle

@@ -1,6 +1,6 @@
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>Turns the raw results of a boxed call into managed values, owning every tensor handle.</summary>
 internal static class OpResults

@@ -1,4 +1,4 @@
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>A number passed to an operator's Scalar argument, keeping whether it is integral.</summary>
 public readonly struct Scalar

@@ -1,6 +1,6 @@
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 public sealed partial class Tensor
 {
@@ -191,5 +191,5 @@ public sealed partial class Tensor
     public Tensor Double() => To(DType.Float64);
     public Tensor Long() => To(DType.Int64);
     public Tensor Cpu() => To(Device.CPU);
-    public Tensor Cuda(int index = 0) => To(RandCond.Torch.Device.CUDA(index));
+    public Tensor Cuda(int index = 0) => To(RandCond.Tensors.Device.CUDA(index));
 }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>
 /// A libtorch tensor. Disposable: dispose it, or create it inside a <see cref="DisposeScope"/>
@@ -18,9 +18,6 @@ public sealed partial class Tensor : IDisposable
         handle = new TensorHandle(native);
         DisposeScope.Register(this);
     }
-
-    /// <summary>Takes ownership of a handle returned by the native shim.</summary>
-    internal static Tensor FromNative(IntPtr native) => new(native);
 
     internal DisposeScope? Scope { get; set; }
 
@@ -116,6 +113,15 @@ public sealed partial class Tensor : IDisposable
         fixed (T* p = result)
             NativeMethods.Check(NativeMethods.rc_tensor_to_host(Handle, p, (long)result.Length * sizeof(T)), "ToArray");
         return result;
+    }
+
+    /// <summary>The raw little-endian bytes of the elements in row-major order (any dtype, any device).</summary>
+    public unsafe byte[] ToBytes()
+    {
+        var bytes = new byte[NumEl * DType.ElementSize()];
+        fixed (byte* p = bytes)
+            NativeMethods.Check(NativeMethods.rc_tensor_to_host(Handle, p, bytes.Length), "ToBytes");
+        return bytes;
     }
 
     /// <summary>The value of a one-element tensor.</summary>

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>Owns one native at::Tensor handle; counts live handles so tests can prove loops leak nothing.</summary>
 internal sealed class TensorHandle : SafeHandle

@@ -1,6 +1,6 @@
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 public static partial class Torch
 {
@@ -114,6 +114,22 @@ public static partial class Torch
         fixed (long* s = shape)
         {
             NativeMethods.Check(NativeMethods.rc_tensor_from_data(p, (int)DTypeExtensions.Of<T>(), s, shape.Length, (int)dev.Type, dev.Index, out var h), "FromArray");
+            return new Tensor(h);
+        }
+    }
+
+    /// <summary>A tensor of dtype and shape holding a copy of raw little-endian element bytes.</summary>
+    public static unsafe Tensor FromBytes(ReadOnlySpan<byte> data, DType dtype, long[] shape, Device? device = null)
+    {
+        long n = 1;
+        foreach (var d in shape) n *= d;
+        if (n * dtype.ElementSize() != data.Length)
+            throw new ArgumentException($"FromBytes: {dtype}[{string.Join(", ", shape)}] needs {n * dtype.ElementSize()} bytes but got {data.Length}");
+        var dev = device ?? Device.CPU;
+        fixed (byte* p = data)
+        fixed (long* s = shape)
+        {
+            NativeMethods.Check(NativeMethods.rc_tensor_from_data(p, (int)dtype, s, shape.Length, (int)dev.Type, dev.Index, out var h), "FromBytes");
             return new Tensor(h);
         }
     }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
-using RandCond.Torch.Native;
+using RandCond.Tensors.Native;
 
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>The entry point, as <c>torch</c> is in Python: creation, seeds, grad mode, scopes, any operator.</summary>
 public static partial class Torch
@@ -98,19 +98,3 @@ public readonly struct GradModeScope : IDisposable
     public void Dispose() => NativeMethods.rc_set_grad_enabled(previous ? 1 : 0);
 }
 
-public static partial class Torch
-{
-    /// <summary>Calls a cached operator with generic arguments and drops its results (in-place operators).</summary>
-    public static void OpVoid(OpHandle op, params object?[] args)
-    {
-        var x = Pack(op, args, stackalloc NativeValue[args.Length]);
-        x.CallInPlace(op);
-    }
-
-    /// <summary>Calls a cached operator with generic arguments; returns all tensor results, flattened.</summary>
-    public static Tensor[] OpTensors(OpHandle op, params object?[] args)
-    {
-        var x = Pack(op, args, stackalloc NativeValue[args.Length]);
-        return x.CallMany(op);
-    }
-}

@@ -1,4 +1,4 @@
-namespace RandCond.Torch;
+namespace RandCond.Tensors;
 
 /// <summary>An error raised by libtorch, carrying its message and the operation that failed.</summary>
 public sealed class TorchException : Exception

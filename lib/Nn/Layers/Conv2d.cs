@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -11,8 +11,8 @@ public sealed class Conv2d : Module<Tensor, Tensor>
         if (inChannels % groups != 0 || outChannels % groups != 0)
             throw new ArgumentException($"Conv2d: channels ({inChannels} in, {outChannels} out) must be divisible by groups ({groups})");
         (Stride, Padding, Groups) = (stride, padding, groups);
-        Weight = RegisterParameter("weight", Torch.Torch.Empty([outChannels, inChannels / groups, kernelSize, kernelSize], device: device));
-        Bias = bias ? RegisterParameter("bias", Torch.Torch.Empty([outChannels], device: device)) : null;
+        Weight = RegisterParameter("weight", Torch.Empty([outChannels, inChannels / groups, kernelSize, kernelSize], device: device));
+        Bias = bias ? RegisterParameter("bias", Torch.Empty([outChannels], device: device)) : null;
         Init.DefaultLayer(Weight, Bias?.Data);
     }
 

@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -9,8 +9,8 @@ public sealed class ConvTranspose2d : Module<Tensor, Tensor>
                            long outputPadding = 0, bool bias = true, Device? device = null)
     {
         (Stride, Padding, OutputPadding) = (stride, padding, outputPadding);
-        Weight = RegisterParameter("weight", Torch.Torch.Empty([inChannels, outChannels, kernelSize, kernelSize], device: device));
-        Bias = bias ? RegisterParameter("bias", Torch.Torch.Empty([outChannels], device: device)) : null;
+        Weight = RegisterParameter("weight", Torch.Empty([inChannels, outChannels, kernelSize, kernelSize], device: device));
+        Bias = bias ? RegisterParameter("bias", Torch.Empty([outChannels], device: device)) : null;
         // PyTorch computes fan_in of a transposed conv weight from dim 1 (out channels here).
         Init.KaimingUniform(Weight, Math.Sqrt(5));
         if (Bias is not null)

@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -7,7 +7,7 @@ public sealed class Embedding : Module<Tensor, Tensor>
 {
     public Embedding(long count, long dim, Device? device = null)
     {
-        Weight = RegisterParameter("weight", Torch.Torch.Empty([count, dim], device: device));
+        Weight = RegisterParameter("weight", Torch.Empty([count, dim], device: device));
         Init.Normal(Weight);
     }
 

@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -7,8 +7,8 @@ public sealed class Linear : Module<Tensor, Tensor>
 {
     public Linear(long inFeatures, long outFeatures, bool bias = true, Device? device = null)
     {
-        Weight = RegisterParameter("weight", Torch.Torch.Empty([outFeatures, inFeatures], device: device));
-        Bias = bias ? RegisterParameter("bias", Torch.Torch.Empty([outFeatures], device: device)) : null;
+        Weight = RegisterParameter("weight", Torch.Empty([outFeatures, inFeatures], device: device));
+        Bias = bias ? RegisterParameter("bias", Torch.Empty([outFeatures], device: device)) : null;
         Init.DefaultLayer(Weight, Bias?.Data);
     }
 

@@ -1,4 +1,4 @@
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Nn;
 
@@ -11,8 +11,8 @@ public sealed class GroupNorm : Module<Tensor, Tensor>
         (Groups, Eps) = (groups, eps);
         if (affine)
         {
-            Weight = RegisterParameter("weight", Torch.Torch.Ones([channels], device: device));
-            Bias = RegisterParameter("bias", Torch.Torch.Zeros([channels], device: device));
+            Weight = RegisterParameter("weight", Torch.Ones([channels], device: device));
+            Bias = RegisterParameter("bias", Torch.Zeros([channels], device: device));
         }
     }
 
@@ -32,8 +32,8 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
         (Shape, Eps) = (normalizedShape, eps);
         if (affine)
         {
-            Weight = RegisterParameter("weight", Torch.Torch.Ones(normalizedShape, device: device));
-            Bias = RegisterParameter("bias", Torch.Torch.Zeros(normalizedShape, device: device));
+            Weight = RegisterParameter("weight", Torch.Ones(normalizedShape, device: device));
+            Bias = RegisterParameter("bias", Torch.Zeros(normalizedShape, device: device));
         }
     }
 

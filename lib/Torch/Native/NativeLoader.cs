@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace RandCond.Torch.Native;
+namespace RandCond.Tensors.Native;
 
 /// <summary>
 /// Loads librandcond_native.so: from $RANDCOND_NATIVE (a file or a folder), else next to this assembly,

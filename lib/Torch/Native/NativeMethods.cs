@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace RandCond.Torch.Native;
+namespace RandCond.Tensors.Native;
 
 /// <summary>The C ABI of lib/native (rc_api.h). Every int-returning call: 0 = ok, else see rc_last_error.</summary>
 internal static unsafe class NativeMethods

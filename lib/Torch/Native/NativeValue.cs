@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace RandCond.Torch.Native;
+namespace RandCond.Tensors.Native;
 
 /// <summary>Tags of rc_value (rc_api.h).</summary>
 internal enum NativeTag : int

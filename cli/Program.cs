@@ -1,0 +1,46 @@
+namespace RandCond.Cli;
+
+public static class Program
+{
+    public const string Usage = """
+        usage:
+          randcond run NOTEBOOK [-p name=value ...] [--out PATH]
+              run every C# cell of NOTEBOOK and write the outputs back (in place, or to PATH)
+          randcond run-all [FOLDER] [-p name=value ...]
+              run every *.ipynb in FOLDER (default: notebooks) in name order, in place; print a summary
+        -p, --parameter name=value   override a variable of the cell tagged 'parameters' (repeatable)
+        -o, --out PATH               where `run` writes the executed notebook
+        exit codes: 0 ok, 1 a notebook failed or could not be run, 2 bad arguments
+        """;
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args is ["-h" or "--help" or "help", ..])
+        {
+            stdout.WriteLine(Usage);
+            return 0;
+        }
+        var parsed = CliArguments.Parse(args, out var error);
+        switch (parsed)
+        {
+            case { Verb: "run", Positionals: [var notebook] }:
+                return NotebookCommands.Run(notebook, parsed.Parameters, parsed.Out, stdout, stderr);
+            case { Verb: "run-all", Positionals.Count: <= 1, Out: null }:
+                return NotebookCommands.RunAll(parsed.Positionals.FirstOrDefault() ?? "notebooks", parsed.Parameters, stdout, stderr);
+            case { Verb: "run" }:
+                error = "run takes exactly one NOTEBOOK";
+                break;
+            case { Verb: "run-all" }:
+                error = parsed.Out is null ? "run-all takes at most one FOLDER" : "run-all does not take --out";
+                break;
+            case not null:
+                error = $"unknown command '{parsed.Verb}'";
+                break;
+        }
+        stderr.WriteLine($"error: {error}");
+        stderr.WriteLine(Usage);
+        return 2;
+    }
+}

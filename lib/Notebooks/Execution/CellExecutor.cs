@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+
+namespace RandCond.Notebooks.Execution;
+
+/// <summary>
+/// Runs C# cells one after another in one Roslyn script state, so later cells see earlier cells' variables,
+/// types and <c>#r</c> references. Knows nothing about files: the headless runner and a Jupyter kernel both
+/// drive it. Calls are serialized; cells run in the order they are submitted.
+/// </summary>
+public sealed class CellExecutor : IDisposable
+{
+    private static readonly string[] DefaultImports =
+    [
+        "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Text",
+        "System.Threading", "System.Threading.Tasks",
+    ];
+
+    private readonly ScriptOptions _options;
+    private readonly CellGlobals _globals;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private ScriptState<object>? _state;
+
+    public CellExecutor(CellExecutorOptions? options = null)
+    {
+        options ??= new CellExecutorOptions();
+        var baseDirectory = Path.GetFullPath(options.BaseDirectory);
+        _globals = new CellGlobals { BaseDirectory = baseDirectory };
+        _options = ScriptOptions.Default
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(baseDirectory))
+            .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, baseDirectory))
+            .AddReferences(typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(Console).Assembly,
+                typeof(CellGlobals).Assembly)
+            .AddReferences(options.References)
+            .AddImports(DefaultImports)
+            .AddImports(options.Imports)
+            .WithEmitDebugInformation(true);
+    }
+
+    /// <summary>How many cells have been submitted (compiled or not); a kernel's execution_count.</summary>
+    public int ExecutionCount { get; private set; }
+
+    /// <summary>
+    /// Compiles and runs one cell. Never throws for the cell's own errors: they come back as
+    /// <see cref="CellStatus.CompileError"/> or <see cref="CellStatus.RuntimeError"/> with an error output.
+    /// </summary>
+    public async Task<CellResult> ExecuteAsync(string code, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ExecutionCount++;
+            return await ExecuteCoreAsync(code, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<CellResult> ExecuteCoreAsync(string code, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var sink = new OutputSink();
+        _globals.CancellationToken = cancellationToken;
+        CellResult Finish(CellStatus status, object? value = null, IReadOnlyList<string>? diagnostics = null) =>
+            new(status, sink.Close(), clock.Elapsed, value) { Diagnostics = diagnostics ?? [] };
+
+        using var capture = ConsoleRouter.Capture(sink);
+
+        // Compiling and running happen on the thread pool so that a cell that never yields does not block
+        // the caller, and cancellation can at least return control (see the note on cancellation below).
+        var previous = _state;
+        var run = Task.Run(async () =>
+        {
+            var script = previous is null
+                ? CSharpScript.Create(code, _options, typeof(CellGlobals))
+                : previous.Script.ContinueWith(code, _options);
+            var errors = script.Compile(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            if (errors.Count > 0) return (State: (ScriptState<object>?)null, Errors: errors);
+            var state = previous is null
+                ? await script.RunAsync(_globals, _ => true, cancellationToken).ConfigureAwait(false)
+                : await script.RunFromAsync(previous, _ => true, cancellationToken).ConfigureAwait(false);
+            return (State: state, Errors: errors);
+        }, cancellationToken);
+
+        // Cancellation: Roslyn checks the token only between statements it controls (before running, at awaits
+        // of cooperative code); it cannot abort a cell stuck in a tight loop. We stop waiting and report the cell
+        // as cancelled, keeping the state of the last finished cell; the orphaned work keeps running in the
+        // background. .NET has no Thread.Abort, so a kernel that must really stop such a cell restarts its process.
+        var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
+        if (await Task.WhenAny(run, cancelled).ConfigureAwait(false) != run)
+        {
+            sink.Add(CancelledOutput());
+            return Finish(CellStatus.Cancelled);
+        }
+
+        (ScriptState<object>? State, List<Diagnostic> Errors) outcome;
+        try
+        {
+            outcome = await run.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            sink.Add(CancelledOutput());
+            return Finish(CellStatus.Cancelled);
+        }
+        catch (Exception e) // the scripting layer itself failed, e.g. an assembly from #r could not be loaded
+        {
+            sink.Add(ExceptionTrace.ToErrorOutput(e));
+            return Finish(CellStatus.RuntimeError);
+        }
+
+        if (outcome.State is null)
+        {
+            var diagnostics = outcome.Errors.Select(d => d.ToString()).ToList();
+            sink.Add(new ErrorOutput("CompilationError", diagnostics[0], diagnostics));
+            return Finish(CellStatus.CompileError, diagnostics: diagnostics);
+        }
+
+        _state = outcome.State;
+        if (outcome.State.Exception is { } exception)
+        {
+            if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                sink.Add(CancelledOutput());
+                return Finish(CellStatus.Cancelled);
+            }
+            sink.Add(ExceptionTrace.ToErrorOutput(exception));
+            return Finish(CellStatus.RuntimeError);
+        }
+
+        var value = outcome.State.ReturnValue;
+        if (value is not null)
+        {
+            try
+            {
+                sink.Add(new ExecuteResultOutput(MimeFormatter.Format(value)));
+            }
+            catch (Exception e)
+            {
+                sink.Add(ExceptionTrace.ToErrorOutput(e));
+                return Finish(CellStatus.RuntimeError, value);
+            }
+        }
+        return Finish(CellStatus.Ok, value);
+    }
+
+    private static ErrorOutput CancelledOutput() =>
+        new(typeof(OperationCanceledException).FullName!, "The cell was cancelled.", ["The cell was cancelled."]);
+
+    public void Dispose() => _gate.Dispose();
+}

@@ -1,0 +1,21 @@
+namespace RandCond.Notebooks.Execution;
+
+/// <summary>Members every cell can use unqualified: display(...), the cell's CancellationToken, BaseDirectory.</summary>
+public sealed class CellGlobals
+{
+    /// <summary>The folder #r paths resolve against (the notebook's folder), for cells that open files.</summary>
+    public string BaseDirectory { get; internal init; } = "";
+
+    /// <summary>Cancelled when the running cell is interrupted; long loops may check it.</summary>
+    public CancellationToken CancellationToken { get; internal set; }
+
+    /// <summary>Shows <paramref name="value"/> as rich output (see <see cref="MimeFormatter"/>).</summary>
+#pragma warning disable IDE1006 // lower-case on purpose: the name notebooks use (Polyglot, IPython)
+    public void display(object? value)
+    {
+        // The sink of the cell this call belongs to (not the latest cell's): work a cancelled cell left running
+        // must not show up in the next cell. Outside any cell there is nowhere to display.
+        ConsoleRouter.CurrentSink?.Add(new DisplayDataOutput(MimeFormatter.Format(value)));
+    }
+#pragma warning restore IDE1006
+}
