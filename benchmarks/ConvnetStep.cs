@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using RandCond.Nn;
-using RandCond.Torch;
+using RandCond.Tensors;
 using static RandCond.Benchmarks.OpOverhead;
 
 namespace RandCond.Benchmarks;
@@ -28,14 +28,14 @@ internal static class ConvnetStep
         var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("convnet_step.py"), pyArgs, TimeSpan.FromMinutes(30));
 
         Console.Error.WriteLine($"[{Name}] C#: {steps} steps after {warmup} warm-up steps, {threads} threads ...");
-        int previousThreads = Torch.Torch.NumThreads;
-        Torch.Torch.NumThreads = threads;
+        int previousThreads = Torch.NumThreads;
+        Torch.NumThreads = threads;
         try
         {
             var dev = ctx.Device;
-            Torch.Torch.ManualSeed(0);
-            using var x = Torch.Torch.Randn([Batch, 1, 28, 28], device: dev);
-            using var y = Torch.Torch.Randint(0, 10, [Batch], device: dev);
+            Torch.ManualSeed(0);
+            using var x = Torch.Randn([Batch, 1, 28, 28], device: dev);
+            using var y = Torch.Randint(0, 10, [Batch], device: dev);
             using var model = new Sequential(
                 new Conv2d(1, 32, 3, padding: 1, device: dev), new SiLU(),
                 new Conv2d(32, 64, 3, stride: 2, padding: 1, device: dev), new SiLU(),
@@ -44,7 +44,7 @@ internal static class ConvnetStep
                 new Flatten(),
                 new Linear(128 * 7 * 7, 10, device: dev));
             using var opt = new AdamW(model, lr: 1e-3, weightDecay: 1e-2);
-            long liveBefore = Torch.Torch.NativeLiveTensors;
+            long liveBefore = Torch.NativeLiveTensors;
 
             double lossFirst = double.NaN;
             for (int i = 0; i < warmup; i++)
@@ -67,7 +67,7 @@ internal static class ConvnetStep
                 loss.Dispose();
             }
             if (double.IsNaN(lossFirst)) lossFirst = lossLast;
-            long leaked = Torch.Torch.NativeLiveTensors - liveBefore;
+            long leaked = Torch.NativeLiveTensors - liveBefore;
 
             double pyMedian = py["ms_per_step_median"]!.GetValue<double>();
             var result = new BenchmarkResult
@@ -79,7 +79,7 @@ internal static class ConvnetStep
             result.CSharp["batch"] = Batch;
             result.CSharp["warmup"] = warmup;
             result.CSharp["steps"] = steps;
-            result.CSharp["threads"] = Torch.Torch.NumThreads;
+            result.CSharp["threads"] = Torch.NumThreads;
             result.CSharp["parameters"] = model.ParameterCount;
             result.CSharp["ms_per_step_median"] = Stats.Median(times);
             result.CSharp["ms_per_step_min"] = times.Min();
@@ -89,7 +89,7 @@ internal static class ConvnetStep
             result.CSharp["leaked_native_tensors"] = leaked;
             result.Python = py;
 
-            result.Notes.Add(("loss (first -> last)", $"C# {lossFirst:0.0000} -> {lossLast:0.0000}; PyTorch {py["loss_first"]} -> {py["loss_last"]}"));
+            result.Notes.Add(("loss (first -> last)", $"C# {lossFirst:0.0000} -> {lossLast:0.0000}; PyTorch {py["loss_first"]!.GetValue<double>():0.0000} -> {py["loss_last"]!.GetValue<double>():0.0000}"));
             if (py["compiled"] is { } compiled)
             {
                 if (compiled is System.Text.Json.Nodes.JsonObject co && co["ms_per_step_median"] is { } cm)
@@ -105,14 +105,14 @@ internal static class ConvnetStep
         }
         finally
         {
-            Torch.Torch.NumThreads = previousThreads;
+            Torch.NumThreads = previousThreads;
         }
     }
 
     /// <summary>One step; every intermediate is freed by the scope, the loss is handed back to the caller.</summary>
     private static Tensor Step(Sequential model, AdamW opt, Tensor x, Tensor y)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = Torch.NewDisposeScope();
         opt.ZeroGrad();
         var logits = model.Forward(x);
         var loss = F.CrossEntropy(logits, y);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Benchmarks;
 
@@ -31,14 +31,14 @@ internal static class OpOverhead
         double pyMedian = py["us_per_op_median"]!.GetValue<double>();
 
         Console.Error.WriteLine($"[{Name}] C#: {reps} x {ops} ops per variant after {warmup} warm-up ops ...");
-        int previousThreads = Torch.Torch.NumThreads;
-        Torch.Torch.NumThreads = 1;
+        int previousThreads = Torch.NumThreads;
+        Torch.NumThreads = 1;
         try
         {
-            Torch.Torch.ManualSeed(0);
-            using var x = Torch.Torch.Randn([4], device: ctx.Device);
+            Torch.ManualSeed(0);
+            using var x = Torch.Randn([4], device: ctx.Device);
             bool cuda = ctx.Device.IsCuda;
-            long liveBefore = Torch.Torch.NativeLiveTensors;
+            long liveBefore = Torch.NativeLiveTensors;
 
             // Warm-up in chunks, so the JIT sees the timed methods called often enough to tier them up.
             for (int done = 0; done < warmup; done += warmup / 10)
@@ -54,7 +54,7 @@ internal static class OpOverhead
                 each.Add(DisposeEach(x, ops, cuda));
                 scoped.Add(Scoped(x, ops, cuda));
             }
-            long leaked = Torch.Torch.NativeLiveTensors - liveBefore;
+            long leaked = Torch.NativeLiveTensors - liveBefore;
 
             var result = new BenchmarkResult
             {
@@ -66,7 +66,7 @@ internal static class OpOverhead
             result.CSharp["ops_per_rep"] = ops;
             result.CSharp["reps"] = reps;
             result.CSharp["warmup_ops"] = warmup;
-            result.CSharp["threads"] = Torch.Torch.NumThreads;
+            result.CSharp["threads"] = Torch.NumThreads;
             result.CSharp["dispose_each_us_per_op_reps"] = ToArray(each);
             result.CSharp["scope_us_per_op_reps"] = ToArray(scoped);
             result.CSharp["scope_every"] = ScopeEvery;
@@ -77,7 +77,7 @@ internal static class OpOverhead
         }
         finally
         {
-            Torch.Torch.NumThreads = previousThreads;
+            Torch.NumThreads = previousThreads;
         }
     }
 
@@ -101,7 +101,7 @@ internal static class OpOverhead
         long t0 = Stopwatch.GetTimestamp();
         for (int i = 0; i < n; i += ScopeEvery)
         {
-            using var scope = Torch.Torch.NewDisposeScope();
+            using var scope = Torch.NewDisposeScope();
             int m = Math.Min(ScopeEvery, n - i);
             for (int j = 0; j < m; j++)
             {

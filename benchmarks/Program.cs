@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using RandCond.Benchmarks;
-using RandCond.Torch;
+using RandCond.Tensors;
 
 // randcond-bench: RandCond against a PyTorch reference run in the same invocation (see README.md).
 Options options;

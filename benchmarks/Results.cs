@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -41,6 +42,7 @@ internal sealed class BenchmarkResult
     {
         var o = run.Header(Name);
         o["description"] = Description;
+        o["load_average_at_end"] = RunInfo.LoadAverage();
         o["measurements"] = new JsonArray(Measurements.Select(m => (JsonNode)m.ToJson()).ToArray());
         o["libtorch_python"] = Python["torch_version"]?.DeepClone();
         o["csharp"] = CSharp;
@@ -71,7 +73,7 @@ internal sealed class RunContext
 {
     public required Options Options { get; init; }
     public required string PythonPath { get; init; }
-    public required RandCond.Torch.Device Device { get; init; }
+    public required RandCond.Tensors.Device Device { get; init; }
     public string Commit { get; } = RunInfo.GitCommit();
     public string Date { get; } = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -85,7 +87,7 @@ internal sealed class RunContext
             ["name"] = RunInfo.DeviceDescription(Device),
             ["cores"] = Environment.ProcessorCount,
         },
-        ["libtorch_csharp"] = RandCond.Torch.Torch.Version,
+        ["libtorch_csharp"] = RandCond.Tensors.Torch.Version,
         ["libtorch_python"] = null,
         ["dotnet"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
         ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
@@ -94,6 +96,7 @@ internal sealed class RunContext
         ["command"] = RunInfo.CommandLine(),
         ["date_utc"] = Date,
         ["host"] = Environment.MachineName,
+        ["load_average_at_start"] = RunInfo.LoadAverage(),
     };
 
     public string DefaultOut(string name)
@@ -115,7 +118,7 @@ internal static class ResultFile
         try
         {
             using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 json.WriteTo(writer);
                 writer.Flush();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using RandCond.Torch;
+using RandCond.Tensors;
 
 namespace RandCond.Benchmarks;
 
@@ -64,6 +64,14 @@ internal static class RunInfo
         {
             return null;
         }
+    }
+
+    /// <summary>/proc/loadavg's 1-, 5- and 15-minute averages: other work on the machine skews timings.</summary>
+    public static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+        catch (UnauthorizedAccessException) { return "unknown"; }
     }
 
     public static string CommandLine()
