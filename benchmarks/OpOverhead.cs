@@ -23,39 +23,48 @@ internal static class OpOverhead
         int ops = quick ? 20_000 : 200_000;
         int reps = quick ? 3 : 5;
         int warmup = quick ? 10_000 : 100_000;
+        // Rounds alternate the Python and C# measurements, so that load from other work on the machine
+        // falls on both sides alike; every round times reps / rounds repetitions on each side.
+        int rounds = quick ? 1 : reps;
+        int repsPerRound = reps / rounds;
 
-        Console.Error.WriteLine($"[{Name}] PyTorch reference: {reps} x {ops} ops after {warmup} warm-up ops ...");
-        var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("op_overhead.py"),
-            ["--device", ctx.Device.ToString(), "--ops", I(ops), "--reps", I(reps), "--warmup", I(warmup), "--threads", "1"],
-            TimeSpan.FromMinutes(10));
-        double pyMedian = py["us_per_op_median"]!.GetValue<double>();
-
-        Console.Error.WriteLine($"[{Name}] C#: {reps} x {ops} ops per variant after {warmup} warm-up ops ...");
         int previousThreads = Torch.NumThreads;
-        Torch.NumThreads = 1;
         try
         {
             Torch.ManualSeed(0);
             using var x = Torch.Randn([4], device: ctx.Device);
             bool cuda = ctx.Device.IsCuda;
-            long liveBefore = Torch.NativeLiveTensors;
-
-            // Warm-up in chunks, so the JIT sees the timed methods called often enough to tier them up.
-            for (int done = 0; done < warmup; done += warmup / 10)
-            {
-                DisposeEach(x, warmup / 10, cuda);
-                Scoped(x, warmup / 10, cuda);
-            }
+            var pyRounds = new JsonArray();
+            var pyReps = new List<double>();
             var each = new List<double>();
             var scoped = new List<double>();
-            for (int r = 0; r < reps; r++)
+            long leaked = 0;
+            for (int round = 0; round < rounds; round++)
             {
-                // Alternate the variants so that drift in machine speed touches both alike.
-                each.Add(DisposeEach(x, ops, cuda));
-                scoped.Add(Scoped(x, ops, cuda));
-            }
-            long leaked = Torch.NativeLiveTensors - liveBefore;
+                Console.Error.WriteLine($"[{Name}] round {round + 1}/{rounds}: PyTorch {repsPerRound} x {ops} ops after {warmup} warm-up ops, then C# the same per variant ...");
+                var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("op_overhead.py"),
+                    ["--device", ctx.Device.ToString(), "--ops", I(ops), "--reps", I(repsPerRound), "--warmup", I(warmup), "--threads", "1"],
+                    TimeSpan.FromMinutes(10));
+                pyRounds.Add(py);
+                pyReps.AddRange(py["us_per_op_reps"]!.AsArray().Select(v => v!.GetValue<double>()));
 
+                Torch.NumThreads = 1;
+                long liveBefore = Torch.NativeLiveTensors;
+                // Warm-up in chunks, so the JIT sees the timed methods called often enough to tier them up.
+                for (int done = 0; done < warmup; done += warmup / 10)
+                {
+                    DisposeEach(x, warmup / 10, cuda);
+                    Scoped(x, warmup / 10, cuda);
+                }
+                for (int r = 0; r < repsPerRound; r++)
+                {
+                    each.Add(DisposeEach(x, ops, cuda));
+                    scoped.Add(Scoped(x, ops, cuda));
+                }
+                leaked += Torch.NativeLiveTensors - liveBefore;
+            }
+
+            double pyMedian = Stats.Median(pyReps);
             var result = new BenchmarkResult
             {
                 Name = Name,
@@ -63,15 +72,23 @@ internal static class OpOverhead
             };
             result.Measurements.Add(new("add [4], using var z (dispose each)", "us/op", Stats.Median(each), pyMedian, Goal));
             result.Measurements.Add(new($"add [4], DisposeScope per {ScopeEvery} ops", "us/op", Stats.Median(scoped), pyMedian, Goal));
+            result.Notes.Add(("fastest repetition (us/op)", $"C# dispose each {each.Min():0.000}, C# scope {scoped.Min():0.000}, PyTorch {pyReps.Min():0.000}"));
             result.CSharp["ops_per_rep"] = ops;
             result.CSharp["reps"] = reps;
-            result.CSharp["warmup_ops"] = warmup;
-            result.CSharp["threads"] = Torch.NumThreads;
+            result.CSharp["rounds"] = rounds;
+            result.CSharp["warmup_ops_per_round"] = warmup;
+            result.CSharp["threads"] = 1;
             result.CSharp["dispose_each_us_per_op_reps"] = ToArray(each);
             result.CSharp["scope_us_per_op_reps"] = ToArray(scoped);
             result.CSharp["scope_every"] = ScopeEvery;
             result.CSharp["leaked_native_tensors"] = leaked;
-            result.Python = py;
+            result.Python = new JsonObject
+            {
+                ["torch_version"] = pyRounds[0]!["torch_version"]!.DeepClone(),
+                ["us_per_op_median"] = pyMedian,
+                ["us_per_op_reps"] = ToArray(pyReps),
+                ["rounds"] = pyRounds,
+            };
             if (leaked != 0) result.Notes.Add(("warning", $"{leaked} native tensors were still alive after the loops"));
             return result;
         }

@@ -75,6 +75,7 @@ internal sealed class RunContext
     public required string PythonPath { get; init; }
     public required RandCond.Tensors.Device Device { get; init; }
     public string Commit { get; } = RunInfo.GitCommit();
+    public string LoadAtStart { get; } = RunInfo.LoadAverage();
     public string Date { get; } = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public JsonObject Header(string benchmark) => new()
@@ -96,7 +97,7 @@ internal sealed class RunContext
         ["command"] = RunInfo.CommandLine(),
         ["date_utc"] = Date,
         ["host"] = Environment.MachineName,
-        ["load_average_at_start"] = RunInfo.LoadAverage(),
+        ["load_average_at_start"] = LoadAtStart,
     };
 
     public string DefaultOut(string name)
