@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using RandCond.Nn;
+using RandCond.Tensors;
+using static RandCond.Benchmarks.OpOverhead;
+
+namespace RandCond.Benchmarks;
+
+/// <summary>
+/// One training step of a 5-layer conv net (batch 64, 1x28x28, 10 classes): zero grad, forward, cross-entropy,
+/// backward, AdamW (lr 1e-3, wd 1e-2). The same architecture and optimizer as benchmarks/python/convnet_step.py.
+/// </summary>
+internal static class ConvnetStep
+{
+    public const string Name = "convnet-step";
+    private const int Batch = 64;
+
+    public static BenchmarkResult Run(RunContext ctx)
+    {
+        bool cuda = ctx.Device.IsCuda, quick = ctx.Options.Quick;
+        int warmup = cuda ? (quick ? 5 : 20) : (quick ? 1 : 5);
+        int steps = cuda ? (quick ? 20 : 200) : (quick ? 3 : 30);
+        // Rounds alternate PyTorch and C#, each starting from the same seed and initial weights, so that load
+        // from other work on the machine falls on both sides alike. Each round warms up, then times its share.
+        int rounds = quick ? 1 : 3;
+        int stepsPerRound = steps / rounds;
+        int threads = ctx.Options.Threads ?? Environment.ProcessorCount;
+        double goal = cuda ? 1.0 : 1.05;
+
+        var pyRounds = new JsonArray();
+        var pyTimes = new List<double>();
+        var times = new List<double>();
+        var losses = new List<(double First, double Last)>();
+        long leaked = 0;
+        int previousThreads = Torch.NumThreads;
+        try
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                Console.Error.WriteLine($"[{Name}] round {round + 1}/{rounds}: PyTorch then C#, {stepsPerRound} steps after {warmup} warm-up steps, {threads} threads ...");
+                var pyArgs = new List<string> { "--device", ctx.Device.ToString(), "--batch", I(Batch), "--warmup", I(warmup), "--steps", I(stepsPerRound), "--threads", I(threads) };
+                if (ctx.Options.Compile && round == 0) pyArgs.Add("--compile");
+                var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("convnet_step.py"), pyArgs, TimeSpan.FromMinutes(30));
+                pyRounds.Add(py);
+                pyTimes.AddRange(py["ms_per_step_all"]!.AsArray().Select(v => v!.GetValue<double>()));
+
+                Torch.NumThreads = threads;
+                long liveBefore = Torch.NativeLiveTensors;
+                losses.Add(RunRound(ctx.Device, warmup, stepsPerRound, times));
+                leaked += Torch.NativeLiveTensors - liveBefore;
+            }
+        }
+        finally
+        {
+            Torch.NumThreads = previousThreads;
+        }
+
+        var first = pyRounds[0]!.AsObject();
+        double median = Stats.Median(times), pyMedian = Stats.Median(pyTimes);
+        var result = new BenchmarkResult
+        {
+            Name = Name,
+            Description = $"5-layer conv net, batch {Batch} of 1x28x28, 10 classes: forward, cross-entropy, backward, AdamW; {threads} threads",
+        };
+        result.Measurements.Add(new("training step", "ms/step", median, pyMedian, goal));
+        result.CSharp["batch"] = Batch;
+        result.CSharp["warmup_per_round"] = warmup;
+        result.CSharp["steps"] = times.Count;
+        result.CSharp["rounds"] = rounds;
+        result.CSharp["threads"] = threads;
+        result.CSharp["ms_per_step_median"] = median;
+        result.CSharp["ms_per_step_min"] = times.Min();
+        result.CSharp["ms_per_step_all"] = ToArray(times);
+        result.CSharp["loss_first"] = losses[0].First;
+        result.CSharp["loss_last"] = losses[0].Last;
+        result.CSharp["leaked_native_tensors"] = leaked;
+        result.Python = new JsonObject
+        {
+            ["torch_version"] = first["torch_version"]!.DeepClone(),
+            ["ms_per_step_median"] = pyMedian,
+            ["ms_per_step_min"] = pyTimes.Min(),
+            ["ms_per_step_all"] = ToArray(pyTimes),
+            ["rounds"] = pyRounds,
+        };
+
+        result.Notes.Add(("fastest step (ms)", $"C# {times.Min():0.000}, PyTorch {pyTimes.Min():0.000} (ratio {times.Min() / pyTimes.Min():0.000}x)"));
+        result.Notes.Add(("loss of round 1 (first -> last step)", $"C# {losses[0].First:0.0000} -> {losses[0].Last:0.0000}; " +
+                          $"PyTorch {first["loss_first"]!.GetValue<double>():0.0000} -> {first["loss_last"]!.GetValue<double>():0.0000}"));
+        if (first["compiled"] is { } compiled)
+        {
+            if (compiled is JsonObject co && co["ms_per_step_median"] is { } cm)
+            {
+                double c = cm.GetValue<double>();
+                result.Notes.Add(("PyTorch torch.compile(model), round 1", $"{c:0.000} ms/step (C# / compiled = {median / c:0.000}x)"));
+                result.CSharp["ratio_to_compiled"] = median / c;
+            }
+            else result.Notes.Add(("PyTorch torch.compile(model)", compiled.ToString()));
+        }
+        if (leaked != 0) result.Notes.Add(("warning", $"{leaked} native tensors were still alive after the steps"));
+        return result;
+    }
+
+    /// <summary>Seeds, builds data, model and optimizer, warms up, then appends the time of each timed step.</summary>
+    private static (double First, double Last) RunRound(Device dev, int warmup, int steps, List<double> times)
+    {
+        bool cuda = dev.IsCuda;
+        Torch.ManualSeed(0);
+        using var x = Torch.Randn([Batch, 1, 28, 28], device: dev);
+        using var y = Torch.Randint(0, 10, [Batch], device: dev);
+        using var model = new Sequential(
+            new Conv2d(1, 32, 3, padding: 1, device: dev), new SiLU(),
+            new Conv2d(32, 64, 3, stride: 2, padding: 1, device: dev), new SiLU(),
+            new Conv2d(64, 64, 3, padding: 1, device: dev), new SiLU(),
+            new Conv2d(64, 128, 3, stride: 2, padding: 1, device: dev), new SiLU(),
+            new Flatten(),
+            new Linear(128 * 7 * 7, 10, device: dev));
+        using var opt = new AdamW(model, lr: 1e-3, weightDecay: 1e-2);
+
+        double lossFirst = double.NaN, lossLast = double.NaN;
+        for (int i = 0; i < warmup; i++)
+        {
+            using var loss = Step(model, opt, x, y);
+            if (i == 0) lossFirst = loss.Item();
+        }
+        if (cuda) Cuda.Synchronize();
+        for (int i = 0; i < steps; i++)
+        {
+            if (cuda) Cuda.Synchronize();
+            long t0 = Stopwatch.GetTimestamp();
+            var loss = Step(model, opt, x, y);
+            if (cuda) Cuda.Synchronize();
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (i == steps - 1) lossLast = loss.Item();
+            if (double.IsNaN(lossFirst)) lossFirst = loss.Item();
+            loss.Dispose();
+        }
+        return (lossFirst, lossLast);
+    }
+
+    /// <summary>One step; every intermediate is freed by the scope, the loss is handed back to the caller.</summary>
+    private static Tensor Step(Sequential model, AdamW opt, Tensor x, Tensor y)
+    {
+        using var scope = Torch.NewDisposeScope();
+        opt.ZeroGrad();
+        var logits = model.Forward(x);
+        var loss = F.CrossEntropy(logits, y);
+        loss.Backward();
+        opt.Step();
+        return loss.MoveToOuterScope();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using RandCond.Benchmarks;
+using RandCond.Tensors;
+
+// randcond-bench: RandCond against a PyTorch reference run in the same invocation (see README.md).
+Options options;
+try
+{
+    options = Options.Parse(args);
+}
+catch (UsageException e)
+{
+    if (e.Message.Length > 0) Console.Error.WriteLine($"randcond-bench: {e.Message}\n");
+    (e.Message.Length > 0 ? Console.Error : Console.Out).WriteLine(Options.Usage);
+    return e.Message.Length > 0 ? 2 : 0;
+}
+
+try
+{
+    var device = Device.Parse(options.Device);
+    if (device.IsCuda && !Cuda.IsAvailable)
+        throw new BenchmarkException(Cuda.IsBuiltWithCuda
+            ? "--device cuda: the native shim has CUDA, but no GPU is visible (check nvidia-smi and CUDA_VISIBLE_DEVICES)."
+            : "--device cuda: the native shim was built against a CPU-only libtorch. Rebuild it against a CUDA libtorch " +
+              "(see scripts/gpu) and point RANDCOND_NATIVE at it.");
+    var ctx = new RunContext { Options = options, PythonPath = PythonReference.ResolvePython(options.Python), Device = device };
+    Console.Error.WriteLine($"randcond-bench {options.Verb} on {RunInfo.DeviceDescription(device)}; libtorch {Torch.Version} (C#), " +
+                            $"reference {ctx.PythonPath}; commit {ctx.Commit}{(options.Quick ? "; QUICK (smoke test, not a measurement)" : "")}");
+
+    var benchmarks = options.Verb switch
+    {
+        "op-overhead" => new Func<RunContext, BenchmarkResult>[] { OpOverhead.Run },
+        "convnet-step" => [ConvnetStep.Run],
+        _ => [OpOverhead.Run, ConvnetStep.Run],
+    };
+    var results = new List<BenchmarkResult>();
+    foreach (var run in benchmarks)
+    {
+        var result = run(ctx);
+        result.Print(Console.Out);
+        results.Add(result);
+        if (options.Verb != "all" || options.Out is null)
+        {
+            var path = options.Verb == "all" || options.Out is null ? ctx.DefaultOut(result.Name) : options.Out;
+            ResultFile.WriteAtomically(path, result.ToJson(ctx));
+            Console.Out.WriteLine($"  -> {Path.GetFullPath(path)}");
+        }
+    }
+    if (options.Verb == "all" && options.Out is not null)
+    {
+        var combined = ctx.Header("all");
+        combined["benchmarks"] = new JsonArray(results.Select(r => (JsonNode)r.ToJson(ctx)).ToArray());
+        combined["libtorch_python"] = results.Select(r => r.Python["torch_version"]?.GetValue<string>()).FirstOrDefault(v => v is not null);
+        ResultFile.WriteAtomically(options.Out, combined);
+        Console.Out.WriteLine($"\n  -> {Path.GetFullPath(options.Out)}");
+    }
+    return 0;
+}
+catch (BenchmarkException e)
+{
+    Console.Error.WriteLine($"randcond-bench: error: {e.Message}");
+    return 1;
+}
+catch (DllNotFoundException e)
+{
+    Console.Error.WriteLine($"randcond-bench: error: {e.Message}");
+    return 1;
+}
+catch (TorchException e)
+{
+    Console.Error.WriteLine($"randcond-bench: libtorch error: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace RandCond.Benchmarks;
+
+/// <summary>One compared number: C# against PyTorch, with the ratio and the goal for that ratio.</summary>
+internal sealed record Measurement(string Name, string Unit, double CSharp, double Python, double? GoalRatio)
+{
+    public double Ratio => CSharp / Python;
+    public bool? Met => GoalRatio is { } g ? Ratio <= g : null;
+    public string Goal => GoalRatio is { } g ? $"C#/PyTorch <= {g.ToString("0.0##", CultureInfo.InvariantCulture)}" : "none (reported only)";
+
+    public JsonObject ToJson() => new()
+    {
+        ["name"] = Name,
+        ["unit"] = Unit,
+        ["csharp"] = CSharp,
+        ["python"] = Python,
+        ["ratio"] = Ratio,
+        ["goal_ratio"] = GoalRatio,
+        ["goal"] = Goal,
+        ["met"] = Met,
+    };
+}
+
+/// <summary>The outcome of one benchmark: its measurements plus details from both sides.</summary>
+internal sealed class BenchmarkResult
+{
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    public List<Measurement> Measurements { get; } = new();
+    /// <summary>Extra details (iterations, per-repetition times, losses) from the C# side.</summary>
+    public JsonObject CSharp { get; } = new();
+    /// <summary>The reference script's JSON line, as it printed it.</summary>
+    public JsonObject Python { get; set; } = new();
+    /// <summary>Further numbers shown in the table without a ratio goal (e.g. torch.compile).</summary>
+    public List<(string Name, string Value)> Notes { get; } = new();
+
+    public JsonObject ToJson(RunContext run)
+    {
+        var o = run.Header(Name);
+        o["description"] = Description;
+        o["load_average_at_end"] = RunInfo.LoadAverage();
+        o["measurements"] = new JsonArray(Measurements.Select(m => (JsonNode)m.ToJson()).ToArray());
+        o["libtorch_python"] = Python["torch_version"]?.DeepClone();
+        o["csharp"] = CSharp;
+        o["python_reference"] = Python;
+        return o;
+    }
+
+    public void Print(TextWriter w)
+    {
+        w.WriteLine();
+        w.WriteLine($"== {Name}: {Description}");
+        const string fmt = "{0,-42} {1,12} {2,12} {3,8}  {4}";
+        w.WriteLine(fmt, "measurement", "C#", "PyTorch", "ratio", "goal");
+        foreach (var m in Measurements)
+        {
+            string verdict = m.Met switch { true => "  met", false => "  NOT met", null => "" };
+            w.WriteLine(fmt, $"{m.Name} ({m.Unit})", F(m.CSharp), F(m.Python), m.Ratio.ToString("0.000", CultureInfo.InvariantCulture) + "x",
+                        m.GoalRatio is null ? "-" : $"<= {m.GoalRatio.Value.ToString("0.0#", CultureInfo.InvariantCulture)}x{verdict}");
+        }
+        foreach (var (name, value) in Notes) w.WriteLine($"  {name}: {value}");
+    }
+
+    private static string F(double v) => v.ToString(v >= 100 ? "0.0" : v >= 1 ? "0.000" : "0.0000", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Facts about this invocation, shared by every result it writes.</summary>
+internal sealed class RunContext
+{
+    public required Options Options { get; init; }
+    public required string PythonPath { get; init; }
+    public required RandCond.Tensors.Device Device { get; init; }
+    public string Commit { get; } = RunInfo.GitCommit();
+    public string LoadAtStart { get; } = RunInfo.LoadAverage();
+    public string Date { get; } = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public JsonObject Header(string benchmark) => new()
+    {
+        ["benchmark"] = benchmark,
+        ["quick"] = Options.Quick,
+        ["device"] = new JsonObject
+        {
+            ["kind"] = Device.IsCuda ? "cuda" : "cpu",
+            ["name"] = RunInfo.DeviceDescription(Device),
+            ["cores"] = Environment.ProcessorCount,
+        },
+        ["libtorch_csharp"] = RandCond.Tensors.Torch.Version,
+        ["libtorch_python"] = null,
+        ["dotnet"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+        ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        ["python"] = PythonPath,
+        ["git_commit"] = Commit,
+        ["command"] = RunInfo.CommandLine(),
+        ["date_utc"] = Date,
+        ["host"] = Environment.MachineName,
+        ["load_average_at_start"] = LoadAtStart,
+    };
+
+    public string DefaultOut(string name)
+    {
+        string dir = RunInfo.RepoRoot is { } root ? Path.Combine(root, "results") : Path.Combine(Environment.CurrentDirectory, "results");
+        string device = Device.IsCuda ? "cuda" : "cpu";
+        return Path.Combine(dir, $"{name}-{device}{(Options.Quick ? "-quick" : "")}.json");
+    }
+}
+
+internal static class ResultFile
+{
+    /// <summary>Writes JSON to a temporary file beside the target, then renames it over the target.</summary>
+    public static void WriteAtomically(string path, JsonNode json)
+    {
+        path = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var tmp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                json.WriteTo(writer);
+                writer.Flush();
+                stream.Write("\n"u8);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+}
