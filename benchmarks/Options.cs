@@ -11,7 +11,7 @@ internal sealed class Options
     public bool Compile { get; private set; }
     public int? Threads { get; private set; }
 
-    public static readonly string[] Verbs = ["op-overhead", "convnet-step", "all"];
+    public static readonly string[] Verbs = ["op-overhead", "convnet-step", "all", "device-check"];
 
     public const string Usage = """
         randcond-bench: RandCond (C#, libtorch through the native shim) against PyTorch, in one invocation.
@@ -22,6 +22,8 @@ internal sealed class Options
           op-overhead     per-operator overhead: x + x on a float32 tensor of shape [4], one thread
           convnet-step    one training step (forward, cross-entropy, backward, AdamW) of a 5-layer conv net, batch 64
           all             both of the above
+          device-check    correctness of the binding on --device against the CPU, GPU memory release, and a
+                          safetensors file read back by Python's safetensors (if installed there)
 
         options:
           --device cpu|cuda   where the tensors live (default cpu)

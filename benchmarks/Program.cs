@@ -27,6 +27,7 @@ try
     Console.Error.WriteLine($"randcond-bench {options.Verb} on {RunInfo.DeviceDescription(device)}; libtorch {Torch.Version} (C#), " +
                             $"reference {ctx.PythonPath}; commit {ctx.Commit}{(options.Quick ? "; QUICK (smoke test, not a measurement)" : "")}");
 
+    if (options.Verb == "device-check") return DeviceCheck.Run(ctx);
     var benchmarks = options.Verb switch
     {
         "op-overhead" => new Func<RunContext, BenchmarkResult>[] { OpOverhead.Run },

@@ -40,6 +40,9 @@ internal static class RunInfo
 
     public static string GitCommit()
     {
+        // Machines that receive a copy of the tree without .git (GPU runners) get the commit from the caller.
+        var given = Environment.GetEnvironmentVariable("RANDCOND_COMMIT");
+        if (!string.IsNullOrEmpty(given)) return given;
         var dir = RepoRoot ?? Environment.CurrentDirectory;
         var head = RunGit(dir, "rev-parse", "HEAD");
         if (head is null) return "unknown";

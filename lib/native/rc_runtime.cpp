@@ -45,7 +45,7 @@ int32_t rc_cuda_memory_stats(int32_t device_index, int64_t* stats) {
   return rc::guarded([&] {
 #ifdef RC_WITH_CUDA
     auto s = c10::cuda::CUDACachingAllocator::getDeviceStats(device_index);
-    auto all = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
+    const size_t all = 0;  // StatType::AGGREGATE; its namespace moved between libtorch versions
     stats[0] = s.allocated_bytes[all].current;
     stats[1] = s.allocated_bytes[all].peak;
     stats[2] = s.reserved_bytes[all].current;

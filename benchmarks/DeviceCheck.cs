@@ -1,0 +1,163 @@
+using System.Text.Json.Nodes;
+using RandCond.Nn;
+using RandCond.Tensors;
+
+namespace RandCond.Benchmarks;
+
+/// <summary>
+/// Checks the binding on a device against the CPU: the same operators, gradients and optimizer steps agree;
+/// seeded generators repeat; a training loop returns device memory to where it started; a safetensors file
+/// written from device tensors loads in Python's safetensors with equal values.
+/// </summary>
+internal static class DeviceCheck
+{
+    private sealed record Check(string Name, bool Passed, string Detail);
+
+    public static int Run(RunContext ctx)
+    {
+        var device = ctx.Device;
+        var checks = new List<Check>();
+        void Add(string name, bool ok, string detail)
+        {
+            checks.Add(new Check(name, ok, detail));
+            Console.Out.WriteLine($"  {(ok ? "ok  " : "FAIL")} {name}: {detail}");
+        }
+
+        Torch.ManualSeed(0);
+        Compare(Add, "conv2d + group_norm + silu forward/backward", device, x =>
+        {
+            using var w = Torch.Randn([8, 4, 3, 3], new Generator(1)).To(x.Device);
+            using var gw = Torch.Ones([8]).To(x.Device);
+            var y = F.GroupNorm(F.Conv2d(x, w, null, 1, 1), 2, gw, null).Silu();
+            return y;
+        }, [2, 4, 16, 16]);
+        Compare(Add, "scaled dot-product attention", device, x =>
+            F.ScaledDotProductAttention(x, x * 0.5, x + 1.0), [2, 2, 16, 8]);
+        Compare(Add, "matmul + log_softmax", device, x => (x.MatMul(x.T) * 0.1).LogSoftmax(-1), [4, 32, 32]);
+        Compare(Add, "interpolate bilinear + avg pool", device, x => F.AvgPool2d(F.Interpolate(x, scaleFactor: 2, mode: "bilinear"), 2), [1, 3, 7, 7]);
+
+        using (var g1 = new Generator(42, device))
+        using (var g2 = new Generator(42, device))
+        using (var a = Torch.Randn([1000], g1, device: device))
+        using (var b = Torch.Randn([1000], g2, device: device))
+        using (var eq = a.Eq(b).All())
+            Add("seeded generator repeats", eq.Item() != 0, $"Randn on {device} with seed 42 twice");
+
+        AdamWAgrees(Add, device);
+        if (device.IsCuda) MemoryReturns(Add, device);
+        SafetensorsInPython(Add, ctx, device);
+
+        int failed = checks.Count(c => !c.Passed);
+        var json = ctx.Header("device-check");
+        json["checks"] = new JsonArray(checks.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["passed"] = c.Passed, ["detail"] = c.Detail }).ToArray());
+        json["passed"] = checks.Count - failed;
+        json["failed"] = failed;
+        var path = ctx.Options.Out ?? ctx.DefaultOut("device-check");
+        ResultFile.WriteAtomically(path, json);
+        Console.Out.WriteLine($"{checks.Count - failed} passed, {failed} failed");
+        Console.Out.WriteLine($"  -> {Path.GetFullPath(path)}");
+        return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>Runs f on the CPU and on the device (float32, TF32 as libtorch defaults) and compares outputs and input gradients.</summary>
+    private static void Compare(Action<string, bool, string> add, string name, Device device, Func<Tensor, Tensor> f, long[] shape)
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(7);
+        var xc = Torch.Randn(shape, g).RequiresGrad_();
+        var xd = xc.Detach().To(device).RequiresGrad_();
+        var yc = f(xc);
+        var yd = f(xd);
+        yc.Square().Sum().Backward();
+        yd.Square().Sum().Backward();
+        double outErr = RelErr(yd.Cpu(), yc);
+        double gradErr = RelErr(xd.Grad!.Cpu(), xc.Grad!);
+        bool ok = outErr < 2e-3 && gradErr < 2e-3;
+        add(name, ok, $"relative error output {outErr:E2}, input grad {gradErr:E2} (limit 2e-3)");
+    }
+
+    private static double RelErr(Tensor a, Tensor b)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var a64 = a.Double();
+        var b64 = b.Double();
+        return (a64 - b64).Norm().Item() / Math.Max(b64.Norm().Item(), 1e-30);
+    }
+
+    private sealed class Mlp : Module<Tensor, Tensor>
+    {
+        private readonly Sequential net;
+        public Mlp() => net = Register("net", new Sequential(new Linear(16, 64), new SiLU(), new Linear(64, 4)));
+        public override Tensor Forward(Tensor x) => net.Forward(x);
+    }
+
+    private static void AdamWAgrees(Action<string, bool, string> add, Device device)
+    {
+        Torch.ManualSeed(3);
+        using var cpu = new Mlp();
+        using var dev = new Mlp();
+        dev.LoadStateDict(cpu.StateDict());
+        dev.To(device);
+        using var oc = new AdamW(cpu, lr: 1e-2);
+        using var od = new AdamW(dev, lr: 1e-2);
+        using var x = Torch.Randn([32, 16], new Generator(5));
+        using var xd = x.To(device);
+        for (int i = 0; i < 20; i++)
+        {
+            using (var s = Torch.NewDisposeScope()) cpu.Forward(x).Square().Mean().Backward();
+            using (var s = Torch.NewDisposeScope()) dev.Forward(xd).Square().Mean().Backward();
+            using (GradClip.ClipGradNorm(cpu.Parameters(), 1.0)) { }
+            using (GradClip.ClipGradNorm(dev.Parameters(), 1.0)) { }
+            oc.Step(); od.Step(); oc.ZeroGrad(); od.ZeroGrad();
+        }
+        double worst = 0;
+        foreach (var ((_, pc), (_, pd)) in cpu.NamedParameters().Zip(dev.NamedParameters()))
+            worst = Math.Max(worst, RelErr(pd.Data.Cpu(), pc.Data));
+        add("AdamW + clipping, 20 steps", worst < 1e-3, $"worst relative parameter difference {worst:E2} (limit 1e-3)");
+    }
+
+    private static void MemoryReturns(Action<string, bool, string> add, Device device)
+    {
+        Cuda.Synchronize(device.Index);
+        long before = Cuda.MemoryAllocated(device.Index);
+        using (var model = new Mlp())
+        {
+            model.To(device);
+            using var opt = new AdamW(model);
+            for (int i = 0; i < 200; i++)
+            {
+                using (var s = Torch.NewDisposeScope())
+                    model.Forward(Torch.Randn([256, 16], device: device)).Square().Mean().Backward();
+                opt.Step();
+                opt.ZeroGrad();
+            }
+        }
+        Cuda.Synchronize(device.Index);
+        long after = Cuda.MemoryAllocated(device.Index);
+        add("GPU memory returns after 200 steps", after == before, $"allocated {before} bytes before, {after} after; peak {Cuda.MaxMemoryAllocated(device.Index)}");
+    }
+
+    private static void SafetensorsInPython(Action<string, bool, string> add, RunContext ctx, Device device)
+    {
+        var dir = Directory.CreateTempSubdirectory("rc-check-").FullName;
+        var path = Path.Combine(dir, "check.safetensors");
+        using (var a = Torch.Arange(0, 12, 1, DType.Float32, device).Reshape(3, 4))
+        using (var b = Torch.Arange(5, device: device))
+        using (var c = (Torch.Arange(0, 6, 1, DType.Float32, device) / 3.0).To(DType.BFloat16))
+            Safetensors.Save(path, new Dictionary<string, Tensor> { ["a.weight"] = a, ["b"] = b, ["c.bf16"] = c }, new Dictionary<string, string> { ["written_by"] = "RandCond" });
+        try
+        {
+            var result = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("check_safetensors.py"), [path], TimeSpan.FromSeconds(120));
+            bool ok = result["ok"]?.GetValue<bool>() == true;
+            add("safetensors file loads in Python", ok, result["detail"]?.GetValue<string>() ?? result.ToJsonString());
+        }
+        catch (BenchmarkException e)
+        {
+            add("safetensors file loads in Python", false, e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
