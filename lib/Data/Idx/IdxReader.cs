@@ -26,7 +26,7 @@ public static class IdxReader
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
         try
         {
-            return ReadFrom(stream, path, expectedMagic);
+            return ReadFrom(stream, path, expectedMagic, gzip ? "the decompressed gzip stream" : "the file");
         }
         catch (InvalidDataException e)
         {
@@ -41,7 +41,7 @@ public static class IdxReader
     /// <summary>Labels as Int64 (N) on <paramref name="device"/>.</summary>
     public static Tensor ReadLabels(string path, Device? device = null) => ToLabelTensor(Read(path, LabelsMagic), device);
 
-    /// <summary>Converts an image file's bytes: one uint8 copy to the device, then the scaling there.</summary>
+    /// <summary>Converts an image file's bytes: one uint8 copy to the device, then one scaling pass there (uint8 / double gives Float32).</summary>
     public static Tensor ToImageTensor(IdxArray images, PixelRange range, Device? device = null)
     {
         if (images.Dimensions.Length != 3)
@@ -49,9 +49,8 @@ public static class IdxReader
         var d = images.Dimensions;
         using var scope = Torch.NewDisposeScope();
         var bytes = Torch.FromBytes(images.Data, DType.UInt8, [d[0], 1, d[1], d[2]]);
-        var x = bytes.To(device ?? Device.CPU, DType.Float32);
-        if (range == PixelRange.ZeroOne) x.DivInPlace(255.0);
-        else x.MulInPlace(2.0 / 255.0).AddInPlace(-1.0);
+        var onDevice = bytes.To(device ?? Device.CPU);
+        var x = range == PixelRange.ZeroOne ? onDevice / 255.0 : (onDevice * (2.0 / 255.0)).AddInPlace(-1.0);
         return x.MoveToOuterScope();
     }
 
@@ -64,10 +63,10 @@ public static class IdxReader
         return bytes.To(device ?? Device.CPU, DType.Int64).MoveToOuterScope();
     }
 
-    private static IdxArray ReadFrom(Stream stream, string path, int expectedMagic)
+    private static IdxArray ReadFrom(Stream stream, string path, int expectedMagic, string content)
     {
         Span<byte> word = stackalloc byte[4];
-        ReadWord(stream, word, path, "magic number");
+        ReadWord(stream, word, path, "magic number", content);
         int magic = BinaryPrimitives.ReadInt32BigEndian(word);
         if (magic != expectedMagic)
             throw new IdxFormatException(path, "magic number", $"0x{magic:X8}, expected 0x{expectedMagic:X8} ({Describe(expectedMagic)})");
@@ -76,7 +75,7 @@ public static class IdxReader
         long size = 1;
         for (int i = 0; i < dims.Length; i++)
         {
-            ReadWord(stream, word, path, $"dimension {i}");
+            ReadWord(stream, word, path, $"dimension {i}", content);
             dims[i] = BinaryPrimitives.ReadInt32BigEndian(word);
             if (dims[i] < 0) throw new IdxFormatException(path, $"dimension {i}", $"{dims[i]} is negative");
             size *= dims[i];
@@ -87,17 +86,17 @@ public static class IdxReader
         int read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
         string shape = $"[{string.Join(", ", dims)}]";
         if (read < data.Length)
-            throw new IdxFormatException(path, "data", $"truncated: the header's shape {shape} needs {size} bytes of data, the file holds {read}");
+            throw new IdxFormatException(path, "data", $"truncated: the header's shape {shape} needs {size} bytes of data, {content} holds {read}");
         long extra = CountRemaining(stream);
         if (extra > 0)
-            throw new IdxFormatException(path, "data", $"size does not match the header: shape {shape} needs {size} bytes of data, the file holds {size + extra}");
+            throw new IdxFormatException(path, "data", $"size does not match the header: shape {shape} needs {size} bytes of data, {content} holds {size + extra}");
         return new IdxArray(path, dims, data);
     }
 
-    private static void ReadWord(Stream stream, Span<byte> word, string path, string field)
+    private static void ReadWord(Stream stream, Span<byte> word, string path, string field, string content)
     {
         int read = stream.ReadAtLeast(word, 4, throwOnEndOfStream: false);
-        if (read < 4) throw new IdxFormatException(path, field, $"truncated: the file ends inside the header ({read} of 4 bytes)");
+        if (read < 4) throw new IdxFormatException(path, field, $"truncated: {content} ends inside the header ({read} of 4 bytes)");
     }
 
     private static long CountRemaining(Stream stream)
