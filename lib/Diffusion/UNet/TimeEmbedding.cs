@@ -22,11 +22,11 @@ public sealed class TimeEmbedding : Module<Tensor, Tensor>
     public override Tensor Forward(Tensor t)
     {
         using var scope = Torch.NewDisposeScope();
-        using var features = Sinusoid(t, SinusoidDim);
+        var features = Sinusoid(t, SinusoidDim).To(Linear1.Weight.Data.DType);
         return Linear2.Forward(Linear1.Forward(features).Silu()).MoveToOuterScope();
     }
 
-    /// <summary>[sin(t f_i), cos(t f_i)] with f_i = 10000^(-i/half), i &lt; half = dim/2.</summary>
+    /// <summary>[sin(t f_i), cos(t f_i)] with f_i = 10000^(-i/half), i &lt; half = dim/2, in Float32.</summary>
     public static Tensor Sinusoid(Tensor t, long dim)
     {
         using var scope = Torch.NewDisposeScope();

@@ -84,4 +84,21 @@ public class UNetNamingTests
         var owned = teacher.Describe(28, 28).Where(b => b.ParameterPrefix is not null).Select(b => b.ParameterPrefix + ".").ToArray();
         Assert.All(teacherNames.Where(n => !n.StartsWith("time.")), n => Assert.Contains(owned, p => n.StartsWith(p)));
     }
+
+    [Fact]
+    public void OneBlockStudentMatchesTheTeachersShapesWithItsLastUpBlockTakingTheTeachersThird()
+    {
+        var three = Teacher with { ChannelMultipliers = [1, 2, 4], BlocksPerStage = [2, 2, 2], SelfAttentionStages = [1, 2], CrossAttentionStages = [1, 2] };
+        using var teacher = new UNetModel(three);
+        using var student = new UNetModel(three with { BlocksPerStage = [1, 1, 1], MiddleBlock = false });
+        var shapes = teacher.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Data.Shape);
+        foreach (var (name, p) in student.NamedParameters())
+        {
+            var source = System.Text.RegularExpressions.Regex.Replace(name, @"^up\.(\d)\.(res|attn)\.1\.", "up.$1.$2.2.");
+            Assert.True(shapes[source].SequenceEqual(p.Data.Shape), $"{name} <- {source}");
+        }
+        // Without the remapping, the up blocks' input widths differ where the skips do.
+        var mismatchedUnderSameName = student.NamedParameters().Count(p => !shapes[p.Name].SequenceEqual(p.Parameter.Data.Shape));
+        Assert.True(mismatchedUnderSameName > 0);
+    }
 }

@@ -15,12 +15,12 @@ public class UNetTrainingTests
         using var net = new UNetModel(TinyNets.Config(Conditioning.Text));
         using var encoder = new TextEncoder(TinyNets.TextConfig);
         using var opt = new AdamW(net.NamedParameters().Concat(encoder.NamedParameters()), lr: 3e-3);
-        using var x = Torch.Randn([2, 1, 28, 28]);
-        using var target = Torch.Randn([2, 1, 28, 28]);
+        using var x = Torch.Randn([2, 1, 16, 16]);
+        using var target = Torch.Randn([2, 1, 16, 16]);
         using var t = Torch.FromArray(new long[] { 100, 700 });
         using var tokens = TinyNets.Tokens();
         var losses = new List<double>();
-        for (int step = 0; step < 25; step++)
+        for (int step = 0; step < 20; step++)
         {
             using var scope = Torch.NewDisposeScope();
             var text = encoder.Forward(tokens);
@@ -41,7 +41,7 @@ public class UNetTrainingTests
         using var encoder = new TextEncoder(TinyNets.TextConfig);
         using var scope = Torch.NewDisposeScope();
         var text = encoder.Forward(TinyNets.Tokens());
-        var y = net.Forward(Torch.Randn([2, 1, 28, 28]), Torch.FromArray(new long[] { 3, 4 }), text.Context, text.Mask);
+        var y = net.Forward(Torch.Randn([2, 1, 16, 16]), Torch.FromArray(new long[] { 3, 4 }), text.Context, text.Mask);
         y.Square().Mean().Backward();
         var grad = encoder.TokenEmbedding.Weight.Grad!;
         double Row(long id) => grad[id].Abs().Sum().Item();
@@ -112,7 +112,7 @@ public class UNetTrainingTests
         using var net = new UNetModel(TinyNets.Config(Conditioning.Text));
         using var encoder = new TextEncoder(TinyNets.TextConfig);
         using var opt = new AdamW(net.NamedParameters().Concat(encoder.NamedParameters()), lr: 1e-3);
-        using var x = Torch.Randn([2, 1, 28, 28]);
+        using var x = Torch.Randn([2, 1, 12, 12]);
         using var t = Torch.FromArray(new long[] { 100, 700 });
         using var tokens = TinyNets.Tokens();
         using var capture = new FeatureCapture(["down.1.out", "mid", "out.hidden"]);
