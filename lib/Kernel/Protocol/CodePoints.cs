@@ -3,7 +3,7 @@ using System.Text;
 namespace RandCond.Kernel.Protocol;
 
 /// <summary>Jupyter counts cursor positions in Unicode code points; .NET strings index UTF-16 code units.</summary>
-internal static class CodePoints
+public static class CodePoints
 {
     public static int ToUtf16Index(string text, int codePoints)
     {
