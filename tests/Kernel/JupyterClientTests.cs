@@ -71,4 +71,27 @@ public class JupyterClientTests
         var value = result["next_outputs"]!.AsArray().Single(o => (string?)o!["type"] == "execute_result");
         Assert.Equal("42", (string?)value!["content"]!["data"]!["text/plain"]);
     }
+
+    [Fact]
+    public void A_kernel_whose_client_died_without_shutting_it_down_exits_by_itself()
+    {
+        using var sandbox = new KernelSandbox();
+
+        var (result, _) = RunScenario(sandbox, "orphan");
+
+        var pid = (int)result["kernel_pid"]!;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (IsRunning(pid) && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        var alive = IsRunning(pid);
+        if (alive) System.Diagnostics.Process.GetProcessById(pid).Kill(); // leave no kernel behind
+
+        Assert.False(alive, $"kernel {pid} still runs 10 s after its parent exited");
+    }
+
+    // From /proc: an exited kernel nobody has reaped yet is a zombie (state Z), not running.
+    private static bool IsRunning(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Trim()[0] != 'Z'; }
+        catch (IOException) { return false; }
+    }
 }

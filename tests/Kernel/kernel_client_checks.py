@@ -84,8 +84,21 @@ def compile_error(km, kc):
     return {"bad_reply": bad_reply, "bad_outputs": bad_outputs, "next_reply": reply, "next_outputs": outputs}
 
 
+def orphan():
+    """Starts a kernel and exits without shutting it down: the kernel must notice and exit by itself."""
+    km = KernelManager(kernel_name="randcond-csharp")
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    print(json.dumps({"kernel_pid": km.provisioner.process.pid}), flush=True)
+    os._exit(0)
+
+
 def main():
     scenario = sys.argv[1]
+    if scenario == "orphan":
+        orphan()
     km = KernelManager(kernel_name="randcond-csharp")
     km.start_kernel()
     kc = km.client()
