@@ -54,7 +54,7 @@ public class JupyterClientTests
     }
 
     [Fact]
-    public void A_compile_error_comes_back_as_an_error_with_the_diagnostics_and_the_kernel_keeps_working()
+    public void A_compile_error_comes_back_as_an_error_with_the_diagnostics_and_the_kernel_keeps_working_silent_cells_show_nothing()
     {
         using var sandbox = new KernelSandbox();
 
@@ -67,7 +67,12 @@ public class JupyterClientTests
         Assert.Equal("CompilationError", (string?)error["ename"]);
         Assert.Contains(error["traceback"]!.AsArray(), line => ((string?)line)!.Contains("error CS0029"));
 
+        // A silent cell runs (its variable is used next) but shows nothing and does not count.
+        Assert.Empty(result["silent_outputs"]!.AsArray());
+        Assert.Equal(1, (int)result["silent_reply"]!["execution_count"]!);
+
         Assert.Equal("ok", (string?)result["next_reply"]!["status"]);
+        Assert.Equal(2, (int)result["next_reply"]!["execution_count"]!);
         var value = result["next_outputs"]!.AsArray().Single(o => (string?)o!["type"] == "execute_result");
         Assert.Equal("42", (string?)value!["content"]!["data"]!["text/plain"]);
     }

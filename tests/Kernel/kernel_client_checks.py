@@ -80,8 +80,10 @@ def interrupt(km, kc):
 
 def compile_error(km, kc):
     bad_reply, bad_outputs = execute(kc, 'int x = "not a number";')
-    reply, outputs = execute(kc, "var y = 20;\ny + 22")
-    return {"bad_reply": bad_reply, "bad_outputs": bad_outputs, "next_reply": reply, "next_outputs": outputs}
+    silent_reply, silent_outputs = collect(kc, kc.execute('Console.WriteLine("shh"); var hidden = 2;', silent=True))
+    reply, outputs = execute(kc, "var y = 20;\ny + 20 + hidden")
+    return {"bad_reply": bad_reply, "bad_outputs": bad_outputs, "silent_reply": silent_reply,
+            "silent_outputs": silent_outputs, "next_reply": reply, "next_outputs": outputs}
 
 
 def orphan():
