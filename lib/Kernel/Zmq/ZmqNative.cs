@@ -9,7 +9,7 @@ internal static unsafe class ZmqNative
 
     public const int Pub = 1, Sub = 2, Req = 3, Rep = 4, Dealer = 5, Router = 6;
     public const int DontWait = 1, SendMore = 2;
-    public const int OptRcvMore = 13, OptLinger = 17, OptSubscribe = 6;
+    public const int OptRcvMore = 13, OptLinger = 17;
     public const short PollIn = 1;
     public const int EIntr = 4, EAgain = 11;
 
@@ -32,7 +32,6 @@ internal static unsafe class ZmqNative
     [DllImport(Library)] public static extern IntPtr zmq_socket(IntPtr context, int type);
     [DllImport(Library)] public static extern int zmq_close(IntPtr socket);
     [DllImport(Library)] public static extern int zmq_bind(IntPtr socket, [MarshalAs(UnmanagedType.LPUTF8Str)] string endpoint);
-    [DllImport(Library)] public static extern int zmq_connect(IntPtr socket, [MarshalAs(UnmanagedType.LPUTF8Str)] string endpoint);
     [DllImport(Library)] public static extern int zmq_setsockopt(IntPtr socket, int option, void* value, nuint length);
     [DllImport(Library)] public static extern int zmq_getsockopt(IntPtr socket, int option, void* value, nuint* length);
     [DllImport(Library)] public static extern int zmq_send(IntPtr socket, void* buffer, nuint length, int flags);

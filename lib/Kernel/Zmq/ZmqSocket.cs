@@ -31,7 +31,7 @@ public sealed unsafe class ZmqSocket : SafeHandle
 
     public ZmqSocketType Type { get; }
 
-    /// <summary>The endpoint this socket was bound or connected to, for messages.</summary>
+    /// <summary>The endpoint this socket was bound to, for messages.</summary>
     public string? Endpoint { get; private set; }
 
     public override bool IsInvalid => handle == IntPtr.Zero;
@@ -46,20 +46,6 @@ public sealed unsafe class ZmqSocket : SafeHandle
     {
         if (ZmqNative.zmq_bind(handle, endpoint) != 0) throw ZmqException.FromErrno($"zmq_bind({Type}, {endpoint})");
         Endpoint = endpoint;
-    }
-
-    public void Connect(string endpoint)
-    {
-        if (ZmqNative.zmq_connect(handle, endpoint) != 0) throw ZmqException.FromErrno($"zmq_connect({Type}, {endpoint})");
-        Endpoint = endpoint;
-    }
-
-    /// <summary>For a SUB socket: receive messages whose first frame starts with <paramref name="prefix"/> ("" = all).</summary>
-    public void Subscribe(byte[] prefix)
-    {
-        fixed (byte* p = prefix)
-            if (ZmqNative.zmq_setsockopt(handle, ZmqNative.OptSubscribe, p, (nuint)prefix.Length) != 0)
-                throw ZmqException.FromErrno($"zmq_setsockopt(ZMQ_SUBSCRIBE) on {Endpoint}");
     }
 
     /// <summary>Sends all frames as one multipart message (blocking while the peer's queue is full).</summary>
