@@ -8,6 +8,7 @@ public static class Program
               run every C# cell of NOTEBOOK and write the outputs back (in place, or to PATH)
           randcond run-all [FOLDER] [-p name=value ...]
               run every *.ipynb in FOLDER (default: notebooks) in name order, in place; print a summary
+          randcond kernel -f CONNECTION_FILE | kernel install [--user | --prefix PATH]   Jupyter kernel; its kernelspec
         -p, --parameter name=value   override a variable of the cell tagged 'parameters' (repeatable)
         -o, --out PATH               where `run` writes the executed notebook
         exit codes: 0 ok, 1 a notebook failed or could not be run, 2 bad arguments
@@ -22,6 +23,7 @@ public static class Program
             stdout.WriteLine(Usage);
             return 0;
         }
+        if (args is ["kernel", .. var kernelArgs]) return KernelCommands.Run(kernelArgs, stdout, stderr);
         var parsed = CliArguments.Parse(args, out var error);
         switch (parsed)
         {

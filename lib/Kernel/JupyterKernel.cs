@@ -1,0 +1,277 @@
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using RandCond.Kernel.Code;
+using RandCond.Kernel.Protocol;
+using RandCond.Kernel.Zmq;
+using RandCond.Notebooks.Execution;
+
+namespace RandCond.Kernel;
+
+/// <summary>
+/// A Jupyter kernel for C# cells (messaging protocol 5.3) over the five zmq channels of a connection file.
+/// One thread owns the shell, control and iopub sockets; the heartbeat echoes on its own thread; cells run on
+/// the executor's worker while control stays served, so interrupt and shutdown work during a long cell.
+/// </summary>
+public sealed class JupyterKernel : IDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+
+    private readonly KernelSockets _sockets;
+    private readonly MessageSigner _signer;
+    private readonly CellExecutor _executor;
+    private readonly CodeIntelligence _intelligence;
+    private readonly TextWriter _log;
+    private readonly KernelOptions _options;
+    private readonly string _session = Guid.NewGuid().ToString("N");
+    private volatile bool _stopping;
+    private int _executionCount;
+    private volatile RunningCell? _running;
+
+    public JupyterKernel(ConnectionInfo connection, KernelOptions? options = null)
+    {
+        _options = options ?? new KernelOptions();
+        _log = _options.Log ?? new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
+        _signer = new MessageSigner(connection.Key);
+        _executor = new CellExecutor(new CellExecutorOptions { BaseDirectory = _options.BaseDirectory });
+        _intelligence = new CodeIntelligence(_options.BaseDirectory);
+        _sockets = new KernelSockets(connection);
+        if (!_signer.Enabled) Log("warning: the connection file has an empty key; messages are not signed");
+    }
+
+    /// <summary>Serves requests until a shutdown_request, <see cref="Stop"/>, or the parent process dying.</summary>
+    public void Run()
+    {
+        var heartbeat = new Thread(Heartbeat) { IsBackground = true, Name = "jupyter heartbeat" };
+        heartbeat.Start();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true; // SIGINT interrupts the cell, as in other kernels, instead of ending the process
+            Interrupt();
+        });
+        var parent = _options.ExitWithParent ? new ParentProcess() : null;
+        var lastParentCheck = Environment.TickCount64;
+        try
+        {
+            while (!_stopping)
+            {
+                if (_running is { Task.IsCompleted: true } done) FinishCell(done);
+                var readable = ZmqSocket.Poll(_running is null ? [_sockets.Control, _sockets.Shell] : [_sockets.Control], PollInterval);
+                if (readable[0]) Receive(_sockets.Control, "control");
+                if (readable.Length > 1 && readable[1] && !_stopping) Receive(_sockets.Shell, "shell");
+                if (parent is not null && Environment.TickCount64 - lastParentCheck > 1000)
+                {
+                    lastParentCheck = Environment.TickCount64;
+                    if (parent.IsGone)
+                    {
+                        Log("the process that started the kernel has exited; stopping");
+                        _stopping = true;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _stopping = true;
+            Interrupt();
+            heartbeat.Join();
+        }
+    }
+
+    public void Stop() => _stopping = true;
+
+    private void Receive(ZmqSocket socket, string channel)
+    {
+        var frames = socket.ReceiveMultipart();
+        JupyterMessage request;
+        try
+        {
+            request = JupyterMessage.FromFrames(frames, _signer);
+        }
+        catch (InvalidMessageException e)
+        {
+            Log($"dropped a message on {channel}: {e.Message}");
+            return;
+        }
+        try
+        {
+            Handle(socket, channel, request);
+        }
+        catch (Exception e) when (e is not ZmqException)
+        {
+            Log($"error handling {request.MsgType} on {channel}: {e}");
+        }
+    }
+
+    private void Handle(ZmqSocket socket, string channel, JupyterMessage request)
+    {
+        var content = request.Content;
+        switch (request.MsgType)
+        {
+            case "execute_request" when channel == "shell":
+                StartCell(request);
+                return;
+            case "interrupt_request":
+                Interrupt();
+                Reply(socket, request, "interrupt_reply", new JsonObject { ["status"] = "ok" });
+                return;
+            case "shutdown_request":
+                // Restart or not, this process ends: a client restarting the kernel starts a new one.
+                var restart = content["restart"]?.GetValue<bool>() ?? false;
+                Reply(socket, request, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = restart });
+                _stopping = true;
+                return;
+        }
+
+        JsonObject? reply = request.MsgType switch
+        {
+            "kernel_info_request" => KernelInfo.Content(),
+            "is_complete_request" => IsComplete(content),
+            "complete_request" => Complete(content),
+            "inspect_request" => Inspect(content),
+            "comm_info_request" => new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() },
+            "history_request" => new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() },
+            _ => null,
+        };
+        if (reply is null)
+        {
+            Log($"ignored {request.MsgType} on {channel}: not supported");
+            return;
+        }
+        Publish(request, "status", new JsonObject { ["execution_state"] = "busy" });
+        Reply(socket, request, request.MsgType.Replace("_request", "_reply"), reply);
+        Publish(request, "status", new JsonObject { ["execution_state"] = "idle" });
+    }
+
+    private void StartCell(JupyterMessage request)
+    {
+        var code = request.Content["code"]?.GetValue<string>() ?? "";
+        var silent = request.Content["silent"]?.GetValue<bool>() ?? false;
+        var storeHistory = !silent && (request.Content["store_history"]?.GetValue<bool>() ?? true);
+        if (storeHistory) _executionCount++;
+        var count = _executionCount;
+
+        Publish(request, "status", new JsonObject { ["execution_state"] = "busy" });
+        if (!silent) Publish(request, "execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count });
+        var interrupt = new CancellationTokenSource();
+        var task = Task.Run(() => _executor.ExecuteAsync(code, interrupt.Token));
+        _running = new RunningCell(request, code, count, silent, interrupt, task);
+    }
+
+    private void FinishCell(RunningCell cell)
+    {
+        _running = null;
+        cell.Interrupt.Dispose();
+        var request = cell.Request;
+        CellResult result;
+        try
+        {
+            result = cell.Task.GetAwaiter().GetResult();
+        }
+        catch (Exception e) // the executor itself failed; report it as the cell's error and keep serving
+        {
+            Log($"the executor failed: {e}");
+            result = new CellResult(CellStatus.RuntimeError, [new ErrorOutput(e.GetType().FullName!, e.Message, [e.ToString()])], TimeSpan.Zero);
+        }
+        if (result.Status is CellStatus.Ok or CellStatus.RuntimeError) _intelligence.Accept(cell.Code);
+
+        var outputs = result.Status == CellStatus.Cancelled
+            ? result.Outputs.Where(o => o is not ErrorOutput).Append(OutputMessages.Interrupted()).ToList()
+            : result.Outputs;
+        if (!cell.Silent)
+        {
+            foreach (var output in outputs)
+            {
+                var (msgType, content) = OutputMessages.From(output, cell.ExecutionCount);
+                Publish(request, msgType, content);
+            }
+        }
+
+        var reply = new JsonObject { ["execution_count"] = cell.ExecutionCount };
+        if (outputs.OfType<ErrorOutput>().LastOrDefault() is { } error && !result.Succeeded)
+        {
+            reply["status"] = "error";
+            foreach (var (key, value) in OutputMessages.Error(error)) reply[key] = value?.DeepClone();
+        }
+        else
+        {
+            reply["status"] = "ok";
+            reply["payload"] = new JsonArray();
+            reply["user_expressions"] = new JsonObject();
+        }
+        Reply(_sockets.Shell, request, "execute_reply", reply);
+        Publish(request, "status", new JsonObject { ["execution_state"] = "idle" });
+    }
+
+    private void Interrupt()
+    {
+        try { _running?.Interrupt.Cancel(); }
+        catch (ObjectDisposedException) { } // the cell finished meanwhile
+    }
+
+    private static JsonObject IsComplete(JsonObject content)
+    {
+        var status = CodeIntelligence.IsComplete(content["code"]?.GetValue<string>() ?? "");
+        var reply = new JsonObject { ["status"] = status };
+        if (status == "incomplete") reply["indent"] = "";
+        return reply;
+    }
+
+    private JsonObject Complete(JsonObject content)
+    {
+        var code = content["code"]?.GetValue<string>() ?? "";
+        var cursor = CodePoints.ToUtf16Index(code, content["cursor_pos"]?.GetValue<int>() ?? code.Length);
+        var result = _intelligence.Complete(code, cursor);
+        return new JsonObject
+        {
+            ["status"] = "ok",
+            ["matches"] = new JsonArray([.. result.Matches.Select(m => (JsonNode)m)]),
+            ["cursor_start"] = CodePoints.FromUtf16Index(code, result.CursorStart),
+            ["cursor_end"] = CodePoints.FromUtf16Index(code, result.CursorEnd),
+            ["metadata"] = new JsonObject(),
+        };
+    }
+
+    private JsonObject Inspect(JsonObject content)
+    {
+        var code = content["code"]?.GetValue<string>() ?? "";
+        var cursor = CodePoints.ToUtf16Index(code, content["cursor_pos"]?.GetValue<int>() ?? code.Length);
+        var text = _intelligence.Inspect(code, cursor);
+        return new JsonObject
+        {
+            ["status"] = "ok",
+            ["found"] = text is not null,
+            ["data"] = text is null ? new JsonObject() : new JsonObject { ["text/plain"] = text },
+            ["metadata"] = new JsonObject(),
+        };
+    }
+
+    private void Reply(ZmqSocket socket, JupyterMessage request, string msgType, JsonObject content) =>
+        socket.SendMultipart(JupyterMessage.Create(msgType, content, _session, request).ToFrames(_signer));
+
+    private void Publish(JupyterMessage parent, string msgType, JsonObject content)
+    {
+        var topic = System.Text.Encoding.UTF8.GetBytes($"kernel.{_session}.{msgType}");
+        _sockets.Iopub.SendMultipart(JupyterMessage.Create(msgType, content, _session, parent, [topic]).ToFrames(_signer));
+    }
+
+    private void Heartbeat()
+    {
+        var socket = _sockets.Heartbeat;
+        while (!_stopping)
+        {
+            if (ZmqSocket.Poll([socket], TimeSpan.FromMilliseconds(100))[0])
+                socket.SendMultipart(socket.ReceiveMultipart());
+        }
+    }
+
+    private void Log(string message) => _log.WriteLine($"[randcond kernel] {message}");
+
+    public void Dispose()
+    {
+        _sockets.Dispose();
+        _executor.Dispose();
+    }
+
+    private sealed record RunningCell(
+        JupyterMessage Request, string Code, int ExecutionCount, bool Silent, CancellationTokenSource Interrupt, Task<CellResult> Task);
+}

@@ -1,0 +1,125 @@
+"""Drives the randcond-csharp kernel with Debian's jupyter_client, a client we did not write.
+
+usage: /usr/bin/python3 kernel_client_checks.py SCENARIO [ARG]
+Prints one JSON object with what it observed on the last line; the C# tests assert on it.
+The kernelspec is found through JUPYTER_PATH. The kernel is shut down (killed if need be) on every exit path.
+"""
+import json
+import os
+import sys
+import time
+
+import zmq
+from jupyter_client import KernelManager
+from jupyter_client.session import Session
+
+TIMEOUT = 20
+
+
+def execute(kc, code):
+    """Runs code and returns (reply content, [(msg_type, content)] of its iopub messages up to idle)."""
+    msg_id = kc.execute(code)
+    return collect(kc, msg_id)
+
+
+def collect(kc, msg_id):
+    reply = kc.get_shell_msg(timeout=TIMEOUT)
+    assert reply["parent_header"]["msg_id"] == msg_id, "reply to another request"
+    outputs = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return reply["content"], outputs
+        if msg["msg_type"] != "status":
+            outputs.append({"type": msg["msg_type"], "content": msg["content"]})
+
+
+def wait_until_busy(kc, msg_id):
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+            return
+
+
+def forged(km, kc, marker):
+    """Sends execute_requests with a wrong and a missing signature straight to the shell socket."""
+    code = 'System.IO.File.WriteAllText(@"%s", "forged");' % marker
+    info = km.get_connection_info()
+    wrong_key = Session(key=b"not-the-key", username="mallory")
+    unsigned = Session(key=b"", username="mallory")
+    context = zmq.Context.instance()
+    shell = context.socket(zmq.DEALER)
+    shell.linger = 0
+    shell.connect("%s://%s:%d" % (info["transport"], info["ip"], info["shell_port"]))
+    time.sleep(0.2)  # let the connection settle so the messages are not queued behind it
+    for session in (wrong_key, unsigned):
+        session.send(shell, "execute_request", {"code": code, "silent": False, "store_history": True,
+                                                "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    answered = shell.poll(1000) != 0
+    shell.close()
+    reply, outputs = execute(kc, "6 * 7")
+    return {"forged_answered": answered, "marker_exists": os.path.exists(marker),
+            "signed_reply": reply, "signed_outputs": outputs}
+
+
+def interrupt(km, kc):
+    results = []
+    for code in ("while (true) { }", "Thread.Sleep(60000);"):
+        msg_id = kc.execute(code)
+        wait_until_busy(kc, msg_id)
+        time.sleep(0.3)
+        started = time.time()
+        km.interrupt_kernel()
+        reply, outputs = collect(kc, msg_id)
+        results.append({"code": code, "reply": reply, "outputs": outputs, "seconds": time.time() - started})
+    reply, outputs = execute(kc, "40 + 2")
+    return {"interrupted": results, "next_reply": reply, "next_outputs": outputs}
+
+
+def compile_error(km, kc):
+    bad_reply, bad_outputs = execute(kc, 'int x = "not a number";')
+    silent_reply, silent_outputs = collect(kc, kc.execute('Console.WriteLine("shh"); var hidden = 2;', silent=True))
+    reply, outputs = execute(kc, "var y = 20;\ny + 20 + hidden")
+    return {"bad_reply": bad_reply, "bad_outputs": bad_outputs, "silent_reply": silent_reply,
+            "silent_outputs": silent_outputs, "next_reply": reply, "next_outputs": outputs}
+
+
+def orphan():
+    """Starts a kernel and exits without shutting it down: the kernel must notice and exit by itself."""
+    km = KernelManager(kernel_name="randcond-csharp")
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    print(json.dumps({"kernel_pid": km.provisioner.process.pid}), flush=True)
+    os._exit(0)
+
+
+def main():
+    scenario = sys.argv[1]
+    if scenario == "orphan":
+        orphan()
+    km = KernelManager(kernel_name="randcond-csharp")
+    km.start_kernel()
+    kc = km.client()
+    try:
+        kc.start_channels()
+        kc.wait_for_ready(timeout=TIMEOUT)
+        if scenario == "forged":
+            result = forged(km, kc, sys.argv[2])
+        elif scenario == "interrupt":
+            result = interrupt(km, kc)
+        elif scenario == "compile-error":
+            result = compile_error(km, kc)
+        else:
+            raise SystemExit("unknown scenario " + scenario)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
