@@ -9,7 +9,7 @@ namespace RandCond.Data.Toy;
 public static class DistributionOverlap
 {
     /// <summary>∫ min(p, q) over [-extent, extent]^2 with resolution x resolution cells.</summary>
-    public static double TotalVariationOverlap(GaussianMixture2D p, GaussianMixture2D q, double extent = 6, int resolution = 600,
+    public static double TotalVariationOverlap(GaussianMixture2D p, GaussianMixture2D q, double extent = 6, int resolution = 400,
                                                Device? device = null)
     {
         using var scope = Torch.NewDisposeScope();
@@ -19,7 +19,7 @@ public static class DistributionOverlap
     }
 
     /// <summary>∫ p over [-extent, extent]^2 on the same grid: about 1 when the grid covers p (a check on the grid).</summary>
-    public static double Mass(GaussianMixture2D p, double extent = 6, int resolution = 600, Device? device = null)
+    public static double Mass(GaussianMixture2D p, double extent = 6, int resolution = 400, Device? device = null)
     {
         using var scope = Torch.NewDisposeScope();
         var (points, cellArea) = Grid(extent, resolution, device ?? Device.CPU);

@@ -9,9 +9,13 @@ namespace RandCond.Data.Toy;
 /// eps*(x_t, t, c) = E[eps | x_t, c] = -sqrt(1 - ab_t) grad log q_t(x_t | c) (posterior-weighted over the
 /// components; float64 with log-sum-exp). Conditions are labels (B); <see cref="ConditionalGaussianMixture2D.Unconditional"/>
 /// rows and a null condition use the marginal. A sampler driven by it must reproduce the data.
+/// Per-step tables are computed once per device and kept until disposed.
 /// </summary>
-public sealed class ExactNoisePredictor(ConditionalGaussianMixture2D data, NoiseSchedule schedule) : IDenoiser<Tensor>
+public sealed class ExactNoisePredictor(ConditionalGaussianMixture2D data, NoiseSchedule schedule) : IDenoiser<Tensor>, IDisposable
 {
+    private readonly Dictionary<Device, NoiseLevelTables> tables = new();
+    private readonly Lock gate = new();
+
     /// <summary>For an unconditional mixture (condition label 0, or null).</summary>
     public ExactNoisePredictor(GaussianMixture2D data, NoiseSchedule schedule) : this(ConditionalGaussianMixture2D.Single(data), schedule) { }
 
@@ -23,36 +27,62 @@ public sealed class ExactNoisePredictor(ConditionalGaussianMixture2D data, Noise
     public Tensor Predict(Tensor xt, Tensor t, Tensor? condition)
     {
         using var scope = Torch.NewDisposeScope();
-        var (_, score, ab) = Evaluate(xt, t, condition);
-        return (-(1 - ab).Sqrt() * score).To(xt.DType).MoveToOuterScope();
+        var (_, score) = Evaluate(xt, t, condition, false);
+        var noise = Schedule.SqrtOneMinusAlphaBar(t, score);
+        return (-noise * score).To(xt.DType).MoveToOuterScope();
     }
 
     /// <summary>grad log q_t(x_t | c) at x_t (B, 2), float64 (B, 2).</summary>
     public Tensor Score(Tensor xt, Tensor t, Tensor? condition)
     {
-        using var scope = Torch.NewDisposeScope();
-        return Evaluate(xt, t, condition).Score.MoveToOuterScope();
+        return Evaluate(xt, t, condition, false).Score;
     }
 
     /// <summary>log q_t(x_t | c) at x_t (B, 2), float64 (B).</summary>
     public Tensor LogDensity(Tensor xt, Tensor t, Tensor? condition)
     {
-        using var scope = Torch.NewDisposeScope();
-        return Evaluate(xt, t, condition).LogDensity.MoveToOuterScope();
+        var (logDensity, score) = Evaluate(xt, t, condition, true);
+        score.Dispose();
+        return logDensity!;
     }
 
-    private (Tensor LogDensity, Tensor Score, Tensor AlphaBar) Evaluate(Tensor xt, Tensor t, Tensor? condition)
+    private (Tensor? LogDensity, Tensor Score) Evaluate(Tensor xt, Tensor t, Tensor? condition, bool withLogDensity)
     {
         if (xt.Dim != 2 || xt.Size(1) != 2)
             throw new ArgumentException($"ExactNoisePredictor: x_t must be (B, 2), got {xt.Describe()}", nameof(xt));
-        var x = xt.To(DType.Float64);
-        var ab = Schedule.AlphaBar(t, x);
+        if (t.Dim != 1 || t.Size(0) != xt.Size(0) || t.DType.IsFloatingPoint())
+            throw new ArgumentException($"ExactNoisePredictor: expected integer timesteps (B) for x_t of {xt.Describe()}, got {t.Describe()}", nameof(t));
+        using var scope = Torch.NewDisposeScope();
         var rows = condition is null
             ? Torch.Full([xt.Size(0)], Data.ConditionCount, DType.Int64, xt.Device)
             : Data.TableRows(condition);
         if (rows.Size(0) != xt.Size(0))
             throw new ArgumentException($"ExactNoisePredictor: {rows.Size(0)} condition labels for x_t of {xt.Describe()}", nameof(condition));
-        var (logDensity, score) = Data.Table.Evaluate(x, rows, ab);
-        return (logDensity, score, ab);
+        var (logDensity, score) = ComponentTable.Evaluate(TablesOn(xt.Device), xt, t, rows, withLogDensity);
+        return (logDensity?.MoveToOuterScope(), score.MoveToOuterScope());
+    }
+
+    private NoiseLevelTables TablesOn(Device device)
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (!tables.TryGetValue(device, out var table))
+                tables[device] = table = Data.Table.Levels(Schedule.AlphaBars, device);
+            return table;
+        }
+    }
+
+    private bool disposed;
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed) return;
+            disposed = true;
+            foreach (var table in tables.Values) table.Dispose();
+            tables.Clear();
+        }
     }
 }

@@ -46,26 +46,23 @@ public sealed class GaussianMixture2D
     /// <summary>log density at points (B, 2), as float64 (B).</summary>
     public Tensor LogDensity(Tensor points)
     {
-        var (logDensity, score) = Evaluate(points);
+        var (logDensity, score) = Evaluate(points, true);
         score.Dispose();
-        return logDensity;
+        return logDensity!;
     }
 
     /// <summary>grad log density at points (B, 2), as float64 (B, 2).</summary>
     public Tensor Score(Tensor points)
     {
-        var (logDensity, score) = Evaluate(points);
-        logDensity.Dispose();
-        return score;
+        return Evaluate(points, false).Score;
     }
 
-    private (Tensor LogDensity, Tensor Score) Evaluate(Tensor points)
+    private (Tensor? LogDensity, Tensor Score) Evaluate(Tensor points, bool withLogDensity)
     {
-        using var scope = Torch.NewDisposeScope();
-        long n = points.Size(0);
-        var rows = Torch.Zeros([n], DType.Int64, points.Device);
-        var ab = Torch.Ones([n], DType.Float64, points.Device);
-        var (logDensity, score) = Table.Evaluate(points, rows, ab);
-        return (logDensity.MoveToOuterScope(), score.MoveToOuterScope());
+        if (points.Dim != 2 || points.Size(1) != 2)
+            throw new ArgumentException($"GaussianMixture2D: points must be (B, 2), got {points.Describe()}", nameof(points));
+        using var tables = Table.Levels([1.0], points.Device);
+        using var zeros = Torch.Zeros([points.Size(0)], DType.Int64, points.Device);
+        return ComponentTable.Evaluate(tables, points, zeros, zeros, withLogDensity);
     }
 }
