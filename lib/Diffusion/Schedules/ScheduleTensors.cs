@@ -1,0 +1,40 @@
+using RandCond.Tensors;
+
+namespace RandCond.Diffusion;
+
+/// <summary>A <see cref="NoiseSchedule"/> as 1-D tensors (length T) on one device; owned by the schedule.</summary>
+public sealed class ScheduleTensors : IDisposable
+{
+    public required Tensor Betas { get; init; }
+    public required Tensor Alphas { get; init; }
+    public required Tensor AlphaBars { get; init; }
+    public required Tensor SqrtAlphaBars { get; init; }
+    public required Tensor SqrtOneMinusAlphaBars { get; init; }
+
+    internal static ScheduleTensors Create(double[] betas, double[] alphas, double[] alphaBars, Device device, DType dtype)
+    {
+        // Square roots are taken in float64 on the host, before any rounding to dtype.
+        Tensor Make(double[] values)
+        {
+            using var host = Torch.FromArray(values);
+            return host.To(device, dtype).DetachFromDisposeScope();
+        }
+        return new ScheduleTensors
+        {
+            Betas = Make(betas),
+            Alphas = Make(alphas),
+            AlphaBars = Make(alphaBars),
+            SqrtAlphaBars = Make(Array.ConvertAll(alphaBars, Math.Sqrt)),
+            SqrtOneMinusAlphaBars = Make(Array.ConvertAll(alphaBars, ab => Math.Sqrt(1 - ab))),
+        };
+    }
+
+    public void Dispose()
+    {
+        Betas.Dispose();
+        Alphas.Dispose();
+        AlphaBars.Dispose();
+        SqrtAlphaBars.Dispose();
+        SqrtOneMinusAlphaBars.Dispose();
+    }
+}
