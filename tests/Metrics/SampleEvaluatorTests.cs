@@ -68,4 +68,22 @@ public class SampleEvaluatorTests(TrainedClassifierFixture trained) : IClassFixt
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void TrainingAndScoringLeaveNoTensorsBehind()
+    {
+        var (images, labels) = SyntheticImages.Draw(128, seed: 50);
+        using var net = TrainedClassifierFixture.Small();
+        long before = Tensor.LiveCount;
+        new ClassifierTrainer(new ClassifierTrainingOptions { Epochs = 1, BatchSize = 32, LogEvery = 2, HorizontalFlip = true })
+            .Train(net, images, labels, images, labels);
+        using (var reference = FeatureStatistics.FromImages(net, images))
+        {
+            var evaluation = new SampleEvaluator(net, reference, batchSize: 50).Evaluate(images, labels);
+            Assert.True(double.IsFinite(evaluation.FrechetDistance));
+        }
+        Assert.Equal(before, Tensor.LiveCount);
+        images.Dispose();
+        labels.Dispose();
+    }
 }
