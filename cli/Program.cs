@@ -9,6 +9,7 @@ public static class Program
           randcond run-all [FOLDER] [-p name=value ...]
               run every *.ipynb in FOLDER (default: notebooks) in name order, in place; print a summary
           randcond kernel -f CONNECTION_FILE | kernel install [--user | --prefix PATH]   Jupyter kernel; its kernelspec
+          randcond train-classifier | train-teacher | eval-teacher ...   the lab verbs (randcond-lab; see README)
         -p, --parameter name=value   override a variable of the cell tagged 'parameters' (repeatable)
         -o, --out PATH               where `run` writes the executed notebook
         exit codes: 0 ok, 1 a notebook failed or could not be run, 2 bad arguments
@@ -24,6 +25,8 @@ public static class Program
             return 0;
         }
         if (args is ["kernel", .. var kernelArgs]) return KernelCommands.Run(kernelArgs, stdout, stderr);
+        if (args is [var verb, ..] && RandCond.Experiments.LabCommands.Verbs.Contains(verb))
+            return RandCond.Experiments.LabCommands.Run(args, stdout, stderr);
         var parsed = CliArguments.Parse(args, out var error);
         switch (parsed)
         {

@@ -105,20 +105,22 @@ public sealed class WordTokenizer
     }
 
     /// <summary>Reads a vocabulary written by <see cref="Save"/>.</summary>
-    public static WordTokenizer Load(string path)
+    public static WordTokenizer Load(string path) => FromVocabulary(File.ReadAllLines(path), path);
+
+    /// <summary>A tokenizer from its tokens by id (as <see cref="Vocabulary"/> lists them), checked as <see cref="Load"/> does.</summary>
+    public static WordTokenizer FromVocabulary(IReadOnlyList<string> lines, string source = "vocabulary")
     {
-        var lines = File.ReadAllLines(path);
         for (int i = 0; i < Specials.Length; i++)
-            if (i >= lines.Length || lines[i] != Specials[i])
-                throw new FormatException($"{path}:{i + 1}: expected the special token {Specials[i]} (the first lines are {string.Join(", ", Specials)})");
+            if (i >= lines.Count || lines[i] != Specials[i])
+                throw new FormatException($"{source}:{i + 1}: expected the special token {Specials[i]} (the first lines are {string.Join(", ", Specials)})");
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < lines.Length; i++)
+        for (int i = 0; i < lines.Count; i++)
         {
-            if (!seen.Add(lines[i])) throw new FormatException($"{path}:{i + 1}: token '{lines[i]}' appears twice");
+            if (!seen.Add(lines[i])) throw new FormatException($"{source}:{i + 1}: token '{lines[i]}' appears twice");
             if (i >= Specials.Length && (lines[i].Length == 0 || !lines[i].All(char.IsLetterOrDigit)))
-                throw new FormatException($"{path}:{i + 1}: '{lines[i]}' is not a word (letters and digits only)");
+                throw new FormatException($"{source}:{i + 1}: '{lines[i]}' is not a word (letters and digits only)");
         }
-        return new WordTokenizer(lines);
+        return new WordTokenizer(lines.ToArray());
     }
 
     private void EncodeInto(string caption, Span<long> output)

@@ -1,0 +1,1 @@
+return RandCond.Experiments.LabCommands.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,59 @@
+using System.Globalization;
+using RandCond.Data;
+using RandCond.Tensors;
+
+namespace RandCond.Experiments;
+
+/// <summary>"--name value" options of a lab verb, with typed getters that name the option in their errors.</summary>
+public sealed class LabArguments
+{
+    private readonly Dictionary<string, string> values = new();
+    private readonly HashSet<string> used = new();
+
+    public LabArguments(IReadOnlyList<string> args)
+    {
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (!args[i].StartsWith("--")) throw new ArgumentException($"unexpected argument '{args[i]}' (options are --name value)");
+            values[args[i][2..]] = i + 1 < args.Count && !args[i + 1].StartsWith("--") ? args[++i] : "true";
+        }
+    }
+
+    public string String(string name, string fallback)
+    {
+        used.Add(name);
+        return values.TryGetValue(name, out var v) ? v : fallback;
+    }
+
+    public string? Optional(string name)
+    {
+        used.Add(name);
+        return values.TryGetValue(name, out var v) ? v : null;
+    }
+
+    public int Int(string name, int fallback) => Parse(name, fallback, s => int.Parse(s, CultureInfo.InvariantCulture));
+    public double Double(string name, double fallback) => Parse(name, fallback, s => double.Parse(s, CultureInfo.InvariantCulture));
+    public Device Device() => Tensors.Device.Parse(String("device", "cpu"));
+
+    public DatasetKind Dataset() => String("dataset", "mnist") switch
+    {
+        "mnist" => DatasetKind.Mnist,
+        "fashion-mnist" or "fashion" => DatasetKind.FashionMnist,
+        var other => throw new ArgumentException($"--dataset: unknown '{other}' (mnist, fashion-mnist)"),
+    };
+
+    /// <summary>Fails on options the verb did not read (typos should not be silently ignored).</summary>
+    public void CheckAllUsed()
+    {
+        var unknown = values.Keys.Where(k => !used.Contains(k)).ToArray();
+        if (unknown.Length > 0) throw new ArgumentException($"unknown option(s): {string.Join(", ", unknown.Select(k => "--" + k))}");
+    }
+
+    private T Parse<T>(string name, T fallback, Func<string, T> parse)
+    {
+        used.Add(name);
+        if (!values.TryGetValue(name, out var v)) return fallback;
+        try { return parse(v); }
+        catch (FormatException) { throw new ArgumentException($"--{name}: '{v}' is not a valid {typeof(T).Name}"); }
+    }
+}

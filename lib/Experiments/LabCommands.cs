@@ -1,0 +1,42 @@
+namespace RandCond.Experiments;
+
+/// <summary>The lab verbs, shared by the `randcond` CLI and the slim `randcond-lab` exe (published for GPU machines).</summary>
+public static class LabCommands
+{
+    public static readonly string[] Verbs = ["train-classifier", "train-teacher", "eval-teacher"];
+
+    public const string Usage = """
+          randcond-lab train-classifier --dataset mnist|fashion-mnist [--device cuda] [--epochs N] [--out PATH]
+          randcond-lab train-teacher --dataset D [--device cuda] [--steps N] [--batch N] [--checkpoint PATH] [--out PATH]
+          randcond-lab eval-teacher --dataset D [--device cuda] [--samples-per-class 100] [--steps 50] [--guidance W]
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || !Verbs.Contains(args[0]))
+        {
+            stderr.WriteLine($"usage:\n{Usage}");
+            return 2;
+        }
+        try
+        {
+            var a = new LabArguments(args[1..]);
+            return args[0] switch
+            {
+                "train-classifier" => ClassifierLab.Train(a, stdout),
+                "train-teacher" => TeacherLab.Train(a, stdout),
+                _ => TeacherLab.Evaluate(a, stdout),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or Tensors.TorchException or DllNotFoundException)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using RandCond.Data;
+using RandCond.Diffusion;
+using RandCond.Nn;
+using RandCond.Tensors;
+
+namespace RandCond.Experiments;
+
+/// <summary>
+/// A trained teacher as committed in data/teachers: the EMA weights in float16, the preset name, the
+/// tokenizer's vocabulary (so the file is self-contained) and how it was made, in the safetensors metadata.
+/// </summary>
+public static class TeacherFile
+{
+    public static void Save(string path, TeacherPreset preset, TextDiffusionModel ema, WordTokenizer tokenizer, IReadOnlyDictionary<string, string> provenance)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var tensors = ema.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Cpu().To(DType.Float16));
+        var meta = new Dictionary<string, string>(provenance)
+        {
+            ["preset"] = preset.Name,
+            ["dataset"] = preset.Dataset.Slug(),
+            ["vocabulary"] = string.Join("\n", tokenizer.Vocabulary),
+        };
+        Safetensors.Save(path, tensors, meta);
+    }
+
+    /// <summary>Loads a teacher in float32 on device, frozen and in eval mode, with its tokenizer.</summary>
+    public static (TextDiffusionModel Model, WordTokenizer Tokenizer, TeacherPreset Preset, IReadOnlyDictionary<string, string> Metadata) Load(string path, Device? device = null)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"teacher checkpoint not found: {path} (train one with 'randcond-lab train-teacher', or restore data/teachers from git)", path);
+        using var contents = Safetensors.Load(path, device);
+        var meta = contents.Metadata;
+        string Need(string key) => meta.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{path}: teacher metadata lacks '{key}'");
+        var dataset = Need("dataset") switch
+        {
+            "mnist" => DatasetKind.Mnist,
+            "fashion-mnist" => DatasetKind.FashionMnist,
+            var other => throw new InvalidDataException($"{path}: unknown dataset '{other}' in metadata"),
+        };
+        var tokenizer = WordTokenizer.FromVocabulary(Need("vocabulary").Split('\n'));
+        var preset = TeacherPreset.For(dataset, tokenizer.VocabularySize);
+        if (preset.Name != Need("preset"))
+            throw new InvalidDataException($"{path}: made with preset '{Need("preset")}', this code knows '{preset.Name}'");
+        var model = new TextDiffusionModel(preset.Text, preset.UNet, device);
+        using (var scope = Torch.NewDisposeScope())
+            model.LoadStateDict(contents.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.To(DType.Float32)));
+        model.RequiresGrad(false);
+        model.Eval();
+        return (model, tokenizer, preset, meta);
+    }
+
+    public static Dictionary<string, string> Provenance(Device device, int steps, double finalLoss, double seconds) => new()
+    {
+        ["git_commit"] = RunRecord.Commit(),
+        ["device"] = RunRecord.DeviceName(device),
+        ["training_steps"] = steps.ToString(CultureInfo.InvariantCulture),
+        ["final_loss"] = finalLoss.ToString("G6", CultureInfo.InvariantCulture),
+        ["training_seconds"] = seconds.ToString("F1", CultureInfo.InvariantCulture),
+        ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+    };
+}

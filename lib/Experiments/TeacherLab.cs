@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using RandCond.Data;
+using RandCond.Diffusion;
+using RandCond.Diffusion.Sampling;
+using RandCond.Diffusion.Training;
+using RandCond.Metrics;
+using RandCond.Plotting;
+using RandCond.Tensors;
+
+namespace RandCond.Experiments;
+
+/// <summary>
+/// train-teacher: trains a text-conditioned teacher (preset <see cref="TeacherPreset"/>) on a dataset with
+/// every caption of its corpus, resumable from a checkpoint, and saves the EMA weights to data/teachers.
+/// eval-teacher: samples every class with DDIM and guidance, and scores the samples with the domain classifier
+/// (per-condition accuracy, FD against the test set next to the real-vs-real floor, Inception-style score).
+/// </summary>
+public static class TeacherLab
+{
+    public static int Train(LabArguments a, TextWriter log)
+    {
+        var kind = a.Dataset();
+        var device = a.Device();
+        var tokenizer = WordTokenizer.ForDatasets();
+        var preset = TeacherPreset.For(kind, tokenizer.VocabularySize);
+        var options = preset.Training with { Steps = a.Int("steps", preset.Training.Steps), BatchSize = a.Int("batch", preset.Training.BatchSize) };
+        var outPath = a.String("out", RepoPaths.Data("teachers", preset.FileName));
+        var checkpoint = a.String("checkpoint", Path.Combine(RepoPaths.RequireRoot(), ".cache", "checkpoints", preset.Name + ".safetensors"));
+        a.CheckAllUsed();
+        Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+
+        using var data = ImageDataset.Load(kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, device);
+        var corpus = CaptionCorpus.Full(kind);
+        using var tokens = corpus.Encode(tokenizer, preset.MaxCaptionLength, device);
+        using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device);
+        using var schedule = preset.Schedule();
+        Torch.ManualSeed(options.Seed);
+        using var model = new TextDiffusionModel(preset.Text, preset.UNet, device);
+        using var ema = new TextDiffusionModel(preset.Text, preset.UNet, device);
+        log.WriteLine($"{preset.Name}: {model.ParameterCount / 1e6:F2} M parameters, {options.Steps} steps of {options.BatchSize} on {RunRecord.DeviceName(device)}; checkpoint {checkpoint}");
+        var clock = Stopwatch.StartNew();
+        double lastLoss = double.NaN;
+        var curve = new JsonArray();
+        new DiffusionTrainer(options).Train(model, ema, schedule, data.Images, data.Labels, corpus, tokens, nullTokens.Reshape(-1), checkpoint,
+            new SynchronousProgress<DiffusionTrainingProgress>(p =>
+            {
+                lastLoss = p.Loss;
+                curve.Add(new JsonObject { ["step"] = p.Step, ["loss"] = p.Loss, ["images_per_second"] = p.ImagesPerSecond });
+                log.WriteLine($"  {p}");
+            }));
+        double seconds = clock.Elapsed.TotalSeconds;
+        TeacherFile.Save(outPath, preset, ema, tokenizer, TeacherFile.Provenance(device, options.Steps, lastLoss, seconds));
+        var json = RunRecord.Header("train-teacher", device);
+        json["preset"] = preset.Name;
+        json["parameters"] = model.ParameterCount;
+        json["steps"] = options.Steps;
+        json["batch_size"] = options.BatchSize;
+        json["train_seconds_this_run"] = seconds;
+        json["loss_curve"] = curve;
+        json["checkpoint"] = Path.GetFileName(outPath);
+        var resultPath = ResultFiles.Write(RepoPaths.Results($"teacher-training-{kind.Slug()}.json"), json);
+        log.WriteLine($"saved {outPath} ({new FileInfo(outPath).Length / 1e6:F1} MB); {resultPath}");
+        return 0;
+    }
+
+    public static int Evaluate(LabArguments a, TextWriter log)
+    {
+        var kind = a.Dataset();
+        var device = a.Device();
+        int perClass = a.Int("samples-per-class", 100);
+        int steps = a.Int("steps", 50);
+        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-teacher.safetensors"));
+        var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
+        double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, System.Globalization.CultureInfo.InvariantCulture) : null;
+        a.CheckAllUsed();
+
+        var (teacher, tokenizer, preset, meta) = TeacherFile.Load(teacherPath, device);
+        using var _ = teacher;
+        double guidance = guidanceOverride ?? preset.GuidanceScale;
+        var (classifier, info) = ClassifierCheckpoint.Load(classifierPath, device);
+        using var __ = classifier;
+        using var test = ImageDataset.Load(kind, DatasetSplit.Test, Data.PixelRange.MinusOneOne, device);
+        using var train = ImageDataset.Load(kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, device);
+        using var reference = FeatureStatistics.FromImages(classifier, test.Images);
+        var evaluator = new SampleEvaluator(classifier, reference);
+
+        using var floorImages = train.Images.Narrow(0, 0, 10_000);
+        using var floorLabels = train.Labels.Narrow(0, 0, 10_000);
+        var floor = evaluator.Evaluate(floorImages, floorLabels);
+
+        var (samples, labels, imagesPerSecond) = Sample(teacher, tokenizer, preset, kind, perClass, steps, guidance, device, seed: 1234);
+        using var s = samples;
+        using var l = labels;
+        var eval = evaluator.Evaluate(samples, labels);
+        var gridPath = RepoPaths.Results($"teacher-{kind.Slug()}-samples.png");
+        SaveGrid(samples, perClass, kind, gridPath, columns: 10);
+
+        var json = RunRecord.Header("eval-teacher", device);
+        json["teacher"] = Path.GetFileName(teacherPath);
+        json["teacher_training"] = new JsonObject(meta.Where(kv => kv.Key != "vocabulary").Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+        json["classifier_test_accuracy"] = info.TestAccuracy;
+        json["sampler"] = $"DDIM {steps} steps, eta 0, guidance {guidance}";
+        json["samples"] = eval.SampleCount;
+        json["accuracy"] = eval.Accuracy?.Overall;
+        json["accuracy_goal"] = kind == DatasetKind.Mnist ? ">= 0.98" : ">= 0.90";
+        json["per_class_accuracy"] = new JsonArray(eval.Accuracy!.PerClass.Select(v => (JsonNode?)v).ToArray());
+        json["fd_vs_test"] = eval.FrechetDistance;
+        json["fd_floor_train10k_vs_test"] = floor.FrechetDistance;
+        json["inception_score"] = eval.InceptionScore.Mean;
+        json["inception_score_real"] = floor.InceptionScore.Mean;
+        json["sampling_images_per_second"] = imagesPerSecond;
+        json["parameters"] = teacher.ParameterCount;
+        json["sample_grid"] = Path.GetFileName(gridPath);
+        var resultPath = ResultFiles.Write(RepoPaths.Results($"teacher-{kind.Slug()}.json"), json);
+        log.WriteLine($"{kind.DisplayName()} teacher: accuracy {eval.Accuracy.Overall:P2}, FD {eval.FrechetDistance:F3} (real floor {floor.FrechetDistance:F3}), IS {eval.InceptionScore.Mean:F2}, {imagesPerSecond:F0} img/s -> {resultPath}");
+        return 0;
+    }
+
+    /// <summary>perClass samples of every class, captions drawn from the full corpus, DDIM with guidance.</summary>
+    public static (Tensor Images, Tensor Labels, double ImagesPerSecond) Sample(TextDiffusionModel model, WordTokenizer tokenizer, TeacherPreset preset,
+        DatasetKind kind, int perClass, int steps, double guidance, Device device, ulong seed, int batch = 500)
+    {
+        var corpus = CaptionCorpus.Full(kind);
+        using var gen = new Generator(seed);
+        using var schedule = preset.Schedule();
+        var sampler = new DdimSampler(schedule, steps);
+        int classes = kind.NumClasses();
+        using var labels = Torch.Arange(classes).RepeatInterleave(perClass, 0).To(device);
+        using var captionIdx = corpus.SampleForLabels(labels, gen);
+        using var allTokens = corpus.Encode(tokenizer, preset.MaxCaptionLength, device);
+        using var tokens = allTokens.IndexSelect(0, captionIdx);
+        var parts = new List<Tensor>();
+        var clock = Stopwatch.StartNew();
+        for (long start = 0; start < labels.Size(0); start += batch)
+        {
+            long n = Math.Min(batch, labels.Size(0) - start);
+            using var cond = tokens.Narrow(0, start, n);
+            using var nul = tokenizer.NullTokens((int)n, preset.MaxCaptionLength, device);
+            var denoiser = ClassifierFreeGuidance.Bind(model, cond, nul, guidance);
+            parts.Add(sampler.Sample(denoiser, [n, 1, 28, 28], gen, device: device).DetachFromDisposeScope());
+        }
+        if (device.IsCuda) Cuda.Synchronize(device.Index);
+        double rate = labels.Size(0) / clock.Elapsed.TotalSeconds;
+        var images = Torch.Cat(parts).Clamp(-1, 1);
+        foreach (var p in parts) p.Dispose();
+        return (images, labels.Alias(), rate);
+    }
+
+    /// <summary>A PNG with one row per class (the first `columns` samples of each).</summary>
+    public static void SaveGrid(Tensor images, int perClass, DatasetKind kind, string path, int columns)
+    {
+        using var scope = Torch.NewDisposeScope();
+        int classes = kind.NumClasses();
+        var rows = Enumerable.Range(0, classes).Select(c => images.Narrow(0, (long)c * perClass, Math.Min(columns, perClass))).ToArray();
+        var picked = Torch.Cat(rows).Cpu().Float();
+        var grid = ImageGrid.FromPixels(picked.ToArray<float>(), (int)picked.Size(0), 1, 28, 28, Plotting.PixelRange.MinusOneToOne)
+            .Columns(Math.Min(columns, perClass)).Upscale(2).Padding(2).RowLabels(kind.ClassNames().ToArray());
+        grid.SavePng(path);
+    }
+}
+
+/// <summary>An IProgress that reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>
+public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
