@@ -7,7 +7,8 @@ public static class LabCommands
 
     public const string Usage = """
           randcond-lab train-classifier --dataset mnist|fashion-mnist [--device cuda] [--epochs N] [--out PATH]
-          randcond-lab train-teacher --dataset D [--device cuda] [--steps N] [--batch N] [--checkpoint PATH] [--out PATH]
+          randcond-lab train-teacher --dataset D [--device cuda] [--steps N] [--batch N] [--time-budget-min M]
+                                    [--checkpoint PATH] [--out PATH]
           randcond-lab eval-teacher --dataset D [--device cuda] [--samples-per-class 100] [--steps 50] [--guidance W]
         """;
 

@@ -24,7 +24,12 @@ public static class TeacherLab
         var device = a.Device();
         var tokenizer = WordTokenizer.ForDatasets();
         var preset = TeacherPreset.For(kind, tokenizer.VocabularySize);
-        var options = preset.Training with { Steps = a.Int("steps", preset.Training.Steps), BatchSize = a.Int("batch", preset.Training.BatchSize) };
+        var budget = a.Double("time-budget-min", 0);
+        var options = preset.Training with
+        {
+            Steps = a.Int("steps", preset.Training.Steps), BatchSize = a.Int("batch", preset.Training.BatchSize),
+            TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null,
+        };
         var outPath = a.String("out", RepoPaths.Data("teachers", preset.FileName));
         var checkpoint = a.String("checkpoint", Path.Combine(RepoPaths.RequireRoot(), ".cache", "checkpoints", preset.Name + ".safetensors"));
         a.CheckAllUsed();
@@ -42,7 +47,7 @@ public static class TeacherLab
         var clock = Stopwatch.StartNew();
         double lastLoss = double.NaN;
         var curve = new JsonArray();
-        new DiffusionTrainer(options).Train(model, ema, schedule, data.Images, data.Labels, corpus, tokens, nullTokens.Reshape(-1), checkpoint,
+        int done = new DiffusionTrainer(options).Train(model, ema, schedule, data.Images, data.Labels, corpus, tokens, nullTokens.Reshape(-1), checkpoint,
             new SynchronousProgress<DiffusionTrainingProgress>(p =>
             {
                 lastLoss = p.Loss;
@@ -50,11 +55,12 @@ public static class TeacherLab
                 log.WriteLine($"  {p}");
             }));
         double seconds = clock.Elapsed.TotalSeconds;
-        TeacherFile.Save(outPath, preset, ema, tokenizer, TeacherFile.Provenance(device, options.Steps, lastLoss, seconds));
+        TeacherFile.Save(outPath, preset, ema, tokenizer, TeacherFile.Provenance(device, done, lastLoss, seconds));
         var json = RunRecord.Header("train-teacher", device);
         json["preset"] = preset.Name;
         json["parameters"] = model.ParameterCount;
-        json["steps"] = options.Steps;
+        json["steps"] = done;
+        json["steps_planned"] = options.Steps;
         json["batch_size"] = options.BatchSize;
         json["train_seconds_this_run"] = seconds;
         json["loss_curve"] = curve;

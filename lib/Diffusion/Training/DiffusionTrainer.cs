@@ -20,7 +20,8 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
     /// <param name="labels">Int64 (N) class of each image</param>
     /// <param name="captionTokens">Int64 (captions, L): the corpus's captions, tokenized, on the device</param>
     /// <param name="nullTokens">Int64 (L): the null caption</param>
-    public void Train(TextDiffusionModel model, TextDiffusionModel ema, NoiseSchedule schedule, Tensor images, Tensor labels,
+    /// <returns>The number of steps completed (less than Options.Steps when the time budget ran out).</returns>
+    public int Train(TextDiffusionModel model, TextDiffusionModel ema, NoiseSchedule schedule, Tensor images, Tensor labels,
                       CaptionCorpus corpus, Tensor captionTokens, Tensor nullTokens, string? checkpointPath,
                       IProgress<DiffusionTrainingProgress>? progress = null, CancellationToken cancel = default)
     {
@@ -35,6 +36,7 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
         using var nullRow = nullTokens.Reshape(1, -1);
         long n = images.Size(0);
         var clock = Stopwatch.StartNew();
+        var wall = Stopwatch.StartNew();
         double lossSum = 0;
         int lossCount = 0, stepsSinceLog = 0;
         Tensor? lossAccumulator = null;
@@ -66,7 +68,8 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
             }
             lossCount++;
             stepsSinceLog++;
-            bool last = step + 1 == Options.Steps;
+            bool last = step + 1 == Options.Steps ||
+                        Options.TimeBudget is { } budget && (step + 1) % Options.LogEvery == 0 && wall.Elapsed > budget;
             if ((step + 1) % Options.LogEvery == 0 || last)
             {
                 lossSum = lossAccumulator!.Item();          // the one host synchronization per LogEvery steps
@@ -74,7 +77,7 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
                 lossAccumulator = null;
                 double seconds = clock.Elapsed.TotalSeconds;
                 double rate = stepsSinceLog * Options.BatchSize / Math.Max(seconds, 1e-9);
-                var eta = TimeSpan.FromSeconds((Options.Steps - step - 1) * Options.BatchSize / Math.Max(rate, 1e-9));
+                var eta = TimeSpan.FromSeconds((Options.Steps - step - 1) * (double)Options.BatchSize / Math.Max(rate, 1e-9));
                 progress?.Report(new DiffusionTrainingProgress(step + 1, Options.Steps, lossSum / lossCount, rate, eta));
                 lossCount = 0;
                 stepsSinceLog = 0;
@@ -82,8 +85,10 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
             }
             if (checkpointPath is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
                 TrainingCheckpoint.Save(checkpointPath, model, ema, optimizer, step + 1);
+            if (last) return step + 1;
         }
         lossAccumulator?.Dispose();
+        return Math.Max(start, Options.Steps);
     }
 
     private static Tensor Accumulate(Tensor sum, Tensor value)

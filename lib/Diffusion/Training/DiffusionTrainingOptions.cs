@@ -15,6 +15,8 @@ public sealed record DiffusionTrainingOptions
     public int LogEvery { get; init; } = 100;
     /// <summary>Every random draw of step s comes from a generator seeded by (Seed, s), so a resumed run repeats exactly.</summary>
     public ulong Seed { get; init; }
+    /// <summary>Stops (with a checkpoint) at the first log point after this much wall time; null = no limit.</summary>
+    public TimeSpan? TimeBudget { get; init; }
 }
 
 /// <summary>One progress report: step, loss (mean over the last LogEvery steps), throughput and ETA.</summary>
