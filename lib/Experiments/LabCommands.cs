@@ -9,7 +9,7 @@ public static class LabCommands
           randcond-lab train-classifier --dataset mnist|fashion-mnist [--device cuda] [--epochs N] [--out PATH]
           randcond-lab train-teacher --dataset D [--device cuda] [--steps N] [--batch N] [--time-budget-min M]
                                     [--checkpoint PATH] [--out PATH]
-          randcond-lab eval-teacher --dataset D [--device cuda] [--samples-per-class 100] [--steps 50] [--guidance W]
+          randcond-lab eval-teacher --dataset D [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -9,7 +9,7 @@ public readonly record struct InceptionScoreResult(double Mean, double Std, int 
 }
 
 /// <summary>
-/// exp(E_x KL(p(y|x) || p(y))) from a domain classifier's softmax, computed on each of `splits` consecutive
+/// exp(E_x KL(p(y|x) || p(y))) from a domain classifier's softmax, computed on each of `splits` (after a fixed shuffle)
 /// equal parts (the remainder of N / splits is left out) and reported as mean ± std over the parts, as the
 /// Inception Score convention does. 1 for predictions that ignore the image; the number of classes for
 /// confident predictions spread evenly over the classes.
@@ -30,7 +30,11 @@ public static class InceptionScore
         long part = n / splits;
         using var scope = Torch.NewDisposeScope();
         using var noGrad = Torch.NoGrad();
-        var p = probabilities.Narrow(0, 0, part * splits).To(DType.Float64).Reshape(splits, part, k);
+        // Samples often arrive grouped by class (generated per condition); consecutive splits would then each hold
+        // one class and score 1. A fixed permutation makes every split a fair draw, and the result repeatable.
+        using var generator = new Generator(0);
+        var order = Torch.Randperm(n, generator).To(probabilities.Device);
+        var p = probabilities.IndexSelect(0, order).Narrow(0, 0, part * splits).To(DType.Float64).Reshape(splits, part, k);
         var marginal = p.Mean(1, keepDim: true);
         // xlogy gives 0 log 0 = 0, so one-hot predictions are scored exactly.
         var kl = (XLogY(p, p) - XLogY(p, marginal)).Sum(2).Mean(1);
