@@ -3,9 +3,10 @@ namespace RandCond.Experiments;
 /// <summary>The lab verbs, shared by the `randcond` CLI and the slim `randcond-lab` exe (published for GPU machines).</summary>
 public static class LabCommands
 {
-    public static readonly string[] Verbs = ["train-classifier", "train-teacher", "eval-teacher"];
+    public static readonly string[] Verbs = ["quickstart", "train-classifier", "train-teacher", "eval-teacher"];
 
     public const string Usage = """
+          randcond-lab quickstart [--device cpu] [--samples-per-class 5] [--steps 25]
           randcond-lab train-classifier --dataset mnist|fashion-mnist [--device cuda] [--epochs N] [--out PATH]
           randcond-lab train-teacher --dataset D [--device cuda] [--steps N] [--batch N] [--time-budget-min M]
                                     [--checkpoint PATH] [--out PATH]
@@ -24,6 +25,7 @@ public static class LabCommands
             var a = new LabArguments(args[1..]);
             return args[0] switch
             {
+                "quickstart" => QuickstartLab.Run(a, stdout),
                 "train-classifier" => ClassifierLab.Train(a, stdout),
                 "train-teacher" => TeacherLab.Train(a, stdout),
                 _ => TeacherLab.Evaluate(a, stdout),
