@@ -53,7 +53,7 @@ internal static class DeviceCheck
         json["passed"] = checks.Count - failed;
         json["failed"] = failed;
         var path = ctx.Options.Out ?? ctx.DefaultOut("device-check");
-        ResultFile.WriteAtomically(path, json);
+        RandCond.Experiments.ResultFiles.Write(path, json);
         Console.Out.WriteLine($"{checks.Count - failed} passed, {failed} failed");
         Console.Out.WriteLine($"  -> {Path.GetFullPath(path)}");
         return failed == 0 ? 0 : 1;

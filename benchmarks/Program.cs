@@ -43,7 +43,7 @@ try
         if (options.Verb != "all" || options.Out is null)
         {
             var path = options.Verb == "all" || options.Out is null ? ctx.DefaultOut(result.Name) : options.Out;
-            ResultFile.WriteAtomically(path, result.ToJson(ctx));
+            RandCond.Experiments.ResultFiles.Write(path, result.ToJson(ctx));
             Console.Out.WriteLine($"  -> {Path.GetFullPath(path)}");
         }
     }
@@ -52,7 +52,7 @@ try
         var combined = ctx.Header("all");
         combined["benchmarks"] = new JsonArray(results.Select(r => (JsonNode)r.ToJson(ctx)).ToArray());
         combined["libtorch_python"] = results.Select(r => r.Python["torch_version"]?.GetValue<string>()).FirstOrDefault(v => v is not null);
-        ResultFile.WriteAtomically(options.Out, combined);
+        RandCond.Experiments.ResultFiles.Write(options.Out, combined);
         Console.Out.WriteLine($"\n  -> {Path.GetFullPath(options.Out)}");
     }
     return 0;

@@ -107,30 +107,3 @@ internal sealed class RunContext
         return Path.Combine(dir, $"{name}-{device}{(Options.Quick ? "-quick" : "")}.json");
     }
 }
-
-internal static class ResultFile
-{
-    /// <summary>Writes JSON to a temporary file beside the target, then renames it over the target.</summary>
-    public static void WriteAtomically(string path, JsonNode json)
-    {
-        path = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var tmp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                json.WriteTo(writer);
-                writer.Flush();
-                stream.Write("\n"u8);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
-}

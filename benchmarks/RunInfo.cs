@@ -38,36 +38,7 @@ internal static class RunInfo
     public static string DeviceDescription(Device device) =>
         device.IsCuda ? Cuda.DeviceName(device.Index) : $"{CpuModel()} ({Environment.ProcessorCount} cores)";
 
-    public static string GitCommit()
-    {
-        // Machines that receive a copy of the tree without .git (GPU runners) get the commit from the caller.
-        var given = Environment.GetEnvironmentVariable("RANDCOND_COMMIT");
-        if (!string.IsNullOrEmpty(given)) return given;
-        var dir = RepoRoot ?? Environment.CurrentDirectory;
-        var head = RunGit(dir, "rev-parse", "HEAD");
-        if (head is null) return "unknown";
-        var status = RunGit(dir, "status", "--porcelain", "--untracked-files=no");
-        return string.IsNullOrWhiteSpace(status) ? head : head + "+dirty";
-    }
-
-    private static string? RunGit(string dir, params string[] args)
-    {
-        try
-        {
-            var psi = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dir };
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi);
-            if (p is null) return null;
-            var output = p.StandardOutput.ReadToEnd();
-            p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return p.ExitCode == 0 ? output.Trim() : null;
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    public static string GitCommit() => RandCond.Experiments.RunRecord.Commit();
 
     /// <summary>/proc/loadavg's 1-, 5- and 15-minute averages: other work on the machine skews timings.</summary>
     public static string LoadAverage()

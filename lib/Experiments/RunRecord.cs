@@ -29,22 +29,37 @@ public static class RunRecord
         return $"{model ?? "CPU"} ({Environment.ProcessorCount} cores)";
     }
 
-    /// <summary>$RANDCOND_COMMIT (for machines that get the tree without .git), else git, else "unknown".</summary>
+    /// <summary>
+    /// $RANDCOND_COMMIT (machines that receive the tree without .git, such as GPU runners, get it from the caller),
+    /// else git's HEAD with "+dirty" when tracked files differ from it, else "unknown".
+    /// </summary>
     public static string Commit()
     {
         var given = Environment.GetEnvironmentVariable("RANDCOND_COMMIT");
         if (!string.IsNullOrEmpty(given)) return given;
+        var dir = RepoPaths.Root ?? Environment.CurrentDirectory;
+        var head = Git(dir, "rev-parse", "HEAD");
+        if (head is null) return "unknown";
+        var status = Git(dir, "status", "--porcelain", "--untracked-files=no");
+        return string.IsNullOrWhiteSpace(status) ? head : head + "+dirty";
+    }
+
+    private static string? Git(string dir, params string[] args)
+    {
         try
         {
-            var psi = new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root ?? "." };
-            using var p = Process.Start(psi)!;
-            var head = p.StandardOutput.ReadToEnd().Trim();
+            var psi = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dir };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi);
+            if (p is null) return null;
+            var output = p.StandardOutput.ReadToEnd();
+            p.StandardError.ReadToEnd();
             p.WaitForExit();
-            return p.ExitCode == 0 && head.Length > 0 ? head : "unknown";
+            return p.ExitCode == 0 ? output.Trim() : null;
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            return "unknown";
+            return null;
         }
     }
 }

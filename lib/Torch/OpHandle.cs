@@ -34,17 +34,21 @@ public sealed class OpHandle
         return pointer;
     }
 
+    private int exists = -1; // -1 not yet asked, 0 no, 1 yes: asked once, since hot paths branch on it
+
     /// <summary>True when this libtorch registers the operator (schemas differ between libtorch versions).</summary>
     public unsafe bool Exists
     {
         get
         {
             if (pointer != IntPtr.Zero) return true;
+            if (exists >= 0) return exists == 1;
             var name = Encoding.UTF8.GetBytes(Name + "\0");
             var overload = Encoding.UTF8.GetBytes(Overload + "\0");
             fixed (byte* n = name)
             fixed (byte* o = overload)
-                return NativeMethods.rc_op_exists(n, o) != 0;
+                exists = NativeMethods.rc_op_exists(n, o) != 0 ? 1 : 0;
+            return exists == 1;
         }
     }
 
