@@ -71,10 +71,12 @@ public sealed class CellExecutor : IDisposable
 
         using var capture = ConsoleRouter.Capture(sink);
 
-        // Compiling and running happen on the thread pool so that a cell that never yields does not block
+        // Compiling and running happen off the caller's thread so that a cell that never yields does not block
         // the caller, and cancellation can at least return control (see the note on cancellation below).
         var previous = _state;
-        var run = Task.Run(async () =>
+        // A dedicated thread, not a pool thread: a cell that spins would otherwise hold one of the few pool
+        // threads a 2-core machine starts with, and the timer that signals cancellation could wait behind it.
+        var run = Task.Factory.StartNew(async () =>
         {
             var script = previous is null
                 ? CSharpScript.Create(code, _options, typeof(CellGlobals))
@@ -85,7 +87,7 @@ public sealed class CellExecutor : IDisposable
                 ? await script.RunAsync(_globals, _ => true, cancellationToken).ConfigureAwait(false)
                 : await script.RunFromAsync(previous, _ => true, cancellationToken).ConfigureAwait(false);
             return (State: state, Errors: errors);
-        }, cancellationToken);
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
         // Cancellation: Roslyn checks the token only between statements it controls (before running, at awaits
         // of cooperative code); it cannot abort a cell stuck in a tight loop. We stop waiting and report the cell
