@@ -8,9 +8,9 @@ public static class LabCommands
     public const string Usage = """
           randcond-lab quickstart [--device cpu] [--samples-per-class 5] [--steps 25]
           randcond-lab train-classifier --dataset mnist|fashion-mnist [--device cuda] [--epochs N] [--out PATH]
-          randcond-lab train-teacher --dataset D [--device cuda] [--steps N] [--batch N] [--time-budget-min M]
+          randcond-lab train-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--steps N] [--batch N] [--time-budget-min M]
                                     [--checkpoint PATH] [--out PATH]
-          randcond-lab eval-teacher --dataset D [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
+          randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

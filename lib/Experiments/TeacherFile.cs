@@ -40,9 +40,15 @@ public static class TeacherFile
             var other => throw new InvalidDataException($"{path}: unknown dataset '{other}' in metadata"),
         };
         var tokenizer = WordTokenizer.FromVocabulary(Need("vocabulary").Split('\n'));
-        var preset = TeacherPreset.For(dataset, tokenizer.VocabularySize);
-        if (preset.Name != Need("preset"))
-            throw new InvalidDataException($"{path}: made with preset '{Need("preset")}', this code knows '{preset.Name}'");
+        TeacherPreset preset;
+        try
+        {
+            preset = TeacherPreset.Named(Need("preset"), dataset, tokenizer.VocabularySize);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
         var model = new TextDiffusionModel(preset.Text, preset.UNet, device);
         using (var scope = Torch.NewDisposeScope())
             model.LoadStateDict(contents.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.To(DType.Float32)));

@@ -23,7 +23,7 @@ public static class TeacherLab
         var kind = a.Dataset();
         var device = a.Device();
         var tokenizer = WordTokenizer.ForDatasets();
-        var preset = TeacherPreset.For(kind, tokenizer.VocabularySize);
+        var preset = TeacherPreset.For(kind, tokenizer.VocabularySize, a.String("size", "teacher"));
         var budget = a.Double("time-budget-min", 0);
         var options = preset.Training with
         {
@@ -43,7 +43,7 @@ public static class TeacherLab
         Torch.ManualSeed(options.Seed);
         using var model = new TextDiffusionModel(preset.Text, preset.UNet, device);
         using var ema = new TextDiffusionModel(preset.Text, preset.UNet, device);
-        log.WriteLine($"{preset.Name}: {model.ParameterCount / 1e6:F2} M parameters, {options.Steps} steps of {options.BatchSize} on {RunRecord.DeviceName(device)}; checkpoint {checkpoint}");
+        log.WriteLine($"{preset.Name}: {model.ParameterCount / 1e6:F2} M parameters, {model.UNet.Macs(28, 28, preset.MaxCaptionLength).Total / 1e6:F0} M MACs per image, {options.Steps} steps of {options.BatchSize} on {RunRecord.DeviceName(device)}; checkpoint {checkpoint}");
         var clock = Stopwatch.StartNew();
         double lastLoss = double.NaN;
         var curve = new JsonArray();
@@ -65,7 +65,7 @@ public static class TeacherLab
         json["train_seconds_this_run"] = seconds;
         json["loss_curve"] = curve;
         json["checkpoint"] = Path.GetFileName(outPath);
-        var resultPath = ResultFiles.Write(RepoPaths.Results($"teacher-training-{kind.Slug()}.json"), json);
+        var resultPath = ResultFiles.Write(RepoPaths.Results($"{preset.Size}-training-{kind.Slug()}.json"), json);
         log.WriteLine($"saved {outPath} ({new FileInfo(outPath).Length / 1e6:F1} MB); {resultPath}");
         return 0;
     }
@@ -76,7 +76,7 @@ public static class TeacherLab
         var device = a.Device();
         int perClass = a.Int("samples-per-class", 500);
         int steps = a.Int("steps", 50);
-        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-teacher.safetensors"));
+        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-{a.String("size", "teacher")}.safetensors"));
         var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
         double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, System.Globalization.CultureInfo.InvariantCulture) : null;
         a.CheckAllUsed();
@@ -101,7 +101,7 @@ public static class TeacherLab
         using var s = samples;
         using var l = labels;
         var eval = evaluator.Evaluate(samples, labels);
-        var gridPath = RepoPaths.Results($"teacher-{kind.Slug()}-samples.png");
+        var gridPath = RepoPaths.Results($"{preset.Size}-{kind.Slug()}-samples.png");
         SaveGrid(samples, perClass, kind, gridPath, columns: 10);
 
         var json = RunRecord.Header("eval-teacher", device);
@@ -120,8 +120,8 @@ public static class TeacherLab
         json["sampling_images_per_second"] = imagesPerSecond;
         json["parameters"] = teacher.ParameterCount;
         json["sample_grid"] = Path.GetFileName(gridPath);
-        var resultPath = ResultFiles.Write(RepoPaths.Results($"teacher-{kind.Slug()}.json"), json);
-        log.WriteLine($"{kind.DisplayName()} teacher: accuracy {eval.Accuracy.Overall:P2}, FD {eval.FrechetDistance:F3} (real floor {floor.FrechetDistance:F3}), IS {eval.InceptionScore.Mean:F2}, {imagesPerSecond:F0} img/s -> {resultPath}");
+        var resultPath = ResultFiles.Write(RepoPaths.Results($"{preset.Size}-{kind.Slug()}.json"), json);
+        log.WriteLine($"{kind.DisplayName()} {preset.Size}: accuracy {eval.Accuracy.Overall:P2}, FD {eval.FrechetDistance:F3} (real floor {floor.FrechetDistance:F3}), IS {eval.InceptionScore.Mean:F2}, {imagesPerSecond:F0} img/s -> {resultPath}");
         return 0;
     }
 

@@ -96,5 +96,5 @@ internal static class Aten
     internal static readonly OpHandle MseLoss = new("aten::mse_loss"), L1Loss = new("aten::l1_loss");
     internal static readonly OpHandle CrossEntropy = new("aten::cross_entropy_loss"), Dropout = new("aten::dropout");
     internal static readonly OpHandle Embedding = new("aten::embedding"), Eigh = new("aten::linalg_eigh");
-    internal static readonly OpHandle PixelShuffle = new("aten::pixel_shuffle");
+    internal static readonly OpHandle PixelShuffle = new("aten::pixel_shuffle"), PixelUnshuffle = new("aten::pixel_unshuffle");
 }

@@ -192,5 +192,9 @@ public static class F
 
     public static Tensor Embedding(Tensor weight, Tensor indices) => Call.TT(Aten.Embedding, weight, indices);
 
+    /// <summary>(B, C r², H, W) to (B, C, H r, W r).</summary>
     public static Tensor PixelShuffle(Tensor input, long factor) => Call.TI(Aten.PixelShuffle, input, factor);
+
+    /// <summary>(B, C, H r, W r) to (B, C r², H, W): space to depth, the inverse of <see cref="PixelShuffle"/>.</summary>
+    public static Tensor PixelUnshuffle(Tensor input, long factor) => Call.TI(Aten.PixelUnshuffle, input, factor);
 }

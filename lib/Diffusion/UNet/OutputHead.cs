@@ -3,7 +3,7 @@ using RandCond.Tensors;
 
 namespace RandCond.Diffusion.UNet;
 
-/// <summary>GroupNorm-SiLU (the "out.hidden" feature map) then Conv3x3 to the output channels.</summary>
+/// <summary>GroupNorm-SiLU (the "out.hidden" feature map) then Conv3x3 to the output channels (of the grid, before any pixel shuffle).</summary>
 public sealed class OutputHead : Module
 {
     public OutputHead(long channels, long outChannels, long groups, bool zeroInit, Device? device = null)
@@ -22,8 +22,6 @@ public sealed class OutputHead : Module
     {
         var hidden = Norm.Forward(h).Silu();
         capture?.Offer("out.hidden", hidden);
-        var y = Conv.Forward(hidden);
-        capture?.Offer("out", y);
-        return y;
+        return Conv.Forward(hidden);
     }
 }

@@ -83,12 +83,13 @@ internal sealed class UNetLayout
         var cfg = Config;
         long multiple = cfg.SizeMultiple;
         if (height < 1 || width < 1 || height % multiple != 0 || width % multiple != 0)
-            throw new ArgumentException($"UNetModel input size {height}x{width}: height and width must be positive multiples of {multiple} (2^(stages-1))");
+            throw new ArgumentException($"UNetModel input size {height}x{width}: height and width must be positive multiples of {multiple} (patch size x 2^(stages-1))");
+        (height, width) = (height / cfg.PatchSize, width / cfg.PatchSize);
         long temb = cfg.TimeDim, ctxDim = cfg.ContextDim;
         var blocks = new List<BlockInfo>();
         long c0 = cfg.StageChannels(0);
-        blocks.Add(new("in", BlockKind.Input, 0, cfg.InChannels, c0, height, width, "in",
-            UNetCost.Conv(cfg.InChannels, c0, 3, height * width)));
+        blocks.Add(new("in", BlockKind.Input, 0, cfg.GridInChannels, c0, height, width, "in",
+            UNetCost.Conv(cfg.GridInChannels, c0, 3, height * width)));
 
         long ch = c0;
         foreach (var st in Down)
@@ -139,8 +140,8 @@ internal sealed class UNetLayout
         }
 
         blocks.Add(new("out.hidden", BlockKind.OutHidden, 0, ch, ch, height, width, "out.norm", 0));
-        blocks.Add(new("out", BlockKind.Output, 0, ch, cfg.OutChannels, height, width, "out.conv",
-            UNetCost.Conv(ch, cfg.OutChannels, 3, height * width)));
+        blocks.Add(new("out", BlockKind.Output, 0, ch, cfg.OutChannels, height * cfg.PatchSize, width * cfg.PatchSize, "out.conv",
+            UNetCost.Conv(ch, cfg.GridOutChannels, 3, height * width)));
         return blocks;
     }
 

@@ -26,12 +26,12 @@ public sealed class UNetModel : Module
         Time = Register("time", new TimeEmbedding(config.BaseChannels, config.TimeDim, device));
         if (config.Conditioning == Conditioning.Class)
             ClassEmbedding = Register("class_embed", new Embedding(config.NumClasses + 1, config.TimeDim, device));
-        Input = Register("in", new Conv2d(config.InChannels, config.StageChannels(0), 3, padding: 1, device: device));
+        Input = Register("in", new Conv2d(config.GridInChannels, config.StageChannels(0), 3, padding: 1, device: device));
         Down = Register("down", new ModuleList<UNetStage>(layout.Down.Select(p => new UNetStage($"down.{p.Stage}", p, false, config, device))));
         if (layout.Middle is { } middle)
             Middle = Register("mid", new MiddleBlock(middle, config, device));
         Up = Register("up", new ModuleList<UNetStage>(layout.Up.Select(p => new UNetStage($"up.{p.Stage}", p, true, config, device))));
-        Output = Register("out", new OutputHead(config.StageChannels(0), config.OutChannels, config.GroupNormGroups, config.ZeroInitOutput, device));
+        Output = Register("out", new OutputHead(config.StageChannels(0), config.GridOutChannels, config.GroupNormGroups, config.ZeroInitOutput, device));
         BlockNames = Describe(config.SizeMultiple, config.SizeMultiple).Select(b => b.Name).ToArray();
     }
 
@@ -75,7 +75,7 @@ public sealed class UNetModel : Module
         if (ClassEmbedding is not null) emb = emb + ClassEmbedding.Forward(classLabels!);
         var timeSilu = emb.Silu();
 
-        var h = Input.Forward(x);
+        var h = Input.Forward(Config.PatchSize > 1 ? F.PixelUnshuffle(x, Config.PatchSize) : x);
         capture?.Offer("in", h);
         var skips = new Stack<Tensor>();
         skips.Push(h);
@@ -85,7 +85,10 @@ public sealed class UNetModel : Module
             h = Middle.Forward(h, timeSilu, context, contextMask, capture);
         for (int s = Up.Count - 1; s >= 0; s--)
             h = Up[s].Forward(h, timeSilu, context, contextMask, skips, capture);
-        return Output.Forward(h, capture).MoveToOuterScope();
+        var y = Output.Forward(h, capture);
+        if (Config.PatchSize > 1) y = F.PixelShuffle(y, Config.PatchSize);
+        capture?.Offer("out", y);
+        return y.MoveToOuterScope();
     }
 
     private long CheckInputs(Tensor x, Tensor t, Tensor? context, Tensor? contextMask, Tensor? classLabels, FeatureCapture? capture)
@@ -93,7 +96,7 @@ public sealed class UNetModel : Module
         var shape = x.Shape;
         long multiple = Config.SizeMultiple;
         if (shape.Length != 4 || shape[1] != Config.InChannels || shape[2] % multiple != 0 || shape[3] % multiple != 0)
-            throw new ArgumentException($"UNetModel.Forward x: expected (B, {Config.InChannels}, H, W) with H and W multiples of {multiple}; got {x.Describe()}");
+            throw new ArgumentException($"UNetModel.Forward x: expected (B, {Config.InChannels}, H, W) with H and W multiples of {multiple} (patch size {Config.PatchSize} x 2^(stages-1)); got {x.Describe()}");
         long batch = shape[0];
         if (!(t.Dim == 0 || t.Dim == 1 && t.Size(0) == batch))
             throw new ArgumentException($"UNetModel.Forward t: expected a scalar or ({batch}); got {t.Describe()}");
