@@ -3,13 +3,15 @@ namespace RandCond.Experiments;
 /// <summary>The lab verbs, shared by the `randcond` CLI and the slim `randcond-lab` exe (published for GPU machines).</summary>
 public static class LabCommands
 {
-    public static readonly string[] Verbs = ["quickstart", "train-classifier", "train-teacher", "eval-teacher"];
+    public static readonly string[] Verbs = ["quickstart", "train-classifier", "train-teacher", "eval-teacher", "held-out-digit"];
 
     public const string Usage = """
           randcond-lab quickstart [--device cpu] [--samples-per-class 5] [--steps 25]
           randcond-lab train-classifier --dataset mnist|fashion-mnist [--device cuda] [--epochs N] [--out PATH]
           randcond-lab train-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--steps N] [--batch N] [--time-budget-min M]
                                     [--checkpoint PATH] [--out PATH]
+          randcond-lab held-out-digit [--scale quick|paper|smoke] [--held-out 3] [--device cuda] [--student block-removed:random]
+                                     [--replacement sigmoid|exponential[:lambda]|linear|constant:p] [--steps N] [--time-budget-min M]
           randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
         """;
 
@@ -28,6 +30,7 @@ public static class LabCommands
                 "quickstart" => QuickstartLab.Run(a, stdout),
                 "train-classifier" => ClassifierLab.Train(a, stdout),
                 "train-teacher" => TeacherLab.Train(a, stdout),
+                "held-out-digit" => HeldOutDigitLab.Run(a, stdout),
                 _ => TeacherLab.Evaluate(a, stdout),
             };
         }

@@ -1,0 +1,41 @@
+namespace RandCond.Distillation;
+
+/// <summary>
+/// Knobs of a random-conditioning distillation run. Defaults follow the published recipe where it carries over
+/// (AdamW 0.9/0.999 with weight decay 1e-2, gradient clipping 1.0, EMA, null-caption dropout 0.1, output and
+/// feature losses 1:1, no task loss); the learning rate and step count are set by the experiment presets, since our
+/// networks are three orders of magnitude smaller than Stable Diffusion's.
+/// </summary>
+public sealed record DistillationOptions
+{
+    public int Steps { get; init; } = 2000;
+    public int BatchSize { get; init; } = 128;
+    public double LearningRate { get; init; } = 2e-4;
+    public int WarmupSteps { get; init; } = 100;
+    public double WeightDecay { get; init; } = 1e-2;
+    public double EmaDecay { get; init; } = 0.999;
+    public double MaxGradNorm { get; init; } = 1.0;
+    public double NullCaptionProbability { get; init; } = 0.1;
+
+    /// <summary>p(t); <see cref="ReplacementProbability.Off"/> is distillation without random conditioning.</summary>
+    public ReplacementProbability Replacement { get; init; } = ReplacementProbability.Exponential();
+    public LossWeights Weights { get; init; } = new();
+
+    public int CheckpointEvery { get; init; } = 500;
+    public int LogEvery { get; init; } = 50;
+
+    /// <summary>Every random draw of step s comes from a generator seeded by (Seed, s), so a resumed run repeats exactly.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Stops (with a checkpoint) at the first log point after this much wall time; null = no limit.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+}
+
+/// <summary>One progress report: means over the last LogEvery steps of each loss term and of the replaced fraction.</summary>
+public sealed record DistillationProgress(int Step, int TotalSteps, double Total, double Output, double Feature, double Task,
+                                          double ReplacedFraction, double ImagesPerSecond, TimeSpan Eta)
+{
+    public override string ToString() =>
+        $"step {Step}/{TotalSteps}  loss {Total:F4} (output {Output:F4}, feature {Feature:F4}, task {Task:F4})  " +
+        $"replaced {ReplacedFraction:P0}  {ImagesPerSecond:F0} img/s  ETA {Eta:hh\\:mm\\:ss}";
+}

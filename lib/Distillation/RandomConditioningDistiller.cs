@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using RandCond.Data;
+using RandCond.Diffusion;
+using RandCond.Diffusion.Training;
+using RandCond.Diffusion.UNet;
+using RandCond.Nn;
+using RandCond.Tensors;
+
+namespace RandCond.Distillation;
+
+/// <summary>
+/// Distills a frozen text-conditioned teacher into a student on an image set D and a text corpus C. Each step draws
+/// images of D and t uniformly, noises the images, picks each sample's caption with the <see cref="ConditionSampler"/>
+/// (D's own caption, or with probability p(t) a random one of C; then null-caption dropout), and regresses the
+/// student's noise prediction and stage features onto the teacher's under that caption. AdamW with linear warm-up,
+/// gradient clipping and an EMA copy; checkpoints every CheckpointEvery steps and resumes from the last one.
+/// </summary>
+public sealed class RandomConditioningDistiller(DistillationOptions options)
+{
+    public DistillationOptions Options { get; } = options;
+
+    /// <param name="corpusTokens">Int64 (|C|, L): C's captions tokenized with the teacher's tokenizer, on the training device</param>
+    /// <param name="nullTokens">Int64 (L): the null caption</param>
+    /// <returns>Every progress report of this call (the run's metrics over steps) and the step reached.</returns>
+    public DistillationOutcome Train(TextDiffusionModel teacher, DistillationStudent student, DistillationStudent ema,
+        NoiseSchedule schedule, DistillationData data, Tensor corpusTokens, Tensor nullTokens, string? checkpointPath,
+        IProgress<DistillationProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var device = corpusTokens.Device;
+        if (corpusTokens.Size(0) != data.TextCorpus.Count)
+            throw new ArgumentException($"corpusTokens has {corpusTokens.Size(0)} rows, the text corpus C {data.TextCorpus.Count} captions", nameof(corpusTokens));
+        using var optimizer = new AdamW(student.NamedParameters(), lr: Options.LearningRate, weightDecay: Options.WeightDecay);
+        var average = new Ema(student, ema, Options.EmaDecay);
+        int start = 0;
+        if (checkpointPath is not null && File.Exists(checkpointPath))
+            start = TrainingCheckpoint.Load(checkpointPath, student, ema, optimizer);
+        teacher.Eval();
+        student.Train();
+        var trainable = student.Parameters().Where(p => p.RequiresGrad).ToArray();
+        using var conditions = new ConditionSampler(data.TextCorpus, Options.Replacement, schedule.Steps, Options.NullCaptionProbability);
+        using var generator = new Generator(Options.Seed);
+        using var teacherFeatures = new FeatureCapture(student.Pairs.Select(p => p.Teacher));
+        using var studentFeatures = new FeatureCapture(student.Pairs.Select(p => p.Student));
+        var images = data.Images;
+        long n = images.Count;
+        var history = new List<DistillationProgress>();
+        var clock = Stopwatch.StartNew();
+        var wall = Stopwatch.StartNew();
+        int stepsSinceLog = 0;
+        Tensor? sums = null;   // running sums of (total, output, feature, task, replaced) on the device
+        for (int step = start; step < Options.Steps; step++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
+            optimizer.LearningRate = Options.LearningRate * Math.Min(1.0, (step + 1.0) / Math.Max(1, Options.WarmupSteps));
+            using (var scope = Torch.NewDisposeScope())
+            {
+                var index = Torch.Randint(0, n, [Options.BatchSize], generator);
+                var x0 = images.Images.IndexSelect(0, index.To(images.Device)).To(device);
+                var own = data.ToTextCorpusIndices(images.CaptionIndices.IndexSelect(0, index.To(images.Device))).To(device);
+                var tCpu = Torch.Randint(0, schedule.Steps, [Options.BatchSize], generator);
+                var t = tCpu.To(device);
+                var chosen = conditions.Sample(own, tCpu, generator);
+                var tokens = chosen.Tokens(corpusTokens, nullTokens);
+                var eps = Torch.Randn(x0.Shape, generator).To(device);
+                var xt = ForwardProcess.QSample(schedule, x0, t, eps);
+                Tensor teacherEps;
+                using (Torch.NoGrad())
+                    teacherEps = teacher.Forward(xt, t, tokens, teacherFeatures);
+                var studentEps = student.Student.Forward(xt, t, tokens, studentFeatures);
+                var terms = DistillationLoss.Compute(studentEps, teacherEps, studentFeatures, teacherFeatures, student.Pairs,
+                    student.Projections, Options.Weights, eps, chosen.Replaced.LogicalNot());
+                terms.Total.Backward();
+                GradClip.ClipGradNorm(trainable, Options.MaxGradNorm);
+                optimizer.Step();
+                optimizer.ZeroGrad();
+                average.Update();
+                var row = Torch.Stack([terms.Total.Detach(), terms.Output.Detach(), terms.Feature.Detach(), terms.Task.Detach(),
+                                       chosen.Replaced.To(DType.Float32).Mean()]);
+                if (sums is null) sums = row.MoveToOuterScope().DetachFromDisposeScope();
+                else sums.AddInPlace(row);
+                teacherFeatures.Clear();
+                studentFeatures.Clear();
+            }
+            stepsSinceLog++;
+            bool last = step + 1 == Options.Steps ||
+                        Options.TimeBudget is { } budget && (step + 1) % Options.LogEvery == 0 && wall.Elapsed > budget;
+            if ((step + 1) % Options.LogEvery == 0 || last)
+            {
+                double[] mean;
+                using (var host = sums!.Cpu()) mean = host.ToArray<float>().Select(v => (double)v / stepsSinceLog).ToArray();
+                sums.Dispose();
+                sums = null;
+                double rate = stepsSinceLog * Options.BatchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                var eta = TimeSpan.FromSeconds((Options.Steps - step - 1) * (double)Options.BatchSize / Math.Max(rate, 1e-9));
+                var report = new DistillationProgress(step + 1, Options.Steps, mean[0], mean[1], mean[2], mean[3], mean[4], rate, eta);
+                history.Add(report);
+                progress?.Report(report);
+                stepsSinceLog = 0;
+                clock.Restart();
+            }
+            if (checkpointPath is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
+                TrainingCheckpoint.Save(checkpointPath, student, ema, optimizer, step + 1,
+                    new Dictionary<string, string> { ["student"] = student.Spec.Label, ["replacement"] = Options.Replacement.Name });
+            if (last) return new DistillationOutcome(step + 1, history);
+        }
+        sums?.Dispose();
+        return new DistillationOutcome(Math.Max(start, Options.Steps), history);
+    }
+}
+
+/// <summary>The step a distillation call reached and its progress reports.</summary>
+public sealed record DistillationOutcome(int Steps, IReadOnlyList<DistillationProgress> History);

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using RandCond.Data;
+using RandCond.Distillation;
+using RandCond.Experiments.Runs;
+using RandCond.Metrics;
+using RandCond.Plotting;
+using RandCond.Tensors;
+
+namespace RandCond.Experiments;
+
+/// <summary>The sizes of one scale of the held-out-digit experiment.</summary>
+public sealed record HeldOutDigitScale(string Name, int ImagesPerDigit, int GenerationSteps, int DistillSteps, int BatchSize,
+                                       double LearningRate, int SamplesPerDigit, int SamplingSteps, double TimeBudgetMinutes)
+{
+    /// <summary>Two CPU cores: small enough to finish in about 10 minutes, far too small for a student to learn to draw.</summary>
+    public static readonly HeldOutDigitScale Quick = new("quick", 20, 10, 40, 32, 5e-4, 5, 10, 2);
+
+    /// <summary>One H100/H200.</summary>
+    public static readonly HeldOutDigitScale Paper = new("paper", 1000, 25, 2500, 256, 5e-4, 200, 25, 2.6);
+
+    /// <summary>Seconds on the CPU, for tests and notebooks' smoke runs.</summary>
+    public static readonly HeldOutDigitScale Smoke = new("smoke", 2, 2, 2, 8, 5e-4, 1, 2, 1);
+
+    public static HeldOutDigitScale Named(string name) => name switch
+    {
+        "quick" => Quick,
+        "paper" => Paper,
+        "smoke" => Smoke,
+        _ => throw new ArgumentException($"unknown scale '{name}' (quick, paper, smoke)"),
+    };
+}
+
+/// <summary>
+/// Paper Fig. 2: the MNIST teacher knows every digit; the image set D it generates leaves one digit out (3 by default);
+/// two students from random weights (sharing the teacher's frozen text encoder) are distilled on D, one without and one
+/// with random conditioning, from the same seeds. Whatever a student can draw of the held-out digit it learned through
+/// distillation. Scored by the committed classifier: accuracy on the held-out digit and on the seen digits; sample grids
+/// of teacher, no-RC and RC from the same noise.
+/// </summary>
+public static class HeldOutDigitLab
+{
+    public const string Experiment = "held-out-digit";
+
+    public static int Run(LabArguments a, TextWriter log)
+    {
+        var device = a.Device();
+        var scale = HeldOutDigitScale.Named(a.String("scale", "quick"));
+        int heldOut = a.Int("held-out", 3);
+        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", "mnist-teacher.safetensors"));
+        var spec = StudentSpec.Parse(a.String("student", "block-removed:random"));
+        var replacement = ReplacementProbability.Parse(a.String("replacement", spec.Init == StudentInit.Teacher ? "exponential" : "sigmoid"));
+        scale = scale with
+        {
+            DistillSteps = a.Int("steps", scale.DistillSteps), BatchSize = a.Int("batch", scale.BatchSize),
+            TimeBudgetMinutes = a.Double("time-budget-min", scale.TimeBudgetMinutes),
+        };
+        a.CheckAllUsed();
+        var clock = Stopwatch.StartNew();
+
+        var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
+        using var _t = teacher;
+        var kind = preset.Dataset;
+        if (kind != DatasetKind.Mnist) throw new ArgumentException($"the held-out-digit experiment needs an MNIST teacher; {teacherPath} is {kind.DisplayName()}");
+        var full = CaptionCorpus.Full(kind);
+        var group = ConceptGroups.Digit(heldOut);
+        var withoutDigit = full.Excluding(group);
+        using var schedule = preset.Schedule();
+
+        log.WriteLine($"held-out digit {heldOut}, {scale.Name} scale, on {RunRecord.DeviceName(device)}: D = teacher images of the other digits ({new ImageSetRecipe(scale.ImagesPerDigit, scale.GenerationSteps)}); C = all {full.Count} captions");
+        var recipe = new ImageSetRecipe(scale.ImagesPerDigit, scale.GenerationSteps, preset.GuidanceScale);
+        using var images = GeneratedImageSet.Generate(teacher, GeneratedImageSet.FileFingerprint(teacherPath), tokenizer, preset.MaxCaptionLength,
+            schedule, withoutDigit, recipe, Path.Combine(RepoPaths.RequireRoot(), ".cache", "imagesets"), device,
+            new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total} images{(p.FromCache ? " (cached)" : $", {p.ImagesPerSecond:F0} img/s")}")));
+        var data = new DistillationData(images, full);
+
+        using var store = RunStore.Default();
+        var options = new DistillationOptions
+        {
+            Steps = scale.DistillSteps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate,
+            WarmupSteps = Math.Min(200, scale.DistillSteps / 10 + 1), LogEvery = Math.Max(1, Math.Min(100, scale.DistillSteps / 10)),
+            CheckpointEvery = 500, Seed = 11, TimeBudget = TimeSpan.FromMinutes(scale.TimeBudgetMinutes),
+        };
+        var extra = new JsonObject { ["held_out_digit"] = heldOut, ["scale"] = scale.Name };
+        var arms = new[] { ("no-rc", ReplacementProbability.Off), ("rc", replacement) };
+        var results = new JsonArray();
+        var grids = new List<Tensor>();
+        var (classifier, _) = ClassifierCheckpoint.Load(RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)), device);
+        using var _c = classifier;
+
+        var (teacherAccuracy, teacherGrid) = Score("teacher", teacher, tokenizer, preset, scale, classifier, heldOut, device, log);
+        grids.Add(teacherGrid);
+        foreach (var (arm, probability) in arms)
+        {
+            var name = $"{scale.Name}-digit{heldOut}-{spec.Name}-{arm}";
+            var (student, outcome, runId) = StudentDistillation.Run(Experiment, name, teacher, preset, tokenizer, data, spec,
+                options with { Replacement = probability }, device, store, log, extra);
+            using var _s = student;
+            var (accuracy, grid) = Score(arm, student, tokenizer, preset, scale, classifier, heldOut, device, log);
+            grids.Add(grid);
+            store.Finish(runId, new Dictionary<string, double>
+            {
+                ["held_out_accuracy"] = accuracy.HeldOut, ["seen_accuracy"] = accuracy.Seen, ["steps"] = outcome.Steps,
+            });
+            results.Add(new JsonObject
+            {
+                ["arm"] = arm, ["replacement"] = probability.Name, ["steps"] = outcome.Steps,
+                ["held_out_accuracy"] = accuracy.HeldOut, ["seen_accuracy"] = accuracy.Seen,
+                ["held_out_ratio_to_teacher"] = accuracy.HeldOut / Math.Max(teacherAccuracy.HeldOut, 1e-9),
+                ["final_loss"] = outcome.History.Count > 0 ? outcome.History[^1].Total : null,
+                ["per_digit_accuracy"] = new JsonArray(accuracy.PerDigit.Select(v => (JsonNode?)v).ToArray()),
+            });
+        }
+
+        var gridPath = RepoPaths.Results($"held-out-digit-{scale.Name}-samples.png");
+        SaveComparison(grids, ["teacher", "no RC", "RC"], scale.SamplesPerDigit, gridPath);
+        foreach (var g in grids) g.Dispose();
+
+        var json = RunRecord.Header(Experiment, device);
+        json["scale"] = scale.Name;
+        json["held_out_digit"] = heldOut;
+        json["teacher"] = Path.GetFileName(teacherPath);
+        json["student"] = spec.Label;
+        json["image_set"] = $"{images.Count} teacher images of digits other than {heldOut}: {recipe}";
+        json["text_corpus"] = $"all {full.Count} MNIST captions (the held-out digit's included)";
+        json["distillation"] = $"{options.Steps} steps of {options.BatchSize} (time budget {scale.TimeBudgetMinutes} min per student), lr {options.LearningRate}, output + feature KD";
+        json["sampling"] = $"{scale.SamplesPerDigit} per digit, DDIM {scale.SamplingSteps} steps, guidance {preset.GuidanceScale}";
+        json["teacher_held_out_accuracy"] = teacherAccuracy.HeldOut;
+        json["teacher_seen_accuracy"] = teacherAccuracy.Seen;
+        json["students"] = results;
+        json["goals"] = "RC held-out accuracy >= 90% of the teacher's; no-RC <= 30%; seen digits >= 95% for both";
+        json["sample_grid"] = Path.GetFileName(gridPath);
+        json["seconds"] = clock.Elapsed.TotalSeconds;
+        var path = ResultFiles.Write(RepoPaths.Results($"held-out-digit-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}.json"), json);
+        log.WriteLine($"teacher: held-out {teacherAccuracy.HeldOut:P1}, seen {teacherAccuracy.Seen:P1}");
+        foreach (var r in results) log.WriteLine($"{r!["arm"]}: held-out {(double)r["held_out_accuracy"]!:P1}, seen {(double)r["seen_accuracy"]!:P1}");
+        log.WriteLine($"-> {path} ({clock.Elapsed.TotalMinutes:F1} min)");
+        return 0;
+    }
+
+    private sealed record DigitAccuracy(double HeldOut, double Seen, IReadOnlyList<double> PerDigit);
+
+    private static (DigitAccuracy Accuracy, Tensor Grid) Score(string who, Diffusion.TextDiffusionModel model, WordTokenizer tokenizer,
+        TeacherPreset preset, HeldOutDigitScale scale, DomainClassifier classifier, int heldOut, Device device, TextWriter log)
+    {
+        var (images, labels, rate) = TeacherLab.Sample(model, tokenizer, preset, DatasetKind.Mnist, scale.SamplesPerDigit, scale.SamplingSteps,
+            preset.GuidanceScale, device, seed: 1234);
+        using var l = labels;
+        using var outputs = ClassifierOutputs.Collect(classifier, images);
+        var accuracy = ConditionAccuracy.FromLogits(outputs.Logits, labels);
+        var perDigit = accuracy.PerClass.ToArray();
+        var seen = Enumerable.Range(0, 10).Where(d => d != heldOut).Average(d => perDigit[d]);
+        log.WriteLine($"  {who}: held-out digit {perDigit[heldOut]:P1}, seen digits {seen:P1} ({rate:F0} img/s)");
+        return (new DigitAccuracy(perDigit[heldOut], seen, perDigit), images);
+    }
+
+    private static void SaveComparison(IReadOnlyList<Tensor> grids, string[] names, int perDigit, string path)
+    {
+        using var scope = Torch.NewDisposeScope();
+        int columns = Math.Min(perDigit, 8);
+        var rows = new List<Tensor>();
+        var labels = new List<string>();
+        for (int d = 0; d < 10; d++)
+            for (int g = 0; g < grids.Count; g++)
+            {
+                rows.Add(grids[g].Narrow(0, (long)d * perDigit, columns));
+                labels.Add($"{d} {names[g]}");
+            }
+        var picked = Torch.Cat(rows).Clamp(-1, 1).Cpu().Float();
+        ImageGrid.FromPixels(picked.ToArray<float>(), (int)picked.Size(0), 1, 28, 28, Plotting.PixelRange.MinusOneToOne)
+            .Columns(columns).Upscale(2).Padding(2).RowLabels(labels.ToArray()).SavePng(path);
+    }
+}
