@@ -3,10 +3,11 @@ namespace RandCond.Experiments;
 /// <summary>The lab verbs, shared by the `randcond` CLI and the slim `randcond-lab` exe (published for GPU machines).</summary>
 public static class LabCommands
 {
-    public static readonly string[] Verbs = ["quickstart", "train-classifier", "train-teacher", "eval-teacher", "held-out-digit"];
+    public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "held-out-digit"];
 
     public const string Usage = """
           randcond-lab quickstart [--device cpu] [--samples-per-class 5] [--steps 25]
+          randcond-lab toy-overlap [--device cpu] [--points 400] [--seed 0] [--out results/toy-overlap] [--png true|false]
           randcond-lab train-classifier --dataset mnist|fashion-mnist [--device cuda] [--epochs N] [--out PATH]
           randcond-lab train-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--steps N] [--batch N] [--time-budget-min M]
                                     [--checkpoint PATH] [--out PATH]
@@ -28,6 +29,7 @@ public static class LabCommands
             return args[0] switch
             {
                 "quickstart" => QuickstartLab.Run(a, stdout),
+                "toy-overlap" => ToyOverlapLab.Run(a, stdout),
                 "train-classifier" => ClassifierLab.Train(a, stdout),
                 "train-teacher" => TeacherLab.Train(a, stdout),
                 "held-out-digit" => HeldOutDigitLab.Run(a, stdout),
@@ -39,7 +41,7 @@ public static class LabCommands
             stderr.WriteLine($"error: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or Tensors.TorchException or DllNotFoundException)
+        catch (Exception e) when (e is IOException or InvalidDataException or Tensors.TorchException or DllNotFoundException or Plotting.PlottingDependencyException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return 1;

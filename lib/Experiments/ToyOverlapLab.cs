@@ -1,0 +1,206 @@
+using Stopwatch = System.Diagnostics.Stopwatch;
+using System.Text.Json.Nodes;
+using RandCond.Data.Toy;
+using RandCond.Diffusion;
+using RandCond.Plotting;
+using RandCond.Tensors;
+
+namespace RandCond.Experiments;
+
+/// <summary>One noise level of the toy overlap experiment: t, ab_t and the overlap of the two noised conditions.</summary>
+public sealed record ToyOverlapRow(int T, double AlphaBar, double Overlap);
+
+/// <summary>Points of each condition noised to each t: Points[c][k] is (x, y) of x_t(k) for condition c, sharing x_0 and eps across t.</summary>
+public sealed record ToyNoisedPoints(IReadOnlyList<int> Timesteps, IReadOnlyList<string> Names, double[][][] X, double[][][] Y);
+
+/// <summary>
+/// The paper's Fig. 5 (toy-overlap): two conditional 2-D Gaussian mixtures (<see cref="ToyPresets.TwoConditions"/>) noised
+/// to several t under the linear schedule, in closed form. Per t the total-variation overlap of the two noised
+/// conditions (<see cref="DistributionOverlap"/>): near 0 at t = 0, near 1 at t = T - 1, because noise washes out
+/// what tells the conditions apart. Writes results/toy-overlap.json and a figure (HTML with a slider over t, PNG with
+/// one panel per t) next to it.
+/// </summary>
+public static class ToyOverlapLab
+{
+    public static readonly int[] Timesteps = [0, 200, 400, 600, 800, 999];
+
+    private static readonly string[] Colors = ["#1f77b4", "#d62728"];
+    private const double AxisLimit = 4;
+
+    /// <summary>The overlap of conditions 0 and 1 at each t (closed form, integrated on a grid).</summary>
+    public static IReadOnlyList<ToyOverlapRow> Overlaps(ConditionalGaussianMixture2D data, NoiseSchedule schedule, IReadOnlyList<int> timesteps,
+                                                       Device? device = null)
+    {
+        if (data.ConditionCount < 2) throw new ArgumentException($"ToyOverlapLab: the data has {data.ConditionCount} condition(s), expected at least 2", nameof(data));
+        return timesteps.Select(t =>
+        {
+            double ab = schedule.AlphaBar(t);
+            double overlap = DistributionOverlap.TotalVariationOverlap(data.Conditions[0].Noised(ab), data.Conditions[1].Noised(ab), device: device);
+            return new ToyOverlapRow(t, ab, overlap);
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// <paramref name="perCondition"/> points of every condition, noised to each t as x_t = sqrt(ab_t) x_0 + sqrt(1 - ab_t) eps with
+    /// the same x_0 and eps at every t, so a point moves continuously as t grows.
+    /// </summary>
+    public static ToyNoisedPoints NoisedPoints(ConditionalGaussianMixture2D data, NoiseSchedule schedule, IReadOnlyList<int> timesteps,
+                                               int perCondition, ulong seed = 0, Device? device = null)
+    {
+        if (perCondition < 1) throw new ArgumentOutOfRangeException(nameof(perCondition), perCondition, "ToyOverlapLab: need at least one point per condition");
+        var where = device ?? Device.CPU;
+        using var generator = new Generator(seed, where);
+        int conditions = data.ConditionCount;
+        var x = new double[conditions][][];
+        var y = new double[conditions][][];
+        for (int c = 0; c < conditions; c++)
+        {
+            using var scope = Torch.NewDisposeScope();
+            var (clean, _) = data.Conditions[c].Sample(perCondition, generator, where);
+            var x0 = clean.To(DType.Float64).ToArray<double>();
+            var eps = Torch.Randn([perCondition, 2], generator, DType.Float64, where).ToArray<double>();
+            x[c] = new double[timesteps.Count][];
+            y[c] = new double[timesteps.Count][];
+            for (int i = 0; i < timesteps.Count; i++)
+            {
+                double ab = schedule.AlphaBar(timesteps[i]), signal = Math.Sqrt(ab), noise = Math.Sqrt(1 - ab);
+                x[c][i] = Enumerable.Range(0, perCondition).Select(k => signal * x0[2 * k] + noise * eps[2 * k]).ToArray();
+                y[c][i] = Enumerable.Range(0, perCondition).Select(k => signal * x0[2 * k + 1] + noise * eps[2 * k + 1]).ToArray();
+            }
+        }
+        return new ToyNoisedPoints(timesteps.ToArray(), data.Names, x, y);
+    }
+
+    /// <summary>
+    /// Left: the noised points of both conditions, one animation frame per t with a slider to scrub through t.
+    /// Right: overlap against t, with a marker at the t the slider shows.
+    /// </summary>
+    public static Figure SliderFigure(ToyNoisedPoints points, IReadOnlyList<ToyOverlapRow> overlaps)
+    {
+        CheckSameTimesteps(points, overlaps);
+        var figure = new Figure()
+            .Subplots(1, 2, horizontalSpacing: 0.12, titles: ["samples x_t of each condition", "overlap of the two conditions"])
+            .Title($"Toy 2-D overlap (paper Fig. 5): t = {points.Timesteps[0]}")
+            .Size(1000, 580);
+        figure.Add(ScatterTraces(points, 0));
+        figure.Add(OverlapLine(overlaps), 1, 2);
+        figure.Add(CurrentMarker(overlaps[0]), 1, 2);
+        int first = points.Names.Count, marker = first + 1;
+        for (int i = 0; i < points.Timesteps.Count; i++)
+        {
+            var traces = ScatterTraces(points, i).Append<Trace>(CurrentMarker(overlaps[i])).ToArray();
+            int[] indices = [.. Enumerable.Range(0, first), marker];
+            figure.AddFrame(points.Timesteps[i].ToString(), traces, indices,
+                            $"Toy 2-D overlap (paper Fig. 5): t = {points.Timesteps[i]}, overlap {overlaps[i].Overlap:F3}");
+        }
+        figure.Slider(prefix: "t = ", frameDurationMs: 700);
+        SquareAxes(figure, 1, 1);
+        OverlapAxes(figure, 1, 2);
+        return figure.Legend(horizontal: true, x: 0.5, y: 1.17).Set("legend.xanchor", "center").Set("margin.t", 130);
+    }
+
+    /// <summary>For paper and static viewers: one scatter panel per t (up to 6) and the overlap curve in the next panel.</summary>
+    public static Figure PanelFigure(ToyNoisedPoints points, IReadOnlyList<ToyOverlapRow> overlaps)
+    {
+        CheckSameTimesteps(points, overlaps);
+        int panels = points.Timesteps.Count;
+        if (panels > 7) throw new ArgumentException($"ToyOverlapLab.PanelFigure: {panels} timesteps, at most 7 fit its 2 x 4 grid", nameof(points));
+        var titles = points.Timesteps.Select((t, i) => $"t = {t} (overlap {overlaps[i].Overlap:F2})").Append("overlap vs t").ToArray();
+        var figure = new Figure()
+            .Subplots(2, 4, horizontalSpacing: 0.06, verticalSpacing: 0.14, titles: titles)
+            .Title("Toy 2-D overlap (paper Fig. 5): two conditions noised to t, linear schedule, T = 1000")
+            .Size(1400, 720);
+        for (int i = 0; i < panels; i++)
+        {
+            int row = i / 4 + 1, col = i % 4 + 1;
+            var traces = ScatterTraces(points, i);
+            if (i > 0) foreach (var trace in traces) trace.ShowLegend(false);
+            figure.Add(traces, row, col);
+            SquareAxes(figure, row, col);
+        }
+        int lineRow = panels / 4 + 1, lineCol = panels % 4 + 1;
+        figure.Add(OverlapLine(overlaps).ShowLegend(false), lineRow, lineCol);
+        OverlapAxes(figure, lineRow, lineCol);
+        for (int cell = panels + 1; cell < 8; cell++)
+        {
+            string suffix = cell + 1 == 1 ? "" : (cell + 1).ToString();
+            figure.Set($"xaxis{suffix}.visible", false).Set($"yaxis{suffix}.visible", false);
+        }
+        return figure.Legend(x: 0.8, y: 0.3);
+    }
+
+    /// <summary>t, ab_t and overlap, one row per noise level.</summary>
+    public static Table OverlapTable(IReadOnlyList<ToyOverlapRow> overlaps) =>
+        overlaps.Aggregate(new Table().Column("t").Column("ab_t", "F4").Column("overlap", "F4"),
+                           (table, r) => table.AddRow(r.T, r.AlphaBar, r.Overlap))
+            .WithCaption("Total-variation overlap of the two noised conditions (1 = indistinguishable)", "tab:toy-overlap");
+
+    /// <summary>The lab verb: computes, prints, and writes results/toy-overlap.{json,html,png}.</summary>
+    public static int Run(LabArguments a, TextWriter log)
+    {
+        var device = a.Device();
+        int perCondition = a.Int("points", 400);
+        ulong seed = (ulong)a.Int("seed", 0);
+        var outBase = a.String("out", RepoPaths.Results("toy-overlap"));
+        bool png = a.String("png", "true") != "false";
+        a.CheckAllUsed();
+        var clock = Stopwatch.StartNew();
+        var json = RunRecord.Header("toy-overlap", device);
+        using var schedule = NoiseSchedule.Linear(TeacherPreset.TimeSteps);
+        var data = ToyPresets.TwoConditions();
+        var overlaps = Overlaps(data, schedule, Timesteps, device);
+        log.WriteLine("Fig. 5: total-variation overlap of the two conditions noised to t (linear schedule, T = 1000, closed form)");
+        log.WriteLine(OverlapTable(overlaps).ToText());
+        var points = NoisedPoints(data, schedule, Timesteps, perCondition, seed, device);
+
+        var html = outBase + ".html";
+        // Loads plotly.js from its CDN: a self-contained page would inline 4.8 MB of it into every committed result.
+        SliderFigure(points, overlaps).SaveHtml(html, selfContained: false, plotlyJsSrc: PlotlyJs.NotebookSource);
+        json["data"] = "ToyPresets.TwoConditions(): A = modes (-2, 0), (0, 2); B = (2, 0), (0, -2); isotropic variance 0.05";
+        json["schedule"] = $"linear, T = {TeacherPreset.TimeSteps}";
+        json["overlap_measure"] = "total-variation overlap, integral of min(q_t(x|A), q_t(x|B)) on a 400 x 400 grid over [-6, 6]^2";
+        json["points_per_condition"] = perCondition;
+        json["seed"] = seed;
+        json["rows"] = new JsonArray(overlaps.Select(r => (JsonNode)new JsonObject
+        {
+            ["t"] = r.T, ["alpha_bar"] = r.AlphaBar, ["overlap"] = r.Overlap,
+        }).ToArray());
+        json["figure_html"] = Path.GetFileName(html);
+        if (png)
+        {
+            var pngPath = outBase + ".png";
+            PanelFigure(points, overlaps).Export(pngPath, scale: 1);
+            json["figure_png"] = Path.GetFileName(pngPath);
+        }
+        json["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+        var path = ResultFiles.Write(outBase + ".json", json);
+        log.WriteLine($"-> {path} ({clock.Elapsed.TotalSeconds:F1} s)");
+        return 0;
+    }
+
+    private static Scatter[] ScatterTraces(ToyNoisedPoints points, int timestep) =>
+        points.Names.Select((name, c) => Scatter.Markers(points.X[c][timestep], points.Y[c][timestep], $"condition {name}")
+            .Color(Colors[c % Colors.Length]).MarkerSize(4).Opacity(0.6).LegendGroup(name)).ToArray();
+
+    private static Scatter OverlapLine(IReadOnlyList<ToyOverlapRow> overlaps) =>
+        Scatter.LinesMarkers(overlaps.Select(r => r.T).ToArray(), overlaps.Select(r => r.Overlap).ToArray(), "overlap").Color("#444");
+
+    private static Scatter CurrentMarker(ToyOverlapRow row) =>
+        Scatter.Markers(new[] { row.T }, new[] { row.Overlap }, "slider's t").Color("#ff7f0e").MarkerSize(14);
+
+    private static void SquareAxes(Figure figure, int row, int col)
+    {
+        figure.XAxis("x", min: -AxisLimit, max: AxisLimit, row: row, col: col).YAxis("y", min: -AxisLimit, max: AxisLimit, row: row, col: col);
+    }
+
+    private static void OverlapAxes(Figure figure, int row, int col)
+    {
+        figure.XAxis("t", min: -20, max: TeacherPreset.TimeSteps + 20, row: row, col: col).YAxis("overlap", min: -0.03, max: 1.03, row: row, col: col);
+    }
+
+    private static void CheckSameTimesteps(ToyNoisedPoints points, IReadOnlyList<ToyOverlapRow> overlaps)
+    {
+        if (!points.Timesteps.SequenceEqual(overlaps.Select(r => r.T)))
+            throw new ArgumentException($"ToyOverlapLab: points are at t = {string.Join(", ", points.Timesteps)} but overlaps at t = {string.Join(", ", overlaps.Select(r => r.T))}");
+    }
+}

@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using RandCond.Kernel;
+using RandCond.Notebooks;
+using RandCond.Notebooks.Parameters;
+using RandCond.Notebooks.Running;
+
+namespace RandCond.Tests.Notebooks;
+
+/// <summary>
+/// The notebooks in notebooks/: each runs at smoke scale through the headless runner (exports to a temp folder, the
+/// committed file untouched), every cell succeeds and the outputs it is there for exist; and each committed file is in
+/// the format DESIGN.md asks for, with outputs from a real run.
+/// </summary>
+public class NotebookSuiteTests
+{
+    private sealed record Expected(string[] Files, string[] OutputMimeTypes, string[] HtmlContains);
+
+    /// <summary>What each notebook must produce. A notebook added to notebooks/ without an entry here fails the suite.</summary>
+    private static readonly Dictionary<string, Expected> Expectations = new()
+    {
+        ["00-quickstart.ipynb"] = new(["00-quickstart-samples.png", "00-quickstart-accuracy.md"],
+                                      ["image/png", "text/html", "text/markdown"], ["randcond-table", "per-condition accuracy"]),
+        ["01-toy-overlap.ipynb"] = new(["01-toy-overlap.md", "01-toy-overlap.csv", "01-toy-overlap.tex", "01-toy-overlap-slider.html", "01-toy-overlap-slider.png",
+                                        "01-toy-overlap-curve.png", "01-toy-overlap-curve.html", "01-toy-overlap-panels.png"],
+                                       ["image/png", "text/html", "text/markdown"], ["randcond-table", "\"sliders\"", "\"frames\""]),
+    };
+
+    public static string Folder { get; } = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "notebooks"));
+
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Directory.GetFiles(Folder, "*.ipynb").Order(StringComparer.Ordinal)) data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    [Fact]
+    public void The_folder_holds_the_numbered_notebooks()
+    {
+        Assert.Equal(Expectations.Keys.Order(StringComparer.Ordinal),
+                     Directory.GetFiles(Folder, "*.ipynb").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Runs_at_smoke_scale_and_makes_its_outputs(string name)
+    {
+        Assert.True(Expectations.TryGetValue(name, out var expected), $"{name}: add its expected outputs to {nameof(Expectations)}");
+        using var temp = new TempFolder();
+        var source = Path.Combine(Folder, name);
+        var before = File.ReadAllBytes(source);
+        var outPath = temp.Combine(name);
+        var exports = temp.Combine("exports");
+
+        var result = NotebookRunner.Run(source, [new("scale", "smoke"), new("outDir", exports)], outPath);
+
+        Assert.True(result.Succeeded, $"{name}: {result.Failure}");
+        Assert.Equal(before, File.ReadAllBytes(source));
+        var notebook = NotebookFile.Read(outPath);
+        var code = notebook.CodeCells.ToList();
+        Assert.All(code, cell => Assert.Equal("ok", (string?)cell.Metadata[NotebookRunner.MetadataKey]?["status"]));
+        Assert.Contains("string scale = \"smoke\"", code.Single(c => c.HasTag(ParameterInjector.InjectedTag)).Source);
+        var outputs = code.SelectMany(c => c.Outputs.OfType<JsonObject>()).ToList();
+        Assert.Contains(outputs, o => Text(o).Contains("scale smoke on "));
+        Assert.DoesNotContain(outputs, o => (string?)o["output_type"] == "error");
+        var mimeTypes = outputs.Select(o => o["data"]).OfType<JsonObject>().SelectMany(d => d.Select(kv => kv.Key)).ToHashSet();
+        foreach (var mime in expected.OutputMimeTypes) Assert.Contains(mime, mimeTypes);
+        var html = string.Concat(outputs.Select(o => o["data"]?["text/html"]).Where(h => h is not null).Select(Joined));
+        foreach (var fragment in expected.HtmlContains) Assert.Contains(fragment, html);
+        foreach (var file in expected.Files)
+        {
+            var path = Path.Combine(exports, file);
+            Assert.True(File.Exists(path), $"{name} did not write {file}");
+            Assert.True(new FileInfo(path).Length > 100, $"{name}: {file} is nearly empty");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Is_a_Polyglot_notebook_committed_with_outputs_of_a_real_run(string name)
+    {
+        var notebook = NotebookFile.Read(Path.Combine(Folder, name));
+        Assert.Equal((4, 5), (notebook.NbFormat, notebook.NbFormatMinor));
+        Assert.Equal(KernelSpec.Name, (string?)notebook.Metadata["kernelspec"]?["name"]);
+        Assert.Equal("csharp", (string?)notebook.Metadata["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]);
+        var code = notebook.CodeCells.ToList();
+        Assert.All(code, cell => Assert.Equal("csharp", (string?)cell.Metadata["dotnet_interactive"]?["language"]));
+        Assert.All(notebook.Cells, cell => Assert.False(string.IsNullOrEmpty(cell.Id)));
+        Assert.StartsWith("#r \"../bin/Release/net10.0/RandCond.Lib.dll\"", code[0].Source);
+        Assert.Contains("string scale = ", Assert.Single(code, c => c.HasTag(ParameterInjector.ParametersTag)).Source);
+        Assert.All(code, cell => Assert.Equal("ok", (string?)cell.Metadata[NotebookRunner.MetadataKey]?["status"]));
+        var text = string.Concat(code.SelectMany(c => c.Outputs.OfType<JsonObject>()).Select(Text));
+        Assert.Matches(@"scale (quick|paper) on .+, \d{4}-\d\d-\d\d \d\d:\d\d UTC", text);
+    }
+
+    private static string Text(JsonObject output) => Joined(output["text"]);
+
+    /// <summary>nbformat stores text as a string or a list of lines.</summary>
+    private static string Joined(JsonNode? node) => node switch
+    {
+        JsonArray lines => string.Concat(lines.Select(l => (string?)l)),
+        JsonValue value => (string?)value ?? "",
+        _ => "",
+    };
+
+    private static string ThisFile([CallerFilePath] string path = "") => path;
+}
