@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using RandCond.Data;
+using RandCond.Diffusion;
+using RandCond.Nn;
+using RandCond.Tensors;
+
+namespace RandCond.Distillation.Sfddm;
+
+/// <summary>
+/// SFDDM (Hong et al. 2024): distils a T-step teacher into a T'-step student of the same architecture in one fold.
+/// Each step draws real images with one caption each (by class, null caption with probability
+/// NullCaptionProbability), the student's step t' uniformly in [0, T') and shared noise, and minimises
+/// <see cref="SfddmLoss"/> with Adam (no weight decay, no EMA). The student's time embedding sees t', the teacher's
+/// index(t'). Checkpoints every CheckpointEvery steps and resumes from the last one, repeating the same draws.
+/// </summary>
+public sealed class SfddmDistiller
+{
+    public SfddmDistiller(SfddmOptions options)
+    {
+        options.Validate();
+        Options = options;
+    }
+
+    public SfddmOptions Options { get; }
+
+    /// <summary>The student's schedule for a teacher schedule (dispose it when done).</summary>
+    public NoiseSchedule StudentSchedule(NoiseSchedule teacher) => SfddmSchedule.Student(teacher, Options.StudentSteps, Options.IndexList);
+
+    /// <param name="teacher">frozen; put in eval mode and never updated</param>
+    /// <param name="student">the teacher's architecture, on the same device; trained in place</param>
+    /// <param name="images">(N, C, H, W) in [-1, 1], on the training device</param>
+    /// <param name="labels">Int64 (N) class of each image</param>
+    /// <param name="captionTokens">Int64 (captions, L): the corpus's captions, tokenized, on the device</param>
+    /// <param name="nullTokens">Int64 (L): the null caption</param>
+    /// <returns>The number of steps completed (less than Options.Steps when the time budget ran out).</returns>
+    public int Distill(TextDiffusionModel teacher, TextDiffusionModel student, NoiseSchedule teacherSchedule, Tensor images, Tensor labels,
+                       CaptionCorpus corpus, Tensor captionTokens, Tensor nullTokens,
+                       IProgress<SfddmProgress>? progress = null, CancellationToken cancel = default)
+    {
+        if (images.Size(0) != labels.Size(0))
+            throw new ArgumentException($"SfddmDistiller: {images.Size(0)} images but {labels.Size(0)} labels");
+        var device = images.Device;
+        var path = Options.CheckpointPath;
+        using var schedule = StudentSchedule(teacherSchedule);
+        using var optimizer = new AdamW(student, lr: Options.LearningRate, weightDecay: 0);
+        int start = path is not null && File.Exists(path) ? SfddmCheckpoint.Load(path, student, optimizer, Options) : 0;
+        teacher.Eval();
+        student.Train();
+        using var generator = new Generator(Options.Seed);
+        using var nullRow = nullTokens.Reshape(1, -1);
+        long n = images.Size(0);
+        int batch = Options.BatchSize;
+        var clock = Stopwatch.StartNew();
+        var wall = Stopwatch.StartNew();
+        int sinceLog = 0;
+        Tensor? sums = null;
+        try
+        {
+            for (int step = start; step < Options.Steps; step++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
+                using (var scope = Torch.NewDisposeScope())
+                {
+                    var index = Torch.Randint(0, n, [batch], generator).To(device);
+                    var x0 = images.IndexSelect(0, index);
+                    var y = labels.IndexSelect(0, index);
+                    var tokens = captionTokens.IndexSelect(0, corpus.SampleForLabels(y, generator));
+                    var drop = (Torch.Rand([batch], generator).To(device) < Options.NullCaptionProbability).Unsqueeze(1);
+                    tokens = nullRow.ExpandAs(tokens).Where(drop, tokens);
+                    var t = Torch.Randint(0, Options.StudentSteps, [batch], generator).To(device);
+                    var eps = Torch.Randn(x0.Shape, generator).To(device);
+                    var loss = SfddmLoss.Compute(student, teacher, schedule, x0, t, eps, tokens,
+                                                 Options.FeatureBlock, Options.OutputWeight, Options.FeatureWeight);
+                    loss.Total.Backward();
+                    optimizer.Step();
+                    optimizer.ZeroGrad();
+                    var terms = Torch.Stack([loss.Total.Detach(), loss.Output.Detach(), loss.Feature.Detach()]);
+                    if (sums is null) sums = terms.MoveToOuterScope();
+                    else sums.AddInPlace(terms);
+                }
+                sinceLog++;
+                bool last = step + 1 == Options.Steps ||
+                            Options.TimeBudget is { } budget && (step + 1) % Options.LogEvery == 0 && wall.Elapsed > budget;
+                if ((step + 1) % Options.LogEvery == 0 || last)
+                {
+                    var mean = sums!.ToArray<float>();     // the one host synchronization per LogEvery steps
+                    sums.Dispose();
+                    sums = null;
+                    double rate = sinceLog * (double)batch / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                    var eta = TimeSpan.FromSeconds((Options.Steps - step - 1) * (double)batch / Math.Max(rate, 1e-9));
+                    progress?.Report(new SfddmProgress(step + 1, Options.Steps, mean[0] / sinceLog, mean[1] / sinceLog, mean[2] / sinceLog, rate, eta));
+                    sinceLog = 0;
+                    clock.Restart();
+                }
+                if (path is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
+                    SfddmCheckpoint.Save(path, student, optimizer, step + 1, Options);
+                if (last) return step + 1;
+            }
+            return Math.Max(start, Options.Steps);
+        }
+        finally
+        {
+            sums?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using RandCond.Data;
+using RandCond.Diffusion;
+using RandCond.Distillation.Sfddm;
+using RandCond.Experiments;
+using RandCond.Tensors;
+using RandCond.Tests.Diffusion;
+using Xunit.Abstractions;
+
+namespace RandCond.Tests.Distillation.Sfddm;
+
+/// <summary>A tiny teacher distilled on real MNIST images: the loss falls, and a killed-and-resumed run ends where an uninterrupted one does.</summary>
+public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("rc-sfddm-").FullName;
+    private readonly SingleThreaded threads = new();
+
+    public void Dispose()
+    {
+        threads.Dispose();
+        Directory.Delete(dir, true);
+    }
+
+    private sealed record Setup(ImageDataset Data, Tensor Images, Tensor Labels, CaptionCorpus Corpus, Tensor Tokens, Tensor Null) : IDisposable
+    {
+        public void Dispose()
+        {
+            Tokens.Dispose();
+            Null.Dispose();
+            Data.Dispose();
+        }
+    }
+
+    private static Setup Load()
+    {
+        var data = ImageDataset.Mnist(DatasetSplit.Test, PixelRange.MinusOneOne);
+        var corpus = CaptionCorpus.Full(DatasetKind.Mnist);
+        return new Setup(data, data.Images.Narrow(0, 0, 256), data.Labels.Narrow(0, 0, 256), corpus,
+                         corpus.Encode(SfddmTestNets.Tokenizer, SfddmTestNets.CaptionLength),
+                         SfddmTestNets.Tokenizer.NullTokens(1, SfddmTestNets.CaptionLength).Reshape(-1));
+    }
+
+    private SfddmOptions Options(int steps, string? checkpoint = null) => new()
+    {
+        StudentSteps = 10, Steps = steps, BatchSize = 8, LearningRate = 2e-3, Seed = 9, LogEvery = 10, CheckpointEvery = 10,
+        CheckpointPath = checkpoint is null ? null : Path.Combine(dir, checkpoint),
+    };
+
+    [Fact]
+    public void LossFallsAndEachTermIsReported()
+    {
+        using var s = Load();
+        using var schedule = NoiseSchedule.Linear(1000);
+        using var teacher = SfddmTestNets.Fresh(1);
+        using var student = SfddmTestNets.Fresh(2);
+        var reports = new List<SfddmProgress>();
+        int done = new SfddmDistiller(Options(40) with { LogEvery = 5 }).Distill(teacher, student, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null,
+            new SynchronousProgress<SfddmProgress>(reports.Add));
+        foreach (var r in reports) output.WriteLine(r.ToString());
+        Assert.Equal(40, done);
+        Assert.Equal(8, reports.Count);
+        Assert.All(reports, r => Assert.Equal(r.OutputLoss + r.FeatureLoss, r.Loss, 1e-4));
+        Assert.True(reports[^1].Loss < 0.75 * reports[0].Loss, $"loss went from {reports[0]} to {reports[^1]}");
+        Assert.Null(teacher.Parameters().First().Grad);
+    }
+
+    [Fact]
+    public void KilledAndResumedRunEndsWhereAnUninterruptedOneDoes()
+    {
+        using var s = Load();
+        using var schedule = NoiseSchedule.Linear(1000);
+        using var teacher = SfddmTestNets.Fresh(1);
+
+        using var a = SfddmTestNets.Fresh(2);
+        int doneA = new SfddmDistiller(Options(30, "a.safetensors")).Distill(teacher, a, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null);
+
+        using (var b = SfddmTestNets.Fresh(2))
+        {
+            using var cancel = new CancellationTokenSource();
+            int reports = 0;
+            // "Kill" the run right after its checkpoint at step 20 (cancellation stops before step 21 starts).
+            var progress = new SynchronousProgress<SfddmProgress>(_ => { if (++reports == 2) cancel.Cancel(); });
+            Assert.Throws<OperationCanceledException>(() => new SfddmDistiller(Options(30, "b.safetensors")).Distill(
+                teacher, b, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null, progress, cancel.Token));
+        }
+
+        using var c = SfddmTestNets.Fresh(2);
+        var resumed = new List<SfddmProgress>();
+        int doneC = new SfddmDistiller(Options(30, "b.safetensors")).Distill(teacher, c, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null,
+            new SynchronousProgress<SfddmProgress>(resumed.Add));
+
+        Assert.Equal(30, doneA);
+        Assert.Equal(30, doneC);
+        Assert.Equal(30, Assert.Single(resumed).Step);
+        foreach (var ((name, pa), (_, pc)) in a.NamedParameters().Zip(c.NamedParameters()))
+            Assert.True(pa.Data.ToArray<float>().SequenceEqual(pc.Data.ToArray<float>()), $"parameter {name} differs after resume");
+
+        // a checkpoint of another T' is refused
+        using var d = SfddmTestNets.Fresh(2);
+        var e = Assert.Throws<InvalidDataException>(() => new SfddmDistiller(Options(30, "b.safetensors") with { StudentSteps = 5 })
+            .Distill(teacher, d, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null));
+        Assert.Contains("T' = 10", e.Message);
+    }
+}

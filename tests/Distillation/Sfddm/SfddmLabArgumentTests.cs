@@ -1,0 +1,23 @@
+using RandCond.Experiments;
+
+namespace RandCond.Tests.Distillation.Sfddm;
+
+/// <summary>The sfddm verb is registered and refuses bad options before it loads anything.</summary>
+public class SfddmLabArgumentTests
+{
+    [Theory]
+    [InlineData("--students", "100,0", "--students: '0'")]
+    [InlineData("--students", "ten", "--students: 'ten'")]
+    [InlineData("--index-list", "trailing", "--index-list: unknown 'trailing'")]
+    [InlineData("--stepz", "5", "unknown option(s): --stepz")]
+    public void BadOptionsFailWithTheirName(string option, string value, string expected)
+    {
+        Assert.Contains("sfddm", LabCommands.Verbs);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = LabCommands.Run(["sfddm", "--dataset", "mnist", option, value], stdout, stderr);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr.ToString());
+        Assert.Equal("", stdout.ToString());
+    }
+}
