@@ -13,7 +13,7 @@ namespace RandCond.Distillation;
 /// images of D and t uniformly, noises the images, picks each sample's caption with the <see cref="ConditionSampler"/>
 /// (D's own caption, or with probability p(t) a random one of C; then null-caption dropout), and regresses the
 /// student's noise prediction and stage features onto the teacher's under that caption. AdamW with linear warm-up,
-/// gradient clipping and an EMA copy; checkpoints every CheckpointEvery steps and resumes from the last one.
+/// gradient clipping and an EMA copy (with its decay warmed up, see <see cref="Ema.Update(int)"/>); checkpoints every CheckpointEvery steps and resumes from the last one.
 /// </summary>
 public sealed class RandomConditioningDistiller(DistillationOptions options)
 {
@@ -74,7 +74,7 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
                 GradClip.ClipGradNorm(trainable, Options.MaxGradNorm);
                 optimizer.Step();
                 optimizer.ZeroGrad();
-                average.Update();
+                average.Update(step);
                 var row = Torch.Stack([terms.Total.Detach(), terms.Output.Detach(), terms.Feature.Detach(), terms.Task.Detach(),
                                        chosen.Replaced.To(DType.Float32).Mean()]);
                 if (sums is null) sums = row.MoveToOuterScope().DetachFromDisposeScope();

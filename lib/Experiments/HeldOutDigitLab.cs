@@ -13,8 +13,8 @@ namespace RandCond.Experiments;
 public sealed record HeldOutDigitScale(string Name, int ImagesPerDigit, int GenerationSteps, int DistillSteps, int BatchSize,
                                        double LearningRate, int SamplesPerDigit, int SamplingSteps, double TimeBudgetMinutes)
 {
-    /// <summary>Two CPU cores: small enough to finish in about 10 minutes, far too small for a student to learn to draw.</summary>
-    public static readonly HeldOutDigitScale Quick = new("quick", 20, 10, 40, 32, 5e-4, 5, 10, 2);
+    /// <summary>Two CPU cores, about 10 minutes: a few hundred steps, enough for a student to start drawing digits.</summary>
+    public static readonly HeldOutDigitScale Quick = new("quick", 20, 10, 160, 24, 1e-3, 5, 10, 4.5);
 
     /// <summary>One H100/H200.</summary>
     public static readonly HeldOutDigitScale Paper = new("paper", 1000, 25, 2500, 256, 5e-4, 200, 25, 2.6);

@@ -30,10 +30,19 @@ public sealed class Ema
     public double Decay { get; set; }
     public Module Average { get; }
 
-    public void Update()
+    public void Update() => Apply(Decay);
+
+    /// <summary>
+    /// Updates with the decay warmed up over the first steps: min(Decay, (1 + step) / (10 + step)). Without it, an
+    /// average over a short run from random weights keeps a large share of the early, very different weights
+    /// (0.999^2400 = 9 % of the initialization itself), and an average of weights that far apart is not a working network.
+    /// </summary>
+    public void Update(int step) => Apply(Math.Min(Decay, (1.0 + step) / (10.0 + step)));
+
+    private void Apply(double decay)
     {
         using var _ = Torch.NoGrad();
-        Foreach.MulInPlace(target, Decay);
-        Foreach.AddInPlace(target, source, 1 - Decay);
+        Foreach.MulInPlace(target, decay);
+        Foreach.AddInPlace(target, source, 1 - decay);
     }
 }
