@@ -44,6 +44,13 @@ public static class HeldOutDigitLab
 
     public static int Run(LabArguments a, TextWriter log)
     {
+        Execute(a, log);
+        return 0;
+    }
+
+    /// <summary>Runs the experiment; returns what it wrote to results/ (the JSON record) and the teacher / no-RC / RC sample grid.</summary>
+    public static (JsonObject Result, ImageGrid Samples) Execute(LabArguments a, TextWriter log)
+    {
         var device = a.Device();
         var scale = HeldOutDigitScale.Named(a.String("scale", "quick"));
         int heldOut = a.Int("held-out", 3);
@@ -52,6 +59,7 @@ public static class HeldOutDigitLab
         var replacement = ReplacementProbability.Parse(a.String("replacement", spec.Init == StudentInit.Teacher ? "exponential" : "sigmoid"));
         scale = scale with
         {
+            ImagesPerDigit = a.Int("images-per-digit", scale.ImagesPerDigit), SamplesPerDigit = a.Int("samples-per-digit", scale.SamplesPerDigit),
             DistillSteps = a.Int("steps", scale.DistillSteps), BatchSize = a.Int("batch", scale.BatchSize),
             TimeBudgetMinutes = a.Double("time-budget-min", scale.TimeBudgetMinutes),
         };
@@ -112,8 +120,12 @@ public static class HeldOutDigitLab
             });
         }
 
-        var gridPath = RepoPaths.Results($"held-out-digit-{scale.Name}-samples.png");
-        SaveComparison(grids, ["teacher", "no RC", "RC"], scale.SamplesPerDigit, gridPath);
+        // Smoke runs check the machinery (tests, CI); their numbers mean nothing, so they stay out of results/.
+        var resultsFolder = scale.Name == HeldOutDigitScale.Smoke.Name ? Path.Combine(RepoPaths.RequireRoot(), ".cache", "smoke-results") : RepoPaths.Results();
+        Directory.CreateDirectory(resultsFolder);
+        var gridPath = Path.Combine(resultsFolder, $"held-out-digit-{scale.Name}-samples.png");
+        var comparison = Comparison(grids, ["teacher", "no RC", "RC"], scale.SamplesPerDigit);
+        comparison.SavePng(gridPath);
         foreach (var g in grids) g.Dispose();
 
         var json = RunRecord.Header(Experiment, device);
@@ -131,11 +143,11 @@ public static class HeldOutDigitLab
         json["goals"] = "RC held-out accuracy >= 90% of the teacher's; no-RC <= 30%; seen digits >= 95% for both";
         json["sample_grid"] = Path.GetFileName(gridPath);
         json["seconds"] = clock.Elapsed.TotalSeconds;
-        var path = ResultFiles.Write(RepoPaths.Results($"held-out-digit-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}.json"), json);
+        var path = ResultFiles.Write(Path.Combine(resultsFolder, $"held-out-digit-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}.json"), json);
         log.WriteLine($"teacher: held-out {teacherAccuracy.HeldOut:P1}, seen {teacherAccuracy.Seen:P1}");
         foreach (var r in results) log.WriteLine($"{r!["arm"]}: held-out {(double)r["held_out_accuracy"]!:P1}, seen {(double)r["seen_accuracy"]!:P1}");
         log.WriteLine($"-> {path} ({clock.Elapsed.TotalMinutes:F1} min)");
-        return 0;
+        return (json, comparison);
     }
 
     private sealed record DigitAccuracy(double HeldOut, double Seen, IReadOnlyList<double> PerDigit);
@@ -154,7 +166,7 @@ public static class HeldOutDigitLab
         return (new DigitAccuracy(perDigit[heldOut], seen, perDigit), images);
     }
 
-    private static void SaveComparison(IReadOnlyList<Tensor> grids, string[] names, int perDigit, string path)
+    private static ImageGrid Comparison(IReadOnlyList<Tensor> grids, string[] names, int perDigit)
     {
         using var scope = Torch.NewDisposeScope();
         int columns = Math.Min(perDigit, 8);
@@ -167,7 +179,7 @@ public static class HeldOutDigitLab
                 labels.Add($"{d} {names[g]}");
             }
         var picked = Torch.Cat(rows).Clamp(-1, 1).Cpu().Float();
-        ImageGrid.FromPixels(picked.ToArray<float>(), (int)picked.Size(0), 1, 28, 28, Plotting.PixelRange.MinusOneToOne)
-            .Columns(columns).Upscale(2).Padding(2).RowLabels(labels.ToArray()).SavePng(path);
+        return ImageGrid.FromPixels(picked.ToArray<float>(), (int)picked.Size(0), 1, 28, 28, Plotting.PixelRange.MinusOneToOne)
+            .Columns(columns).Upscale(2).Padding(2).RowLabels(labels.ToArray());
     }
 }

@@ -24,6 +24,9 @@ public class NotebookSuiteTests
         ["01-toy-overlap.ipynb"] = new(["01-toy-overlap.md", "01-toy-overlap.csv", "01-toy-overlap.tex", "01-toy-overlap-slider.html", "01-toy-overlap-slider.png",
                                         "01-toy-overlap-curve.png", "01-toy-overlap-curve.html", "01-toy-overlap-panels.png"],
                                        ["image/png", "text/html", "text/markdown"], ["randcond-table", "\"sliders\"", "\"frames\""]),
+        ["03-held-out-digit.ipynb"] = new(["03-replacement-probability.png", "03-held-out-digit.md", "03-held-out-digit.tex",
+                                           "03-held-out-digit-samples.png", "03-held-out-digit-loss.png"],
+                                          ["image/png", "text/html"], ["randcond-table", "held-out digit"]),
     };
 
     public static string Folder { get; } = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "notebooks"));
