@@ -114,12 +114,12 @@ public static class SfddmLab
             student.Eval();
 
             ulong sampleSeed = 1234;
-            var (studentImages, labels, studentRate) = SfddmSampling.SampleClasses(student, SfddmSampling.Sampler(studentSchedule), corpus, tokens, nullTokens,
+            var (studentImages, labels, studentRate) = ClassSampling.EveryClass(student, SfddmSampling.Sampler(studentSchedule), corpus, tokens, nullTokens,
                 perClass, guidance, imageShape, device, sampleSeed);
             using var si = studentImages;
             using var l = labels;
             var teacherSampler = new DdimSampler(schedule, studentSchedule.ParentIndices!);
-            var (teacherImages, teacherLabels, teacherRate) = SfddmSampling.SampleClasses(teacher, teacherSampler, corpus, tokens, nullTokens,
+            var (teacherImages, teacherLabels, teacherRate) = ClassSampling.EveryClass(teacher, teacherSampler, corpus, tokens, nullTokens,
                 perClass, guidance, imageShape, device, sampleSeed);
             using var ti = teacherImages;
             using var tl = teacherLabels;

@@ -130,29 +130,11 @@ public static class TeacherLab
         DatasetKind kind, int perClass, int steps, double guidance, Device device, ulong seed, int batch = 500)
     {
         var corpus = CaptionCorpus.Full(kind);
-        using var gen = new Generator(seed);
         using var schedule = preset.Schedule();
-        var sampler = new DdimSampler(schedule, steps);
-        int classes = kind.NumClasses();
-        using var labels = Torch.Arange(classes).RepeatInterleave(perClass, 0).To(device);
-        using var captionIdx = corpus.SampleForLabels(labels, gen);
-        using var allTokens = corpus.Encode(tokenizer, preset.MaxCaptionLength, device);
-        using var tokens = allTokens.IndexSelect(0, captionIdx);
-        var parts = new List<Tensor>();
-        var clock = Stopwatch.StartNew();
-        for (long start = 0; start < labels.Size(0); start += batch)
-        {
-            long n = Math.Min(batch, labels.Size(0) - start);
-            using var cond = tokens.Narrow(0, start, n);
-            using var nul = tokenizer.NullTokens((int)n, preset.MaxCaptionLength, device);
-            var denoiser = ClassifierFreeGuidance.Bind(model, cond, nul, guidance);
-            parts.Add(sampler.Sample(denoiser, [n, 1, 28, 28], gen, device: device).DetachFromDisposeScope());
-        }
-        if (device.IsCuda) Cuda.Synchronize(device.Index);
-        double rate = labels.Size(0) / clock.Elapsed.TotalSeconds;
-        var images = Torch.Cat(parts).Clamp(-1, 1);
-        foreach (var p in parts) p.Dispose();
-        return (images, labels.Alias(), rate);
+        using var tokens = corpus.Encode(tokenizer, preset.MaxCaptionLength, device);
+        using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device);
+        using var nullRow = nullTokens.Reshape(-1);
+        return ClassSampling.EveryClass(model, new DdimSampler(schedule, steps), corpus, tokens, nullRow, perClass, guidance, [1, 28, 28], device, seed, batch);
     }
 
     /// <summary>A PNG with one row per class (the first `columns` samples of each).</summary>

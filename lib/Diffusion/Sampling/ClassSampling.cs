@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using RandCond.Data;
+using RandCond.Tensors;
+
+namespace RandCond.Diffusion.Sampling;
+
+/// <summary>Samples of every class of a caption corpus from a text-conditioned model, with any sampler and classifier-free guidance.</summary>
+public static class ClassSampling
+{
+    /// <summary>
+    /// perClass samples of every class (class-major order), a caption per sample drawn from <paramref name="corpus"/>,
+    /// guided by <paramref name="guidance"/> against the null caption; returns images clamped to [-1, 1], their
+    /// labels (on <paramref name="device"/>) and the sampling throughput.
+    /// </summary>
+    /// <param name="captionTokens">Int64 (captions, L): the corpus tokenized</param>
+    /// <param name="nullTokens">Int64 (L): the null caption</param>
+    /// <param name="imageShape">(C, H, W) of one image</param>
+    public static (Tensor Images, Tensor Labels, double ImagesPerSecond) EveryClass(
+        TextDiffusionModel model, Sampler sampler, CaptionCorpus corpus, Tensor captionTokens, Tensor nullTokens,
+        int perClass, double guidance, long[] imageShape, Device device, ulong seed, int batch = 500)
+    {
+        if (imageShape.Length != 3) throw new ArgumentException($"ClassSampling: imageShape must be (C, H, W), got {imageShape.Length} dimensions", nameof(imageShape));
+        using var gen = new Generator(seed);
+        using var labels = Torch.Arange(corpus.NumClasses).RepeatInterleave(perClass, 0).To(device);
+        using var captions = corpus.SampleForLabels(labels, gen);
+        using var tokens = captionTokens.IndexSelect(0, captions);
+        using var nullRow = nullTokens.Reshape(1, -1);
+        var parts = new List<Tensor>();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (long start = 0; start < labels.Size(0); start += batch)
+            {
+                long n = Math.Min(batch, labels.Size(0) - start);
+                using var scope = Torch.NewDisposeScope();
+                var cond = tokens.Narrow(0, start, n);
+                var nul = nullRow.Expand([n, nullRow.Size(1)]).Contiguous();
+                var denoiser = ClassifierFreeGuidance.Bind(model, cond, nul, guidance);
+                parts.Add(sampler.Sample(denoiser, [n, .. imageShape], gen, device: device).DetachFromDisposeScope());
+            }
+            if (device.IsCuda) Cuda.Synchronize(device.Index);
+            double rate = labels.Size(0) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            return (Torch.Cat(parts).Clamp(-1, 1), labels.Alias(), rate);
+        }
+        finally
+        {
+            foreach (var p in parts) p.Dispose();
+        }
+    }
+}
