@@ -3,7 +3,7 @@ namespace RandCond.Experiments;
 /// <summary>The lab verbs, shared by the `randcond` CLI and the slim `randcond-lab` exe (published for GPU machines).</summary>
 public static class LabCommands
 {
-    public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "held-out-digit", "sfddm"];
+    public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "held-out-digit", "distillation-table", "sfddm"];
 
     public const string Usage = """
           randcond-lab quickstart [--device cpu] [--samples-per-class 5] [--steps 25]
@@ -14,6 +14,9 @@ public static class LabCommands
           randcond-lab held-out-digit [--scale quick|paper|smoke] [--held-out 3] [--device cuda] [--student block-removed:random]
                                      [--replacement sigmoid|exponential[:lambda]|linear|constant:p] [--steps N] [--batch N]
                                      [--time-budget-min M] [--images-per-digit N] [--samples-per-digit N]
+          randcond-lab distillation-table [--dataset fashion-mnist] [--scale quick|paper|smoke] [--device cuda] [--exclude footwear]
+                                         [--students block-removed,block-removed-no-mid,block-removed-no-inner] [--sources generated,real]
+                                         [--steps N] [--time-budget-min M]
           randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
           randcond-lab sfddm --dataset D [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--time-budget-min M]
                              [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--lr 2e-4] [--seed S]
@@ -37,6 +40,7 @@ public static class LabCommands
                 "train-classifier" => ClassifierLab.Train(a, stdout),
                 "train-teacher" => TeacherLab.Train(a, stdout),
                 "held-out-digit" => HeldOutDigitLab.Run(a, stdout),
+                "distillation-table" => DistillationTableLab.Run(a, stdout),
                 "sfddm" => SfddmLab.Run(a, stdout),
                 _ => TeacherLab.Evaluate(a, stdout),
             };
