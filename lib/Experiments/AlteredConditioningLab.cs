@@ -183,10 +183,10 @@ public static class AlteredConditioningLab
         return new Figure()
             .Add(Scatter.LinesMarkers(ts, rows.Select(r => r.FollowsNew).ToArray(), "follows the new caption (class b)").Color("#d62728").LineWidth(3))
             .Add(Scatter.LinesMarkers(ts, rows.Select(r => r.KeepsOriginal).ToArray(), "keeps the original image (class a)").Color("#1f77b4").LineWidth(3))
-            .Title(title ?? "Altered conditioning (paper Fig. 3): which condition the result follows, by the t it was denoised from")
-            .XAxis("t the image was noised to (linear schedule, T = 1000)", min: -20, max: TeacherPreset.TimeSteps + 20)
+            .Title(title ?? "Altered conditioning (paper Fig. 3): which caption the result follows")
+            .XAxis("t the image was noised to, then denoised from (linear schedule, T = 1000)", min: -20, max: TeacherPreset.TimeSteps + 20)
             .YAxis("fraction of images", min: -0.03, max: 1.03)
-            .Legend(x: 0.02, y: 0.5).Size(800, 450);
+            .Legend(horizontal: true, x: 0.5, y: 1.12).Set("legend.xanchor", "center").Size(800, 480);
     }
 
     /// <summary>One row per example image: the original, then the result from each t; rows labelled "a>b".</summary>
