@@ -3,7 +3,7 @@ namespace RandCond.Experiments;
 /// <summary>The lab verbs, shared by the `randcond` CLI and the slim `randcond-lab` exe (published for GPU machines).</summary>
 public static class LabCommands
 {
-    public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "held-out-digit", "distillation-table", "sfddm"];
+    public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "altered-conditioning", "held-out-digit", "distillation-table", "sfddm"];
 
     public const string Usage = """
           randcond-lab quickstart [--device cpu] [--samples-per-class 5] [--steps 25]
@@ -21,6 +21,7 @@ public static class LabCommands
           randcond-lab sfddm --dataset D [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--time-budget-min M]
                              [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--lr 2e-4] [--seed S]
                              [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR] [--log-every N] [--checkpoint-every N]
+          randcond-lab altered-conditioning [--scale smoke|quick|paper] [--device cpu] [--seed 0]
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -42,6 +43,7 @@ public static class LabCommands
                 "held-out-digit" => HeldOutDigitLab.Run(a, stdout),
                 "distillation-table" => DistillationTableLab.Run(a, stdout),
                 "sfddm" => SfddmLab.Run(a, stdout),
+                "altered-conditioning" => AlteredConditioningLab.Run(a, stdout),
                 _ => TeacherLab.Evaluate(a, stdout),
             };
         }
