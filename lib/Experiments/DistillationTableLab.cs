@@ -48,7 +48,7 @@ public static class DistillationTableLab
     public static (JsonObject Result, Table Table) Execute(LabArguments a, TextWriter log)
     {
         var device = a.Device();
-        var kind = a.Dataset();
+        var kind = a.Dataset("fashion-mnist");
         var scale = DistillationTableScale.Named(a.String("scale", "quick"));
         scale = scale with { MinutesPerStudent = a.Double("time-budget-min", scale.MinutesPerStudent), DistillSteps = a.Int("steps", scale.DistillSteps) };
         var specs = a.String("students", "block-removed,block-removed-no-mid,block-removed-no-inner").Split(',').Select(StudentSpec.Parse).ToArray();

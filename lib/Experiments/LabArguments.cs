@@ -35,7 +35,7 @@ public sealed class LabArguments
     public double Double(string name, double fallback) => Parse(name, fallback, s => double.Parse(s, CultureInfo.InvariantCulture));
     public Device Device() => Tensors.Device.Parse(String("device", "cpu"));
 
-    public DatasetKind Dataset() => String("dataset", "mnist") switch
+    public DatasetKind Dataset(string fallback = "mnist") => String("dataset", fallback) switch
     {
         "mnist" => DatasetKind.Mnist,
         "fashion-mnist" or "fashion" => DatasetKind.FashionMnist,
