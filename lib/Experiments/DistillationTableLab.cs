@@ -112,11 +112,18 @@ public static class DistillationTableLab
             log.WriteLine($"  {model} / {source} / {rc}: FD {all.FrechetDistance:F3}, IS {all.InceptionScore.Mean:F2}, accuracy {all.Accuracy.Overall:P1}" +
                           (group is null ? "" : $", {excluded!.Name}: FD {group.FrechetDistance:F3}, accuracy {group.Accuracy!.Overall:P1}") + $", {rate:F0} img/s");
             if (runId is { } id)
-                store!.Finish(id, new Dictionary<string, double>
+            {
+                var final = new Dictionary<string, double>
                 {
                     ["fd"] = all.FrechetDistance, ["inception_score"] = all.InceptionScore.Mean, ["accuracy"] = all.Accuracy.Overall,
-                    ["group_fd"] = group?.FrechetDistance ?? double.NaN, ["group_accuracy"] = group?.Accuracy?.Overall ?? double.NaN,
-                });
+                };
+                if (group is not null)
+                {
+                    final["group_fd"] = group.FrechetDistance;
+                    final["group_accuracy"] = group.Accuracy!.Overall;
+                }
+                store!.Finish(id, final);
+            }
         }
 
         Score("teacher", "", "", teacher, null, null);

@@ -76,6 +76,8 @@ public sealed class RunStore : IDisposable
 
     public void Finish(long run, IReadOnlyDictionary<string, double> final, IReadOnlyDictionary<string, string>? artefacts = null, string status = "finished")
     {
+        if (final.FirstOrDefault(kv => !double.IsFinite(kv.Value)) is { Key: not null } bad)
+            throw new ArgumentException($"run store: final metric '{bad.Key}' of run {run} is {bad.Value}; only finite numbers are stored", nameof(final));
         using var transaction = connection.BeginTransaction();
         foreach (var (name, value) in final)
             Run(transaction, "INSERT OR REPLACE INTO final_metrics (run_id, name, value) VALUES ($r, $n, $v)", ("$r", run), ("$n", name), ("$v", value));
