@@ -53,19 +53,20 @@ public sealed class ConditionSampler : IDisposable
     /// <param name="captions">Int64 (B): each sample's own caption, as an index into C</param>
     /// <param name="t">Int64 (B): each sample's step</param>
     /// <param name="generator">a CPU generator; draws are made on the CPU and moved, so a run repeats on any device</param>
-    public SampledConditions Sample(Tensor captions, Tensor t, Generator generator)
+    /// <param name="device">where the result goes (default: where the captions are); pass CPU captions and t to keep the draw off the device</param>
+    public SampledConditions Sample(Tensor captions, Tensor t, Generator generator, Device? device = null)
     {
         long batch = captions.Size(0);
         if (t.Dim != 1 || t.Size(0) != batch) throw new ArgumentException($"t must be ({batch}) to match the captions, got {t.Describe()}", nameof(t));
-        var device = captions.Device;
+        var target = device ?? captions.Device;
         using var scope = Torch.NewDisposeScope();
         var p = table.IndexSelect(0, t.Cpu());
         var replaced = Torch.Rand([batch], generator) < p;
         var random = TextCorpus.SampleUniform(batch, generator, Device.CPU);
         var dropped = Torch.Rand([batch], generator) < NullProbability;
         var chosen = random.Where(replaced, captions.Cpu());
-        return new SampledConditions(chosen.To(device).MoveToOuterScope(), replaced.To(device).MoveToOuterScope(),
-                                     dropped.To(device).MoveToOuterScope());
+        return new SampledConditions(chosen.To(target).MoveToOuterScope(), replaced.To(target).MoveToOuterScope(),
+                                     dropped.To(target).MoveToOuterScope());
     }
 
     public void Dispose() => table.Dispose();

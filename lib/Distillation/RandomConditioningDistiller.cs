@@ -43,6 +43,11 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         using var studentFeatures = new FeatureCapture(student.Pairs.Select(p => p.Student));
         var images = data.Images;
         long n = images.Count;
+        // Each image's own caption as an index into C, on the CPU where the condition sampler draws: computed once, not per step.
+        Tensor ownCaptions;
+        using (var scope = Torch.NewDisposeScope())
+            ownCaptions = data.ToTextCorpusIndices(images.CaptionIndices).Cpu().DetachFromDisposeScope();
+        using var _ownCaptions = ownCaptions;
         var history = new List<DistillationProgress>();
         var clock = Stopwatch.StartNew();
         var wall = Stopwatch.StartNew();
@@ -57,10 +62,10 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
             {
                 var index = Torch.Randint(0, n, [Options.BatchSize], generator);
                 var x0 = images.Images.IndexSelect(0, index.To(images.Device)).To(device);
-                var own = data.ToTextCorpusIndices(images.CaptionIndices.IndexSelect(0, index.To(images.Device))).To(device);
+                var own = ownCaptions.IndexSelect(0, index);
                 var tCpu = Torch.Randint(0, schedule.Steps, [Options.BatchSize], generator);
                 var t = tCpu.To(device);
-                var chosen = conditions.Sample(own, tCpu, generator);
+                var chosen = conditions.Sample(own, tCpu, generator, device);
                 var tokens = chosen.Tokens(corpusTokens, nullTokens);
                 var eps = Torch.Randn(x0.Shape, generator).To(device);
                 var xt = ForwardProcess.QSample(schedule, x0, t, eps);

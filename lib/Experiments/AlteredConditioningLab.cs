@@ -216,10 +216,8 @@ public static class AlteredConditioningLab
         var result = Compute(scale, device, seed, log);
         log.WriteLine(CurveTable(result.Rows).ToText());
 
-        // Smoke runs check the plumbing; their numbers stay out of results/.
-        var folder = scale == AlteredConditioningScale.Smoke ? Path.Combine(RepoPaths.RequireRoot(), ".cache", "smoke-results") : RepoPaths.Results();
+        var folder = RepoPaths.ResultsFor(scale.Name);
         var baseName = Path.Combine(folder, $"{Experiment}-{scale.Name}");
-        Directory.CreateDirectory(folder);
         ExampleGrid(result.Examples).SavePng(baseName + "-examples.png");
         result.Record["example_grid"] = Path.GetFileName(baseName + "-examples.png");
         try

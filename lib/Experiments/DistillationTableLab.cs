@@ -133,7 +133,7 @@ public static class DistillationTableLab
         {
             using var images = source == "generated"
                 ? GeneratedImageSet.Generate(teacher, GeneratedImageSet.FileFingerprint(teacherPath), tokenizer, preset.MaxCaptionLength, schedule,
-                    dCaptions, recipe, Path.Combine(RepoPaths.RequireRoot(), ".cache", "imagesets"), device,
+                    dCaptions, recipe, RepoPaths.Cache("imagesets"), device,
                     new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total}{(p.FromCache ? " (cached)" : "")}")))
                 : RealImages(kind, dCaptions, scale.RealPerClass, device);
             var data = new DistillationData(images, full);
@@ -155,8 +155,7 @@ public static class DistillationTableLab
         }
 
         string slug = $"distillation-table-{kind.Slug()}{(excluded is null ? "" : "-without-" + excluded.Name.Replace(' ', '-'))}-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}";
-        var folder = scale.Name == DistillationTableScale.Smoke.Name ? Path.Combine(RepoPaths.RequireRoot(), ".cache", "smoke-results") : RepoPaths.Results();
-        Directory.CreateDirectory(folder);
+        var folder = RepoPaths.ResultsFor(scale.Name);
         table.WithCaption($"{kind.DisplayName()} {what}, {scale.Name} scale ({RunRecord.DeviceName(device)}); FD and accuracy from {scale.SamplesPerClass} samples per class, DDIM {scale.SamplingSteps} steps, guidance {preset.GuidanceScale}");
         table.Save(Path.Combine(folder, slug + ".md"));
         table.Save(Path.Combine(folder, slug + ".tex"));
@@ -176,17 +175,8 @@ public static class DistillationTableLab
     private static ImageSet RealImages(DatasetKind kind, CaptionCorpus captions, int perClass, Device device)
     {
         using var train = ImageDataset.Load(kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, device);
-        using var labels = train.Labels.Cpu();
-        var picked = new List<long>();
-        var counts = new int[kind.NumClasses()];
-        var all = labels.ToArray<long>();
-        for (long i = 0; i < all.Length; i++)
-            if (captions.CaptionsOf((int)all[i]).Count > 0 && counts[all[i]]++ < perClass) picked.Add(i);
-        using var index = Torch.FromArray(picked.ToArray(), device: device);
-        using var images = train.Images.IndexSelect(0, index);
-        using var chosen = train.Labels.IndexSelect(0, index);
         using var generator = new Generator(3);
-        return ImageSet.FromLabeledImages(images, chosen, captions, generator);
+        return ImageSet.FromDataset(train, captions, generator, perClass);
     }
 
     private static Tensor GroupMask(Tensor labels, ConceptGroup group)

@@ -78,7 +78,7 @@ public static class HeldOutDigitLab
         log.WriteLine($"held-out digit {heldOut}, {scale.Name} scale, on {RunRecord.DeviceName(device)}: D = teacher images of the other digits ({new ImageSetRecipe(scale.ImagesPerDigit, scale.GenerationSteps)}); C = all {full.Count} captions");
         var recipe = new ImageSetRecipe(scale.ImagesPerDigit, scale.GenerationSteps, preset.GuidanceScale);
         using var images = GeneratedImageSet.Generate(teacher, GeneratedImageSet.FileFingerprint(teacherPath), tokenizer, preset.MaxCaptionLength,
-            schedule, withoutDigit, recipe, Path.Combine(RepoPaths.RequireRoot(), ".cache", "imagesets"), device,
+            schedule, withoutDigit, recipe, RepoPaths.Cache("imagesets"), device,
             new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total} images{(p.FromCache ? " (cached)" : $", {p.ImagesPerSecond:F0} img/s")}")));
         var data = new DistillationData(images, full);
 
@@ -120,9 +120,7 @@ public static class HeldOutDigitLab
             });
         }
 
-        // Smoke runs check the machinery (tests, CI); their numbers mean nothing, so they stay out of results/.
-        var resultsFolder = scale.Name == HeldOutDigitScale.Smoke.Name ? Path.Combine(RepoPaths.RequireRoot(), ".cache", "smoke-results") : RepoPaths.Results();
-        Directory.CreateDirectory(resultsFolder);
+        var resultsFolder = RepoPaths.ResultsFor(scale.Name);
         var gridPath = Path.Combine(resultsFolder, $"held-out-digit-{scale.Name}-samples.png");
         var comparison = Comparison(grids, ["teacher", "no RC", "RC"], scale.SamplesPerDigit);
         comparison.SavePng(gridPath);

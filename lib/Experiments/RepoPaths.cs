@@ -17,6 +17,20 @@ public static class RepoPaths
     public static string Data(params string[] parts) => Path.Combine([RequireRoot(), "data", .. parts]);
     public static string Results(params string[] parts) => Path.Combine([RequireRoot(), "results", .. parts]);
 
+    /// <summary>Machine-local, ignored by git: datasets, image sets, checkpoints, the run store.</summary>
+    public static string Cache(params string[] parts) => Path.Combine([RequireRoot(), ".cache", .. parts]);
+
+    /// <summary>
+    /// Where an experiment at the named scale writes its records: results/, except for the smoke scale, which checks the
+    /// machinery (tests, CI) and whose numbers mean nothing: .cache/smoke-results. The folder exists on return.
+    /// </summary>
+    public static string ResultsFor(string scale)
+    {
+        var folder = scale == "smoke" ? Cache("smoke-results") : Results();
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
     private static string? Find()
     {
         var env = Environment.GetEnvironmentVariable("RANDCOND_HOME");

@@ -36,7 +36,7 @@ public static class SfddmLab
         };
         int perClass = a.Int("samples-per-class", 100);
         double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, CultureInfo.InvariantCulture) : null;
-        var checkpointDir = a.String("checkpoint-dir", Path.Combine(RepoPaths.RequireRoot(), ".cache", "checkpoints"));
+        var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
         a.CheckAllUsed();
         if (perClass < 1) throw new ArgumentException("--samples-per-class must be at least 1");
 

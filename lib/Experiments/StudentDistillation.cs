@@ -29,7 +29,7 @@ public static class StudentDistillation
             ["student_macs"] = student.Student.UNet.Macs(28, 28, preset.MaxCaptionLength).Total,
             ["teacher_macs"] = teacher.UNet.Macs(28, 28, preset.MaxCaptionLength).Total,
             ["replacement"] = options.Replacement.Name,
-            ["replacement_mean"] = options.Replacement.Mean(preset.Schedule().Steps),
+            ["replacement_mean"] = options.Replacement.Mean(TeacherPreset.TimeSteps),
             ["steps"] = options.Steps,
             ["batch_size"] = options.BatchSize,
             ["learning_rate"] = options.LearningRate,
@@ -50,7 +50,7 @@ public static class StudentDistillation
         using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device);
         using var nullRow = nullTokens.Reshape(-1);
         using var schedule = preset.Schedule();
-        var checkpoint = Path.Combine(RepoPaths.RequireRoot(), ".cache", "checkpoints", $"{experiment}-{name}.safetensors");
+        var checkpoint = RepoPaths.Cache("checkpoints", $"{experiment}-{name}.safetensors");
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
         var outcome = new RandomConditioningDistiller(options).Train(teacher, student, ema, schedule, data, corpusTokens, nullRow, checkpoint,
             new SynchronousProgress<DistillationProgress>(p =>

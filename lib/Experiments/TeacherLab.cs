@@ -31,7 +31,7 @@ public static class TeacherLab
             TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null,
         };
         var outPath = a.String("out", RepoPaths.Data("teachers", preset.FileName));
-        var checkpoint = a.String("checkpoint", Path.Combine(RepoPaths.RequireRoot(), ".cache", "checkpoints", preset.Name + ".safetensors"));
+        var checkpoint = a.String("checkpoint", RepoPaths.Cache("checkpoints", preset.Name + ".safetensors"));
         a.CheckAllUsed();
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
 

@@ -52,14 +52,23 @@ public sealed class ImageSet : IDisposable
 
     /// <summary>
     /// Real images as D: the images of <paramref name="dataset"/> whose class has captions in <paramref name="captions"/>
-    /// (so a corpus made with <see cref="CaptionCorpus.Excluding"/> leaves that group's images out), each with a caption of its class.
+    /// (so a corpus made with <see cref="CaptionCorpus.Excluding"/> leaves that group's images out), each with a caption of its class;
+    /// with <paramref name="perClass"/>, only the first that many images of each such class.
     /// </summary>
-    public static ImageSet FromDataset(ImageDataset dataset, CaptionCorpus captions, Generator generator)
+    public static ImageSet FromDataset(ImageDataset dataset, CaptionCorpus captions, Generator generator, int? perClass = null)
     {
         if (dataset.Kind != captions.Kind) throw new ArgumentException($"the dataset is {dataset.Kind.DisplayName()}, the captions are of {captions.Kind.DisplayName()}");
+        if (perClass is < 1) throw new ArgumentOutOfRangeException(nameof(perClass), perClass, "must be >= 1 (or null for every image)");
         using var scope = Torch.NewDisposeScope();
         var described = Torch.FromArray(Enumerable.Range(0, captions.NumClasses).Select(c => captions.CaptionsOf(c).Count > 0).ToArray(), device: dataset.Device);
         var keep = described.IndexSelect(0, dataset.Labels);
+        if (perClass is { } limit)
+        {
+            var counts = new int[captions.NumClasses];
+            var labels = dataset.Labels.Cpu().ToArray<long>();
+            var first = labels.Select(label => counts[label]++ < limit).ToArray();
+            keep = keep.LogicalAnd(Torch.FromArray(first, device: dataset.Device));
+        }
         return FromLabeledImages(dataset.Images.Index(keep), dataset.Labels.Index(keep), captions, generator);
     }
 

@@ -52,7 +52,7 @@ public sealed class RunStore : IDisposable
     public string Path { get; }
 
     /// <summary>The store at .cache/runs.sqlite of the repository.</summary>
-    public static RunStore Default() => new(System.IO.Path.Combine(RepoPaths.RequireRoot(), ".cache", "runs.sqlite"));
+    public static RunStore Default() => new(RepoPaths.Cache("runs.sqlite"));
 
     public long StartRun(string experiment, string name, JsonObject config)
     {
