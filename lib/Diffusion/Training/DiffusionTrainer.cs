@@ -62,7 +62,7 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
                 GradClip.ClipGradNorm(model.Parameters(), Options.MaxGradNorm);
                 optimizer.Step();
                 optimizer.ZeroGrad();
-                average.Update();
+                average.Update(step);
                 var detached = loss.Detach();
                 lossAccumulator = lossAccumulator is null ? detached.MoveToOuterScope() : Accumulate(lossAccumulator, detached);
             }
