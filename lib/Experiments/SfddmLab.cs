@@ -10,31 +10,60 @@ using RandCond.Tensors;
 
 namespace RandCond.Experiments;
 
+/// <summary>The sizes of one scale of the SFDDM experiment.</summary>
+public sealed record SfddmScale(string Name, string Students, int Steps, int BatchSize, double MinutesPerStudent, int SamplesPerClass)
+{
+    /// <summary>Seconds on the CPU, for tests and notebooks' smoke runs.</summary>
+    public static readonly SfddmScale Smoke = new("smoke", "5", 2, 4, 0, 2);
+
+    /// <summary>Two CPU cores, a few minutes: the student barely starts; the point is to run every step of the method.</summary>
+    public static readonly SfddmScale Quick = new("quick", "10", 8000, 16, 3, 10);
+
+    /// <summary>One H100/H200 in under 10 minutes for one student; pass --students for more (each gets the same budget).</summary>
+    public static readonly SfddmScale Paper = new("paper", "10", 8000, 128, 6, 100);
+
+    public static SfddmScale Named(string name) => name switch
+    {
+        "smoke" => Smoke,
+        "quick" => Quick,
+        "paper" => Paper,
+        _ => throw new ArgumentException($"unknown scale '{name}' (smoke, quick, paper)"),
+    };
+}
+
 /// <summary>
 /// sfddm: for each student step count T', distils the committed teacher into a randomly initialized student of its
 /// architecture with SFDDM (resumable, one checkpoint per T'), samples it with DDIM over its T' steps and guidance,
 /// and scores it with the domain classifier (FD against the test set, per-condition accuracy, Inception-style
 /// score) next to the teacher sampled with DDIM over the same teacher steps index(0..T'-1), from the same noise and
-/// captions. Writes results/sfddm-&lt;dataset&gt;.json after every student and a grid of one sample per class and row.
+/// captions. Writes results/sfddm-&lt;dataset&gt;-&lt;scale&gt;-&lt;device&gt;.json after every student, a table and a grid of
+/// one sample per class and row.
 /// </summary>
 public static class SfddmLab
 {
     public static int Run(LabArguments a, TextWriter log)
     {
+        Execute(a, log);
+        return 0;
+    }
+
+    public static (JsonObject Result, Table Table) Execute(LabArguments a, TextWriter log)
+    {
         var kind = a.Dataset();
         var device = a.Device();
+        var scale = SfddmScale.Named(a.String("scale", "paper"));
         var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-{a.String("size", "teacher")}.safetensors"));
         var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
-        var studentSteps = ParseList(a.String("students", "100,50,20,10,5"));
+        var studentSteps = ParseList(a.String("students", scale.Students));
         var list = SfddmSchedule.Parse(a.String("index-list", "ends-at-last"));
-        double budget = a.Double("time-budget-min", 0);
+        double budget = a.Double("time-budget-min", scale.MinutesPerStudent);
         var template = new SfddmOptions
         {
-            IndexList = list, Steps = a.Int("steps", 8000), BatchSize = a.Int("batch", 128), LearningRate = a.Double("lr", 2e-4),
-            Seed = (ulong)a.Int("seed", 0), LogEvery = a.Int("log-every", 100), CheckpointEvery = a.Int("checkpoint-every", 500),
+            IndexList = list, Steps = a.Int("steps", scale.Steps), BatchSize = a.Int("batch", scale.BatchSize), LearningRate = a.Double("lr", 2e-4),
+            Seed = (ulong)a.Int("seed", 0), LogEvery = a.Int("log-every", Math.Min(100, scale.Steps)), CheckpointEvery = a.Int("checkpoint-every", 500),
             TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null,
         };
-        int perClass = a.Int("samples-per-class", 100);
+        int perClass = a.Int("samples-per-class", scale.SamplesPerClass);
         double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, CultureInfo.InvariantCulture) : null;
         var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
         a.CheckAllUsed();
@@ -64,6 +93,7 @@ public static class SfddmLab
         var floor = evaluator.Evaluate(floorImages, floorLabels);
 
         var json = RunRecord.Header("sfddm", device);
+        json["scale"] = scale.Name;
         json["teacher"] = Path.GetFileName(teacherPath);
         json["classifier_test_accuracy"] = info.TestAccuracy;
         json["index_list"] = SfddmSchedule.Name(list);
@@ -79,8 +109,14 @@ public static class SfddmLab
         var rows = new JsonArray();
         json["students"] = rows;
         var gridRows = new List<(string Label, float[] Pixels)>();
-        var resultPath = RepoPaths.Results($"sfddm-{kind.Slug()}.json");
-        var gridPath = RepoPaths.Results($"sfddm-{kind.Slug()}-samples.png");
+        var folder = RepoPaths.ResultsFor(scale.Name);
+        var slug = $"sfddm-{kind.Slug()}-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}";
+        var resultPath = Path.Combine(folder, slug + ".json");
+        var gridPath = Path.Combine(folder, slug + "-samples.png");
+        var table = new Table().Column("T'").Column("model").Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher)
+            .Column("IS", "0.00", Better.Higher).Column("distillation steps", "0").Column("img/s", "0");
+        table.WithCaption($"SFDDM on {kind.DisplayName()}, {scale.Name} scale ({RunRecord.DeviceName(device)}): the student of T' steps against the teacher " +
+                          $"with DDIM over the same teacher steps; {perClass} samples per class, guidance {guidance}; real-image floor FD {floor.FrechetDistance:F2}");
         log.WriteLine($"SFDDM on {kind.DisplayName()}: teacher {teacher.ParameterCount / 1e6:F2} M parameters, students T' = {string.Join(", ", studentSteps)} " +
                       $"({SfddmSchedule.Name(list)}), {template.Steps} steps of {template.BatchSize} on {RunRecord.DeviceName(device)}");
 
@@ -89,7 +125,7 @@ public static class SfddmLab
             var options = template with
             {
                 StudentSteps = steps,
-                CheckpointPath = Path.Combine(checkpointDir, $"sfddm-{kind.Slug()}-{SfddmSchedule.Name(list)}-{steps}.safetensors"),
+                CheckpointPath = Path.Combine(checkpointDir, $"sfddm-{kind.Slug()}-{scale.Name}-{SfddmSchedule.Name(list)}-{steps}.safetensors"),
             };
             var distiller = new SfddmDistiller(options);
             using var studentSchedule = distiller.StudentSchedule(schedule);
@@ -143,12 +179,15 @@ public static class SfddmLab
             gridRows.Add(($"T {steps}", FirstOfEachClass(teacherImages, perClass, kind)));
             SaveGrid(gridRows, imageShape, kind.NumClasses(), gridPath);
             json["sample_grid"] = Path.GetFileName(gridPath);
+            table.AddRow(steps, $"SFDDM student ({done} steps)", studentEval.FrechetDistance, studentEval.Accuracy!.Overall, studentEval.InceptionScore.Mean, done, studentRate);
+            table.AddRow(steps, "teacher, DDIM", teacherEval.FrechetDistance, teacherEval.Accuracy!.Overall, teacherEval.InceptionScore.Mean, "", teacherRate);
             ResultFiles.Write(resultPath, json);
+            table.Save(Path.Combine(folder, slug + ".md"));
             log.WriteLine($"  student T' = {steps}: accuracy {studentEval.Accuracy!.Overall:P2}, FD {studentEval.FrechetDistance:F3}; " +
                           $"teacher DDIM {steps}: accuracy {teacherEval.Accuracy!.Overall:P2}, FD {teacherEval.FrechetDistance:F3} (real floor {floor.FrechetDistance:F3})");
         }
         log.WriteLine($"-> {resultPath}, {gridPath}");
-        return 0;
+        return (json, table);
     }
 
     private static int[] ParseList(string text)
