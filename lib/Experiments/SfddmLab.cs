@@ -47,7 +47,7 @@ public static class SfddmLab
         return 0;
     }
 
-    public static (JsonObject Result, Table Table) Execute(LabArguments a, TextWriter log)
+    public static (JsonObject Result, Table Table, ImageGrid Samples) Execute(LabArguments a, TextWriter log)
     {
         var kind = a.Dataset();
         var device = a.Device();
@@ -120,6 +120,7 @@ public static class SfddmLab
         log.WriteLine($"SFDDM on {kind.DisplayName()}: teacher {teacher.ParameterCount / 1e6:F2} M parameters, students T' = {string.Join(", ", studentSteps)} " +
                       $"({SfddmSchedule.Name(list)}), {template.Steps} steps of {template.BatchSize} on {RunRecord.DeviceName(device)}");
 
+        ImageGrid? samples = null;
         foreach (int steps in studentSteps)
         {
             var options = template with
@@ -177,7 +178,7 @@ public static class SfddmLab
             });
             gridRows.Add(($"S {steps}", FirstOfEachClass(studentImages, perClass, kind)));
             gridRows.Add(($"T {steps}", FirstOfEachClass(teacherImages, perClass, kind)));
-            SaveGrid(gridRows, imageShape, kind.NumClasses(), gridPath);
+            samples = SaveGrid(gridRows, imageShape, kind.NumClasses(), gridPath);
             json["sample_grid"] = Path.GetFileName(gridPath);
             table.AddRow(steps, $"SFDDM student ({done} steps)", studentEval.FrechetDistance, studentEval.Accuracy!.Overall, studentEval.InceptionScore.Mean, done, studentRate);
             table.AddRow(steps, "teacher, DDIM", teacherEval.FrechetDistance, teacherEval.Accuracy!.Overall, teacherEval.InceptionScore.Mean, "", teacherRate);
@@ -187,7 +188,7 @@ public static class SfddmLab
                           $"teacher DDIM {steps}: accuracy {teacherEval.Accuracy!.Overall:P2}, FD {teacherEval.FrechetDistance:F3} (real floor {floor.FrechetDistance:F3})");
         }
         log.WriteLine($"-> {resultPath}, {gridPath}");
-        return (json, table);
+        return (json, table, samples!);
     }
 
     private static int[] ParseList(string text)
@@ -221,11 +222,12 @@ public static class SfddmLab
     }
 
     /// <summary>One row per student (S T') and per teacher at the same steps (T T'), one column per class.</summary>
-    private static void SaveGrid(List<(string Label, float[] Pixels)> rows, long[] imageShape, int classes, string path)
+    private static ImageGrid SaveGrid(List<(string Label, float[] Pixels)> rows, long[] imageShape, int classes, string path)
     {
         var pixels = rows.SelectMany(r => r.Pixels).ToArray();
-        ImageGrid.FromPixels(pixels, rows.Count * classes, (int)imageShape[0], (int)imageShape[1], (int)imageShape[2], Plotting.PixelRange.MinusOneToOne)
-            .Columns(classes).Upscale(2).Padding(2).RowLabels(rows.Select(r => r.Label).ToArray())
-            .SavePng(path);
+        var grid = ImageGrid.FromPixels(pixels, rows.Count * classes, (int)imageShape[0], (int)imageShape[1], (int)imageShape[2], Plotting.PixelRange.MinusOneToOne)
+            .Columns(classes).Upscale(2).Padding(2).RowLabels(rows.Select(r => r.Label).ToArray());
+        grid.SavePng(path);
+        return grid;
     }
 }

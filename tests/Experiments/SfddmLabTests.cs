@@ -7,7 +7,7 @@ public sealed class SfddmLabTests
     [Fact]
     public void Smoke_run_scores_the_student_next_to_the_teacher_at_the_same_steps()
     {
-        var (result, table) = SfddmLab.Execute(new LabArguments(["--dataset", "mnist", "--scale", "smoke", "--students", "5,2"]), TextWriter.Null);
+        var (result, table, _) = SfddmLab.Execute(new LabArguments(["--dataset", "mnist", "--scale", "smoke", "--students", "5,2"]), TextWriter.Null);
 
         Assert.Equal("smoke", result["scale"]!.GetValue<string>());
         var students = result["students"]!.AsArray();

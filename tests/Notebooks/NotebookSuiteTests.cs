@@ -27,13 +27,15 @@ public class NotebookSuiteTests
         ["02-altered-conditioning.ipynb"] = new(["02-altered-conditioning.md", "02-altered-conditioning.csv", "02-altered-conditioning.tex",
                                                  "02-altered-conditioning-curve.png", "02-altered-conditioning-curve.html", "02-altered-conditioning-examples.png"],
                                                 ["image/png", "text/html", "text/markdown"], ["randcond-table", "follows new caption", "Altered conditioning"]),
-        ["04-distillation-table.ipynb"] = new(["04-distillation-table.md", "04-distillation-table.tex", "04-distillation-table-fd.png"],
+        ["04-distillation-table.ipynb"] = new(["04-distillation-table.md", "04-distillation-table.tex", "04-distillation-table-fd.png", "04-distillation-table-paper.md"],
                                               ["image/png", "text/html"], ["randcond-table", "FD"]),
-        ["05-unseen-concepts.ipynb"] = new(["05-unseen-concepts.md", "05-unseen-concepts.tex", "05-unseen-concepts-fd.png"],
+        ["05-unseen-concepts.ipynb"] = new(["05-unseen-concepts.md", "05-unseen-concepts.tex", "05-unseen-concepts-fd.png", "05-unseen-concepts-paper.md"],
                                            ["image/png", "text/html"], ["randcond-table", "FD footwear"]),
         ["03-held-out-digit.ipynb"] = new(["03-replacement-probability.png", "03-held-out-digit.md", "03-held-out-digit.tex",
                                            "03-held-out-digit-samples.png", "03-held-out-digit-loss.png"],
                                           ["image/png", "text/html"], ["randcond-table", "held-out digit"]),
+        ["07-sfddm.ipynb"] = new(["07-sfddm-schedule.png", "07-sfddm.md", "07-sfddm.tex", "07-sfddm-fd.png", "07-sfddm-samples.png", "07-sfddm-paper.md"],
+                                 ["image/png", "text/html"], ["randcond-table", "SFDDM, paper scale"]),
     };
 
     public static string Folder { get; } = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "notebooks"));
