@@ -1,3 +1,5 @@
+using RandCond.Tensors.Native;
+
 namespace RandCond.Tensors;
 
 /// <summary>How a tensor's elements are laid out in memory; values are c10::MemoryFormat codes.</summary>
@@ -22,6 +24,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>Whether the tensor is laid out densely in <paramref name="format"/>.</summary>
-    public bool IsContiguous(MemoryFormat format = MemoryFormat.Contiguous) =>
-        (bool)Torch.OpMany("aten::is_contiguous", "memory_format", this, (long)format)[0]!;
+    public bool IsContiguous(MemoryFormat format = MemoryFormat.Contiguous)
+    {
+        NativeMethods.Check(NativePerformanceMethods.rc_tensor_is_contiguous(Handle, (int)format, out int result), "is_contiguous");
+        GC.KeepAlive(this);
+        return result != 0;
+    }
 }

@@ -101,6 +101,7 @@ RC_EXPORT int32_t rc_get_allow_tf32(int32_t* cublas, int32_t* cudnn);
 RC_EXPORT int32_t rc_autocast_state(int32_t device_type, int32_t* enabled, int32_t* dtype);
 RC_EXPORT int32_t rc_autocast_enter(int32_t device_type, int32_t enabled, int32_t dtype);
 RC_EXPORT int32_t rc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t previous_dtype);
+RC_EXPORT int32_t rc_tensor_is_contiguous(rc_tensor t, int32_t memory_format, int32_t* out);
 
 #ifdef __cplusplus
 }

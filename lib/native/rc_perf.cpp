@@ -5,6 +5,7 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 #include "rc_errors.h"
+#include "rc_tensor.h"
 
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
 #define RC_AUTOCAST_PER_DEVICE 1
@@ -97,6 +98,15 @@ int32_t rc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t 
     if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
     set_autocast_enabled(d, previous_enabled != 0);
     set_autocast_dtype(d, static_cast<at::ScalarType>(previous_dtype));
+  });
+}
+
+// Memory layout queries are methods, not dispatcher operators, so they get an entry of their own.
+int32_t rc_tensor_is_contiguous(rc_tensor t, int32_t memory_format, int32_t* out) {
+  return rc::guarded([&] {
+    TORCH_CHECK(memory_format == 0 || memory_format == 2 || memory_format == 3,
+                "is_contiguous: memory format ", memory_format, " is not Contiguous (0), ChannelsLast (2) or ChannelsLast3d (3)");
+    *out = rc::unwrap(t).is_contiguous(static_cast<c10::MemoryFormat>(memory_format)) ? 1 : 0;
   });
 }
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace RandCond.Tensors.Native;
 
-/// <summary>The performance switches of lib/native (rc_perf.cpp): TF32 and autocast.</summary>
+/// <summary>The performance switches of lib/native (rc_perf.cpp): TF32, autocast, memory layout.</summary>
 internal static class NativePerformanceMethods
 {
     static NativePerformanceMethods() => NativeLoader.EnsureRegistered();
@@ -12,4 +12,5 @@ internal static class NativePerformanceMethods
     [DllImport(NativeMethods.Lib)] internal static extern int rc_autocast_state(int deviceType, out int enabled, out int dtype);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_autocast_enter(int deviceType, int enabled, int dtype);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_autocast_exit(int deviceType, int previousEnabled, int previousDtype);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_tensor_is_contiguous(IntPtr t, int memoryFormat, out int result);
 }
