@@ -101,8 +101,9 @@ internal static class Sample
         student.Eval();
         using var schedule = preset.Schedule();
         var sampler = new DdimSampler(schedule, ddimSteps);
-        var (noise, _, tokens) = DistillStep.RandomBatch(batch, tokenizer.VocabularySize, device, 0);
+        var (noise, timesteps, tokens) = DistillStep.RandomBatch(batch, tokenizer.VocabularySize, device, 0);
         using var _noise = noise;
+        using var _timesteps = timesteps;
         using var _tokens = tokens;
         using var nullTokens = tokenizer.NullTokens(batch, DistillStep.ContextLength, device);
         using var start = config.ChannelsLast ? noise.ToMemoryFormat(MemoryFormat.ChannelsLast) : noise.Alias();
