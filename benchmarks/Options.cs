@@ -10,8 +10,13 @@ internal sealed class Options
     public bool Quick { get; private set; }
     public bool Compile { get; private set; }
     public int? Threads { get; private set; }
+    public int? Batch { get; private set; }
+    public int? DdimSteps { get; private set; }
+    public string[]? Configs { get; private set; }
+    public bool Verify { get; private set; }
+    public string? Teacher { get; private set; }
 
-    public static readonly string[] Verbs = ["op-overhead", "convnet-step", "all", "device-check"];
+    public static readonly string[] Verbs = ["op-overhead", "convnet-step", "all", "device-check", "distill-step", "sample"];
 
     public const string Usage = """
         randcond-bench: RandCond (C#, libtorch through the native shim) against PyTorch, in one invocation.
@@ -22,6 +27,10 @@ internal sealed class Options
           op-overhead     per-operator overhead: x + x on a float32 tensor of shape [4], one thread
           convnet-step    one training step (forward, cross-entropy, backward, AdamW) of a 5-layer conv net, batch 64
           all             both of the above
+          distill-step    one distillation step (teacher forward, block-removed student forward/backward with
+                          feature capture, output + feature KD, AdamW, EMA) of the paper-scale Fashion-MNIST teacher,
+                          per performance configuration; --verify checks the PyTorch model equals the C# one instead
+          sample          sampling throughput of the teacher and the student (DDIM, classifier-free guidance)
           device-check    correctness of the binding on --device against the CPU, GPU memory release, and a
                           safetensors file read back by Python's safetensors (if installed there)
 
@@ -32,7 +41,15 @@ internal sealed class Options
           --python PATH       Python with torch for the reference (default /usr/bin/python3 if it exists, else python3)
           --quick             few iterations (a CI smoke test, not a measurement)
           --threads N         intra-op threads for convnet-step on both sides (default: the number of cores)
-          --compile           convnet-step on CUDA: also time torch.compile of the model in PyTorch 2.x
+          --compile           also time torch.compile of the model(s) in PyTorch 2.x (convnet-step, distill-step, sample)
+          --batch N           distill-step / sample batch (default 256 on CUDA, 2 on the CPU)
+          --configs LIST      distill-step / sample: comma-separated configurations, each 'fp32' or a '+'-joined set of
+                              tf32, bf16 (autocast), cl (channels-last); default fp32,tf32,tf32+bf16,tf32+bf16+cl on
+                              CUDA, fp32,cl on the CPU
+          --verify            distill-step: compare the PyTorch reference model with the C# one on the same inputs
+                              (outputs, losses, gradient norm within 1e-4; TF32 off) instead of timing
+          --teacher FILE      teacher safetensors (default data/teachers/fashion-mnist-teacher.safetensors)
+          --ddim-steps N      sample: DDIM steps (default 50; 2 with --quick on the CPU)
           -h, --help          this text
         """;
 
@@ -63,6 +80,15 @@ internal sealed class Options
                 case "--out": o.Out = Value(); break;
                 case "--python": o.Python = Value(); break;
                 case "--quick": o.Quick = true; break;
+                case "--verify": o.Verify = true; break;
+                case "--teacher": o.Teacher = Value(); break;
+                case "--batch": o.Batch = PositiveInt(a, Value()); break;
+                case "--ddim-steps": o.DdimSteps = PositiveInt(a, Value()); break;
+                case "--configs":
+                    o.Configs = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    foreach (var c in o.Configs) PerfConfig.Parse(c);
+                    if (o.Configs.Length == 0) throw new UsageException("--configs: give at least one configuration");
+                    break;
                 case "--compile": o.Compile = true; break;
                 case "--threads":
                     var t = Value();
@@ -73,8 +99,12 @@ internal sealed class Options
                 default: throw new UsageException($"unknown option '{a}'");
             }
         }
+        if (o.Verify && o.Verb != "distill-step") throw new UsageException("--verify belongs to distill-step");
         return o;
     }
+
+    private static int PositiveInt(string option, string text) =>
+        int.TryParse(text, out var n) && n >= 1 ? n : throw new UsageException($"{option}: expected a positive integer, got '{text}'");
 }
 
 internal sealed class UsageException(string? message) : Exception(message ?? "");

@@ -28,10 +28,13 @@ try
                             $"reference {ctx.PythonPath}; commit {ctx.Commit}{(options.Quick ? "; QUICK (smoke test, not a measurement)" : "")}");
 
     if (options.Verb == "device-check") return DeviceCheck.Run(ctx);
+    if (options.Verb == "distill-step" && options.Verify) return DistillVerify.Run(ctx);
     var benchmarks = options.Verb switch
     {
         "op-overhead" => new Func<RunContext, BenchmarkResult>[] { OpOverhead.Run },
         "convnet-step" => [ConvnetStep.Run],
+        "distill-step" => [DistillStep.Run],
+        "sample" => [Sample.Run],
         _ => [OpOverhead.Run, ConvnetStep.Run],
     };
     var results = new List<BenchmarkResult>();

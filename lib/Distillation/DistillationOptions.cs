@@ -29,6 +29,12 @@ public sealed record DistillationOptions
 
     /// <summary>Stops (with a checkpoint) at the first log point after this much wall time; null = no limit.</summary>
     public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Mixed precision for the forward passes and losses (BFloat16 or Float16, see <see cref="RandCond.Tensors.AutocastScope"/>); null = float32.</summary>
+    public RandCond.Tensors.DType? Autocast { get; init; }
+
+    /// <summary>Convolution weights and inputs in channels-last (NHWC) layout, which tensor-core convolutions prefer.</summary>
+    public bool ChannelsLast { get; init; }
 }
 
 /// <summary>One progress report: means over the last LogEvery steps of each loss term and of the replaced fraction.</summary>

@@ -12,7 +12,7 @@ namespace RandCond.Distillation;
 /// Distills a frozen text-conditioned teacher into a student on an image set D and a text corpus C. Each step draws
 /// images of D and t uniformly, noises the images, picks each sample's caption with the <see cref="ConditionSampler"/>
 /// (D's own caption, or with probability p(t) a random one of C; then null-caption dropout), and regresses the
-/// student's noise prediction and stage features onto the teacher's under that caption. AdamW with linear warm-up,
+/// student's noise prediction and stage features onto the teacher's under that caption (<see cref="DistillationStep"/>). AdamW with linear warm-up,
 /// gradient clipping and an EMA copy (with its decay warmed up, see <see cref="Ema.Update(int)"/>); checkpoints every CheckpointEvery steps and resumes from the last one.
 /// </summary>
 public sealed class RandomConditioningDistiller(DistillationOptions options)
@@ -29,18 +29,15 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         var device = corpusTokens.Device;
         if (corpusTokens.Size(0) != data.TextCorpus.Count)
             throw new ArgumentException($"corpusTokens has {corpusTokens.Size(0)} rows, the text corpus C {data.TextCorpus.Count} captions", nameof(corpusTokens));
-        using var optimizer = new AdamW(student.NamedParameters(), lr: Options.LearningRate, weightDecay: Options.WeightDecay);
-        var average = new Ema(student, ema, Options.EmaDecay);
+        using var stepper = new DistillationStep(teacher, student, ema, Options);
+        var optimizer = stepper.Optimizer;
         int start = 0;
         if (checkpointPath is not null && File.Exists(checkpointPath))
             start = TrainingCheckpoint.Load(checkpointPath, student, ema, optimizer);
         teacher.Eval();
         student.Train();
-        var trainable = student.Parameters().Where(p => p.RequiresGrad).ToArray();
         using var conditions = new ConditionSampler(data.TextCorpus, Options.Replacement, schedule.Steps, Options.NullCaptionProbability);
         using var generator = new Generator(Options.Seed);
-        using var teacherFeatures = new FeatureCapture(student.Pairs.Select(p => p.Teacher));
-        using var studentFeatures = new FeatureCapture(student.Pairs.Select(p => p.Student));
         var images = data.Images;
         long n = images.Count;
         // Each image's own caption as an index into C, on the CPU where the condition sampler draws: computed once, not per step.
@@ -69,23 +66,11 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
                 var tokens = chosen.Tokens(corpusTokens, nullTokens);
                 var eps = Torch.Randn(x0.Shape, generator).To(device);
                 var xt = ForwardProcess.QSample(schedule, x0, t, eps);
-                Tensor teacherEps;
-                using (Torch.NoGrad())
-                    teacherEps = teacher.Forward(xt, t, tokens, teacherFeatures);
-                var studentEps = student.Student.Forward(xt, t, tokens, studentFeatures);
-                var terms = DistillationLoss.Compute(studentEps, teacherEps, studentFeatures, teacherFeatures, student.Pairs,
-                    student.Projections, Options.Weights, eps, chosen.Replaced.LogicalNot());
-                terms.Total.Backward();
-                GradClip.ClipGradNorm(trainable, Options.MaxGradNorm);
-                optimizer.Step();
-                optimizer.ZeroGrad();
-                average.Update(step);
+                var terms = stepper.Run(xt, t, tokens, step, eps, chosen.Replaced.LogicalNot());
                 var row = Torch.Stack([terms.Total.Detach(), terms.Output.Detach(), terms.Feature.Detach(), terms.Task.Detach(),
                                        chosen.Replaced.To(DType.Float32).Mean()]);
                 if (sums is null) sums = row.MoveToOuterScope().DetachFromDisposeScope();
                 else sums.AddInPlace(row);
-                teacherFeatures.Clear();
-                studentFeatures.Clear();
             }
             stepsSinceLog++;
             bool last = step + 1 == Options.Steps ||

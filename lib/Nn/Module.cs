@@ -106,6 +106,12 @@ public abstract class Module : IDisposable
     /// <summary>Converts floating-point parameters and buffers to dtype (integer buffers stay).</summary>
     public Module To(DType dtype) => Convert(t => !t.DType.IsFloatingPoint() || t.DType == dtype ? t : t.To(dtype));
 
+    /// <summary>
+    /// Lays out every 4-D parameter and buffer in <paramref name="format"/> (convolution weights, for channels-last
+    /// training). Call it before building optimizers or EMA copies: they hold the parameters' tensors.
+    /// </summary>
+    public Module To(MemoryFormat format) => Convert(t => t.Dim != 4 || t.IsContiguous(format) ? t : t.ToMemoryFormat(format));
+
     private Module Convert(Func<Tensor, Tensor> convert)
     {
         foreach (var (_, m) in NamedModules())

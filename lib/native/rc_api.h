@@ -94,6 +94,15 @@ RC_EXPORT int32_t rc_cuda_memory_stats(int32_t device_index, int64_t* stats);
 RC_EXPORT int32_t rc_cuda_empty_cache(void);
 RC_EXPORT int32_t rc_cuda_device_name(int32_t device_index, const char** out);
 
+// performance switches (rc_perf.cpp): TF32 for float32 cuBLAS matmuls and cuDNN convolutions (process-wide),
+// autocast (thread-local): enter saves nothing, so the caller passes the state read by rc_autocast_state to exit.
+RC_EXPORT int32_t rc_set_allow_tf32(int32_t cublas, int32_t cudnn);
+RC_EXPORT int32_t rc_get_allow_tf32(int32_t* cublas, int32_t* cudnn);
+RC_EXPORT int32_t rc_autocast_state(int32_t device_type, int32_t* enabled, int32_t* dtype);
+RC_EXPORT int32_t rc_autocast_enter(int32_t device_type, int32_t enabled, int32_t dtype);
+RC_EXPORT int32_t rc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t previous_dtype);
+RC_EXPORT int32_t rc_tensor_is_contiguous(rc_tensor t, int32_t memory_format, int32_t* out);
+
 #ifdef __cplusplus
 }
 #endif

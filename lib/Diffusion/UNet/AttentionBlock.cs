@@ -54,7 +54,7 @@ public sealed class AttentionBlock : Module
         using var scope = Torch.NewDisposeScope();
         var shape = x.Shape;
         long b = shape[0], c = shape[1], n = shape[2] * shape[3];
-        var h = ProjIn.Forward(Norm.Forward(x).View([b, c, n]).Transpose(1, 2));
+        var h = ProjIn.Forward(Norm.Forward(x).Reshape([b, c, n]).Transpose(1, 2));   // Reshape: a channels-last input is not viewable as (b, c, n)
         if (SelfAttention is not null) h = h + SelfAttention.Forward(SelfNorm!.Forward(h));
         if (CrossAttention is not null)
         {

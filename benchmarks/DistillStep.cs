@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using RandCond.Diffusion;
+using RandCond.Distillation;
+using RandCond.Nn;
+using RandCond.Tensors;
+using static RandCond.Benchmarks.OpOverhead;
+
+namespace RandCond.Benchmarks;
+
+/// <summary>
+/// One random-conditioning distillation step (<see cref="DistillationStep"/>) of the paper-scale Fashion-MNIST teacher and
+/// its block-removed student on a fixed batch, per performance configuration, against benchmarks/python/distill_step.py
+/// running the same networks (rc_model.py) on the same device. Also reports the achieved TFLOP/s of the step.
+/// </summary>
+internal static class DistillStep
+{
+    public const string Name = "distill-step";
+    public const int ContextLength = 12;
+    private const double GoalEager = 0.7, GoalCompiled = 1.0;
+
+    public static BenchmarkResult Run(RunContext ctx)
+    {
+        var o = ctx.Options;
+        bool cuda = ctx.Device.IsCuda, quick = o.Quick;
+        int batch = o.Batch ?? (cuda ? 256 : 2);
+        int warmup = cuda ? (quick ? 3 : 10) : 1;
+        int steps = cuda ? (quick ? 5 : 30) : (quick ? 1 : 3);
+        int threads = o.Threads ?? Environment.ProcessorCount;
+        var configs = (o.Configs ?? (cuda ? PerfConfig.CudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
+        string teacherPath = TeacherPath(o);
+
+        var result = new BenchmarkResult
+        {
+            Name = Name,
+            Description = $"distillation step, Fashion-MNIST teacher -> block-removed student, batch {batch}: teacher forward (no grad), " +
+                          "student forward/backward with stage features, output + feature KD, clipping, AdamW, EMA",
+        };
+        var flops = StepFlops(teacherPath, batch);
+        var peak = PeakBf16Tflops(ctx.Device);
+        var perConfig = new JsonArray();
+        int previousThreads = Torch.NumThreads;
+        var (tf32Matmul, tf32Conv) = (Tf32.Matmul, Tf32.Convolution);
+        try
+        {
+            Torch.NumThreads = threads;
+            foreach (var config in configs)
+            {
+                Console.Error.WriteLine($"[{Name}] {config.Name} ({config.Describe()}): PyTorch then C#, batch {batch}, {steps} steps after {warmup} warm-up steps ...");
+                var pyArgs = new List<string> { "--teacher", teacherPath, "--device", ctx.Device.ToString(), "--batch", I(batch),
+                                                "--warmup", I(warmup), "--steps", I(steps), "--threads", I(threads) };
+                pyArgs.AddRange(config.PythonArgs());
+                if (o.Compile) pyArgs.Add("--compile");
+                var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("distill_step.py"), pyArgs, TimeSpan.FromMinutes(20));
+
+                config.ApplyTf32();
+                long liveBefore = Torch.NativeLiveTensors;
+                var (times, lossFirst, lossLast) = TimeSteps(ctx.Device, teacherPath, config, batch, warmup, steps);
+                long leaked = Torch.NativeLiveTensors - liveBefore;
+
+                double median = Stats.Median(times), pyMedian = py["ms_median"]!.GetValue<double>();
+                result.Measurements.Add(new($"step, {config.Name}", "ms/step", median, pyMedian, GoalEager));
+                var entry = new JsonObject
+                {
+                    ["config"] = config.Name,
+                    ["settings"] = config.Describe(),
+                    ["csharp_ms_median"] = median,
+                    ["csharp_ms_min"] = times.Min(),
+                    ["csharp_ms_all"] = ToArray(times),
+                    ["csharp_loss_first"] = lossFirst,
+                    ["csharp_loss_last"] = lossLast,
+                    ["csharp_tflops"] = flops.Total / (median * 1e-3) / 1e12,
+                    ["python_ms_median"] = pyMedian,
+                    ["python_tflops"] = flops.Total / (pyMedian * 1e-3) / 1e12,
+                    ["ratio"] = median / pyMedian,
+                    ["leaked_native_tensors"] = leaked,
+                    ["python"] = py,
+                };
+                result.Notes.Add(($"{config.Name}: achieved", $"C# {Tflops(flops.Total, median, peak)}, PyTorch {Tflops(flops.Total, pyMedian, peak)}; " +
+                                  $"loss C# {lossFirst:0.0000} -> {lossLast:0.0000}, PyTorch {py["loss_first"]!.GetValue<double>():0.0000} -> {py["loss_last"]!.GetValue<double>():0.0000}"));
+                if (py["compiled"] is JsonObject co && co["ms_median"] is { } cm)
+                {
+                    double c = cm.GetValue<double>();
+                    result.Measurements.Add(new($"step, {config.Name} vs torch.compile", "ms/step", median, c, GoalCompiled));
+                    entry["python_compiled_ms_median"] = c;
+                }
+                else if (py["compiled"] is { } reason)
+                    result.Notes.Add(($"{config.Name}: torch.compile", reason.ToString()));
+                if (leaked != 0) result.Notes.Add(("warning", $"{config.Name}: {leaked} native tensors were still alive after the steps"));
+                perConfig.Add(entry);
+            }
+        }
+        finally
+        {
+            Torch.NumThreads = previousThreads;
+            Tf32.Set(tf32Matmul, tf32Conv);
+        }
+
+        result.CSharp["batch"] = batch;
+        result.CSharp["warmup"] = warmup;
+        result.CSharp["steps"] = steps;
+        result.CSharp["threads"] = threads;
+        result.CSharp["teacher"] = teacherPath;
+        result.CSharp["flops_per_step"] = flops.Total;
+        result.CSharp["flops_counting"] = flops.Counting;
+        result.CSharp["peak_bf16_dense_tflops"] = peak?.Tflops;
+        result.CSharp["peak_source"] = peak?.Source ?? "no peak known for this device";
+        result.CSharp["configs"] = perConfig;
+        result.Python = new JsonObject { ["torch_version"] = perConfig.Count > 0 ? perConfig[0]!["python"]!["torch_version"]!.DeepClone() : null };
+        result.Notes.Add(("work per step", $"{flops.Total / 1e9:0.0} GFLOP ({flops.Counting})"));
+        if (peak is { } p) result.Notes.Add(("peak used for %", $"{p.Tflops} TFLOP/s ({p.Source})"));
+        return result;
+    }
+
+    internal static string TeacherPath(Options o)
+    {
+        if (o.Teacher is { } given) return File.Exists(given) ? Path.GetFullPath(given) : throw new BenchmarkException($"--teacher: {given} does not exist");
+        var candidates = new[] { RunInfo.RepoRoot, Environment.CurrentDirectory }.Where(d => d is not null)
+            .Select(d => Path.Combine(d!, "data", "teachers", "fashion-mnist-teacher.safetensors")).ToArray();
+        return candidates.FirstOrDefault(File.Exists) ?? throw new BenchmarkException(
+            $"the teacher file was not found at {string.Join(" or ", candidates)}; run from the repository or pass --teacher FILE");
+    }
+
+    /// <summary>The networks, optimizer and EMA of one configuration on device, ready to step.</summary>
+    internal sealed class Setup : IDisposable
+    {
+        public Setup(Device device, string teacherPath, PerfConfig config)
+        {
+            (Teacher, _, _, _) = RandCond.Experiments.TeacherFile.Load(teacherPath, device);
+            Student = new DistillationStudent(Teacher, StudentSpec.BlockRemoved(), device);
+            Ema = new DistillationStudent(Teacher, StudentSpec.BlockRemoved(), device);
+            var options = new DistillationOptions
+            {
+                LearningRate = 2e-4, WeightDecay = 1e-2, EmaDecay = 0.999, MaxGradNorm = 1.0,
+                Autocast = config.Bf16 ? DType.BFloat16 : null, ChannelsLast = config.ChannelsLast,
+            };
+            Step = new DistillationStep(Teacher, Student, Ema, options);
+            Student.Train();
+        }
+
+        public TextDiffusionModel Teacher { get; }
+        public DistillationStudent Student { get; }
+        public DistillationStudent Ema { get; }
+        public DistillationStep Step { get; }
+
+        public void Dispose()
+        {
+            Step.Dispose();
+            Ema.Dispose();
+            Student.Dispose();
+            Teacher.Dispose();
+        }
+    }
+
+    /// <summary>x_t (B,1,28,28), t (B) in [0, 1000), tokens (B, 12): 3..12 real tokens then padding (id 0), as distill_step.py makes them.</summary>
+    internal static (Tensor Xt, Tensor T, Tensor Tokens) RandomBatch(int batch, long vocab, Device device, ulong seed)
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(seed);
+        var xt = Torch.Randn([batch, 1, 28, 28], g);
+        var t = Torch.Randint(0, 1000, [batch], g);
+        var tokens = Torch.Randint(5, vocab, [batch, ContextLength], g);
+        var lengths = Torch.Randint(3, ContextLength + 1, [batch, 1], g);
+        var padding = Torch.Op("aten::ge", "Tensor", Torch.Arange(ContextLength).Unsqueeze(0), lengths);
+        tokens = tokens.MaskedFill(padding, 0);
+        return (xt.To(device).DetachFromDisposeScope(), t.To(device).DetachFromDisposeScope(), tokens.To(device).DetachFromDisposeScope());
+    }
+
+    private static (List<double> Times, double LossFirst, double LossLast) TimeSteps(Device device, string teacherPath, PerfConfig config,
+                                                                                    int batch, int warmup, int steps)
+    {
+        using var setup = new Setup(device, teacherPath, config);
+        var (xt, t, tokens) = RandomBatch(batch, setup.Teacher.Text.Config.VocabSize, device, 0);
+        using var _xt = xt;
+        using var _t = t;
+        using var _tokens = tokens;
+        var times = new List<double>();
+        double first = double.NaN, last = double.NaN;
+        for (int i = 0; i < warmup + steps; i++)
+        {
+            if (device.IsCuda) Cuda.Synchronize(device.Index);
+            long t0 = Stopwatch.GetTimestamp();
+            using (var scope = Torch.NewDisposeScope())
+            {
+                var terms = setup.Step.Run(xt, t, tokens, i);
+                if (device.IsCuda) Cuda.Synchronize(device.Index);
+                if (i >= warmup) times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                if (i == 0) first = terms.Total.Item();
+                if (i == warmup + steps - 1) last = terms.Total.Item();
+            }
+        }
+        return (times, first, last);
+    }
+
+    /// <summary>2 x MACs per step: teacher U-Net and text encoder forward once, student U-Net forward + backward (3x), its frozen text encoder once.</summary>
+    private static (double Total, string Counting) StepFlops(string teacherPath, int batch)
+    {
+        var (teacherModel, _, _, _) = RandCond.Experiments.TeacherFile.Load(teacherPath, Device.CPU);
+        using var _teacher = teacherModel;
+        var teacherConfig = teacherModel.UNet.Config;
+        double teacher = teacherModel.UNet.Macs(28, 28, ContextLength).Total;
+        double student = RandCond.Diffusion.UNet.UNetCost.Macs(StudentSpec.BlockRemoved().ConfigFor(teacherConfig), 28, 28, ContextLength).Total;
+        double text = teacherModel.Text.Macs(ContextLength);
+        double total = 2.0 * batch * (teacher + text + 3 * student + text);
+        return (total, $"2 x batch x (teacher U-Net {teacher / 1e6:0.0} M MACs + 3 x student U-Net {student / 1e6:0.0} M MACs + 2 x text encoder {text / 1e6:0.00} M MACs), UNetModel.Macs / TextEncoder.Macs");
+    }
+
+    internal sealed record Peak(double Tflops, string Source);
+
+    /// <summary>The card's dense BF16 tensor-core peak from its data sheet (no sparsity), where known.</summary>
+    internal static Peak? PeakBf16Tflops(Device device)
+    {
+        if (!device.IsCuda) return null;
+        string name = Cuda.DeviceName(device.Index);
+        if (name.Contains("H100") && (name.Contains("PCIe") || name.Contains("PCIE"))) return new(756, $"{name}: H100 PCIe data sheet, BF16 dense");
+        if (name.Contains("H100") || name.Contains("H200")) return new(989, $"{name}: H100/H200 SXM data sheet, BF16 dense (1979 with sparsity)");
+        if (name.Contains("A100")) return new(312, $"{name}: A100 data sheet, BF16 dense");
+        return null;
+    }
+
+    private static string Tflops(double flops, double ms, Peak? peak)
+    {
+        double tf = flops / (ms * 1e-3) / 1e12;
+        return peak is { } p ? $"{tf:0.00} TFLOP/s ({100 * tf / p.Tflops:0.0}% of peak)" : $"{tf:0.000} TFLOP/s";
+    }
+}

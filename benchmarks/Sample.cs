@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using RandCond.Diffusion;
+using RandCond.Diffusion.Sampling;
+using RandCond.Distillation;
+using RandCond.Tensors;
+using static RandCond.Benchmarks.OpOverhead;
+
+namespace RandCond.Benchmarks;
+
+/// <summary>
+/// Sampling throughput of the paper-scale Fashion-MNIST teacher and its block-removed student: DDIM (eta 0, 50 steps)
+/// with classifier-free guidance (scale 3, both halves in one batched call), per performance configuration, against
+/// benchmarks/python/sample.py running the same networks.
+/// </summary>
+internal static class Sample
+{
+    public const string Name = "sample";
+    private const double Guidance = 3.0, Goal = 0.7;
+
+    public static BenchmarkResult Run(RunContext ctx)
+    {
+        var o = ctx.Options;
+        bool cuda = ctx.Device.IsCuda, quick = o.Quick;
+        int batch = o.Batch ?? (cuda ? 256 : 2);
+        int ddimSteps = o.DdimSteps ?? (cuda || !quick ? 50 : 2);
+        int warmup = 1, repeats = cuda ? (quick ? 2 : 5) : 1;
+        int threads = o.Threads ?? Environment.ProcessorCount;
+        var configs = (o.Configs ?? (cuda ? PerfConfig.CudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
+        string teacherPath = DistillStep.TeacherPath(o);
+        var result = new BenchmarkResult
+        {
+            Name = Name,
+            Description = $"sampling, Fashion-MNIST teacher and block-removed student, batch {batch}: DDIM {ddimSteps} steps, classifier-free guidance {Guidance}",
+        };
+        var perConfig = new JsonArray();
+        int previousThreads = Torch.NumThreads;
+        var (tf32Matmul, tf32Conv) = (Tf32.Matmul, Tf32.Convolution);
+        try
+        {
+            Torch.NumThreads = threads;
+            foreach (var config in configs)
+            {
+                Console.Error.WriteLine($"[{Name}] {config.Name} ({config.Describe()}): PyTorch then C#, batch {batch}, {ddimSteps} DDIM steps, {repeats} runs after {warmup} warm-up ...");
+                var pyArgs = new List<string> { "--teacher", teacherPath, "--device", ctx.Device.ToString(), "--batch", I(batch), "--ddim-steps", I(ddimSteps),
+                                                "--warmup", I(warmup), "--steps", I(repeats), "--threads", I(threads) };
+                pyArgs.AddRange(config.PythonArgs());
+                if (o.Compile) pyArgs.Add("--compile");
+                var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("sample.py"), pyArgs, TimeSpan.FromMinutes(20));
+
+                config.ApplyTf32();
+                long liveBefore = Torch.NativeLiveTensors;
+                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, warmup, repeats);
+                long leaked = Torch.NativeLiveTensors - liveBefore;
+                var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked, ["python"] = py };
+                foreach (var (model, ms) in times)
+                {
+                    double median = Stats.Median(ms), pyMedian = py[model]!["ms_median"]!.GetValue<double>();
+                    result.Measurements.Add(new($"{model}, {config.Name}", "ms/batch", median, pyMedian, Goal));
+                    entry[$"{model}_csharp_ms_all"] = ToArray(ms);
+                    entry[$"{model}_csharp_images_per_s"] = batch / (median * 1e-3);
+                    entry[$"{model}_python_images_per_s"] = batch / (pyMedian * 1e-3);
+                    result.Notes.Add(($"{model}, {config.Name}", $"C# {batch / (median * 1e-3):0.0} img/s, PyTorch {batch / (pyMedian * 1e-3):0.0} img/s"));
+                    if (py[model]!["compiled"] is JsonObject co && co["ms_median"] is { } cm)
+                    {
+                        double c = cm.GetValue<double>();
+                        result.Notes.Add(($"{model}, {config.Name}, torch.compile", $"{batch / (c * 1e-3):0.0} img/s (C# / compiled time = {median / c:0.000}x)"));
+                        entry[$"{model}_python_compiled_images_per_s"] = batch / (c * 1e-3);
+                    }
+                    else if (py[model]!["compiled"] is { } reason)
+                        result.Notes.Add(($"{model}, {config.Name}, torch.compile", reason.ToString()));
+                }
+                if (leaked != 0) result.Notes.Add(("warning", $"{config.Name}: {leaked} native tensors were still alive after sampling"));
+                perConfig.Add(entry);
+            }
+        }
+        finally
+        {
+            Torch.NumThreads = previousThreads;
+            Tf32.Set(tf32Matmul, tf32Conv);
+        }
+        result.CSharp["batch"] = batch;
+        result.CSharp["ddim_steps"] = ddimSteps;
+        result.CSharp["guidance"] = Guidance;
+        result.CSharp["warmup"] = warmup;
+        result.CSharp["repeats"] = repeats;
+        result.CSharp["threads"] = threads;
+        result.CSharp["teacher"] = teacherPath;
+        result.CSharp["configs"] = perConfig;
+        result.Python = new JsonObject { ["torch_version"] = perConfig.Count > 0 ? perConfig[0]!["python"]!["torch_version"]!.DeepClone() : null };
+        return result;
+    }
+
+    /// <summary>Milliseconds of each timed sampling run (a whole batch from noise to images), teacher then student.</summary>
+    private static List<(string Model, List<double> Ms)> TimeSampling(Device device, string teacherPath, PerfConfig config, int batch,
+                                                                   int ddimSteps, int warmup, int repeats)
+    {
+        var (teacher, tokenizer, preset, _) = RandCond.Experiments.TeacherFile.Load(teacherPath, device);
+        using var _teacher = teacher;
+        using var student = new DistillationStudent(teacher, StudentSpec.BlockRemoved(), device);
+        student.Eval();
+        using var schedule = preset.Schedule();
+        var sampler = new DdimSampler(schedule, ddimSteps);
+        var (noise, timesteps, tokens) = DistillStep.RandomBatch(batch, tokenizer.VocabularySize, device, 0);
+        using var _noise = noise;
+        using var _timesteps = timesteps;
+        using var _tokens = tokens;
+        using var nullTokens = tokenizer.NullTokens(batch, DistillStep.ContextLength, device);
+        using var start = config.ChannelsLast ? noise.ToMemoryFormat(MemoryFormat.ChannelsLast) : noise.Alias();
+        var results = new List<(string, List<double>)>();
+        foreach (var (name, model) in new[] { ("teacher", teacher), ("student", student.Student) })
+        {
+            if (config.ChannelsLast) model.To(MemoryFormat.ChannelsLast);
+            var denoiser = ClassifierFreeGuidance.Bind(model, tokens, nullTokens, Guidance);
+            var ms = new List<double>();
+            for (int i = 0; i < warmup + repeats; i++)
+            {
+                if (device.IsCuda) Cuda.Synchronize(device.Index);
+                long t0 = Stopwatch.GetTimestamp();
+                using (config.Autocast(device))
+                using (sampler.Sample(denoiser, start))
+                    if (device.IsCuda) Cuda.Synchronize(device.Index);
+                if (i >= warmup) ms.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+            results.Add((name, ms));
+        }
+        return results;
+    }
+}

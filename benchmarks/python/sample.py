@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `randcond-bench sample`.
+
+Sampling throughput of the RandCond teacher and its block-removed student (rc_model.py): DDIM (eta 0, trailing
+timesteps of a linear schedule, T = 1000) with classifier-free guidance (scale 3, conditional and null captions in
+one batched call), as lib/Diffusion/Sampling (DdimSampler, ClassifierFreeGuidance) does it. Prints ONE JSON line.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rc_bench  # noqa: E402
+
+GUIDANCE, T = 3.0, 1000
+
+
+def alpha_bars(torch):
+    betas = torch.linspace(1e-4, 0.02, T, dtype=torch.float64)
+    return torch.cumprod(1 - betas, 0).tolist()
+
+
+def trailing(steps):
+    """Timesteps.Trailing: round(T - i T/steps) - 1, increasing."""
+    stride = T / steps
+    return sorted(int(round(T - i * stride)) - 1 for i in range(steps))
+
+
+def ddim(torch, model, noise, tokens, null_tokens, steps, ab):
+    ts = trailing(steps)
+    x = noise
+    b = x.shape[0]
+    cond = torch.cat([tokens, null_tokens])
+    with torch.no_grad():
+        for i in reversed(range(len(ts))):
+            t = ts[i]
+            ab_t, ab_prev = ab[t], (ab[ts[i - 1]] if i > 0 else 1.0)
+            tt = torch.full((2 * b,), t, dtype=torch.long, device=x.device)
+            out, _ = model(torch.cat([x, x]), tt, cond)
+            eps = out[b:] + GUIDANCE * (out[:b] - out[b:])
+            x0 = (x - (1 - ab_t) ** 0.5 * eps) / ab_t ** 0.5
+            x = x0 * ab_prev ** 0.5 + eps * (1 - ab_prev) ** 0.5
+    return x
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    rc_bench.add_config_args(ap)
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--ddim-steps", type=int, default=50)
+    args = ap.parse_args()
+
+    torch = rc_bench.import_torch()
+    import rc_model
+    device = rc_bench.setup(torch, args)
+    out = rc_bench.environment(torch, args, device)
+    torch.manual_seed(args.seed)
+    teacher, text, unet = rc_model.load_teacher(args.teacher, device)
+    student, _ = rc_model.block_removed_student(teacher, text, unet, device)
+    student.eval()
+    ab = alpha_bars(torch)
+    g = torch.Generator().manual_seed(args.seed)
+    noise = torch.randn(args.batch, 1, 28, 28, generator=g).to(device)
+    tokens = torch.randint(5, text["vocab_size"], (args.batch, 12), generator=g).to(device)
+    null_tokens = torch.zeros(args.batch, 12, dtype=torch.long, device=device)
+    null_tokens[:, :3] = torch.tensor([1, 4, 2], device=device)   # <bos> <null> <eos>
+    if args.channels_last:
+        noise = noise.contiguous(memory_format=torch.channels_last)
+
+    def run(model):
+        if args.channels_last:
+            model.to(memory_format=torch.channels_last)
+        with rc_bench.autocast(torch, args, device):
+            return ddim(torch, model, noise, tokens, null_tokens, args.ddim_steps, ab)
+
+    out.update({"batch": args.batch, "ddim_steps": args.ddim_steps, "guidance": GUIDANCE, "warmup": args.warmup, "repeats": args.steps})
+    for name, model in (("teacher", teacher), ("student", student)):
+        times = rc_bench.time_calls(torch, device, lambda: run(model), args.warmup, args.steps)
+        out[name] = rc_bench.summary(times)
+        if args.compile:
+            def compiled():
+                c = torch.compile(model)
+                return rc_bench.summary(rc_bench.time_calls(torch, device, lambda: run(c), max(args.warmup, 1) + 1, args.steps))
+            out[name]["compiled"] = rc_bench.compiled_or_reason(torch, compiled)
+    rc_bench.emit(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

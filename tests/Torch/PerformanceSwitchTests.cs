@@ -1,0 +1,106 @@
+using RandCond.Nn;
+using RandCond.Tensors;
+namespace RandCond.Tests.Tensors;
+
+/// <summary>TF32 switches, autocast scopes and channels-last layout: each changes what it says and restores what it found.</summary>
+public class PerformanceSwitchTests
+{
+    [Fact]
+    public void Tf32SwitchesAreSetAndReadBack()
+    {
+        var (matmul, conv) = (Tf32.Matmul, Tf32.Convolution);
+        try
+        {
+            Tf32.Set(true, false);
+            Assert.True(Tf32.Matmul);
+            Assert.False(Tf32.Convolution);
+            Tf32.Convolution = true;
+            Tf32.Matmul = false;
+            Assert.False(Tf32.Matmul);
+            Assert.True(Tf32.Convolution);
+        }
+        finally
+        {
+            Tf32.Set(matmul, conv);
+        }
+    }
+
+    [Fact]
+    public void AutocastRunsLinearInBFloat16AndKeepsLossesInFloat32() => TestThread.Run(() =>
+    {
+        using var scope = Torch.NewDisposeScope();
+        var x = Torch.Randn([4, 8], new Generator(1));
+        var w = Torch.Randn([3, 8], new Generator(2));
+        Tensor inside, mse, outside;
+        using (Torch.Autocast(Device.CPU, DType.BFloat16))
+        {
+            Assert.Equal((true, DType.BFloat16), AutocastScope.State(DeviceType.CPU));
+            inside = F.Linear(x, w);
+            mse = F.MseLoss(inside, Torch.ZerosLike(inside));
+        }
+        outside = F.Linear(x, w);
+        Assert.Equal(DType.BFloat16, inside.DType);
+        Assert.Equal(DType.Float32, mse.DType);
+        Assert.Equal(DType.Float32, outside.DType);
+        Assert.False(AutocastScope.State(DeviceType.CPU).Enabled);
+        // bf16 keeps 8 bits of mantissa: close to the float32 product, not equal to it.
+        double err = (inside.Float() - outside).Abs().Max().Item();
+        Assert.InRange(err, 1e-6, 0.1 * outside.Abs().Max().Item());
+    });
+
+    [Fact]
+    public void NestedAutocastScopesRestoreTheOuterState() => TestThread.Run(() =>
+    {
+        using (Torch.Autocast(Device.CPU, DType.BFloat16))
+        {
+            using (Torch.Autocast(Device.CPU, DType.BFloat16, enabled: false))
+                Assert.False(AutocastScope.State(DeviceType.CPU).Enabled);
+            Assert.True(AutocastScope.State(DeviceType.CPU).Enabled);
+        }
+        Assert.False(AutocastScope.State(DeviceType.CPU).Enabled);
+    });
+
+    [Fact]
+    public void AutocastRefusesFloat32AndEnablesNothing() => TestThread.Run(() =>
+    {
+        var e = Assert.Throws<ArgumentException>(() => Torch.Autocast(Device.CPU, DType.Float32));
+        Assert.Contains("BFloat16 or Float16", e.Message);
+        Assert.False(AutocastScope.State(DeviceType.CPU).Enabled);
+    });
+
+    [Fact]
+    public void ChannelsLastKeepsValuesAndChangesLayout()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var x = Torch.Randn([2, 3, 4, 5], new Generator(3));
+        var cl = x.ToMemoryFormat(MemoryFormat.ChannelsLast);
+        Assert.True(x.IsContiguous());
+        Assert.False(x.IsContiguous(MemoryFormat.ChannelsLast));
+        Assert.True(cl.IsContiguous(MemoryFormat.ChannelsLast));
+        Assert.False(cl.IsContiguous());
+        Assert.Equal(x.Shape, cl.Shape);
+        Assert.Equal(0.0, (cl - x).Abs().Max().Item());
+        Assert.Throws<ArgumentException>(() => Torch.Zeros([2, 3]).ToMemoryFormat(MemoryFormat.ChannelsLast));
+        var e = Assert.Throws<TorchException>(() => x.IsContiguous(MemoryFormat.Preserve));
+        Assert.Contains("memory format", e.NativeMessage);
+    }
+
+    [Fact]
+    public void ModuleToChannelsLastConvertsConvWeightsAndKeepsOutputs()
+    {
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(5);
+        using var model = new Sequential(new Conv2d(3, 8, 3, padding: 1), new SiLU(), new Conv2d(8, 4, 3, padding: 1));
+        var x = Torch.Randn([2, 3, 6, 6], new Generator(4));
+        var before = model.Forward(x).Detach();
+        model.To(MemoryFormat.ChannelsLast);
+        var weights = model.NamedParameters().Where(p => p.Parameter.Data.Dim == 4).ToArray();
+        Assert.Equal(2, weights.Length);
+        Assert.All(weights, p => Assert.True(p.Parameter.Data.IsContiguous(MemoryFormat.ChannelsLast), p.Name));
+        Assert.All(model.Parameters(), p => Assert.True(p.RequiresGrad));
+        var after = model.Forward(x.ToMemoryFormat(MemoryFormat.ChannelsLast));
+        Assert.True((after - before).Abs().Max().Item() < 1e-5);
+        after.Sum().Backward();
+        Assert.All(model.Parameters(), p => Assert.NotNull(p.Grad));
+    }
+}
