@@ -90,7 +90,8 @@ public static class CoDiLab
         using var _c = classifier;
         using var train = ImageDataset.Load(kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, device);
         using var test = ImageDataset.Load(kind, DatasetSplit.Test, Data.PixelRange.MinusOneOne, device);
-        using var reference = FeatureStatistics.FromImages(classifier, test.Images);
+        Directory.CreateDirectory(RepoPaths.Cache("feature-stats"));
+        using var reference = FeatureStatistics.LoadOrCompute(RepoPaths.Cache("feature-stats", $"{kind.Slug()}-test.safetensors"), classifier, test.Images);
         var evaluator = new SampleEvaluator(classifier, reference, inceptionSplits: Math.Min(10, scale.EvalImages));
         using var trainImages = train.Images.Narrow(0, 0, Math.Min(scale.TrainImages, train.Count));
         using var truth = test.Images.Narrow(0, 0, scale.EvalImages);
