@@ -16,7 +16,7 @@ public sealed record CoDiScale(string Name, int TrainImages, int Steps, int Batc
                                double TimeBudgetMinutes, int EvalImages, int LogEvery)
 {
     /// <summary>Two CPU cores, under 10 minutes for all five models: a few dozen steps each, 16 evaluation images.</summary>
-    public static readonly CoDiScale Quick = new("quick", 2000, 400, 6, 2e-4, 0.95, 0.45, 16, 5);
+    public static readonly CoDiScale Quick = new("quick", 2000, 400, 6, 1e-4, 0.95, 0.45, 16, 5);
 
     /// <summary>One H100: about 1.3 minutes of training per model, 1,000 evaluation images.</summary>
     public static readonly CoDiScale Paper = new("paper", 60000, 20000, 128, 1e-4, 0.999, 1.3, 1000, 100);

@@ -34,6 +34,8 @@ public class NotebookSuiteTests
         ["03-held-out-digit.ipynb"] = new(["03-replacement-probability.png", "03-held-out-digit.md", "03-held-out-digit.tex",
                                            "03-held-out-digit-samples.png", "03-held-out-digit-loss.png"],
                                           ["image/png", "text/html"], ["randcond-table", "held-out digit"]),
+        ["08-codi.ipynb"] = new(["08-codi.md", "08-codi.tex", "08-codi-fd.png", "08-codi-psnr.png", "08-codi-samples.png"],
+                                ["image/png", "text/html"], ["randcond-table", "PSNR"]),
     };
 
     public static string Folder { get; } = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "notebooks"));
