@@ -3,7 +3,7 @@ namespace RandCond.Experiments;
 /// <summary>The lab verbs, shared by the `randcond` CLI and the slim `randcond-lab` exe (published for GPU machines).</summary>
 public static class LabCommands
 {
-    public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "altered-conditioning", "held-out-digit", "distillation-table", "sfddm"];
+    public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "altered-conditioning", "held-out-digit", "distillation-table", "sfddm", "codi"];
 
     public const string Usage = """
           randcond-lab quickstart [--device cpu] [--samples-per-class 5] [--steps 25]
@@ -21,6 +21,9 @@ public static class LabCommands
           randcond-lab sfddm --dataset D [--scale smoke|quick|paper] [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--time-budget-min M]
                              [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--lr 2e-4] [--seed S]
                              [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR] [--log-every N] [--checkpoint-every N]
+          randcond-lab codi [--scale smoke|quick|paper] [--dataset D] [--task sr7|sr14|inpaint] [--device cuda] [--variants codi,codi-pe,codi-ddim,codi-noguide,finetune]
+                            [--sampling-steps 1,2,4,8] [--finetune-steps 50] [--steps N] [--batch N] [--time-budget-min M] [--eval-images N]
+                            [--train-images N] [--lr LR] [--ema DECAY] [--seed S] [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR]
           randcond-lab altered-conditioning [--scale smoke|quick|paper] [--device cpu] [--seed 0]
         """;
 
@@ -43,6 +46,7 @@ public static class LabCommands
                 "held-out-digit" => HeldOutDigitLab.Run(a, stdout),
                 "distillation-table" => DistillationTableLab.Run(a, stdout),
                 "sfddm" => SfddmLab.Run(a, stdout),
+                "codi" => CoDiLab.Run(a, stdout),
                 "altered-conditioning" => AlteredConditioningLab.Run(a, stdout),
                 _ => TeacherLab.Evaluate(a, stdout),
             };

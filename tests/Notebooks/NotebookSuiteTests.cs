@@ -36,6 +36,8 @@ public class NotebookSuiteTests
                                           ["image/png", "text/html"], ["randcond-table", "held-out digit"]),
         ["07-sfddm.ipynb"] = new(["07-sfddm-schedule.png", "07-sfddm.md", "07-sfddm.tex", "07-sfddm-fd.png", "07-sfddm-samples.png", "07-sfddm-paper.md"],
                                  ["image/png", "text/html"], ["randcond-table", "SFDDM, paper scale"]),
+        ["08-codi.ipynb"] = new(["08-codi.md", "08-codi.tex", "08-codi-fd.png", "08-codi-psnr.png", "08-codi-samples.png"],
+                                ["image/png", "text/html"], ["randcond-table", "PSNR"]),
     };
 
     public static string Folder { get; } = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "notebooks"));

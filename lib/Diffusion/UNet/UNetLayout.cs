@@ -34,6 +34,9 @@ internal sealed class UNetLayout
     /// <summary>Up stages indexed by stage (Up[s] works at the resolution of Down[s]); they run from the last to 0.</summary>
     public IReadOnlyList<StagePlan> Up { get; }
 
+    /// <summary>How many maps the encoder pushes as skips (the input conv's, one per down residual block, one per downsample).</summary>
+    public int SkipCount => 1 + Down.Sum(p => p.BlockInputs.Count + (p.Resample ? 1 : 0));
+
     public static UNetLayout Build(UNetConfig config)
     {
         config.Validate();

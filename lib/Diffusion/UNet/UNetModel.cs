@@ -46,6 +46,9 @@ public sealed class UNetModel : Module
     public ModuleList<UNetStage> Up { get; }
     public OutputHead Output { get; }
 
+    /// <summary>How many feature maps <see cref="Encode"/> hands the decoder (<see cref="UNetEncoding.Features"/>).</summary>
+    public int EncoderFeatureCount => layout.SkipCount;
+
     /// <summary>Every capturable block name, in execution order.</summary>
     public IReadOnlyList<string> BlockNames { get; }
 
@@ -68,27 +71,69 @@ public sealed class UNetModel : Module
     public Tensor Forward(Tensor x, Tensor t, Tensor? context = null, Tensor? contextMask = null, Tensor? classLabels = null,
                           FeatureCapture? capture = null)
     {
-        var batch = CheckInputs(x, t, context, contextMask, classLabels, capture);
+        CheckInputs(x, t, context, contextMask, classLabels, capture);
         using var scope = Torch.NewDisposeScope();
-        var steps = t.Dim == 0 ? t.Expand([batch]) : t;
+        var encoding = RunEncoder(x, t, context, contextMask, classLabels, capture);
+        return RunDecoder(encoding, context, contextMask, capture).MoveToOuterScope();
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Forward"/>: the time embedding, the input conv and the down path (inputs as for
+    /// Forward). <c>Decode(Encode(...))</c> computes exactly what Forward does.
+    /// </summary>
+    public UNetEncoding Encode(Tensor x, Tensor t, Tensor? context = null, Tensor? contextMask = null, Tensor? classLabels = null,
+                               FeatureCapture? capture = null)
+    {
+        CheckInputs(x, t, context, contextMask, classLabels, capture);
+        using var scope = Torch.NewDisposeScope();
+        var encoding = RunEncoder(x, t, context, contextMask, classLabels, capture);
+        foreach (var f in encoding.Features) f.MoveToOuterScope();
+        encoding.TimeSilu.MoveToOuterScope();
+        return encoding;
+    }
+
+    /// <summary>The second half of <see cref="Forward"/>: the middle block, the up path and the output head.</summary>
+    /// <param name="encoding">from <see cref="Encode"/>, its features possibly replaced by maps of the same shapes</param>
+    public Tensor Decode(UNetEncoding encoding, Tensor? context = null, Tensor? contextMask = null, FeatureCapture? capture = null)
+    {
+        if (encoding.Features.Count != layout.SkipCount)
+            throw new ArgumentException($"UNetModel.Decode: this network's encoder hands over {layout.SkipCount} features; got {encoding.Features.Count}");
+        using var scope = Torch.NewDisposeScope();
+        return RunDecoder(encoding, context, contextMask, capture).MoveToOuterScope();
+    }
+
+    /// <summary>A new module with this network's encoder ("in.*", "down.*") and a copy of its current weights.</summary>
+    public UNetEncoder CopyEncoder()
+    {
+        var device = Input.Weight.Data.Device;
+        var copy = new UNetEncoder(Config, layout, device);
+        var state = StateDict();
+        copy.LoadStateDict(copy.StateDict().Keys.ToDictionary(k => k, k => state[k]));
+        return copy;
+    }
+
+    private UNetEncoding RunEncoder(Tensor x, Tensor t, Tensor? context, Tensor? contextMask, Tensor? classLabels, FeatureCapture? capture)
+    {
+        var steps = t.Dim == 0 ? t.Expand([x.Size(0)]) : t;
         var emb = Time.Forward(steps);
         if (ClassEmbedding is not null) emb = emb + ClassEmbedding.Forward(classLabels!);
         var timeSilu = emb.Silu();
+        var features = UNetEncoder.Run(Input, Down.Items, Config.PatchSize, x, timeSilu, context, contextMask, capture);
+        return new UNetEncoding(features, timeSilu);
+    }
 
-        var h = Input.Forward(Config.PatchSize > 1 ? F.PixelUnshuffle(x, Config.PatchSize) : x);
-        capture?.Offer("in", h);
-        var skips = new Stack<Tensor>();
-        skips.Push(h);
-        foreach (var stage in Down.Items)
-            h = stage.Forward(h, timeSilu, context, contextMask, skips, capture);
+    private Tensor RunDecoder(UNetEncoding encoding, Tensor? context, Tensor? contextMask, FeatureCapture? capture)
+    {
+        var skips = new Stack<Tensor>(encoding.Features);
+        var h = encoding.Features[^1];
         if (Middle is not null)
-            h = Middle.Forward(h, timeSilu, context, contextMask, capture);
+            h = Middle.Forward(h, encoding.TimeSilu, context, contextMask, capture);
         for (int s = Up.Count - 1; s >= 0; s--)
-            h = Up[s].Forward(h, timeSilu, context, contextMask, skips, capture);
+            h = Up[s].Forward(h, encoding.TimeSilu, context, contextMask, skips, capture);
         var y = Output.Forward(h, capture);
         if (Config.PatchSize > 1) y = F.PixelShuffle(y, Config.PatchSize);
         capture?.Offer("out", y);
-        return y.MoveToOuterScope();
+        return y;
     }
 
     private long CheckInputs(Tensor x, Tensor t, Tensor? context, Tensor? contextMask, Tensor? classLabels, FeatureCapture? capture)

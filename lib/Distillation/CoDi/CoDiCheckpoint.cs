@@ -1,0 +1,50 @@
+using System.Globalization;
+using RandCond.Nn;
+using RandCond.Tensors;
+
+namespace RandCond.Distillation.CoDi;
+
+/// <summary>
+/// The resumable state of a CoDi run in one safetensors file: the model ("model.*"), its EMA target ("ema.*", distillation
+/// only), the optimizer's moments ("opt.*"), and in metadata the step and the variant (a checkpoint of another variant is
+/// refused). Written atomically by <see cref="Safetensors.Save"/>.
+/// </summary>
+public static class CoDiCheckpoint
+{
+    public static void Save(string path, CoDiModel model, CoDiModel? ema, AdamW optimizer, int step, CoDiOptions options)
+    {
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (k, v) in model.StateDict()) tensors["model." + k] = v;
+        if (ema is not null)
+            foreach (var (k, v) in ema.StateDict()) tensors["ema." + k] = v;
+        var (opt, optMeta) = optimizer.StateDict();
+        foreach (var (k, v) in opt) tensors["opt." + k] = v;
+        var meta = new Dictionary<string, string>(optMeta)
+        {
+            ["training_step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["codi_variant"] = options.Variant,
+        };
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        Safetensors.Save(path, tensors, meta);
+    }
+
+    /// <summary>Restores the model, the EMA target and the optimizer; returns the step the checkpoint was taken at.</summary>
+    public static int Load(string path, CoDiModel model, CoDiModel? ema, AdamW optimizer, CoDiOptions options)
+    {
+        using var contents = Safetensors.Load(path, model.Mu.Data.Device);
+        var meta = contents.Metadata;
+        string Need(string key) => meta.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{path}: CoDi checkpoint metadata has no '{key}'");
+        if (Need("codi_variant") != options.Variant)
+            throw new InvalidDataException($"{path}: checkpoint of the CoDi variant '{meta["codi_variant"]}', but this run trains '{options.Variant}'; delete it or choose another checkpoint path");
+        Dictionary<string, Tensor> Part(string prefix) => contents.Tensors
+            .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+        model.LoadStateDict(Part("model."));
+        ema?.LoadStateDict(Part("ema."));
+        optimizer.LoadStateDict(Part("opt."), meta);
+        if (!int.TryParse(Need("training_step"), CultureInfo.InvariantCulture, out var step))
+            throw new InvalidDataException($"{path}: checkpoint metadata 'training_step' is not an integer");
+        return step;
+    }
+}

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RandCond.Data;
+using RandCond.Diffusion;
+using RandCond.Diffusion.Sampling;
+using RandCond.Distillation.CoDi;
+using RandCond.Metrics;
+using RandCond.Plotting;
+using RandCond.Tensors;
+
+namespace RandCond.Experiments;
+
+/// <summary>The sizes of one scale of the CoDi experiment (the time budget is per trained model).</summary>
+public sealed record CoDiScale(string Name, int TrainImages, int Steps, int BatchSize, double LearningRate, double EmaDecay,
+                               double TimeBudgetMinutes, int EvalImages, int LogEvery)
+{
+    /// <summary>Two CPU cores, under 10 minutes for all five models: a few dozen steps each, 16 evaluation images.</summary>
+    public static readonly CoDiScale Quick = new("quick", 2000, 400, 6, 1e-4, 0.95, 0.45, 16, 5);
+
+    /// <summary>One H100: about 1.3 minutes of training per model, 1,000 evaluation images.</summary>
+    public static readonly CoDiScale Paper = new("paper", 60000, 20000, 128, 1e-4, 0.999, 1.3, 1000, 100);
+
+    /// <summary>Seconds on the CPU, for tests and notebooks' smoke runs.</summary>
+    public static readonly CoDiScale Smoke = new("smoke", 16, 2, 2, 1e-4, 0.9, 1, 2, 1);
+
+    public static CoDiScale Named(string name) => name switch
+    {
+        "quick" => Quick,
+        "paper" => Paper,
+        "smoke" => Smoke,
+        _ => throw new ArgumentException($"unknown scale '{name}' (quick, paper, smoke)"),
+    };
+}
+
+/// <summary>
+/// CoDi (Mei et al. 2024) at our scale: the committed text-conditioned teacher, evaluated with the null caption (it was
+/// trained with 10 % null-caption dropout, so that is the project's unconditional model), adapted to a restoration task
+/// (super-resolution 7x7 or 14x14 to 28x28, or inpainting) on real training images; variants: CoDi (PREv, guidance term,
+/// whole U-Net trained), parameter-efficient CoDi (conditional encoder and mu only), the plain DDIM predictor instead of
+/// PREv, CoDi without the guidance term, and the ordinary fine-tuned conditional model (same adapted architecture, plain
+/// denoising loss). Each distilled variant is sampled with DDIM at 1, 2, 4 and 8 steps and the fine-tuned model at 50,
+/// on test images' conditions from the same noise; scored by the domain classifier's FD against the test set, accuracy of
+/// the restored images' class, PSNR and SSIM against the ground truth. Writes results (JSON, Markdown and LaTeX tables,
+/// a sample grid) to <see cref="RepoPaths.ResultsFor"/>; each model resumes from its checkpoint in .cache/checkpoints.
+/// </summary>
+public static class CoDiLab
+{
+    public const string Experiment = "codi";
+    public static readonly string[] AllVariants = ["codi", "codi-pe", "codi-ddim", "codi-noguide", "finetune"];
+    private const int GridImages = 8;
+
+    public static int Run(LabArguments a, TextWriter log)
+    {
+        Execute(a, log);
+        return 0;
+    }
+
+    /// <summary>Runs the experiment; returns the JSON record, the table and the sample grid it wrote.</summary>
+    public static (JsonObject Result, Table Table, ImageGrid Samples) Execute(LabArguments a, TextWriter log)
+    {
+        var device = a.Device();
+        var kind = a.Dataset();
+        var scale = CoDiScale.Named(a.String("scale", "quick"));
+        var task = CoDiTask.Parse(a.String("task", "sr7"));
+        var variants = ParseVariants(a.String("variants", string.Join(",", AllVariants)));
+        var steps = ParseSteps(a.String("sampling-steps", "1,2,4,8"), "--sampling-steps");
+        int fineTuneSteps = a.Int("finetune-steps", 50);
+        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-{a.String("size", "teacher")}.safetensors"));
+        var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
+        var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
+        ulong seed = (ulong)a.Int("seed", 0);
+        scale = scale with
+        {
+            Steps = a.Int("steps", scale.Steps), BatchSize = a.Int("batch", scale.BatchSize), LearningRate = a.Double("lr", scale.LearningRate),
+            TimeBudgetMinutes = a.Double("time-budget-min", scale.TimeBudgetMinutes), EvalImages = a.Int("eval-images", scale.EvalImages),
+            TrainImages = a.Int("train-images", scale.TrainImages), EmaDecay = a.Double("ema", scale.EmaDecay),
+        };
+        a.CheckAllUsed();
+        if (scale.EvalImages < 2) throw new ArgumentException("--eval-images must be at least 2 (FD needs a covariance)");
+        if (fineTuneSteps < 1) throw new ArgumentException("--finetune-steps must be at least 1");
+        var clock = Stopwatch.StartNew();
+
+        var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
+        using var _t = teacher;
+        if (preset.Dataset != kind) throw new ArgumentException($"{teacherPath} is a {preset.Dataset.DisplayName()} teacher, but --dataset is {kind.DisplayName()}");
+        using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device);
+        using var schedule = preset.Schedule();
+        var (classifier, info) = ClassifierCheckpoint.Load(classifierPath, device);
+        using var _c = classifier;
+        using var train = ImageDataset.Load(kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, device);
+        using var test = ImageDataset.Load(kind, DatasetSplit.Test, Data.PixelRange.MinusOneOne, device);
+        Directory.CreateDirectory(RepoPaths.Cache("feature-stats"));
+        using var reference = FeatureStatistics.LoadOrCompute(RepoPaths.Cache("feature-stats", $"{kind.Slug()}-test.safetensors"), classifier, test.Images);
+        var evaluator = new SampleEvaluator(classifier, reference, inceptionSplits: Math.Min(10, scale.EvalImages));
+        using var trainImages = train.Images.Narrow(0, 0, Math.Min(scale.TrainImages, train.Count));
+        using var truth = test.Images.Narrow(0, 0, scale.EvalImages);
+        using var truthLabels = test.Labels.Narrow(0, 0, scale.EvalImages);
+        using var conditions = task.Condition(truth);
+        using var noise = SamplingNoise(truth.Shape, device);
+        using var floorImages = train.Images.Narrow(0, 0, scale.EvalImages);
+        using var floorLabels = train.Labels.Narrow(0, 0, scale.EvalImages);
+        var floor = evaluator.Evaluate(floorImages, floorLabels);
+
+        log.WriteLine($"CoDi on {kind.DisplayName()}, {task.Description}, {scale.Name} scale, on {RunRecord.DeviceName(device)}: variants {string.Join(", ", variants)}; " +
+                      $"{scale.Steps} steps of {scale.BatchSize} (at most {scale.TimeBudgetMinutes} min each), {scale.EvalImages} test images");
+        var rows = new JsonArray();
+        var table = new Table().Column("model").Column("steps").Column("FD", "F2", Better.Lower).Column("accuracy", "P1", Better.Higher)
+            .Column("PSNR (dB)", "F2", Better.Higher).Column("SSIM", "F3", Better.Higher);
+        var gridRows = new List<(string Label, Tensor Images)> { ("condition", First(conditions)) };
+        var trained = new JsonArray();
+        var conditionScores = Score(evaluator, conditions, truth, truthLabels);
+        rows.Add(Row("condition", 0, conditionScores));
+        table.AddRow("condition (input)", "-", conditionScores.Fd, conditionScores.Accuracy, conditionScores.Psnr, conditionScores.Ssim);
+        double? codiFourStepFd = null, fineTunedFd = null;
+
+        foreach (var variant in variants)
+        {
+            var options = Options(variant, scale, seed) with
+            {
+                CheckpointPath = Path.Combine(checkpointDir, $"codi-{kind.Slug()}-{task.Name}-{scale.Name}-{variant}.safetensors"),
+            };
+            var backbone = new TextDiffusionModel(preset.Text, preset.UNet, device);
+            backbone.LoadStateDict(teacher.StateDict());
+            using var model = new CoDiModel(backbone, nullTokens);
+            var curve = new JsonArray();
+            CoDiProgress? last = null;
+            var trainClock = Stopwatch.StartNew();
+            int done = new CoDiDistiller(options).Train(model, schedule, trainImages, task, new SynchronousProgress<CoDiProgress>(p =>
+            {
+                last = p;
+                curve.Add(new JsonObject { ["step"] = p.Step, ["loss"] = p.Loss, ["consistency"] = p.Consistency, ["guidance"] = p.Guidance });
+                log.WriteLine($"  {variant}: {p}");
+            }));
+            double trainSeconds = trainClock.Elapsed.TotalSeconds;
+            var mu = model.Mu.Data.Cpu().ToArray<float>();
+            trained.Add(new JsonObject
+            {
+                ["variant"] = variant, ["options"] = options.Variant, ["trained_parameters"] = model.TrainableParameters(options.ParameterEfficient).Sum(p => p.Parameter.Data.NumEl),
+                ["steps"] = done, ["seconds_this_run"] = trainSeconds, ["final_loss"] = last?.Loss, ["loss_curve"] = curve,
+                ["mu"] = new JsonArray(mu.Select(v => (JsonNode?)(double)v).ToArray()),
+                ["checkpoint"] = Path.GetFileName(options.CheckpointPath),
+            });
+            int[] sampleSteps = variant == "finetune" ? [fineTuneSteps] : steps;
+            foreach (int n in sampleSteps)
+            {
+                using var samples = Sample(model, schedule, n, conditions, noise);
+                var scores = Score(evaluator, samples, truth, truthLabels);
+                rows.Add(Row(variant, n, scores));
+                table.AddRow(variant, n, scores.Fd, scores.Accuracy, scores.Psnr, scores.Ssim);
+                log.WriteLine($"  {variant} {n} steps: FD {scores.Fd:F2}, accuracy {scores.Accuracy:P1}, PSNR {scores.Psnr:F2} dB, SSIM {scores.Ssim:F3}");
+                if (variant == "codi" && n == 4) codiFourStepFd = scores.Fd;
+                if (variant == "finetune") fineTunedFd = scores.Fd;
+                if (variant == GridVariant(variants) || variant == "finetune") gridRows.Add(($"{(variant == "finetune" ? "fine-tuned" : variant)} {n}", First(samples)));
+            }
+        }
+        gridRows.Add(("ground truth", First(truth)));
+
+        var folder = RepoPaths.ResultsFor(scale.Name);
+        string stem = $"codi-{kind.Slug()}-{task.Name}-{scale.Name}";
+        var grid = Grid(gridRows);
+        foreach (var (_, images) in gridRows) images.Dispose();
+        var gridPath = Path.Combine(folder, stem + "-samples.png");
+        grid.SavePng(gridPath);
+        table.WithCaption($"CoDi on {kind.DisplayName()}, {task.Description}; {scale.Name} scale, {scale.EvalImages} test images, DDIM from the same noise", $"tab:{stem}");
+        table.Save(Path.Combine(folder, stem + ".md"));
+        table.Save(Path.Combine(folder, stem + ".tex"));
+
+        var json = RunRecord.Header(Experiment, device);
+        json["scale"] = scale.Name;
+        json["dataset"] = kind.Slug();
+        json["task"] = task.Name;
+        json["task_description"] = task.Description;
+        json["teacher"] = $"{Path.GetFileName(teacherPath)} with the null caption (trained with 10 % null-caption dropout: the unconditional model)";
+        json["classifier_test_accuracy"] = info.TestAccuracy;
+        json["training"] = $"{scale.TrainImages} real training images; at most {scale.Steps} steps of {scale.BatchSize} or {scale.TimeBudgetMinutes} min per model; " +
+                           $"Adam lr {scale.LearningRate}, no weight decay; EMA target {scale.EmaDecay}; t - s = 20 (T/N, N = 50); one t per batch";
+        json["sampling"] = $"DDIM eta 0 (trailing steps) of the trained (online) model, {scale.EvalImages} test images' conditions, one noise draw shared by every model; fine-tuned model at {fineTuneSteps} steps";
+        json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
+        json["models"] = trained;
+        json["rows"] = rows;
+        json["goal"] = "CoDi at 4 steps within 10 % of the 50-step fine-tuned model's FD";
+        if (codiFourStepFd is { } c && fineTunedFd is { } f)
+        {
+            json["codi_4_step_fd_over_finetuned_fd"] = c / f;
+            json["goal_met"] = c <= 1.1 * f;
+        }
+        json["sample_grid"] = Path.GetFileName(gridPath);
+        json["seconds"] = clock.Elapsed.TotalSeconds;
+        var path = ResultFiles.Write(Path.Combine(folder, $"{stem}-{(device.IsCuda ? "cuda" : "cpu")}.json"), json);
+        log.WriteLine(table.ToText());
+        log.WriteLine($"-> {path} ({clock.Elapsed.TotalMinutes:F1} min)");
+        return (json, table, grid);
+    }
+
+    /// <summary>The training options of a named variant (see <see cref="AllVariants"/>).</summary>
+    public static CoDiOptions Options(string variant, CoDiScale scale, ulong seed = 0)
+    {
+        var options = new CoDiOptions
+        {
+            Steps = scale.Steps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate, EmaDecay = scale.EmaDecay, Seed = seed,
+            LogEvery = scale.LogEvery, CheckpointEvery = 500, TimeBudget = TimeSpan.FromMinutes(scale.TimeBudgetMinutes),
+        };
+        return variant switch
+        {
+            "codi" => options,
+            "codi-pe" => options with { ParameterEfficient = true },
+            "codi-ddim" => options with { Predictor = CoDiPredictor.Ddim },
+            "codi-noguide" => options with { GuidanceWeight = 0 },
+            "finetune" => options with { Objective = CoDiObjective.Denoising },
+            _ => throw new ArgumentException($"--variants: unknown '{variant}' ({string.Join(", ", AllVariants)})"),
+        };
+    }
+
+    private static string[] ParseVariants(string text)
+    {
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var n in names) _ = Options(n, CoDiScale.Smoke);
+        if (names.Length == 0) throw new ArgumentException("--variants: none given");
+        return names.Distinct().ToArray();
+    }
+
+    private static int[] ParseSteps(string text, string option)
+    {
+        var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= TeacherPreset.TimeSteps
+                ? v
+                : throw new ArgumentException($"{option}: '{p}' is not a step count in 1..{TeacherPreset.TimeSteps}")).ToArray();
+        if (values.Length == 0) throw new ArgumentException($"{option}: no step counts given");
+        return values;
+    }
+
+    private static string GridVariant(string[] variants) => variants.Contains("codi") ? "codi" : variants.FirstOrDefault(v => v != "finetune") ?? "";
+
+    private static Tensor SamplingNoise(long[] shape, Device device)
+    {
+        using var generator = new Generator(1234);
+        using var noise = Torch.Randn(shape, generator);
+        return noise.To(device);
+    }
+
+    /// <summary>DDIM over n trailing steps of the schedule, in chunks, from the given noise.</summary>
+    private static Tensor Sample(CoDiModel model, NoiseSchedule schedule, int n, Tensor conditions, Tensor noise)
+    {
+        const long chunk = 250;
+        var sampler = new DdimSampler(schedule, n);
+        using var scope = Torch.NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (long i = 0; i < noise.Size(0); i += chunk)
+        {
+            long len = Math.Min(chunk, noise.Size(0) - i);
+            parts.Add(sampler.Sample(Denoiser.Bind(model, conditions.Narrow(0, i, len)), noise.Narrow(0, i, len)).Clamp(-1, 1));
+        }
+        return Torch.Cat(parts).MoveToOuterScope();
+    }
+
+    private sealed record Scores(double Fd, double Accuracy, double Psnr, double Ssim);
+
+    private static Scores Score(SampleEvaluator evaluator, Tensor images, Tensor truth, Tensor labels)
+    {
+        var eval = evaluator.Evaluate(images, labels);
+        return new Scores(eval.FrechetDistance, eval.Accuracy!.Overall, ImageQuality.Psnr(images, truth), ImageQuality.Ssim(images, truth));
+    }
+
+    private static JsonObject Row(string model, int steps, Scores s) => new()
+    {
+        ["model"] = model, ["steps"] = steps, ["fd_vs_test"] = s.Fd, ["accuracy"] = s.Accuracy, ["psnr_db"] = s.Psnr, ["ssim"] = s.Ssim,
+    };
+
+    private static Tensor First(Tensor images)
+    {
+        using var scope = Torch.NewDisposeScope();
+        return images.Narrow(0, 0, Math.Min(GridImages, images.Size(0))).Cpu().Float().Contiguous().MoveToOuterScope();
+    }
+
+    /// <summary>One row per condition / model and step count / ground truth, one column per test image.</summary>
+    private static ImageGrid Grid(List<(string Label, Tensor Images)> rows)
+    {
+        var shape = rows[0].Images.Shape;
+        var pixels = rows.SelectMany(r => r.Images.ToArray<float>()).ToArray();
+        return ImageGrid.FromPixels(pixels, rows.Count * (int)shape[0], (int)shape[1], (int)shape[2], (int)shape[3], Plotting.PixelRange.MinusOneToOne)
+            .Columns((int)shape[0]).Upscale(2).Padding(2).RowLabels(rows.Select(r => r.Label).ToArray());
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using RandCond.Experiments;
+
+namespace RandCond.Tests.Distillation.CoDi;
+
+/// <summary>The codi lab verb end to end at the smoke scale on the CPU, with the committed MNIST teacher.</summary>
+public class CoDiLabTests
+{
+    [Fact]
+    public void Smoke_run_trains_every_variant_and_writes_its_records()
+    {
+        var dir = Directory.CreateTempSubdirectory("codi-lab");
+        try
+        {
+            var log = new StringWriter();
+            var (json, table, grid) = CoDiLab.Execute(new LabArguments(
+                ["--scale", "smoke", "--task", "sr7", "--sampling-steps", "1,2", "--finetune-steps", "2", "--checkpoint-dir", dir.FullName]), log);
+
+            var folder = RepoPaths.ResultsFor("smoke");
+            var path = Path.Combine(folder, "codi-mnist-sr7-smoke-cpu.json");
+            Assert.True(File.Exists(path), log.ToString());
+            var written = JsonNode.Parse(File.ReadAllText(path))!;
+            Assert.Equal("codi", (string?)written["experiment"]);
+            var rows = written["rows"]!.AsArray();
+            Assert.Equal(json["rows"]!.ToJsonString(), rows.ToJsonString());
+            foreach (var variant in CoDiLab.AllVariants.Where(v => v != "finetune"))
+                Assert.Equal([1, 2], rows.Where(r => (string?)r!["model"] == variant).Select(r => (int)r!["steps"]!));
+            Assert.Single(rows, r => (string?)r!["model"] == "finetune" && (int)r["steps"]! == 2);
+            Assert.All(rows, r => Assert.True(double.IsFinite((double)r!["psnr_db"]!) && double.IsFinite((double)r["fd_vs_test"]!)));
+            Assert.Equal(5, written["models"]!.AsArray().Count);
+            Assert.True(File.Exists(Path.Combine(folder, "codi-mnist-sr7-smoke.md")));
+            Assert.True(File.Exists(Path.Combine(folder, "codi-mnist-sr7-smoke-samples.png")));
+            Assert.Equal(1 + 4 * 2 + 1, table.Rows.Count);   // the condition itself, four CoDi variants at 1 and 2 steps, the fine-tuned model
+            Assert.Equal(2 * (1 + 2 + 1 + 1), grid.Count);   // condition, codi 1 and 2, fine-tuned, ground truth
+            Assert.Equal(5, Directory.GetFiles(dir.FullName, "*.safetensors").Length);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+}
