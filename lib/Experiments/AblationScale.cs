@@ -8,6 +8,14 @@ namespace RandCond.Experiments;
 public sealed record AblationScale(string Name, HeldOutDigitScale Digit, DistillationTableScale Fashion,
                                    IReadOnlyList<int> ImageSizes, IReadOnlyList<int> CaptionSizes)
 {
+    /// <summary>What a run at this scale can and cannot show, written into its record.</summary>
+    public string Note => Name switch
+    {
+        "paper" => "one H100-class GPU, about a minute per student: the scale whose numbers test the paper's claims",
+        "quick" => "two CPU cores, a few minutes per study: students get a few dozen steps, far too few to learn anything, so no effect can show; it runs the pipeline end to end",
+        _ => "seconds, for tests: the numbers mean nothing",
+    };
+
     /// <summary>Seconds on the CPU, for tests and notebooks' smoke runs.</summary>
     public static readonly AblationScale Smoke = new("smoke", HeldOutDigitScale.Smoke, DistillationTableScale.Smoke with { SamplesPerClass = 1 }, [1, 2], [10, 20]);
 

@@ -99,23 +99,13 @@ public static class AblationsLab
             rows.Add(Row(arm, data, result, group, fashion));
         }
 
-        var table = fashion ? FamilyTeacherTable(rows, teacherScores, group) : DigitTable(study, rows, teacherScores, group);
-        var figure = StudyFigure(study, rows, teacherScores, group, fashion);
         var folder = RepoPaths.ResultsFor(scale.Name);
         var stem = Path.Combine(folder, $"ablation-{study}-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}");
-        string setup = fashion
-            ? $"{kind.DisplayName()}, {group.Name} absent from D and present in C; {spec.Label}"
-            : $"MNIST, {group.Name} absent from D and present in C; {spec.Label}";
-        table.WithCaption($"Ablation {study}, {scale.Name} scale ({RunRecord.DeviceName(device)}): {setup}; {options.Steps} steps of {options.BatchSize}; " +
-                          $"scores from {plan.PerClass} samples per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}",
-                          $"tab:ablation-{study}");
-        table.Save(stem + ".md");
-        table.Save(stem + ".tex");
-        figure.SaveHtml(stem + ".html", selfContained: false, plotlyJsSrc: PlotlyJs.NotebookSource);
-
+        string setup = $"{kind.DisplayName()}, {group.Name} absent from D and present in C; {spec.Label}";
         var json = RunRecord.Header(Experiment, device);
         json["study"] = study;
         json["scale"] = scale.Name;
+        json["scale_note"] = scale.Note;
         json["dataset"] = kind.Slug();
         json["excluded_group"] = group.Name;
         json["teacher"] = Path.GetFileName(teacherPath);
@@ -127,8 +117,16 @@ public static class AblationsLab
             : $"all {full.Count} captions ({group.Name} included)";
         json["distillation"] = $"{options.Steps} steps of {options.BatchSize} (time budget {options.TimeBudget!.Value.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min per student), lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, seed {options.Seed}";
         json["sampling"] = $"{plan.PerClass} per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}, seed {plan.Seed}";
+        json["table_caption"] = $"Ablation {study}, {scale.Name} scale ({RunRecord.DeviceName(device)}): {setup}; {options.Steps} steps of {options.BatchSize}; " +
+                                $"scores from {plan.PerClass} samples per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}";
         json["teacher_scores"] = ScoresJson(teacherScores, group, fashion);
         json["rows"] = rows;
+        var table = TableOf(json);
+        var figure = FigureOf(json);
+        table.Save(stem + ".md");
+        table.Save(stem + ".tex");
+        figure.SaveHtml(stem + ".html", selfContained: false, plotlyJsSrc: PlotlyJs.NotebookSource);
+
         json["table"] = Path.GetFileName(stem + ".md");
         json["figure_html"] = Path.GetFileName(stem + ".html");
         try
@@ -244,7 +242,18 @@ public static class AblationsLab
 
     private static double D(JsonNode? row, string key) => (double)row![key]!;
 
-    private static Table DigitTable(string study, JsonArray rows, ModelScores teacher, ConceptGroup group)
+    /// <summary>The study's table, rebuilt from its JSON record (so a recorded run, e.g. from the GPU, shows as it was written).</summary>
+    public static Table TableOf(JsonObject record)
+    {
+        var study = record["study"]!.GetValue<string>();
+        var group = record["excluded_group"]!.GetValue<string>();
+        var rows = record["rows"]!.AsArray();
+        var teacher = record["teacher_scores"]!;
+        var table = study == "family-teacher" ? FamilyTeacherTable(rows, teacher, group) : DigitTable(study, rows, teacher, group);
+        return table.WithCaption(record["table_caption"]!.GetValue<string>(), $"tab:ablation-{study}");
+    }
+
+    private static Table DigitTable(string study, JsonArray rows, JsonNode teacher, string group)
     {
         var table = study switch
         {
@@ -252,15 +261,15 @@ public static class AblationsLab
             "captions" => new Table().Column("model").Column("|C|").Column("captions per class").Column("p(t)"),
             _ => new Table().Column("model").Column("p(t)").Column("mean p", "0.000"),
         };
-        table.Column($"held-out {group.Name}", "0.0%", Better.Higher).Column("seen digits", "0.0%", Better.Higher).Column("FD", "0.00", Better.Lower).Column("steps");
+        table.Column($"held-out {group}", "0.0%", Better.Higher).Column("seen digits", "0.0%", Better.Higher).Column("FD", "0.00", Better.Lower).Column("steps");
         var teacherCells = study == "family-random" ? new TableCell[] { "teacher", "", "" } : ["teacher", "", "", ""];
-        table.AddRow([.. teacherCells, teacher.PerClassAccuracy[group.Classes[0]], teacher.AccuracyOutside(group), teacher.FrechetDistance, ""]);
+        table.AddRow([.. teacherCells, D(teacher, "held_out_accuracy"), D(teacher, "seen_accuracy"), D(teacher, "fd"), ""]);
         foreach (var r in rows)
         {
             TableCell[] head = study switch
             {
                 "images" => ["student", (int)r!["images_per_class"]!, (long)r["image_set_size"]!, r["replacement"]!.GetValue<string>()],
-                "captions" => ["student", (int)r!["text_corpus_size"]!, (int)r["text_corpus_size"]! / 10, r["replacement"]!.GetValue<string>()],
+                "captions" => ["student", (int)r!["text_corpus_size"]!, (int)r["text_corpus_size"]! / DatasetKind.Mnist.NumClasses(), r["replacement"]!.GetValue<string>()],
                 _ => ["student", r!["replacement"]!.GetValue<string>(), D(r, "replacement_mean")],
             };
             table.AddRow([.. head, D(r, "held_out_accuracy"), D(r, "seen_accuracy"), D(r, "fd"), (int)r["steps"]!]);
@@ -268,45 +277,50 @@ public static class AblationsLab
         return table;
     }
 
-    private static Table FamilyTeacherTable(JsonArray rows, ModelScores teacher, ConceptGroup group)
+    private static Table FamilyTeacherTable(JsonArray rows, JsonNode teacher, string group)
     {
         var table = new Table().Column("model").Column("p(t)").Column("mean p", "0.000")
-            .Column($"FD {group.Name}", "0.00", Better.Lower).Column($"accuracy {group.Name}", "0.0%", Better.Higher)
+            .Column($"FD {group}", "0.00", Better.Lower).Column($"accuracy {group}", "0.0%", Better.Higher)
             .Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher).Column("steps");
-        table.AddRow("teacher", "", "", teacher.GroupFrechetDistance!.Value, teacher.GroupAccuracy!.Value, teacher.FrechetDistance, teacher.Accuracy, "");
+        table.AddRow("teacher", "", "", D(teacher, "group_fd"), D(teacher, "group_accuracy"), D(teacher, "fd"), D(teacher, "accuracy"), "");
         foreach (var r in rows)
             table.AddRow("student", r!["replacement"]!.GetValue<string>(), D(r, "replacement_mean"), D(r, "group_fd"), D(r, "group_accuracy"),
                          D(r, "fd"), D(r, "accuracy"), (int)r["steps"]!);
         return table;
     }
 
-    private static Figure StudyFigure(string study, JsonArray rows, ModelScores teacher, ConceptGroup group, bool fashion)
+    /// <summary>The study's figure, rebuilt from its JSON record.</summary>
+    public static Figure FigureOf(JsonObject record)
     {
-        var list = rows.Select(r => r!).ToList();
+        var study = record["study"]!.GetValue<string>();
+        var group = record["excluded_group"]!.GetValue<string>();
+        var teacher = record["teacher_scores"]!;
+        var list = record["rows"]!.AsArray().Select(r => r!).ToList();
         string[] labels = list.Select(r => r["arm"]!.GetValue<string>()).ToArray();
         double[] Of(string key, IEnumerable<JsonNode> from) => from.Select(r => D(r, key)).ToArray();
+        string scale = record["scale"]!.GetValue<string>();
         switch (study)
         {
             case "family-teacher":
-                return new Figure().Title($"p(t) family, student from the teacher's weights ({group.Name} absent from D)")
-                    .Add(Bar.Of(labels, Of("group_fd", list), $"FD {group.Name}").Color("#d62728"))
+                return new Figure().Title($"p(t) family, student from the teacher's weights ({group} absent from D; {scale} scale)")
+                    .Add(Bar.Of(labels, Of("group_fd", list), $"FD {group}").Color("#d62728"))
                     .Add(Bar.Of(labels, Of("fd", list), "FD, all classes").Color("#1f77b4"))
-                    .Add(Scatter.Line(new[] { labels[0], labels[^1] }, new[] { teacher.GroupFrechetDistance!.Value, teacher.GroupFrechetDistance!.Value }, $"teacher, FD {group.Name}").Dash("dot").Color("#444"))
+                    .Add(Scatter.Line(new[] { labels[0], labels[^1] }, new[] { D(teacher, "group_fd"), D(teacher, "group_fd") }, $"teacher, FD {group}").Dash("dot").Color("#444"))
                     .XAxis("p(t)").YAxis("Fréchet distance (classifier features), lower is better").Set("barmode", "group").Size(800, 480);
             case "family-random":
-                return new Figure().Title($"p(t) family, student from random weights ({group.Name} absent from D)")
-                    .Add(Bar.Of(labels, Of("held_out_accuracy", list), $"held-out {group.Name}").Color("#d62728"))
+                return new Figure().Title($"p(t) family, student from random weights ({group} absent from D; {scale} scale)")
+                    .Add(Bar.Of(labels, Of("held_out_accuracy", list), $"held-out {group}").Color("#d62728"))
                     .Add(Bar.Of(labels, Of("seen_accuracy", list), "seen digits").Color("#1f77b4"))
                     .XAxis("p(t)").YAxis("accuracy of samples", min: 0, max: 1.02).Set("barmode", "group").Size(800, 480);
             case "images":
             {
-                var figure = new Figure().Title($"Size of D ({group.Name} absent from D)")
+                var figure = new Figure().Title($"Size of D ({group} absent from D; {scale} scale)")
                     .XAxis("images per class in D", AxisType.Log).YAxis("accuracy of samples", min: 0, max: 1.02).Size(800, 480);
                 foreach (var (rc, color) in new[] { (false, "#1f77b4"), (true, "#d62728") })
                 {
                     var arm = list.Where(r => D(r, "replacement_mean") > 0 == rc).ToList();
                     var x = arm.Select(r => (int)r["images_per_class"]!).ToArray();
-                    figure.Add(Scatter.LinesMarkers(x, Of("held_out_accuracy", arm), $"held-out {group.Name}, {(rc ? "RC" : "no RC")}").Color(color).LineWidth(3))
+                    figure.Add(Scatter.LinesMarkers(x, Of("held_out_accuracy", arm), $"held-out {group}, {(rc ? "RC" : "no RC")}").Color(color).LineWidth(3))
                           .Add(Scatter.LinesMarkers(x, Of("seen_accuracy", arm), $"seen digits, {(rc ? "RC" : "no RC")}").Color(color).Dash("dot"));
                 }
                 return figure;
@@ -314,9 +328,9 @@ public static class AblationsLab
             default:
             {
                 var x = list.Select(r => (int)r["text_corpus_size"]!).ToArray();
-                return new Figure().Title($"Size of C, with RC ({group.Name} absent from D, its captions in every C)")
+                return new Figure().Title($"Size of C, with RC ({group} absent from D, its captions in every C; {scale} scale)")
                     .XAxis("captions in C", AxisType.Log).YAxis("accuracy of samples", min: 0, max: 1.02).Size(800, 480)
-                    .Add(Scatter.LinesMarkers(x, Of("held_out_accuracy", list), $"held-out {group.Name}").Color("#d62728").LineWidth(3))
+                    .Add(Scatter.LinesMarkers(x, Of("held_out_accuracy", list), $"held-out {group}").Color("#d62728").LineWidth(3))
                     .Add(Scatter.LinesMarkers(x, Of("seen_accuracy", list), "seen digits").Color("#1f77b4").Dash("dot"));
             }
         }
