@@ -34,6 +34,10 @@ public class NotebookSuiteTests
         ["03-held-out-digit.ipynb"] = new(["03-replacement-probability.png", "03-held-out-digit.md", "03-held-out-digit.tex",
                                            "03-held-out-digit-samples.png", "03-held-out-digit-loss.png"],
                                           ["image/png", "text/html"], ["randcond-table", "held-out digit"]),
+        ["06-ablations.ipynb"] = new(["06-replacement-families.png",
+                                      .. new[] { "family-random", "family-teacher", "images", "captions" }.SelectMany(study =>
+                                          new[] { $"06-ablation-{study}.md", $"06-ablation-{study}.tex", $"06-ablation-{study}.png" })],
+                                     ["image/png", "text/html", "text/markdown"], ["randcond-table", "held-out digit 3", "FD footwear", "|C|"]),
     };
 
     public static string Folder { get; } = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "notebooks"));
