@@ -2,12 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RandCond.Data;
-using RandCond.Diffusion;
 using RandCond.Distillation;
-using RandCond.Experiments.Runs;
-using RandCond.Metrics;
 using RandCond.Plotting;
-using RandCond.Tensors;
 
 namespace RandCond.Experiments;
 
@@ -59,19 +55,10 @@ public static class DistillationTableLab
         a.CheckAllUsed();
         var clock = Stopwatch.StartNew();
 
-        var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
-        using var _t = teacher;
-        var (classifier, _) = ClassifierCheckpoint.Load(RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)), device);
-        using var _c = classifier;
-        using var test = ImageDataset.Load(kind, DatasetSplit.Test, Data.PixelRange.MinusOneOne, device);
-        using var reference = FeatureStatistics.FromImages(classifier, test.Images);
-        var evaluator = new SampleEvaluator(classifier, reference);
-        using var groupReference = excluded is null ? null : FeatureStatistics.FromImages(classifier, ImagesOf(test, excluded));
-        var groupEvaluator = groupReference is null ? null : new SampleEvaluator(classifier, groupReference, inceptionSplits: 1);  // only its FD and accuracy are reported
-
+        using var bench = DistillationBench.Open(Experiment, teacherPath, device, log, excluded);
+        var preset = bench.Preset;
         var full = CaptionCorpus.Full(kind);
         var dCaptions = excluded is null ? full : full.Excluding(excluded);
-        using var schedule = preset.Schedule();
         string what = excluded is null ? "main table" : $"unseen concepts ({excluded.Name} absent from D, present in C)";
         log.WriteLine($"{kind.DisplayName()} distillation, {what}, {scale.Name} scale on {RunRecord.DeviceName(device)}");
 
@@ -80,77 +67,38 @@ public static class DistillationTableLab
         if (excluded is not null) table.Column($"FD {excluded.Name}", "0.00", Better.Lower).Column($"accuracy {excluded.Name}", "0.0%", Better.Higher);
         table.Column("U-Net params (M)", "0.00").Column("MACs (M)", "0").Column("img/s", "0");
         var rows = new JsonArray();
-        long contextLength = preset.MaxCaptionLength;
+        var plan = Sampling(scale);
 
-        void Score(string model, string source, string rc, Diffusion.TextDiffusionModel net, long? runId, RunStore? store)
+        void AddRow(string model, string source, string rc, ModelScores s, long parameters, long macs)
         {
-            var (images, labels, rate) = TeacherLab.Sample(net, tokenizer, preset, kind, scale.SamplesPerClass, scale.SamplingSteps, preset.GuidanceScale, device, seed: 4321);
-            using var _i = images;
-            using var _l = labels;
-            var all = evaluator.Evaluate(images, labels);
-            SampleEvaluation? group = null;
-            if (groupEvaluator is not null)
-            {
-                using var keep = GroupMask(labels, excluded!);
-                using var gi = images.Index(keep);
-                using var gl = labels.Index(keep);
-                group = groupEvaluator.Evaluate(gi, gl);
-            }
-            double parameters = net.UNet.ParameterCount / 1e6, macs = net.UNet.Macs(28, 28, contextLength).Total / 1e6;
-            var cells = new List<TableCell> { model, source, rc, all.FrechetDistance, all.InceptionScore.Mean, all.Accuracy!.Overall };
-            if (group is not null) cells.AddRange([group.FrechetDistance, group.Accuracy!.Overall]);
-            cells.AddRange([parameters, macs, rate]);
+            var cells = new List<TableCell> { model, source, rc, s.FrechetDistance, s.InceptionScore, s.Accuracy };
+            if (excluded is not null) cells.AddRange([s.GroupFrechetDistance!.Value, s.GroupAccuracy!.Value]);
+            cells.AddRange([parameters / 1e6, macs / 1e6, s.ImagesPerSecond]);
             table.AddRow(cells.ToArray());
             var row = new JsonObject
             {
-                ["model"] = model, ["d"] = source, ["rc"] = rc, ["fd"] = all.FrechetDistance, ["inception_score"] = all.InceptionScore.Mean,
-                ["accuracy"] = all.Accuracy.Overall, ["unet_parameters"] = net.UNet.ParameterCount, ["macs"] = net.UNet.Macs(28, 28, contextLength).Total,
-                ["images_per_second"] = rate,
+                ["model"] = model, ["d"] = source, ["rc"] = rc, ["fd"] = s.FrechetDistance, ["inception_score"] = s.InceptionScore,
+                ["accuracy"] = s.Accuracy, ["unet_parameters"] = parameters, ["macs"] = macs, ["images_per_second"] = s.ImagesPerSecond,
             };
-            if (group is not null) { row["group_fd"] = group.FrechetDistance; row["group_accuracy"] = group.Accuracy!.Overall; }
+            if (excluded is not null) { row["group_fd"] = s.GroupFrechetDistance; row["group_accuracy"] = s.GroupAccuracy; }
             rows.Add(row);
-            log.WriteLine($"  {model} / {source} / {rc}: FD {all.FrechetDistance:F3}, IS {all.InceptionScore.Mean:F2}, accuracy {all.Accuracy.Overall:P1}" +
-                          (group is null ? "" : $", {excluded!.Name}: FD {group.FrechetDistance:F3}, accuracy {group.Accuracy!.Overall:P1}") + $", {rate:F0} img/s");
-            if (runId is { } id)
-            {
-                var final = new Dictionary<string, double>
-                {
-                    ["fd"] = all.FrechetDistance, ["inception_score"] = all.InceptionScore.Mean, ["accuracy"] = all.Accuracy.Overall,
-                };
-                if (group is not null)
-                {
-                    final["group_fd"] = group.FrechetDistance;
-                    final["group_accuracy"] = group.Accuracy!.Overall;
-                }
-                store!.Finish(id, final);
-            }
         }
 
-        Score("teacher", "", "", teacher, null, null);
-        using var store = RunStore.Default();
+        var (teacherScores, teacherSamples) = bench.Score("teacher", bench.Teacher, plan);
+        teacherSamples.Dispose();
+        AddRow("teacher", "", "", teacherScores, bench.Teacher.UNet.ParameterCount, bench.Teacher.UNet.Macs(28, 28, bench.ContextLength).Total);
         var recipe = new ImageSetRecipe(scale.ImagesPerClass, scale.GenerationSteps, preset.GuidanceScale);
         foreach (var source in sources)
         {
-            using var images = source == "generated"
-                ? GeneratedImageSet.Generate(teacher, GeneratedImageSet.FileFingerprint(teacherPath), tokenizer, preset.MaxCaptionLength, schedule,
-                    dCaptions, recipe, RepoPaths.Cache("imagesets"), device,
-                    new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total}{(p.FromCache ? " (cached)" : "")}")))
-                : RealImages(kind, dCaptions, scale.RealPerClass, device);
+            using var images = source == "generated" ? bench.Generate(dCaptions, recipe) : bench.Real(dCaptions, scale.RealPerClass);
             var data = new DistillationData(images, full);
             foreach (var spec in specs)
                 foreach (var (arm, p) in new[] { ("no", ReplacementProbability.Off), ("yes", ReplacementProbability.DefaultFor(spec.Init == StudentInit.Teacher)) })
                 {
-                    var options = new DistillationOptions
-                    {
-                        Steps = scale.DistillSteps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate,
-                        WarmupSteps = Math.Min(100, scale.DistillSteps / 10 + 1), LogEvery = Math.Max(1, Math.Min(100, scale.DistillSteps / 10)),
-                        Seed = 17, Replacement = p, TimeBudget = TimeSpan.FromMinutes(scale.MinutesPerStudent),
-                    };
                     var runName = $"{kind.Slug()}-{scale.Name}-{excluded?.Name ?? "all"}-{spec.Name}-{source}-rc-{arm}".Replace(' ', '-');
-                    var (student, _, runId) = StudentDistillation.Run(Experiment, runName, teacher, preset, tokenizer, data, spec, options, device, store, log,
-                        new JsonObject { ["d_source"] = source, ["excluded"] = excluded?.Name, ["scale"] = scale.Name });
-                    using var _s = student;
-                    Score(spec.Label, source, arm, student, runId, store);
+                    using var result = bench.Run(new DistillationArm(runName, data, spec, Options(scale) with { Replacement = p },
+                        new JsonObject { ["d_source"] = source, ["excluded"] = excluded?.Name, ["scale"] = scale.Name }), plan);
+                    AddRow(spec.Label, source, arm, result.Scores, result.UNetParameters, result.Macs);
                 }
         }
 
@@ -172,23 +120,14 @@ public static class DistillationTableLab
         return (json, table);
     }
 
-    private static ImageSet RealImages(DatasetKind kind, CaptionCorpus captions, int perClass, Device device)
-    {
-        using var train = ImageDataset.Load(kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, device);
-        using var generator = new Generator(3);
-        return ImageSet.FromDataset(train, captions, generator, perClass);
-    }
+    /// <summary>How every model of the table is sampled for scoring (the same noise and captions for each).</summary>
+    public static SamplingPlan Sampling(DistillationTableScale scale) => new(scale.SamplesPerClass, scale.SamplingSteps, Seed: 4321);
 
-    private static Tensor GroupMask(Tensor labels, ConceptGroup group)
+    /// <summary>The distillation options every student of the table shares (the arms differ only in p(t)); students start from the teacher's weights.</summary>
+    public static DistillationOptions Options(DistillationTableScale scale) => new()
     {
-        using var scope = Torch.NewDisposeScope();
-        var member = Torch.FromArray(Enumerable.Range(0, group.Kind.NumClasses()).Select(group.Contains).ToArray(), device: labels.Device);
-        return member.IndexSelect(0, labels).MoveToOuterScope();
-    }
-
-    private static Tensor ImagesOf(ImageDataset data, ConceptGroup group)
-    {
-        using var mask = GroupMask(data.Labels, group);
-        return data.Images.Index(mask);
-    }
+        Steps = scale.DistillSteps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate,
+        WarmupSteps = Math.Min(100, scale.DistillSteps / 10 + 1), LogEvery = Math.Max(1, Math.Min(100, scale.DistillSteps / 10)),
+        Seed = 17, TimeBudget = TimeSpan.FromMinutes(scale.MinutesPerStudent),
+    };
 }

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using RandCond.Data;
 using RandCond.Distillation;
-using RandCond.Experiments.Runs;
-using RandCond.Metrics;
 using RandCond.Plotting;
 using RandCond.Tensors;
 
@@ -66,56 +64,40 @@ public static class HeldOutDigitLab
         a.CheckAllUsed();
         var clock = Stopwatch.StartNew();
 
-        var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
-        using var _t = teacher;
-        var kind = preset.Dataset;
+        using var bench = DistillationBench.Open(Experiment, teacherPath, device, log);
+        var kind = bench.Kind;
         if (kind != DatasetKind.Mnist) throw new ArgumentException($"the held-out-digit experiment needs an MNIST teacher; {teacherPath} is {kind.DisplayName()}");
+        var preset = bench.Preset;
         var full = CaptionCorpus.Full(kind);
-        var group = ConceptGroups.Digit(heldOut);
-        var withoutDigit = full.Excluding(group);
-        using var schedule = preset.Schedule();
+        var withoutDigit = full.Excluding(ConceptGroups.Digit(heldOut));
 
         log.WriteLine($"held-out digit {heldOut}, {scale.Name} scale, on {RunRecord.DeviceName(device)}: D = teacher images of the other digits ({new ImageSetRecipe(scale.ImagesPerDigit, scale.GenerationSteps)}); C = all {full.Count} captions");
         var recipe = new ImageSetRecipe(scale.ImagesPerDigit, scale.GenerationSteps, preset.GuidanceScale);
-        using var images = GeneratedImageSet.Generate(teacher, GeneratedImageSet.FileFingerprint(teacherPath), tokenizer, preset.MaxCaptionLength,
-            schedule, withoutDigit, recipe, RepoPaths.Cache("imagesets"), device,
-            new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total} images{(p.FromCache ? " (cached)" : $", {p.ImagesPerSecond:F0} img/s")}")));
+        using var images = bench.Generate(withoutDigit, recipe);
         var data = new DistillationData(images, full);
 
-        using var store = RunStore.Default();
-        var options = new DistillationOptions
-        {
-            Steps = scale.DistillSteps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate,
-            WarmupSteps = Math.Min(200, scale.DistillSteps / 10 + 1), LogEvery = Math.Max(1, Math.Min(100, scale.DistillSteps / 10)),
-            CheckpointEvery = 500, Seed = 11, TimeBudget = TimeSpan.FromMinutes(scale.TimeBudgetMinutes),
-        };
+        var options = Options(scale);
         var extra = new JsonObject { ["held_out_digit"] = heldOut, ["scale"] = scale.Name };
         var arms = new[] { ("no-rc", ReplacementProbability.Off), ("rc", replacement) };
         var results = new JsonArray();
         var grids = new List<Tensor>();
-        var (classifier, _) = ClassifierCheckpoint.Load(RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)), device);
-        using var _c = classifier;
+        var plan = Sampling(scale);
 
-        var (teacherAccuracy, teacherGrid) = Score("teacher", teacher, tokenizer, preset, scale, classifier, heldOut, device, log);
+        var (teacherScores, teacherGrid) = bench.Score("teacher", bench.Teacher, plan);
+        var teacherAccuracy = DigitAccuracy.Of(teacherScores, heldOut);
         grids.Add(teacherGrid);
         foreach (var (arm, probability) in arms)
         {
-            var name = $"{scale.Name}-digit{heldOut}-{spec.Name}-{arm}";
-            var (student, outcome, runId) = StudentDistillation.Run(Experiment, name, teacher, preset, tokenizer, data, spec,
-                options with { Replacement = probability }, device, store, log, extra);
-            using var _s = student;
-            var (accuracy, grid) = Score(arm, student, tokenizer, preset, scale, classifier, heldOut, device, log);
-            grids.Add(grid);
-            store.Finish(runId, new Dictionary<string, double>
-            {
-                ["held_out_accuracy"] = accuracy.HeldOut, ["seen_accuracy"] = accuracy.Seen, ["steps"] = outcome.Steps,
-            });
+            var result = bench.Run(new DistillationArm($"{scale.Name}-digit{heldOut}-{spec.Name}-{arm}", data, spec, options with { Replacement = probability }, extra), plan);
+            grids.Add(result.Samples);
+            var accuracy = DigitAccuracy.Of(result.Scores, heldOut);
+            log.WriteLine($"  {arm}: held-out digit {accuracy.HeldOut:P1}, seen digits {accuracy.Seen:P1}");
             results.Add(new JsonObject
             {
-                ["arm"] = arm, ["replacement"] = probability.Name, ["steps"] = outcome.Steps,
+                ["arm"] = arm, ["replacement"] = probability.Name, ["steps"] = result.Outcome.Steps,
                 ["held_out_accuracy"] = accuracy.HeldOut, ["seen_accuracy"] = accuracy.Seen,
                 ["held_out_ratio_to_teacher"] = accuracy.HeldOut / Math.Max(teacherAccuracy.HeldOut, 1e-9),
-                ["final_loss"] = outcome.History.Count > 0 ? outcome.History[^1].Total : null,
+                ["final_loss"] = result.Outcome.History.Count > 0 ? result.Outcome.History[^1].Total : null,
                 ["per_digit_accuracy"] = new JsonArray(accuracy.PerDigit.Select(v => (JsonNode?)v).ToArray()),
             });
         }
@@ -148,20 +130,22 @@ public static class HeldOutDigitLab
         return (json, comparison);
     }
 
-    private sealed record DigitAccuracy(double HeldOut, double Seen, IReadOnlyList<double> PerDigit);
-
-    private static (DigitAccuracy Accuracy, Tensor Grid) Score(string who, Diffusion.TextDiffusionModel model, WordTokenizer tokenizer,
-        TeacherPreset preset, HeldOutDigitScale scale, DomainClassifier classifier, int heldOut, Device device, TextWriter log)
+    /// <summary>The distillation options every held-out-digit student shares (the arms differ only in p(t)).</summary>
+    public static DistillationOptions Options(HeldOutDigitScale scale) => new()
     {
-        var (images, labels, rate) = TeacherLab.Sample(model, tokenizer, preset, DatasetKind.Mnist, scale.SamplesPerDigit, scale.SamplingSteps,
-            preset.GuidanceScale, device, seed: 1234);
-        using var l = labels;
-        using var outputs = ClassifierOutputs.Collect(classifier, images);
-        var accuracy = ConditionAccuracy.FromLogits(outputs.Logits, labels);
-        var perDigit = accuracy.PerClass.ToArray();
-        var seen = Enumerable.Range(0, 10).Where(d => d != heldOut).Average(d => perDigit[d]);
-        log.WriteLine($"  {who}: held-out digit {perDigit[heldOut]:P1}, seen digits {seen:P1} ({rate:F0} img/s)");
-        return (new DigitAccuracy(perDigit[heldOut], seen, perDigit), images);
+        Steps = scale.DistillSteps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate,
+        WarmupSteps = Math.Min(200, scale.DistillSteps / 10 + 1), LogEvery = Math.Max(1, Math.Min(100, scale.DistillSteps / 10)),
+        CheckpointEvery = 500, Seed = 11, TimeBudget = TimeSpan.FromMinutes(scale.TimeBudgetMinutes),
+    };
+
+    /// <summary>How every model of the experiment is sampled for scoring (the same noise and captions for each).</summary>
+    public static SamplingPlan Sampling(HeldOutDigitScale scale) => new(scale.SamplesPerDigit, scale.SamplingSteps, Seed: 1234);
+
+    /// <summary>Accuracy on the held-out digit, the mean over the seen digits, and every digit's.</summary>
+    public sealed record DigitAccuracy(double HeldOut, double Seen, IReadOnlyList<double> PerDigit)
+    {
+        public static DigitAccuracy Of(ModelScores scores, int heldOut) =>
+            new(scores.PerClassAccuracy[heldOut], scores.AccuracyOutside(ConceptGroups.Digit(heldOut)), scores.PerClassAccuracy);
     }
 
     private static ImageGrid Comparison(IReadOnlyList<Tensor> grids, string[] names, int perDigit)

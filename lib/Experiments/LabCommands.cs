@@ -3,7 +3,7 @@ namespace RandCond.Experiments;
 /// <summary>The lab verbs, shared by the `randcond` CLI and the slim `randcond-lab` exe (published for GPU machines).</summary>
 public static class LabCommands
 {
-    public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "altered-conditioning", "held-out-digit", "distillation-table", "sfddm", "codi"];
+    public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "altered-conditioning", "held-out-digit", "distillation-table", "ablations", "sfddm", "codi"];
 
     public const string Usage = """
           randcond-lab quickstart [--device cpu] [--samples-per-class 5] [--steps 25]
@@ -25,6 +25,9 @@ public static class LabCommands
                             [--sampling-steps 1,2,4,8] [--finetune-steps 50] [--steps N] [--batch N] [--time-budget-min M] [--eval-images N]
                             [--train-images N] [--lr LR] [--ema DECAY] [--seed S] [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR]
           randcond-lab altered-conditioning [--scale smoke|quick|paper] [--device cpu] [--seed 0]
+          randcond-lab ablations --study family-random|family-teacher|images|captions [--scale quick|paper|smoke] [--device cuda]
+                                 [--families off,linear,exponential,sigmoid,constant:0.5] [--image-sizes 100,300,1000]
+                                 [--caption-sizes 10,20,50,100,280] [--held-out 3] [--exclude footwear] [--steps N] [--time-budget-min M]
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -48,6 +51,7 @@ public static class LabCommands
                 "sfddm" => SfddmLab.Run(a, stdout),
                 "codi" => CoDiLab.Run(a, stdout),
                 "altered-conditioning" => AlteredConditioningLab.Run(a, stdout),
+                "ablations" => AblationsLab.Run(a, stdout),
                 _ => TeacherLab.Evaluate(a, stdout),
             };
         }

@@ -38,6 +38,10 @@ public class NotebookSuiteTests
                                  ["image/png", "text/html"], ["randcond-table", "SFDDM, paper scale"]),
         ["08-codi.ipynb"] = new(["08-codi.md", "08-codi.tex", "08-codi-fd.png", "08-codi-psnr.png", "08-codi-samples.png"],
                                 ["image/png", "text/html"], ["randcond-table", "PSNR"]),
+        ["06-ablations.ipynb"] = new(["06-replacement-families.png",
+                                      .. new[] { "family-random", "family-teacher", "images", "captions" }.SelectMany(study =>
+                                          new[] { $"06-ablation-{study}.md", $"06-ablation-{study}.tex", $"06-ablation-{study}.png" })],
+                                     ["image/png", "text/html", "text/markdown"], ["randcond-table", "held-out digit 3", "FD footwear", "|C|"]),
     };
 
     public static string Folder { get; } = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "notebooks"));

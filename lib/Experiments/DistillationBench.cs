@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using RandCond.Data;
+using RandCond.Diffusion;
+using RandCond.Distillation;
+using RandCond.Experiments.Runs;
+using RandCond.Metrics;
+using RandCond.Tensors;
+
+namespace RandCond.Experiments;
+
+/// <summary>How a model's samples are drawn for scoring: per class, DDIM steps, and the seed (the same noise for every model).</summary>
+public sealed record SamplingPlan(int PerClass, int Steps, ulong Seed);
+
+/// <summary>The scores of one model's samples of every class, and of the scored group's classes alone where the bench has one.</summary>
+public sealed record ModelScores(double FrechetDistance, double InceptionScore, double Accuracy, IReadOnlyList<double> PerClassAccuracy,
+                                 double? GroupFrechetDistance, double? GroupAccuracy, double ImagesPerSecond)
+{
+    /// <summary>The mean per-class accuracy over the classes outside the group (the seen classes, when the group is absent from D).</summary>
+    public double AccuracyOutside(ConceptGroup group) =>
+        Enumerable.Range(0, PerClassAccuracy.Count).Where(c => !group.Contains(c)).Average(c => PerClassAccuracy[c]);
+}
+
+/// <summary>One student to distil: its run name (unique within the experiment: the checkpoint and run-store key), D and C, architecture and options.</summary>
+public sealed record DistillationArm(string Name, DistillationData Data, StudentSpec Spec, DistillationOptions Options, JsonObject? Config = null);
+
+/// <summary>What one arm produced: the student's scores, its distillation, its run-store id, its size, and its samples (owned: dispose).</summary>
+public sealed record ArmResult(ModelScores Scores, DistillationOutcome Outcome, long RunId, long UNetParameters, long Macs, Tensor Samples) : IDisposable
+{
+    public void Dispose() => Samples.Dispose();
+}
+
+/// <summary>
+/// What every distillation lab shares: the teacher, its tokenizer and preset, the domain classifier with the test set's
+/// feature statistics (and a group's, to score a concept alone), the run store; and the per-arm routine: generate or
+/// reuse D, distil one student with the given p(t), D and C (<see cref="StudentDistillation.Run"/>, resumable), sample
+/// every class and score the samples (FD, Inception-style score, per-class accuracy), and record the scores in the run store.
+/// </summary>
+public sealed class DistillationBench : IDisposable
+{
+    private readonly TextWriter log;
+    private readonly DomainClassifier classifier;
+    private readonly FeatureStatistics reference;
+    private readonly FeatureStatistics? groupReference;
+
+    private DistillationBench(string experiment, string teacherPath, TextDiffusionModel teacher, WordTokenizer tokenizer, TeacherPreset preset,
+        DomainClassifier classifier, FeatureStatistics reference, ConceptGroup? group, FeatureStatistics? groupReference, Device device, TextWriter log)
+    {
+        (Experiment, TeacherPath, Teacher, Tokenizer, Preset, Group, Device, this.log) = (experiment, teacherPath, teacher, tokenizer, preset, group, device, log);
+        (this.classifier, this.reference, this.groupReference) = (classifier, reference, groupReference);
+        Store = RunStore.Default();
+    }
+
+    /// <param name="scoredGroup">a concept group whose samples are also scored alone (FD and accuracy against its test images), or null</param>
+    public static DistillationBench Open(string experiment, string teacherPath, Device device, TextWriter log, ConceptGroup? scoredGroup = null)
+    {
+        var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
+        var kind = preset.Dataset;
+        if (scoredGroup is not null && scoredGroup.Kind != kind)
+        {
+            teacher.Dispose();
+            throw new ArgumentException($"the scored group {scoredGroup} is not of the teacher's dataset ({teacherPath}: {kind.DisplayName()})");
+        }
+        var (classifier, _) = ClassifierCheckpoint.Load(RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)), device);
+        using var test = ImageDataset.Load(kind, DatasetSplit.Test, Data.PixelRange.MinusOneOne, device);
+        var reference = TestStatistics(classifier, test.Images, kind, "all");
+        FeatureStatistics? groupReference = null;
+        if (scoredGroup is not null)
+        {
+            using var mask = GroupMask(test.Labels, scoredGroup);
+            using var images = test.Images.Index(mask);
+            groupReference = TestStatistics(classifier, images, kind, scoredGroup.Name.Replace(' ', '-'));
+        }
+        return new DistillationBench(experiment, teacherPath, teacher, tokenizer, preset, classifier, reference, scoredGroup, groupReference, device, log);
+    }
+
+    public string Experiment { get; }
+    public string TeacherPath { get; }
+    public TextDiffusionModel Teacher { get; }
+    public WordTokenizer Tokenizer { get; }
+    public TeacherPreset Preset { get; }
+    public DatasetKind Kind => Preset.Dataset;
+    public ConceptGroup? Group { get; }
+    public Device Device { get; }
+    public RunStore Store { get; }
+    public long ContextLength => Preset.MaxCaptionLength;
+
+    /// <summary>D generated by the teacher for the corpus' captions (cached in .cache/imagesets and reused by any run with the same teacher, captions and recipe).</summary>
+    public ImageSet Generate(CaptionCorpus captions, ImageSetRecipe recipe)
+    {
+        using var schedule = Preset.Schedule();
+        return GeneratedImageSet.Generate(Teacher, GeneratedImageSet.FileFingerprint(TeacherPath), Tokenizer, Preset.MaxCaptionLength, schedule,
+            captions, recipe, RepoPaths.Cache("imagesets"), Device,
+            new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total} images{(p.FromCache ? " (cached)" : $", {p.ImagesPerSecond:F0} img/s")}")));
+    }
+
+    /// <summary>Real training images as D: the first <paramref name="perClass"/> of each class that has captions in the corpus.</summary>
+    public ImageSet Real(CaptionCorpus captions, int perClass)
+    {
+        using var train = ImageDataset.Load(Kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, Device);
+        using var generator = new Generator(3);
+        return ImageSet.FromDataset(train, captions, generator, perClass);
+    }
+
+    /// <summary>Samples every class with the model (captions from the full corpus, the preset's guidance) and scores the samples; returns the samples (class-major) too.</summary>
+    public (ModelScores Scores, Tensor Samples) Score(string who, TextDiffusionModel model, SamplingPlan plan)
+    {
+        var (images, labels, rate) = TeacherLab.Sample(model, Tokenizer, Preset, Kind, plan.PerClass, plan.Steps, Preset.GuidanceScale, Device, plan.Seed);
+        try
+        {
+            using var _l = labels;
+            var all = new SampleEvaluator(classifier, reference).Evaluate(images, labels);
+            double? groupFd = null, groupAccuracy = null;
+            if (Group is not null)
+            {
+                using var keep = GroupMask(labels, Group);
+                using var gi = images.Index(keep);
+                using var gl = labels.Index(keep);
+                var group = new SampleEvaluator(classifier, groupReference!, inceptionSplits: 1).Evaluate(gi, gl);  // only its FD and accuracy are used
+                (groupFd, groupAccuracy) = (group.FrechetDistance, group.Accuracy!.Overall);
+            }
+            var scores = new ModelScores(all.FrechetDistance, all.InceptionScore.Mean, all.Accuracy!.Overall, all.Accuracy.PerClass, groupFd, groupAccuracy, rate);
+            log.WriteLine($"  {who}: FD {scores.FrechetDistance:F3}, IS {scores.InceptionScore:F2}, accuracy {scores.Accuracy:P1}" +
+                          (Group is null ? "" : $", {Group.Name}: FD {groupFd:F3}, accuracy {groupAccuracy:P1}") + $" ({rate:F0} img/s)");
+            return (scores, images);
+        }
+        catch
+        {
+            images.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Distils the arm's student (resuming or reusing its checkpoint), scores it, records the scores in the run store, and disposes the student.</summary>
+    public ArmResult Run(DistillationArm arm, SamplingPlan plan)
+    {
+        var (student, outcome, runId) = StudentDistillation.Run(Experiment, arm.Name, Teacher, Preset, Tokenizer, arm.Data, arm.Spec, arm.Options,
+            Device, Store, log, arm.Config);
+        using var _s = student;
+        var (scores, samples) = Score(arm.Name, student, plan);
+        var final = new Dictionary<string, double>
+        {
+            ["fd"] = scores.FrechetDistance, ["inception_score"] = scores.InceptionScore, ["accuracy"] = scores.Accuracy, ["steps"] = outcome.Steps,
+        };
+        for (int c = 0; c < scores.PerClassAccuracy.Count; c++) final[$"accuracy_class_{c}"] = scores.PerClassAccuracy[c];
+        if (scores.GroupFrechetDistance is { } gfd) final["group_fd"] = gfd;
+        if (scores.GroupAccuracy is { } ga) final["group_accuracy"] = ga;
+        Store.Finish(runId, final);
+        return new ArmResult(scores, outcome, runId, student.UNet.ParameterCount, student.UNet.Macs(28, 28, ContextLength).Total, samples);
+    }
+
+    /// <summary>
+    /// Feature statistics of test images: the committed data/classifiers/&lt;dataset&gt;-test-features.safetensors for the whole
+    /// test set when the committed classifier made it, else computed once and cached in .cache/reference-statistics.
+    /// </summary>
+    private static FeatureStatistics TestStatistics(DomainClassifier classifier, Tensor images, DatasetKind kind, string subset)
+    {
+        var committed = RepoPaths.Data("classifiers", ClassifierLab.StatisticsFileName(kind));
+        if (subset == "all" && File.Exists(committed))
+        {
+            var stats = FeatureStatistics.Load(committed);
+            if (stats.ClassifierFingerprint == ClassifierFingerprints.Of(classifier) && stats.Count == images.Size(0)) return stats;
+            stats.Dispose();
+        }
+        var cached = RepoPaths.Cache("reference-statistics", $"{kind.Slug()}-test-{subset}.safetensors");
+        Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+        return FeatureStatistics.LoadOrCompute(cached, classifier, images);
+    }
+
+    /// <summary>Bool (N): whether each label is one of the group's classes.</summary>
+    public static Tensor GroupMask(Tensor labels, ConceptGroup group)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var member = Torch.FromArray(Enumerable.Range(0, group.Kind.NumClasses()).Select(group.Contains).ToArray(), device: labels.Device);
+        return member.IndexSelect(0, labels).MoveToOuterScope();
+    }
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        groupReference?.Dispose();
+        reference.Dispose();
+        classifier.Dispose();
+        Teacher.Dispose();
+    }
+}
