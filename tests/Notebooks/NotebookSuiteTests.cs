@@ -32,7 +32,7 @@ public class NotebookSuiteTests
         ["05-unseen-concepts.ipynb"] = new(["05-unseen-concepts.md", "05-unseen-concepts.tex", "05-unseen-concepts-fd.png", "05-unseen-concepts-paper.md"],
                                            ["image/png", "text/html"], ["randcond-table", "FD footwear"]),
         ["03-held-out-digit.ipynb"] = new(["03-replacement-probability.png", "03-held-out-digit.md", "03-held-out-digit.tex",
-                                           "03-held-out-digit-samples.png", "03-held-out-digit-loss.png"],
+                                           "03-held-out-digit-samples.png", "03-held-out-digit-loss.png", "03-held-out-digit-paper.md"],
                                           ["image/png", "text/html"], ["randcond-table", "held-out digit"]),
         ["07-sfddm.ipynb"] = new(["07-sfddm-schedule.png", "07-sfddm.md", "07-sfddm.tex", "07-sfddm-fd.png", "07-sfddm-samples.png", "07-sfddm-paper.md"],
                                  ["image/png", "text/html"], ["randcond-table", "SFDDM, paper scale"]),
