@@ -157,7 +157,7 @@ public static class CoDiLab
         gridRows.Add(("ground truth", First(truth)));
 
         var folder = RepoPaths.ResultsFor(scale.Name);
-        string stem = $"codi-{kind.Slug()}-{task.Name}-{scale.Name}";
+        string stem = $"codi-{kind.Slug()}-{task.Name}-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}";
         var grid = Grid(gridRows);
         foreach (var (_, images) in gridRows) images.Dispose();
         var gridPath = Path.Combine(folder, stem + "-samples.png");
@@ -187,7 +187,7 @@ public static class CoDiLab
         }
         json["sample_grid"] = Path.GetFileName(gridPath);
         json["seconds"] = clock.Elapsed.TotalSeconds;
-        var path = ResultFiles.Write(Path.Combine(folder, $"{stem}-{(device.IsCuda ? "cuda" : "cpu")}.json"), json);
+        var path = ResultFiles.Write(Path.Combine(folder, stem + ".json"), json);
         log.WriteLine(table.ToText());
         log.WriteLine($"-> {path} ({clock.Elapsed.TotalMinutes:F1} min)");
         return (json, table, grid);

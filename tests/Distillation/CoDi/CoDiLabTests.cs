@@ -28,8 +28,8 @@ public class CoDiLabTests
             Assert.Single(rows, r => (string?)r!["model"] == "finetune" && (int)r["steps"]! == 2);
             Assert.All(rows, r => Assert.True(double.IsFinite((double)r!["psnr_db"]!) && double.IsFinite((double)r["fd_vs_test"]!)));
             Assert.Equal(5, written["models"]!.AsArray().Count);
-            Assert.True(File.Exists(Path.Combine(folder, "codi-mnist-sr7-smoke.md")));
-            Assert.True(File.Exists(Path.Combine(folder, "codi-mnist-sr7-smoke-samples.png")));
+            Assert.True(File.Exists(Path.Combine(folder, "codi-mnist-sr7-smoke-cpu.md")));
+            Assert.True(File.Exists(Path.Combine(folder, "codi-mnist-sr7-smoke-cpu-samples.png")));
             Assert.Equal(1 + 4 * 2 + 1, table.Rows.Count);   // the condition itself, four CoDi variants at 1 and 2 steps, the fine-tuned model
             Assert.Equal(2 * (1 + 2 + 1 + 1), grid.Count);   // condition, codi 1 and 2, fine-tuned, ground truth
             Assert.Equal(5, Directory.GetFiles(dir.FullName, "*.safetensors").Length);
