@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Packs what a GPU machine without .NET needs into .gpu/ (git-ignored), small enough for a carry limit of 64 MiB
+# together with the repository's tracked files (~22 MB):
+#   .gpu/<program>.tar.xz   the trimmed self-contained publish of lab/ or benchmarks/ (~6 MB instead of ~20 MB)
+#   .gpu/datasets/<slug>/   each dataset as .gz files whose unpacked form matches data/<slug>.sha256
+#   .gpu/commit             the commit the program was built from (scripts/gpu/unpack.sh prints how to pass it on)
+# usage: scripts/gpu/pack.sh lab|benchmarks [mnist] [fashion-mnist]
+# Then carry [".gpu/<program>.tar.xz", ".gpu/datasets", ".gpu/commit"] and, there: bash scripts/gpu/unpack.sh
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+program="${1:-}"
+case "$program" in
+  lab) exe=randcond-lab ;;
+  benchmarks) exe=randcond-bench ;;
+  *) echo "usage: scripts/gpu/pack.sh lab|benchmarks [mnist] [fashion-mnist]" >&2; exit 2 ;;
+esac
+shift
+cd "$root"
+mkdir -p .gpu
+rm -rf ".gpu/$program" .gpu/datasets
+dotnet publish "$program" -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o ".gpu/$program" -nologo -v quiet
+# Debugging and tracing support the runs never load.
+rm -f ".gpu/$program"/*.pdb ".gpu/$program"/{libmscordaccore.so,libmscordbi.so,createdump,libcoreclrtraceptprovider.so,libclrgc.so,libclrgcexp.so}
+test -x ".gpu/$program/$exe" || { echo "pack: .gpu/$program/$exe is missing after publish" >&2; exit 1; }
+tar -C .gpu -cf - "$program" | xz -9 -T0 > ".gpu/$program.tar.xz.tmp"
+mv ".gpu/$program.tar.xz.tmp" ".gpu/$program.tar.xz"
+rm -rf ".gpu/$program"
+
+for slug in "$@"; do
+  manifest="data/$slug.sha256"
+  [[ -f "$manifest" ]] || { echo "pack: no dataset '$slug' (no $manifest)" >&2; exit 2; }
+  source=".cache/datasets/$slug"
+  [[ -d "$source" ]] || bash scripts/install/datasets.sh
+  mkdir -p ".gpu/datasets/$slug"
+  while read -r _ name; do
+    if [[ "$name" == *.gz ]]; then cp "$source/$name" ".gpu/datasets/$slug/$name"      # stored compressed: carried as is
+    else gzip -9 -n -c "$source/$name" > ".gpu/datasets/$slug/$name.gz"; fi          # stored raw: unpack.sh gunzips it
+  done < "$manifest"
+done
+
+commit="$(git rev-parse HEAD)"
+[[ -z "$(git status --porcelain --untracked-files=no)" ]] || commit="$commit+dirty"
+echo "$commit" > .gpu/commit
+tracked=$(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1)
+packed=$(du -cb .gpu/"$program".tar.xz .gpu/commit $( [[ -d .gpu/datasets ]] && echo .gpu/datasets ) | tail -1 | cut -f1)
+total=$((tracked + packed))
+echo "packed $program ($commit) and datasets: ${*:-none}; tracked files $((tracked / 1048576)) MiB + packed $((packed / 1048576)) MiB = $((total / 1048576)) MiB"
+(( total < 64 * 1048576 )) || echo "pack: over the 64 MiB carry limit: pack fewer datasets per call" >&2
+carry="\".gpu/$program.tar.xz\", \".gpu/commit\""
+[[ $# -gt 0 ]] && carry="$carry, \".gpu/datasets\""
+echo "carry: [$carry]"
