@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RandCond.Data;
 using RandCond.Diffusion;
 using RandCond.Diffusion.Training;
@@ -46,10 +45,7 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
             ownCaptions = data.ToTextCorpusIndices(images.CaptionIndices).Cpu().DetachFromDisposeScope();
         using var _ownCaptions = ownCaptions;
         var history = new List<DistillationProgress>();
-        var clock = Stopwatch.StartNew();
-        var wall = Stopwatch.StartNew();
-        int stepsSinceLog = 0;
-        Tensor? sums = null;   // running sums of (total, output, feature, task, replaced) on the device
+        using var log = new StepLog(Options.Steps, Options.BatchSize, Options.LogEvery, Options.TimeBudget);   // (total, output, feature, task, replaced)
         for (int step = start; step < Options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -69,32 +65,21 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
                 var terms = stepper.Run(xt, t, tokens, step, eps, chosen.Replaced.LogicalNot());
                 var row = Torch.Stack([terms.Total.Detach(), terms.Output.Detach(), terms.Feature.Detach(), terms.Task.Detach(),
                                        chosen.Replaced.To(DType.Float32).Mean()]);
-                if (sums is null) sums = row.MoveToOuterScope().DetachFromDisposeScope();
-                else sums.AddInPlace(row);
+                log.Add(row);
             }
-            stepsSinceLog++;
-            bool last = step + 1 == Options.Steps ||
-                        Options.TimeBudget is { } budget && (step + 1) % Options.LogEvery == 0 && wall.Elapsed > budget;
-            if ((step + 1) % Options.LogEvery == 0 || last)
+            bool last = log.EndsAt(step);
+            if (log.ReportsAt(step, last))
             {
-                double[] mean;
-                using (var host = sums!.Cpu()) mean = host.ToArray<float>().Select(v => (double)v / stepsSinceLog).ToArray();
-                sums.Dispose();
-                sums = null;
-                double rate = stepsSinceLog * Options.BatchSize / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                var eta = TimeSpan.FromSeconds((Options.Steps - step - 1) * (double)Options.BatchSize / Math.Max(rate, 1e-9));
+                var (mean, rate, eta) = log.Read(step);
                 var report = new DistillationProgress(step + 1, Options.Steps, mean[0], mean[1], mean[2], mean[3], mean[4], rate, eta);
                 history.Add(report);
                 progress?.Report(report);
-                stepsSinceLog = 0;
-                clock.Restart();
             }
             if (checkpointPath is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
                 TrainingCheckpoint.Save(checkpointPath, student, ema, optimizer, step + 1,
                     new Dictionary<string, string> { ["student"] = student.Spec.Label, ["replacement"] = Options.Replacement.Name });
             if (last) return new DistillationOutcome(step + 1, history);
         }
-        sums?.Dispose();
         return new DistillationOutcome(Math.Max(start, Options.Steps), history);
     }
 }

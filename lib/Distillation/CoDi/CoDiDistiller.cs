@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RandCond.Diffusion;
 using RandCond.Nn;
 using RandCond.Tensors;
@@ -46,10 +45,7 @@ public sealed class CoDiDistiller
         using var generator = new Generator(Options.Seed);
         long n = images.Size(0);
         int batch = Options.BatchSize;
-        var clock = Stopwatch.StartNew();
-        var wall = Stopwatch.StartNew();
-        int sinceLog = 0;
-        Tensor? sums = null;
+        using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
         try
         {
             for (int step = start; step < Options.Steps; step++)
@@ -83,22 +79,13 @@ public sealed class CoDiDistiller
                     optimizer.Step();
                     optimizer.ZeroGrad();
                     ema?.Update();
-                    if (sums is null) sums = terms.MoveToOuterScope();
-                    else sums.AddInPlace(terms);
+                    log.Add(terms);
                 }
-                sinceLog++;
-                bool last = step + 1 == Options.Steps ||
-                            Options.TimeBudget is { } budget && (step + 1) % Options.LogEvery == 0 && wall.Elapsed > budget;
-                if ((step + 1) % Options.LogEvery == 0 || last)
+                bool last = log.EndsAt(step);
+                if (log.ReportsAt(step, last))
                 {
-                    var mean = sums!.ToArray<float>();     // the one host synchronization per LogEvery steps
-                    sums.Dispose();
-                    sums = null;
-                    double rate = sinceLog * (double)batch / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    var eta = TimeSpan.FromSeconds((Options.Steps - step - 1) * (double)batch / Math.Max(rate, 1e-9));
-                    progress?.Report(new CoDiProgress(step + 1, Options.Steps, mean[0] / sinceLog, mean[1] / sinceLog, mean[2] / sinceLog, rate, eta));
-                    sinceLog = 0;
-                    clock.Restart();
+                    var (mean, rate, eta) = log.Read(step);
+                    progress?.Report(new CoDiProgress(step + 1, Options.Steps, mean[0], mean[1], mean[2], rate, eta));
                 }
                 if (path is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
                     CoDiCheckpoint.Save(path, model, target, optimizer, step + 1, Options);
@@ -108,7 +95,6 @@ public sealed class CoDiDistiller
         }
         finally
         {
-            sums?.Dispose();
             model.Eval();
         }
     }

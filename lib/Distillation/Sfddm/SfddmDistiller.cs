@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RandCond.Data;
 using RandCond.Diffusion;
 using RandCond.Nn;
@@ -50,58 +49,39 @@ public sealed class SfddmDistiller
         using var nullRow = nullTokens.Reshape(1, -1);
         long n = images.Size(0);
         int batch = Options.BatchSize;
-        var clock = Stopwatch.StartNew();
-        var wall = Stopwatch.StartNew();
-        int sinceLog = 0;
-        Tensor? sums = null;
-        try
+        using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
+        for (int step = start; step < Options.Steps; step++)
         {
-            for (int step = start; step < Options.Steps; step++)
+            cancel.ThrowIfCancellationRequested();
+            generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
+            using (var scope = Torch.NewDisposeScope())
             {
-                cancel.ThrowIfCancellationRequested();
-                generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
-                using (var scope = Torch.NewDisposeScope())
-                {
-                    var index = Torch.Randint(0, n, [batch], generator).To(device);
-                    var x0 = images.IndexSelect(0, index);
-                    var y = labels.IndexSelect(0, index);
-                    var tokens = captionTokens.IndexSelect(0, corpus.SampleForLabels(y, generator));
-                    var drop = (Torch.Rand([batch], generator).To(device) < Options.NullCaptionProbability).Unsqueeze(1);
-                    tokens = nullRow.ExpandAs(tokens).Where(drop, tokens);
-                    var t = Torch.Randint(0, Options.StudentSteps, [batch], generator).To(device);
-                    var eps = Torch.Randn(x0.Shape, generator).To(device);
-                    var loss = SfddmLoss.Compute(student, teacher, schedule, x0, t, eps, tokens,
-                                                 Options.FeatureBlock, Options.OutputWeight, Options.FeatureWeight);
-                    loss.Total.Backward();
-                    optimizer.Step();
-                    optimizer.ZeroGrad();
-                    var terms = Torch.Stack([loss.Total.Detach(), loss.Output.Detach(), loss.Feature.Detach()]);
-                    if (sums is null) sums = terms.MoveToOuterScope();
-                    else sums.AddInPlace(terms);
-                }
-                sinceLog++;
-                bool last = step + 1 == Options.Steps ||
-                            Options.TimeBudget is { } budget && (step + 1) % Options.LogEvery == 0 && wall.Elapsed > budget;
-                if ((step + 1) % Options.LogEvery == 0 || last)
-                {
-                    var mean = sums!.ToArray<float>();     // the one host synchronization per LogEvery steps
-                    sums.Dispose();
-                    sums = null;
-                    double rate = sinceLog * (double)batch / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                    var eta = TimeSpan.FromSeconds((Options.Steps - step - 1) * (double)batch / Math.Max(rate, 1e-9));
-                    progress?.Report(new SfddmProgress(step + 1, Options.Steps, mean[0] / sinceLog, mean[1] / sinceLog, mean[2] / sinceLog, rate, eta));
-                    sinceLog = 0;
-                    clock.Restart();
-                }
-                if (path is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
-                    SfddmCheckpoint.Save(path, student, optimizer, step + 1, Options);
-                if (last) return step + 1;
+                var index = Torch.Randint(0, n, [batch], generator).To(device);
+                var x0 = images.IndexSelect(0, index);
+                var y = labels.IndexSelect(0, index);
+                var tokens = captionTokens.IndexSelect(0, corpus.SampleForLabels(y, generator));
+                var drop = (Torch.Rand([batch], generator).To(device) < Options.NullCaptionProbability).Unsqueeze(1);
+                tokens = nullRow.ExpandAs(tokens).Where(drop, tokens);
+                var t = Torch.Randint(0, Options.StudentSteps, [batch], generator).To(device);
+                var eps = Torch.Randn(x0.Shape, generator).To(device);
+                var loss = SfddmLoss.Compute(student, teacher, schedule, x0, t, eps, tokens,
+                                             Options.FeatureBlock, Options.OutputWeight, Options.FeatureWeight);
+                loss.Total.Backward();
+                optimizer.Step();
+                optimizer.ZeroGrad();
+                var terms = Torch.Stack([loss.Total.Detach(), loss.Output.Detach(), loss.Feature.Detach()]);
+                log.Add(terms);
             }
-            return Math.Max(start, Options.Steps);
+            bool last = log.EndsAt(step);
+            if (log.ReportsAt(step, last))
+            {
+                var (mean, rate, eta) = log.Read(step);
+                progress?.Report(new SfddmProgress(step + 1, Options.Steps, mean[0], mean[1], mean[2], rate, eta));
+            }
+            if (path is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
+                SfddmCheckpoint.Save(path, student, optimizer, step + 1, Options);
+            if (last) return step + 1;
         }
-        finally
-        {
-            sums?.Dispose();
-        }
+        return Math.Max(start, Options.Steps);
     }
 }
