@@ -48,6 +48,7 @@ public sealed class DistillationBench : IDisposable
         (Experiment, TeacherPath, Teacher, Tokenizer, Preset, Group, Device, this.log) = (experiment, teacherPath, teacher, tokenizer, preset, group, device, log);
         (this.classifier, this.reference, this.groupReference) = (classifier, reference, groupReference);
         Store = RunStore.Default();
+        TeacherFingerprint = GeneratedImageSet.FileFingerprint(teacherPath);
     }
 
     /// <param name="scoredGroup">a concept group whose samples are also scored alone (FD and accuracy against its test images), or null</param>
@@ -75,6 +76,8 @@ public sealed class DistillationBench : IDisposable
 
     public string Experiment { get; }
     public string TeacherPath { get; }
+    /// <summary>The SHA-256 of the teacher's file: part of the key of every cached D and student checkpoint.</summary>
+    public string TeacherFingerprint { get; }
     public TextDiffusionModel Teacher { get; }
     public WordTokenizer Tokenizer { get; }
     public TeacherPreset Preset { get; }
@@ -88,7 +91,7 @@ public sealed class DistillationBench : IDisposable
     public ImageSet Generate(CaptionCorpus captions, ImageSetRecipe recipe)
     {
         using var schedule = Preset.Schedule();
-        return GeneratedImageSet.Generate(Teacher, GeneratedImageSet.FileFingerprint(TeacherPath), Tokenizer, Preset.MaxCaptionLength, schedule,
+        return GeneratedImageSet.Generate(Teacher, TeacherFingerprint, Tokenizer, Preset.MaxCaptionLength, schedule,
             captions, recipe, RepoPaths.Cache("imagesets"), Device,
             new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total} images{(p.FromCache ? " (cached)" : $", {p.ImagesPerSecond:F0} img/s")}")));
     }
@@ -133,7 +136,7 @@ public sealed class DistillationBench : IDisposable
     /// <summary>Distils the arm's student (resuming or reusing its checkpoint), scores it, records the scores in the run store, and disposes the student.</summary>
     public ArmResult Run(DistillationArm arm, SamplingPlan plan)
     {
-        var (student, outcome, runId) = StudentDistillation.Run(Experiment, arm.Name, Teacher, Preset, Tokenizer, arm.Data, arm.Spec, arm.Options,
+        var (student, outcome, runId) = StudentDistillation.Run(Experiment, arm.Name, Teacher, TeacherFingerprint, Preset, Tokenizer, arm.Data, arm.Spec, arm.Options,
             Device, Store, log, arm.Config);
         using var _s = student;
         var (scores, samples) = Score(arm.Name, student, plan);

@@ -9,13 +9,13 @@ namespace RandCond.Experiments;
 
 /// <summary>
 /// One distillation run as the experiments do it: builds the student and its EMA from the teacher, distills on D and C,
-/// resumes from its checkpoint under .cache/checkpoints, and records configuration, loss curves and the final step in the
+/// resumes from its checkpoint under .cache/checkpoints (keyed by experiment, run name and teacher fingerprint), and records configuration, loss curves and the final step in the
 /// run store. Returns the EMA student (the projections are dropped).
 /// </summary>
 public static class StudentDistillation
 {
     public static (TextDiffusionModel Student, DistillationOutcome Outcome, long RunId) Run(string experiment, string name,
-        TextDiffusionModel teacher, TeacherPreset preset, WordTokenizer tokenizer, DistillationData data, StudentSpec spec,
+        TextDiffusionModel teacher, string teacherFingerprint, TeacherPreset preset, WordTokenizer tokenizer, DistillationData data, StudentSpec spec,
         DistillationOptions options, Device device, RunStore store, TextWriter log, JsonObject? extraConfig = null)
     {
         Torch.ManualSeed(options.Seed);
@@ -50,7 +50,8 @@ public static class StudentDistillation
         using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device);
         using var nullRow = nullTokens.Reshape(-1);
         using var schedule = preset.Schedule();
-        var checkpoint = RepoPaths.Cache("checkpoints", $"{experiment}-{name}.safetensors");
+        // Keyed by the teacher's weights too: a run of the same name distilled from another teacher is another run.
+        var checkpoint = RepoPaths.Cache("checkpoints", $"{experiment}-{name}-{teacherFingerprint[..12]}.safetensors");
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
         var outcome = new RandomConditioningDistiller(options).Train(teacher, student, ema, schedule, data, corpusTokens, nullRow, checkpoint,
             new SynchronousProgress<DistillationProgress>(p =>

@@ -139,9 +139,11 @@ public abstract class Module : IDisposable
         return state;
     }
 
+    private const int MaxListedProblems = 6;
+
     /// <summary>
     /// Copies values into the module's parameters and buffers. Strict: every name must match both ways,
-    /// and shapes must agree; the error lists every problem, and nothing is copied unless all is well.
+    /// and shapes must agree; the error counts every problem and lists the first few, and nothing is copied unless all is well.
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
@@ -159,7 +161,8 @@ public abstract class Module : IDisposable
                 problems.Add($"'{name}' has shape [{string.Join(", ", b)}] but the module expects [{string.Join(", ", a)}]");
         }
         if (problems.Count > 0)
-            throw new ArgumentException($"LoadStateDict into {GetType().Name}: " + string.Join("; ", problems));
+            throw new ArgumentException($"LoadStateDict into {GetType().Name}: {problems.Count} problem(s): " + string.Join("; ", problems.Take(MaxListedProblems)) +
+                                        (problems.Count > MaxListedProblems ? $"; and {problems.Count - MaxListedProblems} more" : ""));
         using var _ = Torch.NoGrad();
         foreach (var (name, target) in own)
             if (state.TryGetValue(name, out var source)) target.CopyFrom(source);

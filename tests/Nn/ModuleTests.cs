@@ -76,6 +76,20 @@ public class ModuleTests
     }
 
     [Fact]
+    public void AStateOfAnotherModelIsCountedNotListedInFull()
+    {
+        using var net = new Net();
+        var state = new Dictionary<string, Tensor>(net.StateDict());
+        var extras = Enumerable.Range(0, 40).Select(_ => Torch.Zeros([1])).ToList();
+        for (int i = 0; i < extras.Count; i++) state[$"other.{i}"] = extras[i];
+        var e = Assert.Throws<ArgumentException>(() => net.LoadStateDict(state));
+        Assert.Contains("40 problem(s)", e.Message);
+        Assert.Contains("and 34 more", e.Message);
+        Assert.True(e.Message.Length < 400, e.Message);
+        foreach (var t in extras) t.Dispose();
+    }
+
+    [Fact]
     public void ToDTypeConvertsFloatsAndKeepsIntegerBuffers()
     {
         using var net = new Net();

@@ -29,9 +29,16 @@ public static class TrainingCheckpoint
         Dictionary<string, Tensor> Part(string prefix) => contents.Tensors
             .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
-        model.LoadStateDict(Part("model."));
-        ema.LoadStateDict(Part("ema."));
-        optimizer.LoadStateDict(Part("opt."), contents.Metadata);
+        try
+        {
+            model.LoadStateDict(Part("model."));
+            ema.LoadStateDict(Part("ema."));
+            optimizer.LoadStateDict(Part("opt."), contents.Metadata);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: this checkpoint was written for a different model; delete it to start afresh ({e.Message})", e);
+        }
         if (!contents.Metadata.TryGetValue("training_step", out var s) || !int.TryParse(s, CultureInfo.InvariantCulture, out var step))
             throw new InvalidDataException($"{path}: checkpoint metadata has no integer 'training_step'");
         return step;
