@@ -58,7 +58,7 @@ public static class HeldOutDigitLab
         scale = scale with
         {
             ImagesPerDigit = a.Int("images-per-digit", scale.ImagesPerDigit), SamplesPerDigit = a.Int("samples-per-digit", scale.SamplesPerDigit),
-            DistillSteps = a.Int("steps", scale.DistillSteps), BatchSize = a.Int("batch", scale.BatchSize),
+            DistillSteps = a.Int("steps", scale.DistillSteps), BatchSize = a.Int("batch", scale.BatchSize), LearningRate = a.Double("lr", scale.LearningRate),
             TimeBudgetMinutes = a.Double("time-budget-min", scale.TimeBudgetMinutes),
         };
         a.CheckAllUsed();
