@@ -12,6 +12,9 @@ public sealed record DistillationOptions
     public int BatchSize { get; init; } = 128;
     public double LearningRate { get; init; } = 2e-4;
     public int WarmupSteps { get; init; } = 100;
+
+    /// <summary>After the warm-up: constant (false) or a cosine decay to zero at the last step (true).</summary>
+    public bool CosineDecay { get; init; }
     public double WeightDecay { get; init; } = 1e-2;
     public double EmaDecay { get; init; } = 0.999;
     public double MaxGradNorm { get; init; } = 1.0;

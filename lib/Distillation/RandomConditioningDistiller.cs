@@ -45,12 +45,13 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
             ownCaptions = data.ToTextCorpusIndices(images.CaptionIndices).Cpu().DetachFromDisposeScope();
         using var _ownCaptions = ownCaptions;
         var history = new List<DistillationProgress>();
+        var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay);
         using var log = new StepLog(Options.Steps, Options.BatchSize, Options.LogEvery, Options.TimeBudget);   // (total, output, feature, task, replaced)
         for (int step = start; step < Options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
             generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
-            optimizer.LearningRate = Options.LearningRate * Math.Min(1.0, (step + 1.0) / Math.Max(1, Options.WarmupSteps));
+            optimizer.LearningRate = rates.At(step, Options.Steps);
             using (var scope = Torch.NewDisposeScope())
             {
                 var index = Torch.Randint(0, n, [Options.BatchSize], generator);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using RandCond.Data;
 using RandCond.Distillation;
+using RandCond.Nn;
 using RandCond.Plotting;
 using RandCond.Tensors;
 
@@ -9,7 +10,8 @@ namespace RandCond.Experiments;
 
 /// <summary>The sizes of one scale of the held-out-digit experiment.</summary>
 public sealed record HeldOutDigitScale(string Name, int ImagesPerDigit, int GenerationSteps, int DistillSteps, int BatchSize,
-                                       double LearningRate, int SamplesPerDigit, int SamplingSteps, double TimeBudgetMinutes)
+                                       double LearningRate, int SamplesPerDigit, int SamplingSteps, double TimeBudgetMinutes,
+                                       bool CosineDecay = false, double FeatureWeight = 1)
 {
     /// <summary>Two CPU cores, about 10 minutes: a few hundred steps, enough for a student to start drawing digits.</summary>
     public static readonly HeldOutDigitScale Quick = new("quick", 20, 10, 160, 24, 1e-3, 5, 10, 4.5);
@@ -59,6 +61,8 @@ public static class HeldOutDigitLab
         {
             ImagesPerDigit = a.Int("images-per-digit", scale.ImagesPerDigit), SamplesPerDigit = a.Int("samples-per-digit", scale.SamplesPerDigit),
             DistillSteps = a.Int("steps", scale.DistillSteps), BatchSize = a.Int("batch", scale.BatchSize), LearningRate = a.Double("lr", scale.LearningRate),
+            CosineDecay = LearningRateSchedule.ParseCosine(a.String("lr-schedule", scale.CosineDecay ? "cosine" : "constant")),
+            FeatureWeight = a.Double("feature-weight", scale.FeatureWeight),
             TimeBudgetMinutes = a.Double("time-budget-min", scale.TimeBudgetMinutes),
         };
         a.CheckAllUsed();
@@ -115,7 +119,7 @@ public static class HeldOutDigitLab
         json["student"] = spec.Label;
         json["image_set"] = $"{images.Count} teacher images of digits other than {heldOut}: {recipe}";
         json["text_corpus"] = $"all {full.Count} MNIST captions (the held-out digit's included)";
-        json["distillation"] = $"{options.Steps} steps of {options.BatchSize} (time budget {scale.TimeBudgetMinutes} min per student), lr {options.LearningRate}, output + feature KD";
+        json["distillation"] = $"{options.Steps} steps of {options.BatchSize} (time budget {scale.TimeBudgetMinutes} min per student), lr {options.LearningRate} ({(options.CosineDecay ? "cosine decay" : "constant")} after {options.WarmupSteps} warm-up steps), output KD + {options.Weights.Feature} x feature KD";
         json["sampling"] = $"{scale.SamplesPerDigit} per digit, DDIM {scale.SamplingSteps} steps, guidance {preset.GuidanceScale}";
         json["teacher_held_out_accuracy"] = teacherAccuracy.HeldOut;
         json["teacher_seen_accuracy"] = teacherAccuracy.Seen;
@@ -133,7 +137,8 @@ public static class HeldOutDigitLab
     /// <summary>The distillation options every held-out-digit student shares (the arms differ only in p(t)).</summary>
     public static DistillationOptions Options(HeldOutDigitScale scale) => new()
     {
-        Steps = scale.DistillSteps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate,
+        Steps = scale.DistillSteps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate, CosineDecay = scale.CosineDecay,
+        Weights = new LossWeights(Feature: scale.FeatureWeight),
         WarmupSteps = Math.Min(200, scale.DistillSteps / 10 + 1), LogEvery = Math.Max(1, Math.Min(100, scale.DistillSteps / 10)),
         CheckpointEvery = 500, Seed = 11, TimeBudget = TimeSpan.FromMinutes(scale.TimeBudgetMinutes),
     };
