@@ -40,7 +40,7 @@ internal static class DistillStep
         var peak = PeakBf16Tflops(ctx.Device);
         var perConfig = new JsonArray();
         int previousThreads = Torch.NumThreads;
-        var (tf32Matmul, tf32Conv) = (Tf32.Matmul, Tf32.Convolution);
+        var (tf32Matmul, tf32Conv, autotune) = (Tf32.Matmul, Tf32.Convolution, Cudnn.Benchmark);
         try
         {
             Torch.NumThreads = threads;
@@ -53,7 +53,7 @@ internal static class DistillStep
                 if (o.Compile) pyArgs.Add("--compile");
                 var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("distill_step.py"), pyArgs, TimeSpan.FromMinutes(20));
 
-                config.ApplyTf32();
+                config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors;
                 var (times, lossFirst, lossLast) = TimeSteps(ctx.Device, teacherPath, config, batch, warmup, steps);
                 long leaked = Torch.NativeLiveTensors - liveBefore;
@@ -94,6 +94,7 @@ internal static class DistillStep
         {
             Torch.NumThreads = previousThreads;
             Tf32.Set(tf32Matmul, tf32Conv);
+            Cudnn.Benchmark = autotune;
         }
 
         result.CSharp["batch"] = batch;

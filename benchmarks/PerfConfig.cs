@@ -4,18 +4,19 @@ namespace RandCond.Benchmarks;
 
 /// <summary>
 /// One performance configuration, applied alike on both sides: "fp32" (TF32 off, float32, NCHW) or a '+'-joined set of
-/// tf32 (TF32 for float32 matmuls and cuDNN convolutions), bf16 (autocast to BFloat16) and cl (channels-last).
+/// tf32 (TF32 for float32 matmuls and cuDNN convolutions), bf16 (autocast to BFloat16), cl (channels-last) and auto
+/// (cuDNN autotuning, torch.backends.cudnn.benchmark).
 /// </summary>
-internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast)
+internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false)
 {
-    public static readonly string[] CudaDefault = ["fp32", "tf32", "tf32+bf16", "tf32+bf16+cl"];
+    public static readonly string[] CudaDefault = ["fp32", "tf32", "tf32+auto", "tf32+bf16", "tf32+bf16+auto", "tf32+bf16+cl+auto"];
     // libtorch 1.13's CPU autocast leaves group_norm out of its float32 list, so bf16 fails there; on the CPU the
     // smoke test covers the layouts.
     public static readonly string[] CpuDefault = ["fp32", "cl"];
 
     public static PerfConfig Parse(string text)
     {
-        bool tf32 = false, bf16 = false, cl = false;
+        bool tf32 = false, bf16 = false, cl = false, auto = false;
         foreach (var part in text.Split('+'))
         {
             switch (part)
@@ -24,15 +25,20 @@ internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channe
                 case "tf32": tf32 = true; break;
                 case "bf16": bf16 = true; break;
                 case "cl": cl = true; break;
+                case "auto": auto = true; break;
                 default:
-                    throw new UsageException($"--configs: unknown part '{part}' in '{text}' (expected fp32, or a '+'-joined set of tf32, bf16, cl)");
+                    throw new UsageException($"--configs: unknown part '{part}' in '{text}' (expected fp32, or a '+'-joined set of tf32, bf16, cl, auto)");
             }
         }
-        return new PerfConfig(text, tf32, bf16, cl);
+        return new PerfConfig(text, tf32, bf16, cl, auto);
     }
 
-    /// <summary>The process-wide TF32 switches for this configuration (both explicit: libtorch's defaults differ per backend).</summary>
-    public void ApplyTf32() => RandCond.Tensors.Tf32.Set(Tf32, Tf32);
+    /// <summary>The process-wide switches for this configuration: TF32 (both explicit: libtorch's defaults differ per backend) and cuDNN autotuning.</summary>
+    public void ApplySwitches()
+    {
+        RandCond.Tensors.Tf32.Set(Tf32, Tf32);
+        Cudnn.Benchmark = Autotune;
+    }
 
     public AutocastScope Autocast(Device device) => Bf16 ? Torch.Autocast(device, DType.BFloat16) : default;
 
@@ -43,8 +49,10 @@ internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channe
         yield return "--autocast";
         yield return Bf16 ? "bf16" : "none";
         if (ChannelsLast) yield return "--channels-last";
+        yield return "--cudnn-benchmark";
+        yield return Autotune ? "1" : "0";
     }
 
     public string Describe() =>
-        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : "float32")}, {(ChannelsLast ? "channels-last" : "NCHW")}";
+        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : "float32")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}";
 }

@@ -35,7 +35,7 @@ internal static class Sample
         };
         var perConfig = new JsonArray();
         int previousThreads = Torch.NumThreads;
-        var (tf32Matmul, tf32Conv) = (Tf32.Matmul, Tf32.Convolution);
+        var (tf32Matmul, tf32Conv, autotune) = (Tf32.Matmul, Tf32.Convolution, Cudnn.Benchmark);
         try
         {
             Torch.NumThreads = threads;
@@ -48,7 +48,7 @@ internal static class Sample
                 if (o.Compile) pyArgs.Add("--compile");
                 var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("sample.py"), pyArgs, TimeSpan.FromMinutes(20));
 
-                config.ApplyTf32();
+                config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors;
                 var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, warmup, repeats);
                 long leaked = Torch.NativeLiveTensors - liveBefore;
@@ -78,6 +78,7 @@ internal static class Sample
         {
             Torch.NumThreads = previousThreads;
             Tf32.Set(tf32Matmul, tf32Conv);
+            Cudnn.Benchmark = autotune;
         }
         result.CSharp["batch"] = batch;
         result.CSharp["ddim_steps"] = ddimSteps;

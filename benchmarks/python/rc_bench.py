@@ -18,6 +18,7 @@ def add_config_args(ap):
     ap.add_argument("--tf32", type=int, default=0, help="1: TF32 for float32 matmuls and cuDNN convolutions; 0: both off")
     ap.add_argument("--autocast", default="none", choices=["none", "bf16"])
     ap.add_argument("--channels-last", action="store_true")
+    ap.add_argument("--cudnn-benchmark", type=int, default=0, help="1: cuDNN autotuning (torch.backends.cudnn.benchmark)")
     ap.add_argument("--compile", action="store_true", help="also time the networks wrapped in torch.compile (torch 2.x)")
     ap.add_argument("--teacher", required=True, help="RandCond teacher safetensors file")
 
@@ -41,7 +42,7 @@ def setup(torch, args):
     torch.backends.cuda.matmul.allow_tf32 = bool(args.tf32)
     torch.backends.cudnn.allow_tf32 = bool(args.tf32)
     if device.type == "cuda":
-        torch.backends.cudnn.benchmark = False
+        torch.backends.cudnn.benchmark = bool(args.cudnn_benchmark)
     return device
 
 

@@ -98,6 +98,8 @@ RC_EXPORT int32_t rc_cuda_device_name(int32_t device_index, const char** out);
 // autocast (thread-local): enter saves nothing, so the caller passes the state read by rc_autocast_state to exit.
 RC_EXPORT int32_t rc_set_allow_tf32(int32_t cublas, int32_t cudnn);
 RC_EXPORT int32_t rc_get_allow_tf32(int32_t* cublas, int32_t* cudnn);
+RC_EXPORT int32_t rc_set_cudnn_benchmark(int32_t enabled);
+RC_EXPORT int32_t rc_get_cudnn_benchmark(int32_t* enabled);
 RC_EXPORT int32_t rc_autocast_state(int32_t device_type, int32_t* enabled, int32_t* dtype);
 RC_EXPORT int32_t rc_autocast_enter(int32_t device_type, int32_t enabled, int32_t dtype);
 RC_EXPORT int32_t rc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t previous_dtype);

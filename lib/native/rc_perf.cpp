@@ -1,4 +1,4 @@
-// Performance switches: TF32 for float32 matmuls (cuBLAS) and convolutions (cuDNN), and autocast scopes.
+// Performance switches: TF32 for float32 matmuls (cuBLAS) and convolutions (cuDNN), cuDNN autotuning, and autocast scopes.
 // The autocast API changed in libtorch 2.4 (per-device-type functions replaced is_enabled/set_enabled and the
 // *_gpu_dtype/*_cpu_dtype pairs), so the two spellings are chosen by TORCH_VERSION.
 #include <ATen/Context.h>
@@ -67,6 +67,14 @@ int32_t rc_get_allow_tf32(int32_t* cublas, int32_t* cudnn) {
     *cublas = at::globalContext().allowTF32CuBLAS() ? 1 : 0;
     *cudnn = at::globalContext().allowTF32CuDNN() ? 1 : 0;
   });
+}
+
+int32_t rc_set_cudnn_benchmark(int32_t enabled) {
+  return rc::guarded([&] { at::globalContext().setBenchmarkCuDNN(enabled != 0); });
+}
+
+int32_t rc_get_cudnn_benchmark(int32_t* enabled) {
+  return rc::guarded([&] { *enabled = at::globalContext().benchmarkCuDNN() ? 1 : 0; });
 }
 
 int32_t rc_autocast_state(int32_t device_type, int32_t* enabled, int32_t* dtype) {

@@ -2,7 +2,7 @@ using RandCond.Nn;
 using RandCond.Tensors;
 namespace RandCond.Tests.Tensors;
 
-/// <summary>TF32 switches, autocast scopes and channels-last layout: each changes what it says and restores what it found.</summary>
+/// <summary>TF32 and cuDNN autotuning switches, autocast scopes and channels-last layout: each changes what it says and restores what it found.</summary>
 public class PerformanceSwitchTests
 {
     [Fact]
@@ -22,6 +22,23 @@ public class PerformanceSwitchTests
         finally
         {
             Tf32.Set(matmul, conv);
+        }
+    }
+
+    [Fact]
+    public void CudnnAutotuningIsSetAndReadBack()
+    {
+        bool before = Cudnn.Benchmark;
+        try
+        {
+            Cudnn.Benchmark = !before;
+            Assert.Equal(!before, Cudnn.Benchmark);
+            Cudnn.Benchmark = before;
+            Assert.Equal(before, Cudnn.Benchmark);
+        }
+        finally
+        {
+            Cudnn.Benchmark = before;
         }
     }
 

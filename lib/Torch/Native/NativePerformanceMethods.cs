@@ -9,6 +9,8 @@ internal static class NativePerformanceMethods
 
     [DllImport(NativeMethods.Lib)] internal static extern int rc_set_allow_tf32(int cublas, int cudnn);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_get_allow_tf32(out int cublas, out int cudnn);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_set_cudnn_benchmark(int enabled);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_get_cudnn_benchmark(out int enabled);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_autocast_state(int deviceType, out int enabled, out int dtype);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_autocast_enter(int deviceType, int enabled, int dtype);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_autocast_exit(int deviceType, int previousEnabled, int previousDtype);
