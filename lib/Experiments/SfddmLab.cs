@@ -110,7 +110,9 @@ public static class SfddmLab
         json["students"] = rows;
         var gridRows = new List<(string Label, float[] Pixels)>();
         var folder = RepoPaths.ResultsFor(scale.Name);
-        var slug = $"sfddm-{kind.Slug()}-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}";
+        // A run of other students than the scale's own is another record, not a replacement of it.
+        var students = studentSteps.SequenceEqual(ParseList(scale.Students)) ? "" : "-t" + string.Join("-", studentSteps);
+        var slug = $"sfddm-{kind.Slug()}-{scale.Name}{students}-{(device.IsCuda ? "cuda" : "cpu")}";
         var resultPath = Path.Combine(folder, slug + ".json");
         var gridPath = Path.Combine(folder, slug + "-samples.png");
         var table = new Table().Column("T'").Column("model").Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher)
