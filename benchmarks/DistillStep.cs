@@ -133,9 +133,10 @@ internal static class DistillStep
             var options = new DistillationOptions
             {
                 LearningRate = 2e-4, WeightDecay = 1e-2, EmaDecay = 0.999, MaxGradNorm = 1.0,
-                Autocast = config.Bf16 ? DType.BFloat16 : null, ChannelsLast = config.ChannelsLast,
+                Autocast = config.Bf16 ? DType.BFloat16 : null, ChannelsLast = config.ChannelsLast, CudaGraph = config.Graph,
             };
             Step = new DistillationStep(Teacher, Student, Ema, options);
+            Graphed = config.Graph ? new GraphedDistillationStep(Step) : null;
             Student.Train();
         }
 
@@ -143,9 +144,15 @@ internal static class DistillStep
         public DistillationStudent Student { get; }
         public DistillationStudent Ema { get; }
         public DistillationStep Step { get; }
+        public GraphedDistillationStep? Graphed { get; }
+
+        /// <summary>One step, through the graph when the configuration has one.</summary>
+        public DistillationLossTerms Run(Tensor xt, Tensor t, Tensor tokens, int step) =>
+            Graphed?.Run(xt, t, tokens, step) ?? Step.Run(xt, t, tokens, step);
 
         public void Dispose()
         {
+            Graphed?.Dispose();
             Step.Dispose();
             Ema.Dispose();
             Student.Dispose();
@@ -183,7 +190,7 @@ internal static class DistillStep
             long t0 = Stopwatch.GetTimestamp();
             using (var scope = Torch.NewDisposeScope())
             {
-                var terms = setup.Step.Run(xt, t, tokens, i);
+                using var terms = setup.Run(xt, t, tokens, i);
                 if (device.IsCuda) Cuda.Synchronize(device.Index);
                 if (i >= warmup) times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 if (i == 0) first = terms.Total.Item();

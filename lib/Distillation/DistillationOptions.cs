@@ -38,6 +38,12 @@ public sealed record DistillationOptions
 
     /// <summary>Convolution weights and inputs in channels-last (NHWC) layout, which tensor-core convolutions prefer.</summary>
     public bool ChannelsLast { get; init; }
+
+    /// <summary>
+    /// Run each step as the replay of a CUDA graph recorded after a few eager steps (<see cref="GraphedDistillationStep"/>):
+    /// the optimizer and EMA keep their per-step scalars on the device. CUDA only.
+    /// </summary>
+    public bool CudaGraph { get; init; }
 }
 
 /// <summary>One progress report: means over the last LogEvery steps of each loss term and of the replaced fraction.</summary>

@@ -33,12 +33,22 @@ public sealed class DistillationStep : IDisposable
             student.To(MemoryFormat.ChannelsLast);
             ema.To(MemoryFormat.ChannelsLast);
         }
-        Optimizer = new AdamW(student.NamedParameters(), lr: options.LearningRate, weightDecay: options.WeightDecay);
+        Optimizer = new AdamW(student.NamedParameters(), lr: options.LearningRate, weightDecay: options.WeightDecay, capturable: options.CudaGraph);
         Average = new Ema(student, ema, options.EmaDecay);
         trainable = student.Parameters().Where(p => p.RequiresGrad).ToArray();
         teacherFeatures = new FeatureCapture(student.Pairs.Select(p => p.Teacher));
         studentFeatures = new FeatureCapture(student.Pairs.Select(p => p.Student));
+        if (options.CudaGraph) emaDecay = Torch.Scalar(options.EmaDecay, DType.Float32, student.Student.UNet.Parameters().First().Data.Device).DetachFromDisposeScope();
     }
+
+    /// <summary>The EMA decay as a device tensor when the step is meant for a CUDA graph (written by <see cref="Prepare"/>).</summary>
+    private readonly Tensor? emaDecay;
+
+    /// <summary>
+    /// Writes what changes from step to step and a CUDA graph cannot bake in: the EMA's warmed-up decay (the optimizer's
+    /// rate is written when it is set). Call it before each step, outside a capture; a no-op unless options.CudaGraph.
+    /// </summary>
+    public void Prepare(int step) => emaDecay?.FillInPlace(Average.DecayAt(step));
 
     public DistillationOptions Options { get; }
     public AdamW Optimizer { get; }
@@ -71,7 +81,8 @@ public sealed class DistillationStep : IDisposable
         var norm = GradClip.ClipGradNorm(trainable, Options.MaxGradNorm);
         Optimizer.Step();
         Optimizer.ZeroGrad();
-        Average.Update(step);
+        if (emaDecay is not null) Average.Update(emaDecay);
+        else Average.Update(step);
         teacherFeatures.Clear();
         studentFeatures.Clear();
         return norm.MoveToOuterScope();
@@ -90,6 +101,7 @@ public sealed class DistillationStep : IDisposable
     public void Dispose()
     {
         Optimizer.Dispose();
+        emaDecay?.Dispose();
         teacherFeatures.Dispose();
         studentFeatures.Dispose();
     }

@@ -28,7 +28,9 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         var device = corpusTokens.Device;
         if (corpusTokens.Size(0) != data.TextCorpus.Count)
             throw new ArgumentException($"corpusTokens has {corpusTokens.Size(0)} rows, the text corpus C {data.TextCorpus.Count} captions", nameof(corpusTokens));
+        if (Options.CudaGraph && !device.IsCuda) throw new ArgumentException($"DistillationOptions.CudaGraph needs a CUDA device; this run is on {device}");
         using var stepper = new DistillationStep(teacher, student, ema, Options);
+        using var graphed = Options.CudaGraph ? new GraphedDistillationStep(stepper) : null;
         var optimizer = stepper.Optimizer;
         int start = 0;
         if (checkpointPath is not null && File.Exists(checkpointPath))
@@ -63,7 +65,8 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
                 var tokens = chosen.Tokens(corpusTokens, nullTokens);
                 var eps = Torch.Randn(x0.Shape, generator).To(device);
                 var xt = ForwardProcess.QSample(schedule, x0, t, eps);
-                var terms = stepper.Run(xt, t, tokens, step, eps, chosen.Replaced.LogicalNot());
+                var kept = chosen.Replaced.LogicalNot();
+                var terms = graphed?.Run(xt, t, tokens, step, eps, kept) ?? stepper.Run(xt, t, tokens, step, eps, kept);
                 var row = Torch.Stack([terms.Total.Detach(), terms.Output.Detach(), terms.Feature.Detach(), terms.Task.Detach(),
                                        chosen.Replaced.To(DType.Float32).Mean()]);
                 log.Add(row);

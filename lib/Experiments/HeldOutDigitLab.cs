@@ -70,6 +70,7 @@ public static class HeldOutDigitLab
             FeatureWeight = a.Double("feature-weight", scale.FeatureWeight),
             TimeBudgetMinutes = a.Double("time-budget-min", scale.TimeBudgetMinutes),
         };
+        bool cudaGraph = a.Bool("cuda-graph", false);
         a.CheckAllUsed();
         var clock = Stopwatch.StartNew();
 
@@ -85,7 +86,7 @@ public static class HeldOutDigitLab
         using var images = bench.Generate(withoutDigit, recipe);
         var data = new DistillationData(images, full);
 
-        var options = Options(scale);
+        var options = Options(scale) with { CudaGraph = cudaGraph };
         var extra = new JsonObject { ["held_out_digit"] = heldOut, ["scale"] = scale.Name };
         var arms = new[] { ("no-rc", ReplacementProbability.Off), ("rc", replacement) };
         var results = new JsonArray();

@@ -33,6 +33,13 @@ public sealed class LabArguments
 
     public int Int(string name, int fallback) => Parse(name, fallback, s => int.Parse(s, CultureInfo.InvariantCulture));
     public double Double(string name, double fallback) => Parse(name, fallback, s => double.Parse(s, CultureInfo.InvariantCulture));
+    /// <summary>--name true|false.</summary>
+    public bool Bool(string name, bool fallback) => Parse(name, fallback, s => s switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new FormatException("expected true or false"),
+    });
     public Device Device() => Tensors.Device.Parse(String("device", "cpu"));
 
     public DatasetKind Dataset(string fallback = "mnist") => String("dataset", fallback) switch

@@ -13,7 +13,7 @@ public static class LabCommands
                                     [--checkpoint PATH] [--out PATH]
           randcond-lab held-out-digit [--scale quick|paper|smoke] [--held-out 3] [--device cuda] [--student block-removed:random] [--teacher PATH]
                                      [--replacement sigmoid|exponential[:lambda]|linear|constant:p] [--steps N] [--batch N] [--lr X]
-                                     [--lr-schedule constant|cosine] [--feature-weight X]
+                                     [--lr-schedule constant|cosine] [--feature-weight X] [--cuda-graph true|false]
                                      [--time-budget-min M] [--images-per-digit N] [--samples-per-digit N]
           randcond-lab distillation-table [--dataset fashion-mnist] [--scale quick|paper|smoke] [--device cuda] [--exclude footwear]
                                          [--students block-removed,block-removed-no-mid,block-removed-no-inner] [--sources generated,real]

@@ -37,7 +37,22 @@ public sealed class Ema
     /// average over a short run from random weights keeps a large share of the early, very different weights
     /// (0.999^2400 = 9 % of the initialization itself), and an average of weights that far apart is not a working network.
     /// </summary>
-    public void Update(int step) => Apply(Math.Min(Decay, (1.0 + step) / (10.0 + step)));
+    public void Update(int step) => Apply(DecayAt(step));
+
+    /// <summary>The warmed-up decay of step <paramref name="step"/>: min(Decay, (1 + step) / (10 + step)).</summary>
+    public double DecayAt(int step) => Math.Min(Decay, (1.0 + step) / (10.0 + step));
+
+    /// <summary>
+    /// The update with the decay read from a one-element device tensor: average += (1 - decay) (model - average). A CUDA graph
+    /// that records it reads the decay written before each replay, where <see cref="Update(int)"/> would fix it at capture.
+    /// </summary>
+    public void Update(Tensor decay)
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var _ = Torch.NoGrad();
+        var weight = 1 - decay;
+        for (int i = 0; i < target.Length; i++) target[i].LerpInPlace(source[i], weight);
+    }
 
     private void Apply(double decay)
     {

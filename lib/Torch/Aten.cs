@@ -16,7 +16,7 @@ internal static class Aten
     internal static readonly OpHandle MulInT = new("aten::mul_", "Tensor"), MulInS = new("aten::mul_", "Scalar");
     internal static readonly OpHandle DivInS = new("aten::div_", "Scalar");
     internal static readonly OpHandle Copy = new("aten::copy_"), Zero = new("aten::zero_"), FillS = new("aten::fill_", "Scalar");
-    internal static readonly OpHandle Addcmul = new("aten::addcmul"), LerpInS = new("aten::lerp_", "Scalar");
+    internal static readonly OpHandle Addcmul = new("aten::addcmul"), LerpInS = new("aten::lerp_", "Scalar"), LerpInT = new("aten::lerp_", "Tensor");
     internal static readonly OpHandle ClampIn = new("aten::clamp_");
     internal static readonly OpHandle Matmul = new("aten::matmul"), Mm = new("aten::mm"), Bmm = new("aten::bmm");
     internal static readonly OpHandle Linear = new("aten::linear"), Outer = new("aten::outer");

@@ -66,6 +66,17 @@ public sealed partial class Tensor
     public Tensor DivInPlace(Scalar value) { Call.InPlaceS(Aten.DivInS, this, value); return this; }
     public Tensor CopyFrom(Tensor source) { Call.InPlaceT(Aten.Copy, this, source); return this; }
     public Tensor FillInPlace(Scalar value) { Call.InPlaceS(Aten.FillS, this, value); return this; }
+    /// <summary>this += weight * (end - this), with the weight a tensor (e.g. one element on the device).</summary>
+    public Tensor LerpInPlace(Tensor end, Tensor weight)
+    {
+        var x = new OpArgs(stackalloc NativeValue[3]);
+        x.Add(this);
+        x.Add(end);
+        x.Add(weight);
+        x.CallInPlace(Aten.LerpInT);
+        return this;
+    }
+
     public Tensor LerpInPlace(Tensor end, Scalar weight)
     {
         var x = new OpArgs(stackalloc NativeValue[3]);

@@ -94,6 +94,13 @@ RC_EXPORT int32_t rc_cuda_memory_stats(int32_t device_index, int64_t* stats);
 RC_EXPORT int32_t rc_cuda_empty_cache(void);
 RC_EXPORT int32_t rc_cuda_device_name(int32_t device_index, const char** out);
 
+// CUDA graphs (rc_graph.cpp): capture on a side stream between begin and end, then replay; CPU builds report an error.
+RC_EXPORT int32_t rc_cuda_graph_new(void** out);
+RC_EXPORT int32_t rc_cuda_graph_capture_begin(void* graph, int32_t device_index);
+RC_EXPORT int32_t rc_cuda_graph_capture_end(void* graph);
+RC_EXPORT int32_t rc_cuda_graph_replay(void* graph);
+RC_EXPORT void rc_cuda_graph_free(void* graph);
+
 // performance switches (rc_perf.cpp): TF32 for float32 cuBLAS matmuls and cuDNN convolutions (process-wide),
 // autocast (thread-local): enter saves nothing, so the caller passes the state read by rc_autocast_state to exit.
 RC_EXPORT int32_t rc_set_allow_tf32(int32_t cublas, int32_t cudnn);

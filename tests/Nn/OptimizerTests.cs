@@ -100,4 +100,59 @@ public class OptimizerTests
         Assert.Equal(0.9 * 2 + 0.1 * 11, v[1], 12);
         Assert.False(avg.W.RequiresGrad);
     }
+
+    [Fact]
+    public void CapturableAdamWFollowsTheSameUpdateFromDeviceScalars()
+    {
+        using var a = new Single([1.0, -2.0, 0.25]);
+        using var b = new Single([1.0, -2.0, 0.25]);
+        using var plain = new AdamW(a, lr: 0.1, weightDecay: 0.5);
+        using var capturable = new AdamW(b, lr: 0.1, weightDecay: 0.5, capturable: true);
+        Assert.True(capturable.Capturable);
+        for (int step = 0; step < 5; step++)
+        {
+            foreach (var (m, o) in new[] { (a, plain), (b, capturable) })
+            {
+                o.LearningRate = 0.1 / (1 + step);   // a changing rate must reach the device copy
+                using (var scope = Torch.NewDisposeScope()) (m.W.Data.Pow(3) * 0.5).Sum().Backward();
+                o.Step();
+                o.ZeroGrad();
+            }
+        }
+        var (want, got) = (a.W.Data.ToArray<double>(), b.W.Data.ToArray<double>());
+        for (int i = 0; i < want.Length; i++) Assert.Equal(want[i], got[i], 12);
+        Assert.Equal("5", capturable.StateDict().Metadata["step"]);
+    }
+
+    [Fact]
+    public void EmaWithADeviceDecayEqualsTheWarmedUpUpdate()
+    {
+        using var model = new Single([1.0, 2.0]);
+        using var avgA = new Single([0.0, 0.0]);
+        using var avgB = new Single([0.0, 0.0]);
+        var a = new Ema(model, avgA, decay: 0.999);
+        var b = new Ema(model, avgB, decay: 0.999);
+        using (Torch.NoGrad()) model.W.Data.FillInPlace(7.0);
+        a.Update(3);
+        using var decay = Torch.Scalar(b.DecayAt(3), DType.Float64);
+        b.Update(decay);
+        Assert.Equal(4.0 / 13.0, b.DecayAt(3), 12);
+        var (want, got) = (avgA.W.Data.ToArray<double>(), avgB.W.Data.ToArray<double>());
+        for (int i = 0; i < 2; i++) Assert.Equal(want[i], got[i], 12);
+    }
+
+    [Fact]
+    public void LearningRateScheduleWarmsUpThenHoldsOrDecaysToZero()
+    {
+        var constant = new LearningRateSchedule(1.0, 10);
+        var cosine = new LearningRateSchedule(1.0, 10, Cosine: true);
+        Assert.Equal(0.1, constant.At(0, 100), 12);
+        Assert.Equal(1.0, constant.At(9, 100), 12);
+        Assert.Equal(1.0, constant.At(99, 100), 12);
+        Assert.Equal(0.5, cosine.At(4, 100), 12);
+        Assert.Equal(0.5, cosine.At(54, 100), 1);
+        Assert.Equal(0.0, cosine.At(99, 100), 12);
+        Assert.True(cosine.At(30, 100) > cosine.At(60, 100));
+        Assert.Throws<ArgumentException>(() => LearningRateSchedule.ParseCosine("linear"));
+    }
 }

@@ -120,4 +120,23 @@ public class PerformanceSwitchTests
         after.Sum().Backward();
         Assert.All(model.Parameters(), p => Assert.NotNull(p.Grad));
     }
+
+    [Fact]
+    public void CudaGraphsCaptureAndReplayOrSayTheyNeedACudaBuild()
+    {
+        if (!(Cuda.IsBuiltWithCuda && Cuda.IsAvailable))
+        {
+            var e = Assert.ThrowsAny<Exception>(() => new CudaGraph());
+            Assert.Contains("CUDA build", e.Message);
+            return;
+        }
+        var device = Device.CUDA(0);
+        using var x = Torch.Zeros([4], device: device);
+        using var graph = new CudaGraph();
+        using var y = graph.Capture(device, () => x * 2 + 1);
+        using var input = Torch.FromArray(new float[] { 1, 2, 3, 4 }).To(device);
+        x.CopyFrom(input);
+        graph.Replay();
+        Assert.Equal(new float[] { 3, 5, 7, 9 }, y.Cpu().ToArray<float>());
+    }
 }

@@ -69,6 +69,18 @@ public sealed class DistillerTests : IDisposable
     }
 
     [Fact]
+    public void A_cuda_graph_run_on_the_cpu_is_refused_by_name()
+    {
+        using var teacher = RcTestNets.Teacher();
+        using var images = RandomImageSet(16);
+        var (student, ema) = Fresh(teacher);
+        using var _ = student;
+        using var __ = ema;
+        var e = Assert.Throws<ArgumentException>(() => Train(Options(2) with { CudaGraph = true }, teacher, student, ema, new DistillationData(images, Full), null));
+        Assert.Contains("CudaGraph needs a CUDA device", e.Message);
+    }
+
+    [Fact]
     public void A_killed_run_resumed_from_its_checkpoint_equals_an_uninterrupted_one()
     {
         using var teacher = RcTestNets.Teacher();
