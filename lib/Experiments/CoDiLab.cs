@@ -37,7 +37,7 @@ public sealed record CoDiScale(string Name, int TrainImages, int Steps, int Batc
 /// CoDi (Mei et al. 2024) at our scale: the committed text-conditioned teacher, evaluated with the null caption (it was
 /// trained with 10 % null-caption dropout, so that is the project's unconditional model), adapted to a restoration task
 /// (super-resolution 7x7 or 14x14 to 28x28, or inpainting) on real training images; variants: CoDi (PREv, guidance term,
-/// whole U-Net trained), parameter-efficient CoDi (conditional encoder and mu only), the plain DDIM predictor instead of
+/// whole U-Net trained, at --backbone-lr-scale times the conditional branch's rate), parameter-efficient CoDi (conditional encoder and mu only), the plain DDIM predictor instead of
 /// PREv, CoDi without the guidance term, and the ordinary fine-tuned conditional model (same adapted architecture, plain
 /// denoising loss). Each distilled variant is sampled with DDIM at 1, 2, 4 and 8 steps and the fine-tuned model at 50,
 /// on test images' conditions from the same noise; scored by the domain classifier's FD against the test set, accuracy of
@@ -70,6 +70,7 @@ public static class CoDiLab
         var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
         var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
         ulong seed = (ulong)a.Int("seed", 0);
+        double backboneLrScale = a.Double("backbone-lr-scale", new CoDiOptions().BackboneLearningRateScale);
         scale = scale with
         {
             Steps = a.Int("steps", scale.Steps), BatchSize = a.Int("batch", scale.BatchSize), LearningRate = a.Double("lr", scale.LearningRate),
@@ -116,7 +117,7 @@ public static class CoDiLab
 
         foreach (var variant in variants)
         {
-            var options = Options(variant, scale, seed) with
+            var options = Options(variant, scale, seed, backboneLrScale) with
             {
                 CheckpointPath = Path.Combine(checkpointDir, $"codi-{kind.Slug()}-{task.Name}-{scale.Name}-{variant}.safetensors"),
             };
@@ -137,6 +138,7 @@ public static class CoDiLab
             trained.Add(new JsonObject
             {
                 ["variant"] = variant, ["options"] = options.Variant, ["trained_parameters"] = model.TrainableParameters(options.ParameterEfficient).Sum(p => p.Parameter.Data.NumEl),
+                ["backbone_learning_rate"] = options.ParameterEfficient ? 0 : options.LearningRate * options.BackboneLearningRateScale,
                 ["steps"] = done, ["seconds_this_run"] = trainSeconds, ["final_loss"] = last?.Loss, ["loss_curve"] = curve,
                 ["mu"] = new JsonArray(mu.Select(v => (JsonNode?)(double)v).ToArray()),
                 ["checkpoint"] = Path.GetFileName(options.CheckpointPath),
@@ -173,8 +175,11 @@ public static class CoDiLab
         json["task_description"] = task.Description;
         json["teacher"] = $"{Path.GetFileName(teacherPath)} with the null caption (trained with 10 % null-caption dropout: the unconditional model)";
         json["classifier_test_accuracy"] = info.TestAccuracy;
+        var recipe = new CoDiOptions();
         json["training"] = $"{scale.TrainImages} real training images; at most {scale.Steps} steps of {scale.BatchSize} or {scale.TimeBudgetMinutes} min per model; " +
-                           $"Adam lr {scale.LearningRate}, no weight decay; EMA target {scale.EmaDecay}; t - s = 20 (T/N, N = 50); one t per batch";
+                           $"AdamW lr {scale.LearningRate} for the conditional branch, x {backboneLrScale} for the backbone U-Net (fine-tuned baseline: x 1), " +
+                           $"weight decay {recipe.WeightDecay}, gradient norm clipped to {recipe.MaxGradNorm}; EMA target {scale.EmaDecay}; t - s = 20 (T/N, N = 50); one t per batch; " +
+                           $"consistency in {recipe.ConsistencySpace} space, x-space terms weighted {recipe.XLossWeighting}, z^_s from the {recipe.ZsSource} network";
         json["sampling"] = $"DDIM eta 0 (trailing steps) of the trained (online) model, {scale.EvalImages} test images' conditions, one noise draw shared by every model; fine-tuned model at {fineTuneSteps} steps";
         json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
         json["models"] = trained;
@@ -193,21 +198,26 @@ public static class CoDiLab
         return (json, table, grid);
     }
 
-    /// <summary>The training options of a named variant (see <see cref="AllVariants"/>).</summary>
-    public static CoDiOptions Options(string variant, CoDiScale scale, ulong seed = 0)
+    /// <summary>
+    /// The training options of a named variant (see <see cref="AllVariants"/>): CoDiOptions' recipe with the scale's sizes; the
+    /// CoDi variants train the backbone at <paramref name="backboneLrScale"/> x the branch's rate (null: CoDiOptions' default),
+    /// the fine-tuned baseline trains everything at one rate, as an ordinary fine-tuning does.
+    /// </summary>
+    public static CoDiOptions Options(string variant, CoDiScale scale, ulong seed = 0, double? backboneLrScale = null)
     {
         var options = new CoDiOptions
         {
             Steps = scale.Steps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate, EmaDecay = scale.EmaDecay, Seed = seed,
             LogEvery = scale.LogEvery, CheckpointEvery = 500, TimeBudget = TimeSpan.FromMinutes(scale.TimeBudgetMinutes),
         };
+        if (backboneLrScale is { } b) options = options with { BackboneLearningRateScale = b };
         return variant switch
         {
             "codi" => options,
             "codi-pe" => options with { ParameterEfficient = true },
             "codi-ddim" => options with { Predictor = CoDiPredictor.Ddim },
             "codi-noguide" => options with { GuidanceWeight = 0 },
-            "finetune" => options with { Objective = CoDiObjective.Denoising },
+            "finetune" => options with { Objective = CoDiObjective.Denoising, BackboneLearningRateScale = 1 },
             _ => throw new ArgumentException($"--variants: unknown '{variant}' ({string.Join(", ", AllVariants)})"),
         };
     }

@@ -6,12 +6,15 @@ namespace RandCond.Distillation.CoDi;
 
 /// <summary>
 /// The resumable state of a CoDi run in one safetensors file: the model ("model.*"), its EMA target ("ema.*", distillation
-/// only), the optimizer's moments ("opt.*"), and in metadata the step and the variant (a checkpoint of another variant is
-/// refused). Written atomically by <see cref="Safetensors.Save"/>.
+/// only), the optimizer groups' moments ("opt.GROUP.*"), and in metadata the step, the variant and the format (a checkpoint
+/// of another variant or format is refused). Written atomically by <see cref="Safetensors.Save"/>.
 /// </summary>
 public static class CoDiCheckpoint
 {
-    public static void Save(string path, CoDiModel model, CoDiModel? ema, AdamW optimizer, int step, CoDiOptions options)
+    /// <summary>2: one optimizer per parameter group (format 1 had a single optimizer and no format key).</summary>
+    private const string Format = "2";
+
+    public static void Save(string path, CoDiModel model, CoDiModel? ema, CoDiOptimizer optimizer, int step, CoDiOptions options)
     {
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (k, v) in model.StateDict()) tensors["model." + k] = v;
@@ -19,22 +22,26 @@ public static class CoDiCheckpoint
             foreach (var (k, v) in ema.StateDict()) tensors["ema." + k] = v;
         var (opt, optMeta) = optimizer.StateDict();
         foreach (var (k, v) in opt) tensors["opt." + k] = v;
-        var meta = new Dictionary<string, string>(optMeta)
+        var meta = optMeta.ToDictionary(kv => "opt." + kv.Key, kv => kv.Value);
+        foreach (var (k, v) in new Dictionary<string, string>
         {
             ["training_step"] = step.ToString(CultureInfo.InvariantCulture),
             ["codi_variant"] = options.Variant,
-        };
+            ["codi_checkpoint_format"] = Format,
+        }) meta[k] = v;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         Safetensors.Save(path, tensors, meta);
     }
 
     /// <summary>Restores the model, the EMA target and the optimizer; returns the step the checkpoint was taken at.</summary>
-    public static int Load(string path, CoDiModel model, CoDiModel? ema, AdamW optimizer, CoDiOptions options)
+    public static int Load(string path, CoDiModel model, CoDiModel? ema, CoDiOptimizer optimizer, CoDiOptions options)
     {
         using var contents = Safetensors.Load(path, model.Mu.Data.Device);
         var meta = contents.Metadata;
         string Need(string key) => meta.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{path}: CoDi checkpoint metadata has no '{key}'");
+        if (!meta.TryGetValue("codi_checkpoint_format", out var format) || format != Format)
+            throw new InvalidDataException($"{path}: CoDi checkpoint of an older format (one optimizer for all parameters); delete it to start this run afresh");
         if (Need("codi_variant") != options.Variant)
             throw new InvalidDataException($"{path}: checkpoint of the CoDi variant '{meta["codi_variant"]}', but this run trains '{options.Variant}'; delete it or choose another checkpoint path");
         Dictionary<string, Tensor> Part(string prefix) => contents.Tensors
@@ -42,7 +49,7 @@ public static class CoDiCheckpoint
             .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
         model.LoadStateDict(Part("model."));
         ema?.LoadStateDict(Part("ema."));
-        optimizer.LoadStateDict(Part("opt."), meta);
+        optimizer.LoadStateDict(Part("opt."), meta.Where(kv => kv.Key.StartsWith("opt.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[4..], kv => kv.Value));
         if (!int.TryParse(Need("training_step"), CultureInfo.InvariantCulture, out var step))
             throw new InvalidDataException($"{path}: checkpoint metadata 'training_step' is not an integer");
         return step;

@@ -8,9 +8,10 @@ namespace RandCond.Distillation.CoDi;
 /// Trains a <see cref="CoDiModel"/> on (condition, image) pairs made by a <see cref="CoDiTask"/> from real images. With
 /// <see cref="CoDiObjective.Distillation"/> each step draws one t in [SkipSteps, T) for the whole batch, s = t - SkipSteps,
 /// and minimises <see cref="CoDiLoss.Compute"/> against an EMA copy of the model (updated after every step); with
-/// <see cref="CoDiObjective.Denoising"/> it minimises the plain denoising loss (the fine-tuned baseline). Adam (no weight
-/// decay) over <see cref="CoDiModel.TrainableParameters"/>. Checkpoints every CheckpointEvery steps and resumes from the
-/// last one, repeating the same draws.
+/// <see cref="CoDiObjective.Denoising"/> it minimises the plain denoising loss (the fine-tuned baseline). A
+/// <see cref="CoDiOptimizer"/> (AdamW per parameter group after global-norm clipping) over
+/// <see cref="CoDiModel.TrainableParameters"/>. Checkpoints every CheckpointEvery steps and resumes from the last one,
+/// repeating the same draws.
 /// </summary>
 public sealed class CoDiDistiller
 {
@@ -31,14 +32,11 @@ public sealed class CoDiDistiller
         if (Options.Objective == CoDiObjective.Distillation && Options.SkipSteps >= schedule.Steps)
             throw new ArgumentException($"CoDiDistiller: SkipSteps {Options.SkipSteps} must be below T = {schedule.Steps}");
         var device = images.Device;
-        var trainable = model.TrainableParameters(Options.ParameterEfficient);
-        var trainableSet = trainable.Select(p => p.Parameter).ToHashSet();
-        foreach (var p in model.Parameters()) p.RequiresGrad = trainableSet.Contains(p);
+        using var optimizer = new CoDiOptimizer(model, Options);
         bool distill = Options.Objective == CoDiObjective.Distillation;
         using var target = distill ? model.Clone() : null;
         var ema = target is null ? null : new Ema(model, target, Options.EmaDecay);
         target?.Eval();
-        using var optimizer = new AdamW(trainable, lr: Options.LearningRate, weightDecay: 0);
         var path = Options.CheckpointPath;
         int start = path is not null && File.Exists(path) ? CoDiCheckpoint.Load(path, model, target, optimizer, Options) : 0;
         model.Train();
@@ -62,8 +60,7 @@ public sealed class CoDiDistiller
                     {
                         int t = (int)Torch.Randint(Options.SkipSteps, schedule.Steps, [1], generator).ToArray<long>()[0];
                         var eps = Torch.Randn(x0.Shape, generator).To(device);
-                        var loss = CoDiLoss.Compute(model, target!, schedule, x0, condition, t, t - Options.SkipSteps, eps,
-                                                    Options.Predictor, Options.GuidanceWeight);
+                        var loss = CoDiLoss.Compute(model, target!, schedule, x0, condition, t, t - Options.SkipSteps, eps, Options);
                         loss.Total.Backward();
                         terms = Torch.Stack([loss.Total.Detach(), loss.Consistency.Detach(), loss.Guidance.Detach()]);
                     }
