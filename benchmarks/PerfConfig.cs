@@ -11,6 +11,8 @@ namespace RandCond.Benchmarks;
 internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false, bool Graph = false)
 {
     public static readonly string[] CudaDefault = ["fp32", "tf32", "tf32+graph", "tf32+auto+graph", "tf32+bf16+graph"];
+    /// <summary>Sampling is not graphed (yet), so its defaults leave graph out.</summary>
+    public static readonly string[] SampleCudaDefault = ["fp32", "tf32", "tf32+auto", "tf32+bf16", "tf32+bf16+cl"];
     // libtorch 1.13's CPU autocast leaves group_norm out of its float32 list, so bf16 fails there; on the CPU the
     // smoke test covers the layouts.
     public static readonly string[] CpuDefault = ["fp32", "cl"];

@@ -26,7 +26,9 @@ internal static class Sample
         int ddimSteps = o.DdimSteps ?? (cuda || !quick ? 50 : 2);
         int warmup = 1, repeats = cuda ? (quick ? 2 : 5) : 1;
         int threads = o.Threads ?? Environment.ProcessorCount;
-        var configs = (o.Configs ?? (cuda ? PerfConfig.CudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
+        var configs = (o.Configs ?? (cuda ? PerfConfig.SampleCudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
+        if (configs.FirstOrDefault(c => c.Graph) is { } graphed)
+            throw new UsageException($"--configs: '{graphed.Name}': sample does not run as a CUDA graph; graph belongs to distill-step");
         string teacherPath = DistillStep.TeacherPath(o);
         var result = new BenchmarkResult
         {
