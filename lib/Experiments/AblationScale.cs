@@ -24,7 +24,10 @@ public sealed record AblationScale(string Name, HeldOutDigitScale Digit, Distill
     /// per student, 2 samples per class. Far too little training for any effect to show: it checks the pipeline end to end.
     /// </summary>
     public static readonly AblationScale Quick = new("quick",
-        HeldOutDigitScale.Quick with { DistillSteps = 30, BatchSize = 8, SamplesPerDigit = 2, SamplingSteps = 5, TimeBudgetMinutes = 1 },
+        HeldOutDigitScale.Quick with
+        {
+            DistillSteps = 30, BatchSize = 8, LearningRate = 1e-3, CosineDecay = false, SamplesPerDigit = 2, SamplingSteps = 5, TimeBudgetMinutes = 1,
+        },
         DistillationTableScale.Quick with { DistillSteps = 30, BatchSize = 8, SamplesPerClass = 2, SamplingSteps = 5, MinutesPerStudent = 1 },
         [5, 10, 20], [10, 50, 280]);
 
