@@ -39,11 +39,8 @@ internal static class DistillStep
         var flops = StepFlops(teacherPath, batch);
         var peak = PeakBf16Tflops(ctx.Device);
         var perConfig = new JsonArray();
-        int previousThreads = Torch.NumThreads;
-        var (tf32Matmul, tf32Conv, autotune) = (Tf32.Matmul, Tf32.Convolution, Cudnn.Benchmark);
-        try
+        using (PerfConfig.Keep(threads))
         {
-            Torch.NumThreads = threads;
             foreach (var config in configs)
             {
                 Console.Error.WriteLine($"[{Name}] {config.Name} ({config.Describe()}): PyTorch then C#, batch {batch}, {steps} steps after {warmup} warm-up steps ...");
@@ -89,12 +86,6 @@ internal static class DistillStep
                 if (leaked != 0) result.Notes.Add(("warning", $"{config.Name}: {leaked} native tensors were still alive after the steps"));
                 perConfig.Add(entry);
             }
-        }
-        finally
-        {
-            Torch.NumThreads = previousThreads;
-            Tf32.Set(tf32Matmul, tf32Conv);
-            Cudnn.Benchmark = autotune;
         }
 
         result.CSharp["batch"] = batch;

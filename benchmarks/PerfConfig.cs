@@ -59,4 +59,22 @@ internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channe
 
     public string Describe() =>
         $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : "float32")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}{(Graph ? ", C# step as a CUDA graph" : "")}";
+
+    /// <summary>Sets the thread count and saves it with the process-wide switches the configurations change; disposing restores all three.</summary>
+    public static IDisposable Keep(int threads)
+    {
+        var saved = new SavedSwitches(Torch.NumThreads, RandCond.Tensors.Tf32.Matmul, RandCond.Tensors.Tf32.Convolution, Cudnn.Benchmark);
+        Torch.NumThreads = threads;
+        return saved;
+    }
+
+    private sealed record SavedSwitches(int Threads, bool Tf32Matmul, bool Tf32Convolution, bool Autotune) : IDisposable
+    {
+        public void Dispose()
+        {
+            Torch.NumThreads = Threads;
+            RandCond.Tensors.Tf32.Set(Tf32Matmul, Tf32Convolution);
+            Cudnn.Benchmark = Autotune;
+        }
+    }
 }

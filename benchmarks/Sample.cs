@@ -36,11 +36,8 @@ internal static class Sample
             Description = $"sampling, Fashion-MNIST teacher and block-removed student, batch {batch}: DDIM {ddimSteps} steps, classifier-free guidance {Guidance}",
         };
         var perConfig = new JsonArray();
-        int previousThreads = Torch.NumThreads;
-        var (tf32Matmul, tf32Conv, autotune) = (Tf32.Matmul, Tf32.Convolution, Cudnn.Benchmark);
-        try
+        using (PerfConfig.Keep(threads))
         {
-            Torch.NumThreads = threads;
             foreach (var config in configs)
             {
                 Console.Error.WriteLine($"[{Name}] {config.Name} ({config.Describe()}): PyTorch then C#, batch {batch}, {ddimSteps} DDIM steps, {repeats} runs after {warmup} warm-up ...");
@@ -75,12 +72,6 @@ internal static class Sample
                 if (leaked != 0) result.Notes.Add(("warning", $"{config.Name}: {leaked} native tensors were still alive after sampling"));
                 perConfig.Add(entry);
             }
-        }
-        finally
-        {
-            Torch.NumThreads = previousThreads;
-            Tf32.Set(tf32Matmul, tf32Conv);
-            Cudnn.Benchmark = autotune;
         }
         result.CSharp["batch"] = batch;
         result.CSharp["ddim_steps"] = ddimSteps;
