@@ -27,8 +27,6 @@ internal static class Sample
         int warmup = 1, repeats = cuda ? (quick ? 2 : 5) : 1;
         int threads = o.Threads ?? Environment.ProcessorCount;
         var configs = (o.Configs ?? (cuda ? PerfConfig.SampleCudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
-        if (configs.FirstOrDefault(c => c.Graph) is { } graphed)
-            throw new UsageException($"--configs: '{graphed.Name}': sample does not run as a CUDA graph; graph belongs to distill-step");
         string teacherPath = DistillStep.TeacherPath(o);
         var result = new BenchmarkResult
         {
@@ -52,8 +50,13 @@ internal static class Sample
                 var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, warmup, repeats);
                 long leaked = Torch.NativeLiveTensors - liveBefore;
                 var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked, ["python"] = py };
-                foreach (var (model, ms) in times)
+                foreach (var (model, ms, graphDifference) in times)
                 {
+                    if (graphDifference is double d)
+                    {
+                        entry[$"{model}_graph_max_abs_difference"] = d;
+                        result.Notes.Add(($"{model}, {config.Name}, graph", $"replayed samples differ from the eager ones by at most {d:g3}"));
+                    }
                     double median = Stats.Median(ms), pyMedian = py[model]!["ms_median"]!.GetValue<double>();
                     result.Measurements.Add(new($"{model}, {config.Name}", "ms/batch", median, pyMedian, Goal));
                     entry[$"{model}_csharp_ms_all"] = ToArray(ms);
@@ -85,8 +88,12 @@ internal static class Sample
         return result;
     }
 
-    /// <summary>Milliseconds of each timed sampling run (a whole batch from noise to images), teacher then student.</summary>
-    private static List<(string Model, List<double> Ms)> TimeSampling(Device device, string teacherPath, PerfConfig config, int batch,
+    /// <summary>
+    /// Milliseconds of each timed sampling run (a whole batch from noise to images), teacher then student. With a graph
+    /// configuration the warm-up samples eagerly and records the graph, the timed runs replay it, and the largest
+    /// difference between a replay's images and the eager ones from the same noise is returned too.
+    /// </summary>
+    private static List<(string Model, List<double> Ms, double? GraphDifference)> TimeSampling(Device device, string teacherPath, PerfConfig config, int batch,
                                                                    int ddimSteps, int warmup, int repeats)
     {
         var (teacher, tokenizer, preset, _) = RandCond.Experiments.TeacherFile.Load(teacherPath, device);
@@ -101,22 +108,35 @@ internal static class Sample
         using var _tokens = tokens;
         using var nullTokens = tokenizer.NullTokens(batch, DistillStep.ContextLength, device);
         using var start = config.ChannelsLast ? noise.ToMemoryFormat(MemoryFormat.ChannelsLast) : noise.Alias();
-        var results = new List<(string, List<double>)>();
+        var results = new List<(string, List<double>, double?)>();
         foreach (var (name, model) in new[] { ("teacher", teacher), ("student", student.Student) })
         {
             if (config.ChannelsLast) model.To(MemoryFormat.ChannelsLast);
-            var denoiser = ClassifierFreeGuidance.Bind(model, tokens, nullTokens, Guidance);
+            Func<IReadOnlyList<Tensor>, Denoiser> bind = c => ClassifierFreeGuidance.Bind(model, c[0], nullTokens, Guidance);
+            using var graphed = config.Graph ? new GraphedSampler(sampler, bind) : null;
             var ms = new List<double>();
+            Tensor? eager = null;
+            double? difference = null;
             for (int i = 0; i < warmup + repeats; i++)
             {
                 if (device.IsCuda) Cuda.Synchronize(device.Index);
                 long t0 = Stopwatch.GetTimestamp();
+                Tensor images;
                 using (config.Autocast(device))
-                using (sampler.Sample(denoiser, start))
-                    if (device.IsCuda) Cuda.Synchronize(device.Index);
+                    images = graphed?.Sample(start, tokens) ?? sampler.Sample(bind([tokens]), start);
+                if (device.IsCuda) Cuda.Synchronize(device.Index);
                 if (i >= warmup) ms.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                if (graphed is null) images.Dispose();
+                else if (eager is null) eager = images;
+                else
+                {
+                    using (images)
+                    using (var diff = (images - eager).Abs().Max())
+                        difference = Math.Max(difference ?? 0, diff.Item());
+                }
             }
-            results.Add((name, ms));
+            eager?.Dispose();
+            results.Add((name, ms, difference));
         }
         return results;
     }

@@ -68,13 +68,14 @@ public static class AblationsLab
             _ => CaptionSizes(Sizes(a.String("caption-sizes", string.Join(",", scale.CaptionSizes)), "caption-sizes"), generatedPerClass),
         };
         var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-teacher.safetensors"));
+        bool cudaGraph = a.Bool("cuda-graph", false);
         a.CheckAllUsed();
         var clock = Stopwatch.StartNew();
 
         using var bench = DistillationBench.Open(Experiment, teacherPath, device, log, fashion ? group : null);
         if (bench.Kind != kind) throw new ArgumentException($"the {study} study needs a {kind.DisplayName()} teacher; {teacherPath} is {bench.Kind.DisplayName()}");
         var spec = fashion ? StudentSpec.BlockRemoved(StudentInit.Teacher) : StudentSpec.BlockRemoved(StudentInit.Random);
-        var options = fashion ? DistillationTableLab.Options(scale.Fashion) : HeldOutDigitLab.Options(scale.Digit);
+        var options = (fashion ? DistillationTableLab.Options(scale.Fashion) : HeldOutDigitLab.Options(scale.Digit)) with { CudaGraph = cudaGraph };
         var plan = fashion ? DistillationTableLab.Sampling(scale.Fashion) : HeldOutDigitLab.Sampling(scale.Digit);
         var recipe = fashion
             ? new ImageSetRecipe(scale.Fashion.ImagesPerClass, scale.Fashion.GenerationSteps, bench.Preset.GuidanceScale)
@@ -115,6 +116,7 @@ public static class AblationsLab
         json["text_corpus"] = study == "captions"
             ? $"balanced nested subsets of the {full.Count} captions (every class, {group.Name} included); D's images re-paired with captions of their class from each subset"
             : $"all {full.Count} captions ({group.Name} included)";
+        json["cuda_graph"] = cudaGraph;
         json["distillation"] = $"{options.Steps} steps of {options.BatchSize} (time budget {options.TimeBudget!.Value.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min per student), lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, seed {options.Seed}";
         json["sampling"] = $"{plan.PerClass} per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}, seed {plan.Seed}";
         json["table_caption"] = $"Ablation {study}, {scale.Name} scale ({RunRecord.DeviceName(device)}): {setup}; {options.Steps} steps of {options.BatchSize}; " +

@@ -52,6 +52,7 @@ public static class DistillationTableLab
         if (sources.Any(s => s is not ("generated" or "real"))) throw new ArgumentException($"--sources: each must be 'generated' or 'real', got '{string.Join(",", sources)}'");
         var excluded = a.Optional("exclude") is { } name ? ConceptGroups.Named(kind, name) : null;
         var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-teacher.safetensors"));
+        bool cudaGraph = a.Bool("cuda-graph", false);
         a.CheckAllUsed();
         var clock = Stopwatch.StartNew();
 
@@ -96,7 +97,7 @@ public static class DistillationTableLab
                 foreach (var (arm, p) in new[] { ("no", ReplacementProbability.Off), ("yes", ReplacementProbability.DefaultFor(spec.Init == StudentInit.Teacher)) })
                 {
                     var runName = $"{kind.Slug()}-{scale.Name}-{excluded?.Name ?? "all"}-{spec.Name}-{source}-rc-{arm}".Replace(' ', '-');
-                    using var result = bench.Run(new DistillationArm(runName, data, spec, Options(scale) with { Replacement = p },
+                    using var result = bench.Run(new DistillationArm(runName, data, spec, Options(scale) with { Replacement = p, CudaGraph = cudaGraph },
                         new JsonObject { ["d_source"] = source, ["excluded"] = excluded?.Name, ["scale"] = scale.Name }), plan);
                     AddRow(spec.Label, source, arm, result.Scores, result.UNetParameters, result.Macs);
                 }
@@ -112,6 +113,7 @@ public static class DistillationTableLab
         json["scale"] = scale.Name;
         json["excluded_group"] = excluded?.Name;
         json["image_set"] = $"generated: {recipe}; real: {scale.RealPerClass} training images per class";
+        json["cuda_graph"] = cudaGraph;
         json["distillation"] = $"{scale.DistillSteps} steps of {scale.BatchSize} (at most {scale.MinutesPerStudent.ToString(CultureInfo.InvariantCulture)} min per student), lr {scale.LearningRate}, output + feature KD, students from the teacher's weights";
         json["rows"] = rows;
         json["seconds"] = clock.Elapsed.TotalSeconds;

@@ -126,6 +126,7 @@ public static class HeldOutDigitLab
         json["student"] = spec.Label;
         json["image_set"] = $"{images.Count} teacher images of digits other than {heldOut}: {recipe}";
         json["text_corpus"] = $"all {full.Count} MNIST captions (the held-out digit's included)";
+        json["cuda_graph"] = cudaGraph;
         json["distillation"] = $"{options.Steps} steps of {options.BatchSize} ({(scale.TimeBudgetMinutes > 0 ? $"time budget {scale.TimeBudgetMinutes} min per student" : "no time budget")}), lr {options.LearningRate} ({(options.CosineDecay ? "cosine decay" : "constant")} after {options.WarmupSteps} warm-up steps), output KD + {options.Weights.Feature} x feature KD";
         json["sampling"] = $"{scale.SamplesPerDigit} per digit, DDIM {scale.SamplingSteps} steps, guidance {preset.GuidanceScale}";
         json["teacher_held_out_accuracy"] = teacherAccuracy.HeldOut;

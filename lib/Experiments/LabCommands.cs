@@ -17,7 +17,7 @@ public static class LabCommands
                                      [--time-budget-min M] [--images-per-digit N] [--samples-per-digit N]
           randcond-lab distillation-table [--dataset fashion-mnist] [--scale quick|paper|smoke] [--device cuda] [--exclude footwear]
                                          [--students block-removed,block-removed-no-mid,block-removed-no-inner] [--sources generated,real]
-                                         [--steps N] [--time-budget-min M]
+                                         [--steps N] [--time-budget-min M] [--cuda-graph true|false]
           randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
           randcond-lab sfddm --dataset D [--scale smoke|quick|paper] [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--time-budget-min M]
                              [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--lr 2e-4] [--seed S]
@@ -29,6 +29,7 @@ public static class LabCommands
           randcond-lab ablations --study family-random|family-teacher|images|captions [--scale quick|paper|smoke] [--device cuda]
                                  [--families off,linear,exponential,sigmoid,constant:0.5] [--image-sizes 100,300,1000]
                                  [--caption-sizes 10,20,50,100,280] [--held-out 3] [--exclude footwear] [--steps N] [--time-budget-min M]
+                                 [--cuda-graph true|false]
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

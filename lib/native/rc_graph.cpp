@@ -1,8 +1,11 @@
 // CUDA graphs: capture the kernels a sequence of operators launches once, then replay them with one launch. The capture
 // runs on a side stream (CUDA cannot capture the legacy default stream), in thread-local mode so that another thread
-// (e.g. the .NET finalizer releasing tensors) is not mistaken for part of the capture.
+// (e.g. the .NET finalizer releasing tensors) is not mistaken for part of the capture. Autocast's cache of cast weights
+// is off while capturing (as torch.cuda.make_graphed_callables demands): a cast cached before the capture would be read
+// by the graph and then freed when the autocast scope ends, so every replay would read released memory.
 #include "rc_errors.h"
 #ifdef RC_WITH_CUDA
+#include <ATen/autocast_mode.h>
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -13,7 +16,13 @@ namespace {
 struct Graph {
   at::cuda::CUDAGraph graph;
   std::optional<c10::cuda::CUDAStreamGuard> capturing;
+  bool autocast_cache_was_enabled = true;
 };
+
+void end_capture_state(Graph* graph) {
+  graph->capturing.reset();
+  at::autocast::set_autocast_cache_enabled(graph->autocast_cache_was_enabled);
+}
 Graph* as_graph(void* g) {
   TORCH_CHECK(g != nullptr, "CUDA graph: null handle");
   return static_cast<Graph*>(g);
@@ -33,11 +42,14 @@ int32_t rc_cuda_graph_capture_begin(void* g, int32_t device_index) {
     c10::cuda::set_device(static_cast<c10::DeviceIndex>(device_index));
     // Work queued before the capture must not become part of it, nor race with it.
     C10_CUDA_CHECK(cudaDeviceSynchronize());
+    graph->autocast_cache_was_enabled = at::autocast::is_autocast_cache_enabled();
+    at::autocast::clear_cache();
+    at::autocast::set_autocast_cache_enabled(false);
     graph->capturing.emplace(at::cuda::getStreamFromPool(false, static_cast<c10::DeviceIndex>(device_index)));
     try {
       graph->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
     } catch (...) {
-      graph->capturing.reset();
+      end_capture_state(graph);
       throw;
     }
   });
@@ -50,10 +62,10 @@ int32_t rc_cuda_graph_capture_end(void* g) {
     try {
       graph->graph.capture_end();
     } catch (...) {
-      graph->capturing.reset();
+      end_capture_state(graph);
       throw;
     }
-    graph->capturing.reset();
+    end_capture_state(graph);
     C10_CUDA_CHECK(cudaDeviceSynchronize());
   });
 }

@@ -204,6 +204,34 @@ public class SamplerTests(ITestOutputHelper output) : IDisposable
         Assert.Throws<ArgumentException>(() => new DdimSampler(schedule, [10, 5]));
     }
 
+    [Fact]
+    public void AGraphedSamplerReplaysTheEagerSamplerOrSaysItNeedsACudaBuild()
+    {
+        using var schedule = NoiseSchedule.Linear(100);
+        var sampler = new DdimSampler(schedule, 10);
+        Func<IReadOnlyList<Tensor>, Denoiser> bind = c => new Denoiser((xt, t) => xt * 0.1 + c[0]);
+        if (!(Cuda.IsBuiltWithCuda && Cuda.IsAvailable))
+        {
+            var e = Assert.ThrowsAny<Exception>(() => new GraphedSampler(sampler, bind));
+            Assert.Contains("CUDA build", e.Message);
+            return;
+        }
+        using var scope = Torch.NewDisposeScope();
+        var device = Device.CUDA(0);
+        using var graphed = new GraphedSampler(sampler, bind);
+        using var g = new Generator(3, device);
+        for (int call = 0; call < 3; call++)
+        {
+            var noise = GaussianNoise.Sample([8, 2], DType.Float32, device, g);
+            var condition = Torch.Full([8, 2], 0.1 * call, DType.Float32, device);
+            var eager = sampler.Sample(bind([condition]), noise);
+            var replayed = graphed.Sample(noise, condition);
+            Assert.True((eager - replayed).Abs().Max().Item() < 1e-6, $"call {call}");
+            Assert.True(graphed.IsCaptured);
+        }
+        Assert.Throws<ArgumentException>(() => graphed.Sample(Torch.Zeros([4, 2], device: device), Torch.Zeros([4, 2], device: device)));
+    }
+
     private sealed class CountingDenoiser(IDenoiser<Tensor> inner) : IDenoiser<Tensor>
     {
         public int Calls { get; private set; }
