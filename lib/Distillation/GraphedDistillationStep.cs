@@ -3,70 +3,49 @@ using RandCond.Tensors;
 namespace RandCond.Distillation;
 
 /// <summary>
-/// A <see cref="DistillationStep"/> (made with options.CudaGraph) run as a CUDA graph: the first <see cref="WarmupSteps"/>
-/// calls run eagerly (making the optimizer moments, cuDNN plans and the allocator's blocks), the next records one step
-/// into a graph, and from then on every call copies its inputs into the graph's input tensors and replays it: one launch
-/// instead of some 2,400 per step, so the host's per-operator work drops out. Inputs must keep the shapes of the first call.
+/// A <see cref="DistillationStep"/> (made with options.CudaGraph) run as a CUDA graph through a <see cref="GraphedFunction"/>:
+/// the first <see cref="WarmupSteps"/> calls run eagerly and the last of them also records the step; from then on every
+/// call replays it, one launch instead of some 2,400 per step. Inputs must keep the shapes of the first call, and the
+/// optional ones (noise, kept captions) must be given on every call or on none.
 /// </summary>
 public sealed class GraphedDistillationStep : IDisposable
 {
     private readonly DistillationStep step;
-    private readonly CudaGraph graph = new();
-    private Tensor[]? inputs;            // xt, t, tokens, then noise and keptCaption when given
-    private DistillationLossTerms? outputs;
-    private int eagerSteps;
+    private readonly GraphedFunction graphed;
+    private bool[]? given;              // which of xt, t, tokens, noise, keptCaption the first call passed
+    private int stepIndex;
 
     public GraphedDistillationStep(DistillationStep step, int warmupSteps = 3)
     {
         if (!step.Options.CudaGraph) throw new ArgumentException("the step was not made for a CUDA graph: set DistillationOptions.CudaGraph", nameof(step));
-        if (warmupSteps < 1) throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "at least one eager step must precede the capture");
-        (this.step, WarmupSteps) = (step, warmupSteps);
+        this.step = step;
+        graphed = new GraphedFunction(Body, warmupSteps);
     }
 
-    public int WarmupSteps { get; }
-    public bool IsCaptured => graph.IsCaptured;
+    public int WarmupSteps => graphed.WarmupCalls;
+    public bool IsCaptured => graphed.IsCaptured;
 
     /// <summary>One step on these inputs; returns its loss terms (owned by the caller).</summary>
     public DistillationLossTerms Run(Tensor xt, Tensor t, Tensor tokens, int stepIndex, Tensor? noise = null, Tensor? keptCaption = null)
     {
-        var given = new[] { xt, t, tokens, noise, keptCaption };
-        if (!xt.Device.IsCuda) throw new ArgumentException($"a CUDA graph step needs CUDA inputs; x_t is on {xt.Device}", nameof(xt));
+        Tensor?[] all = [xt, t, tokens, noise, keptCaption];
+        var present = all.Select(a => a is not null).ToArray();
+        given ??= present;
+        if (!given.SequenceEqual(present))
+            throw new ArgumentException("a CUDA graph step takes the same optional inputs (noise, kept captions) on every call");
         step.Prepare(stepIndex);
-        if (eagerSteps < WarmupSteps)
-        {
-            eagerSteps++;
-            return step.Run(xt, t, tokens, stepIndex, noise, keptCaption);
-        }
-        if (inputs is null)
-        {
-            inputs = given.Select(g => g?.Clone().DetachFromDisposeScope()).ToArray()!;
-            outputs = graph.Capture(xt.Device, () => step.Run(inputs[0], inputs[1], inputs[2], stepIndex, inputs[3], inputs[4]));
-            outputs = new DistillationLossTerms(outputs.Total.DetachFromDisposeScope(), outputs.Output.DetachFromDisposeScope(),
-                outputs.Feature.DetachFromDisposeScope(), outputs.Task.DetachFromDisposeScope());
-        }
-        else
-        {
-            for (int i = 0; i < given.Length; i++)
-            {
-                if ((given[i] is null) != (inputs[i] is null))
-                    throw new ArgumentException("a CUDA graph step takes the same optional inputs (noise, kept captions) on every call");
-                if (given[i] is { } g)
-                {
-                    if (!g.Shape.SequenceEqual(inputs[i]!.Shape))
-                        throw new ArgumentException($"a CUDA graph step takes inputs of the captured shapes: input {i} is [{string.Join(", ", g.Shape)}], captured [{string.Join(", ", inputs[i]!.Shape)}]");
-                    inputs[i]!.CopyFrom(g);
-                }
-            }
-        }
-        graph.Replay();
-        var o = outputs!;
-        return new DistillationLossTerms(o.Total.Clone(), o.Output.Clone(), o.Feature.Clone(), o.Task.Clone());
+        this.stepIndex = stepIndex;
+        var o = graphed.Run(all.OfType<Tensor>().ToArray());
+        return new DistillationLossTerms(o[0], o[1], o[2], o[3]);
     }
 
-    public void Dispose()
+    private Tensor[] Body(Tensor[] inputs)
     {
-        graph.Dispose();
-        outputs?.Dispose();
-        if (inputs is not null) foreach (var t in inputs) t?.Dispose();
+        var queue = new Queue<Tensor>(inputs);
+        var all = given!.Select(p => p ? queue.Dequeue() : null).ToArray();
+        var terms = step.Run(all[0]!, all[1]!, all[2]!, stepIndex, all[3], all[4]);
+        return [terms.Total, terms.Output, terms.Feature, terms.Task];
     }
+
+    public void Dispose() => graphed.Dispose();
 }

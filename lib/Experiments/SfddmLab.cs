@@ -61,7 +61,7 @@ public static class SfddmLab
         {
             IndexList = list, Steps = a.Int("steps", scale.Steps), BatchSize = a.Int("batch", scale.BatchSize), LearningRate = a.Double("lr", 2e-4),
             Seed = (ulong)a.Int("seed", 0), LogEvery = a.Int("log-every", Math.Min(100, scale.Steps)), CheckpointEvery = a.Int("checkpoint-every", 500),
-            TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null,
+            TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null, CudaGraph = a.Bool("cuda-graph", false),
         };
         int perClass = a.Int("samples-per-class", scale.SamplesPerClass);
         double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, CultureInfo.InvariantCulture) : null;
@@ -102,7 +102,7 @@ public static class SfddmLab
             ["steps"] = template.Steps, ["batch_size"] = template.BatchSize, ["learning_rate"] = template.LearningRate,
             ["optimizer"] = "Adam (AdamW, weight decay 0), no EMA", ["loss"] = "mean|eps_S - eps_T| + mean|h_S - h_T| (h = out.hidden), 1:1",
             ["null_caption_probability"] = template.NullCaptionProbability, ["seed"] = template.Seed,
-            ["time_budget_min_per_student"] = budget > 0 ? budget : null,
+            ["time_budget_min_per_student"] = budget > 0 ? budget : null, ["cuda_graph"] = template.CudaGraph,
         };
         json["sampler"] = $"DDIM eta 0, guidance {guidance}, {perClass} samples per class; the teacher over the students' teacher steps";
         json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;

@@ -139,4 +139,28 @@ public class PerformanceSwitchTests
         graph.Replay();
         Assert.Equal(new float[] { 3, 5, 7, 9 }, y.Cpu().ToArray<float>());
     }
+
+    [Fact]
+    public void AGraphedFunctionRunsEagerlyThenReplaysOrSaysItNeedsACudaBuild()
+    {
+        Tensor[] Body(Tensor[] x) => [x[0] * 2 + x[1]];
+        if (!(Cuda.IsBuiltWithCuda && Cuda.IsAvailable))
+        {
+            var e = Assert.ThrowsAny<Exception>(() => new GraphedFunction(Body));
+            Assert.Contains("CUDA build", e.Message);
+            return;
+        }
+        using var scope = Torch.NewDisposeScope();
+        var device = Device.CUDA(0);
+        using var graphed = new GraphedFunction(Body, warmupCalls: 2);
+        for (int call = 0; call < 4; call++)
+        {
+            var a = Torch.Full([3], call, DType.Float32, device);
+            var b = Torch.Full([3], 10.0, DType.Float32, device);
+            Assert.Equal(call >= 2, graphed.IsCaptured);
+            Assert.Equal(new float[] { 2 * call + 10, 2 * call + 10, 2 * call + 10 }, graphed.Run(a, b)[0].Cpu().ToArray<float>());
+        }
+        var ex = Assert.Throws<ArgumentException>(() => graphed.Run(Torch.Zeros([4], device: device), Torch.Zeros([4], device: device)));
+        Assert.Contains("recorded", ex.Message);
+    }
 }

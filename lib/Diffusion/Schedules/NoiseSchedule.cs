@@ -86,7 +86,7 @@ public sealed class NoiseSchedule : IDisposable
             ObjectDisposedException.ThrowIf(disposed, this);
             if (!cache.TryGetValue((device, dtype), out var tensors))
             {
-                tensors = ScheduleTensors.Create(betas, alphas, alphaBars, device, dtype);
+                tensors = ScheduleTensors.Create(betas, alphas, alphaBars, ParentIndices, device, dtype);
                 cache[(device, dtype)] = tensors;
             }
             return tensors;

@@ -10,8 +10,10 @@ public sealed class ScheduleTensors : IDisposable
     public required Tensor AlphaBars { get; init; }
     public required Tensor SqrtAlphaBars { get; init; }
     public required Tensor SqrtOneMinusAlphaBars { get; init; }
+    /// <summary>For a subsequence schedule: the parent's step of each step (Int64); else null.</summary>
+    public Tensor? ParentSteps { get; init; }
 
-    internal static ScheduleTensors Create(double[] betas, double[] alphas, double[] alphaBars, Device device, DType dtype)
+    internal static ScheduleTensors Create(double[] betas, double[] alphas, double[] alphaBars, IReadOnlyList<int>? parents, Device device, DType dtype)
     {
         // Square roots are taken in float64 on the host, before any rounding to dtype.
         Tensor Make(double[] values)
@@ -26,6 +28,7 @@ public sealed class ScheduleTensors : IDisposable
             AlphaBars = Make(alphaBars),
             SqrtAlphaBars = Make(Array.ConvertAll(alphaBars, Math.Sqrt)),
             SqrtOneMinusAlphaBars = Make(Array.ConvertAll(alphaBars, ab => Math.Sqrt(1 - ab))),
+            ParentSteps = parents is null ? null : Torch.FromArray(parents.Select(i => (long)i).ToArray(), device: device).DetachFromDisposeScope(),
         };
     }
 
@@ -36,5 +39,6 @@ public sealed class ScheduleTensors : IDisposable
         AlphaBars.Dispose();
         SqrtAlphaBars.Dispose();
         SqrtOneMinusAlphaBars.Dispose();
+        ParentSteps?.Dispose();
     }
 }

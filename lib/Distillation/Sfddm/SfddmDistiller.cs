@@ -11,6 +11,8 @@ namespace RandCond.Distillation.Sfddm;
 /// NullCaptionProbability), the student's step t' uniformly in [0, T') and shared noise, and minimises
 /// <see cref="SfddmLoss"/> with Adam (no weight decay, no EMA). The student's time embedding sees t', the teacher's
 /// index(t'). Checkpoints every CheckpointEvery steps and resumes from the last one, repeating the same draws.
+/// With <see cref="SfddmOptions.CudaGraph"/> the loss, backward and Adam update of a step are replayed as a CUDA graph
+/// (<see cref="GraphedFunction"/>) after three eager steps; the batch is still drawn eagerly, as without.
 /// </summary>
 public sealed class SfddmDistiller
 {
@@ -39,9 +41,20 @@ public sealed class SfddmDistiller
         if (images.Size(0) != labels.Size(0))
             throw new ArgumentException($"SfddmDistiller: {images.Size(0)} images but {labels.Size(0)} labels");
         var device = images.Device;
+        if (Options.CudaGraph && !device.IsCuda) throw new ArgumentException($"SfddmOptions.CudaGraph needs a CUDA device; this run is on {device}");
         var path = Options.CheckpointPath;
         using var schedule = StudentSchedule(teacherSchedule);
-        using var optimizer = new AdamW(student, lr: Options.LearningRate, weightDecay: 0);
+        using var optimizer = new AdamW(student, lr: Options.LearningRate, weightDecay: 0, capturable: Options.CudaGraph);
+        Tensor[] Update(Tensor[] batchTensors)
+        {
+            var loss = SfddmLoss.Compute(student, teacher, schedule, batchTensors[0], batchTensors[1], batchTensors[2], batchTensors[3],
+                                         Options.FeatureBlock, Options.OutputWeight, Options.FeatureWeight);
+            loss.Total.Backward();
+            optimizer.Step();
+            optimizer.ZeroGrad();
+            return [loss.Total.Detach(), loss.Output.Detach(), loss.Feature.Detach()];
+        }
+        using var graphed = Options.CudaGraph ? new GraphedFunction(Update, warmupCalls: 3) : null;
         int start = path is not null && File.Exists(path) ? SfddmCheckpoint.Load(path, student, optimizer, Options) : 0;
         teacher.Eval();
         student.Train();
@@ -64,13 +77,8 @@ public sealed class SfddmDistiller
                 tokens = nullRow.ExpandAs(tokens).Where(drop, tokens);
                 var t = Torch.Randint(0, Options.StudentSteps, [batch], generator).To(device);
                 var eps = Torch.Randn(x0.Shape, generator).To(device);
-                var loss = SfddmLoss.Compute(student, teacher, schedule, x0, t, eps, tokens,
-                                             Options.FeatureBlock, Options.OutputWeight, Options.FeatureWeight);
-                loss.Total.Backward();
-                optimizer.Step();
-                optimizer.ZeroGrad();
-                var terms = Torch.Stack([loss.Total.Detach(), loss.Output.Detach(), loss.Feature.Detach()]);
-                log.Add(terms);
+                Tensor[] batchTensors = [x0, t, eps, tokens];
+                log.Add(Torch.Stack(graphed?.Run(batchTensors) ?? Update(batchTensors)));
             }
             bool last = log.EndsAt(step);
             if (log.ReportsAt(step, last))

@@ -25,6 +25,8 @@ public sealed record SfddmOptions
     public int LogEvery { get; init; } = 50;
     /// <summary>Stops (with a checkpoint) at the first log point after this much wall time; null = no limit.</summary>
     public TimeSpan? TimeBudget { get; init; }
+    /// <summary>Replay each step's loss, backward and update as a CUDA graph (CUDA only; see <see cref="SfddmDistiller"/>).</summary>
+    public bool CudaGraph { get; init; }
 
     /// <summary>Throws on values no run could use, naming the field.</summary>
     public void Validate()

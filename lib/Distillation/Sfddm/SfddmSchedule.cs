@@ -25,10 +25,11 @@ public static class SfddmSchedule
     /// <summary>The teacher steps of a batch of student steps t' (Int64 (B)), on t's device.</summary>
     public static Tensor TeacherSteps(NoiseSchedule student, Tensor studentSteps)
     {
-        var parents = student.ParentIndices
-            ?? throw new ArgumentException("SfddmSchedule.TeacherSteps: the student's schedule must be a Subsequence of the teacher's", nameof(student));
+        if (student.ParentIndices is null)
+            throw new ArgumentException("SfddmSchedule.TeacherSteps: the student's schedule must be a Subsequence of the teacher's", nameof(student));
         using var scope = Torch.NewDisposeScope();
-        var table = Torch.FromArray(parents.Select(i => (long)i).ToArray(), device: studentSteps.Device);
+        // The schedule's cached device table: no host copy per call, so a CUDA graph can record this.
+        var table = student.On(studentSteps.Device).ParentSteps!;
         return table.IndexSelect(0, studentSteps.To(DType.Int64)).MoveToOuterScope();
     }
 

@@ -64,6 +64,18 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void ACudaGraphRunOffTheGpuIsRefusedByName()
+    {
+        using var s = Load();
+        using var schedule = NoiseSchedule.Linear(1000);
+        using var teacher = SfddmTestNets.Fresh(1);
+        using var student = SfddmTestNets.Fresh(2);
+        var e = Assert.Throws<ArgumentException>(() => new SfddmDistiller(Options(5) with { CudaGraph = true })
+            .Distill(teacher, student, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null));
+        Assert.Contains("CudaGraph needs a CUDA device", e.Message);
+    }
+
+    [Fact]
     public void KilledAndResumedRunEndsWhereAnUninterruptedOneDoes()
     {
         using var s = Load();
