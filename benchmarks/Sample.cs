@@ -47,7 +47,8 @@ internal static class Sample
 
                 config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors;
-                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, warmup, repeats);
+                // C# warms a graph configuration up twice: an eager run, then the run that records the graph.
+                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats);
                 long leaked = Torch.NativeLiveTensors - liveBefore;
                 var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked, ["python"] = py };
                 foreach (var (model, ms, runDifference) in times)
@@ -79,6 +80,7 @@ internal static class Sample
         result.CSharp["ddim_steps"] = ddimSteps;
         result.CSharp["guidance"] = Guidance;
         result.CSharp["warmup"] = warmup;
+        result.CSharp["warmup_graph_configs"] = warmup + 1;
         result.CSharp["repeats"] = repeats;
         result.CSharp["threads"] = threads;
         result.CSharp["teacher"] = teacherPath;

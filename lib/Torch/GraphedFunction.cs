@@ -2,12 +2,14 @@ namespace RandCond.Tensors;
 
 /// <summary>
 /// A function of CUDA tensors run as a <see cref="CudaGraph"/>: the first <see cref="WarmupCalls"/> calls run it eagerly
-/// (making optimizer moments, cuDNN plans and the allocator's blocks), and the last of them also records it, on copies
-/// of that call's inputs; every later call copies its inputs into those copies and replays the recording with one
-/// launch, so the host's per-operator work drops out. Inputs must keep the recorded count, shapes and types. The body
-/// must not read values back to the host, and whatever changes from call to call other than the inputs (a learning
-/// rate, a decay) must live in device tensors written outside the graph. Recording does not run the body, so state the
-/// body updates (weights, moments) advances only on the eager calls and on replays.
+/// (making optimizer moments, cuDNN plans and the allocator's blocks); the next one records it on copies of its inputs
+/// and replays the recording, and every later call copies its inputs into those copies and replays, one launch for the
+/// whole body, so the host's per-operator work drops out. Inputs must keep the recorded count, shapes and types. The
+/// body must not read values back to the host, and whatever changes from call to call other than the inputs (a
+/// learning rate, a decay) must live in device tensors written outside the graph. Dispose the eager calls' outputs
+/// before the recording call: a loss that is still alive keeps its autograd graph, whose gradient-accumulation nodes
+/// belong to the default stream, and a backward pass recorded next to them fails ("operation would make the legacy
+/// stream depend on a capturing blocking stream").
 /// </summary>
 public sealed class GraphedFunction : IDisposable
 {
@@ -37,23 +39,26 @@ public sealed class GraphedFunction : IDisposable
             throw new ArgumentException($"a graphed function runs on a CUDA device; an input is {notCuda.Describe()} on {notCuda.Device}", nameof(given));
         if (eagerCalls < WarmupCalls)
         {
-            var eager = body(given);
-            if (++eagerCalls == WarmupCalls) Record(device, given, eager);
-            return eager;
+            eagerCalls++;
+            return body(given);
         }
-        if (given.Length != inputs!.Length)
-            throw new ArgumentException($"a graphed function takes the {inputs.Length} inputs it was recorded with; got {given.Length}", nameof(given));
-        for (int i = 0; i < given.Length; i++)
+        if (inputs is null) Record(device, given);
+        else
         {
-            if (!given[i].Shape.SequenceEqual(inputs[i].Shape) || given[i].DType != inputs[i].DType)
-                throw new ArgumentException($"a graphed function takes inputs like those it was recorded with: input {i} is {given[i].Describe()}, recorded {inputs[i].Describe()}", nameof(given));
-            inputs[i].CopyFrom(given[i]);
+            if (given.Length != inputs.Length)
+                throw new ArgumentException($"a graphed function takes the {inputs.Length} inputs it was recorded with; got {given.Length}", nameof(given));
+            for (int i = 0; i < given.Length; i++)
+            {
+                if (!given[i].Shape.SequenceEqual(inputs[i].Shape) || given[i].DType != inputs[i].DType)
+                    throw new ArgumentException($"a graphed function takes inputs like those it was recorded with: input {i} is {given[i].Describe()}, recorded {inputs[i].Describe()}", nameof(given));
+                inputs[i].CopyFrom(given[i]);
+            }
         }
         graph.Replay();
         return outputs!.Select(o => o.Clone()).ToArray();
     }
 
-    private void Record(Device device, Tensor[] given, Tensor[] eager)
+    private void Record(Device device, Tensor[] given)
     {
         var recorded = given.Select(g => g.Clone().DetachFromDisposeScope()).ToArray();
         try
@@ -63,7 +68,6 @@ public sealed class GraphedFunction : IDisposable
         catch
         {
             foreach (var t in recorded) t.Dispose();
-            foreach (var t in eager) t.Dispose();
             throw;
         }
         inputs = recorded;

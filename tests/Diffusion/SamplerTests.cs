@@ -227,7 +227,7 @@ public class SamplerTests(ITestOutputHelper output) : IDisposable
             var eager = sampler.Sample(bind([condition]), noise);
             var replayed = graphed.Sample(noise, condition);
             Assert.True((eager - replayed).Abs().Max().Item() < 1e-6, $"call {call}");
-            Assert.True(graphed.IsCaptured);
+            Assert.Equal(call > 0, graphed.IsCaptured);
         }
         Assert.Throws<ArgumentException>(() => graphed.Sample(Torch.Zeros([4, 2], device: device), Torch.Zeros([4, 2], device: device)));
     }
