@@ -117,7 +117,7 @@ public static class AblationsLab
             ? $"balanced nested subsets of the {full.Count} captions (every class, {group.Name} included); D's images re-paired with captions of their class from each subset"
             : $"all {full.Count} captions ({group.Name} included)";
         json["cuda_graph"] = cudaGraph;
-        json["distillation"] = $"{options.Steps} steps of {options.BatchSize} (time budget {options.TimeBudget!.Value.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min per student), lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, seed {options.Seed}";
+        json["distillation"] = $"{options.Steps} steps of {options.BatchSize} ({(options.TimeBudget is { } limit ? $"time budget {limit.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min per student" : "no time budget")}), lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, seed {options.Seed}";
         json["sampling"] = $"{plan.PerClass} per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}, seed {plan.Seed}";
         json["table_caption"] = $"Ablation {study}, {scale.Name} scale ({RunRecord.DeviceName(device)}): {setup}; {options.Steps} steps of {options.BatchSize}; " +
                                 $"scores from {plan.PerClass} samples per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}";

@@ -114,7 +114,7 @@ public static class DistillationTableLab
         json["excluded_group"] = excluded?.Name;
         json["image_set"] = $"generated: {recipe}; real: {scale.RealPerClass} training images per class";
         json["cuda_graph"] = cudaGraph;
-        json["distillation"] = $"{scale.DistillSteps} steps of {scale.BatchSize} (at most {scale.MinutesPerStudent.ToString(CultureInfo.InvariantCulture)} min per student), lr {scale.LearningRate}, output + feature KD, students from the teacher's weights";
+        json["distillation"] = $"{scale.DistillSteps} steps of {scale.BatchSize} ({(scale.MinutesPerStudent > 0 ? $"at most {scale.MinutesPerStudent.ToString(CultureInfo.InvariantCulture)} min per student" : "no time budget")}), lr {scale.LearningRate}, output + feature KD, students from the teacher's weights";
         json["rows"] = rows;
         json["seconds"] = clock.Elapsed.TotalSeconds;
         var path = ResultFiles.Write(Path.Combine(folder, slug + ".json"), json);
@@ -130,6 +130,6 @@ public static class DistillationTableLab
     {
         Steps = scale.DistillSteps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate,
         WarmupSteps = Math.Min(100, scale.DistillSteps / 10 + 1), LogEvery = Math.Max(1, Math.Min(100, scale.DistillSteps / 10)),
-        Seed = 17, TimeBudget = TimeSpan.FromMinutes(scale.MinutesPerStudent),
+        Seed = 17, TimeBudget = scale.MinutesPerStudent > 0 ? TimeSpan.FromMinutes(scale.MinutesPerStudent) : null,
     };
 }
