@@ -132,8 +132,8 @@ internal static class Sample
                 else
                 {
                     using (images)
-                    using (var diff = (images - first).Abs().Max())
-                        difference = Math.Max(difference, diff.Item());
+                    using (Torch.NewDisposeScope())
+                        difference = Math.Max(difference, (images - first).Abs().Max().Item());
                 }
             }
             first?.Dispose();

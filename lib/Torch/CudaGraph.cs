@@ -36,7 +36,10 @@ public sealed class CudaGraph : IDisposable
         catch (Exception inner)
         {
             int rc = NativeGraphMethods.rc_cuda_graph_capture_end(handle);
-            throw new InvalidOperationException($"CUDA graph capture failed in its body{(rc != 0 ? $" (ending the capture: {NativeMethods.LastError()})" : "")}: {inner.Message}", inner);
+            string ending = rc != 0 ? $" (ending the capture: {NativeMethods.LastError()})" : "";
+            // libtorch's errors stay TorchExceptions, which the lab and benchmark programs report as errors, not crashes.
+            if (inner is TorchException torch) throw new TorchException("CUDA graph capture", $"{torch.Message}{ending}", inner);
+            throw new InvalidOperationException($"CUDA graph capture failed in its body{ending}: {inner.Message}", inner);
         }
         NativeMethods.Check(NativeGraphMethods.rc_cuda_graph_capture_end(handle), "end CUDA graph capture");
         IsCaptured = true;

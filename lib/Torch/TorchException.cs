@@ -3,8 +3,8 @@ namespace RandCond.Tensors;
 /// <summary>An error raised by libtorch, carrying its message and the operation that failed.</summary>
 public sealed class TorchException : Exception
 {
-    public TorchException(string operation, string nativeMessage)
-        : base($"{operation}: {nativeMessage}")
+    public TorchException(string operation, string nativeMessage, Exception? inner = null)
+        : base($"{operation}: {nativeMessage}", inner)
     {
         Operation = operation;
         NativeMessage = nativeMessage;
