@@ -4,8 +4,8 @@ namespace RandCond.Distillation;
 
 /// <summary>
 /// A <see cref="DistillationStep"/> (made with options.CudaGraph) run as a CUDA graph through a <see cref="GraphedFunction"/>:
-/// the first <see cref="WarmupSteps"/> calls run eagerly and the last of them also records the step; from then on every
-/// call replays it, one launch instead of some 2,400 per step. Inputs must keep the shapes of the first call, and the
+/// the first <c>warmupSteps</c> calls run eagerly, the next records the step and replays it, and from then on every call
+/// replays it, one launch instead of some 2,400 per step. Inputs must keep the shapes of the first call, and the
 /// optional ones (noise, kept captions) must be given on every call or on none.
 /// </summary>
 public sealed class GraphedDistillationStep : IDisposable
@@ -21,9 +21,6 @@ public sealed class GraphedDistillationStep : IDisposable
         this.step = step;
         graphed = new GraphedFunction(Body, warmupSteps);
     }
-
-    public int WarmupSteps => graphed.WarmupCalls;
-    public bool IsCaptured => graphed.IsCaptured;
 
     /// <summary>One step on these inputs; returns its loss terms (owned by the caller).</summary>
     public DistillationLossTerms Run(Tensor xt, Tensor t, Tensor tokens, int stepIndex, Tensor? noise = null, Tensor? keptCaption = null)

@@ -40,11 +40,12 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
         double lossSum = 0;
         int lossCount = 0, stepsSinceLog = 0;
         Tensor? lossAccumulator = null;
+        var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps);
         for (int step = start; step < Options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
             generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
-            optimizer.LearningRate = Options.LearningRate * Math.Min(1.0, (step + 1.0) / Math.Max(1, Options.WarmupSteps));
+            optimizer.LearningRate = rates.At(step, Options.Steps);
             using (var scope = Torch.NewDisposeScope())
             {
                 var index = Torch.Randint(0, n, [Options.BatchSize], generator).To(device);
