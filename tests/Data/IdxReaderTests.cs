@@ -45,13 +45,13 @@ public class IdxReaderTests : IDisposable
         Assert.Equal([3L, 1, 2, 4], zeroOne.Shape);
         Assert.Equal(DType.Float32, zeroOne.DType);
         var values = TensorValues.Floats(zeroOne);
-        for (int i = 0; i < 24; i++) Assert.Equal(content[16 + i] / 255f, values[i], 6);
+        for (int i = 0; i < 24; i++) Assert.Equal(content[16 + i] / 255f, values[i], 1e-6);
 
         using var symmetric = IdxReader.ReadImages(path, PixelRange.MinusOneOne);
         var s = TensorValues.Floats(symmetric);
-        Assert.Equal(1f, s[^1], 6);
-        Assert.Equal(-1f, s[^2], 6);
-        Assert.Equal(content[16] * 2 / 255f - 1, s[0], 5);
+        Assert.Equal(1f, s[^1], 1e-6);
+        Assert.Equal(-1f, s[^2], 1e-6);
+        Assert.Equal(content[16] * 2 / 255f - 1, s[0], 1e-5);
     }
 
     [Theory]

@@ -79,11 +79,11 @@ public class OptimizerTests
         using var m = new Single([3.0, 4.0]);
         using (var s = Torch.NewDisposeScope()) (m.W.Data * m.W.Data.Detach()).Sum().Backward(); // grad = w = (3, 4), norm 5
         using var norm = GradClip.ClipGradNorm(m.Parameters(), 1.0);
-        Assert.Equal(5.0, norm.Item(), 6);
+        Assert.Equal(5.0, norm.Item(), 1e-6);
         using var g = m.W.Grad!;
         var v = g.ToArray<double>();
-        Assert.Equal(0.6, v[0], 5);
-        Assert.Equal(0.8, v[1], 5);
+        Assert.Equal(0.6, v[0], 1e-5);
+        Assert.Equal(0.8, v[1], 1e-5);
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public class OptimizerTests
         Assert.Equal(1.0, constant.At(9, 100), 12);
         Assert.Equal(1.0, constant.At(99, 100), 12);
         Assert.Equal(0.5, cosine.At(4, 100), 12);
-        Assert.Equal(0.5, cosine.At(54, 100), 1);
+        Assert.Equal(0.5, cosine.At(54, 100), 0.05);
         Assert.Equal(0.0, cosine.At(99, 100), 12);
         Assert.True(cosine.At(30, 100) > cosine.At(60, 100));
         Assert.Throws<ArgumentException>(() => LearningRateSchedule.ParseCosine("linear"));

@@ -53,10 +53,10 @@ public class FigureJsonTests
 
         var d1 = layout["xaxis"]!["domain"]!.AsArray().Select(v => (double)v!).ToArray();
         var d2 = layout["xaxis2"]!["domain"]!.AsArray().Select(v => (double)v!).ToArray();
-        Assert.Equal(0.0, d1[0], 9);
-        Assert.Equal(0.45, d1[1], 9);
-        Assert.Equal(0.55, d2[0], 9);
-        Assert.Equal(1.0, d2[1], 9);
+        Assert.Equal(0.0, d1[0], 1e-9);
+        Assert.Equal(0.45, d1[1], 1e-9);
+        Assert.Equal(0.55, d2[0], 1e-9);
+        Assert.Equal(1.0, d2[1], 1e-9);
         Assert.Equal("y2", (string?)layout["xaxis2"]!["anchor"]);
         Assert.Equal("x2", (string?)layout["yaxis2"]!["anchor"]);
         Assert.Equal("log", (string?)layout["yaxis"]!["type"]);
@@ -111,8 +111,8 @@ public class FigureJsonTests
     {
         var json = Parse(new Figure().YAxis(type: AxisType.Log, min: 1, max: 1000));
         var range = json["layout"]!["yaxis"]!["range"]!.AsArray();
-        Assert.Equal(0.0, (double)range[0]!, 9);
-        Assert.Equal(3.0, (double)range[1]!, 9);
+        Assert.Equal(0.0, (double)range[0]!, 1e-9);
+        Assert.Equal(3.0, (double)range[1]!, 1e-9);
     }
 
     [Fact]

@@ -84,11 +84,11 @@ public class CoDiLossTests : IDisposable
         var terms = CoDiLoss.Compute(model, target, schedule, x0, condition, t, t - 20, eps);
 
         double ab = schedule.AlphaBar(t);
-        Assert.Equal(ab * terms.RawGuidance.Item(), terms.Guidance.Item(), 6);
+        Assert.Equal(ab * terms.RawGuidance.Item(), terms.Guidance.Item(), 1e-6);
         var tt = Torch.Full([4], t, DType.Int64);
         var epsMse = F.MseLoss(model.Forward(ForwardProcess.QSample(schedule, x0, tt, eps), tt, condition), eps).Item();
         // ab_t |x - x^|^2 = (1 - ab_t) |eps - eps^|^2: at t = 999 that is the plain noise error, while the raw x error is 2.5e4 times it.
-        Assert.Equal((1 - ab) * epsMse, terms.Guidance.Item(), 6);
+        Assert.Equal((1 - ab) * epsMse, terms.Guidance.Item(), 1e-6);
         Assert.True(terms.RawGuidance.Item() > 1e4 * terms.Guidance.Item(), $"raw {terms.RawGuidance.Item()} vs weighted {terms.Guidance.Item()}");
     }
 

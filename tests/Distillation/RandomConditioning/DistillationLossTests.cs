@@ -61,9 +61,9 @@ public sealed class DistillationLossTests
                     double d = projected - FT[b * 12 + o * 4 + p];
                     feature += d * d / 24;
                 }
-        Assert.Equal(output, terms.Output.Item(), 5);
-        Assert.Equal(feature, terms.Feature.Item(), 5);
-        Assert.Equal(task, terms.Task.Item(), 5);
-        Assert.Equal(output + 0.5 * feature + 2 * task, terms.Total.Item(), 5);
+        Assert.Equal(output, terms.Output.Item(), 1e-5);
+        Assert.Equal(feature, terms.Feature.Item(), 1e-5);
+        Assert.Equal(task, terms.Task.Item(), 1e-5);
+        Assert.Equal(output + 0.5 * feature + 2 * task, terms.Total.Item(), 1e-5);
     }
 }

@@ -62,7 +62,7 @@ public sealed class DistillerTests : IDisposable
         Assert.True(last.Total < 0.7 * first.Total, $"loss {first.Total} -> {last.Total}");
         foreach (var h in outcome.History)
         {
-            Assert.Equal(h.Output + h.Feature, h.Total, 4);
+            Assert.Equal(h.Output + h.Feature, h.Total, 1e-4);
             Assert.Equal(0, h.Task);
             Assert.InRange(h.ReplacedFraction, 0.05, 0.6);
         }
@@ -128,6 +128,6 @@ public sealed class DistillerTests : IDisposable
         Assert.Equal(0.5, run.Final["held_out_accuracy"]);
         Assert.Equal("x.png", run.Artefacts["grid"]);
         Assert.Equal([2, 4], store.Metric(runId, "loss_output").Select(m => m.Step).ToArray());
-        Assert.Equal(outcome.History[^1].Feature, store.Metric(runId, "loss_feature")[^1].Value, 6);
+        Assert.Equal(outcome.History[^1].Feature, store.Metric(runId, "loss_feature")[^1].Value, 1e-6);
     }
 }

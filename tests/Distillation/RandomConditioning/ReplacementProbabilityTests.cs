@@ -10,21 +10,21 @@ public sealed class ReplacementProbabilityTests
     [InlineData(800, 0.368)]
     [InlineData(900, 0.607)]
     public void Exponential_matches_the_published_values(int t, double expected) =>
-        Assert.Equal(expected, ReplacementProbability.Exponential().At(t, 1000), 3);
+        Assert.Equal(expected, ReplacementProbability.Exponential().At(t, 1000), 1e-3);
 
     [Theory]
     [InlineData(600, 0.119)]
     [InlineData(700, 0.5)]
     [InlineData(800, 0.881)]
     public void Sigmoid_matches_the_published_values(int t, double expected) =>
-        Assert.Equal(expected, ReplacementProbability.Sigmoid().At(t, 1000), 3);
+        Assert.Equal(expected, ReplacementProbability.Sigmoid().At(t, 1000), 1e-3);
 
     [Fact]
     public void Means_are_the_expected_replacement_rates()
     {
-        Assert.Equal((1 - Math.Exp(-5)) / 5, ReplacementProbability.Exponential().Mean(1000), 2);
+        Assert.Equal((1 - Math.Exp(-5)) / 5, ReplacementProbability.Exponential().Mean(1000), 1e-2);
         Assert.InRange(ReplacementProbability.Sigmoid().Mean(1000), 0.29, 0.31);
-        Assert.Equal(0.4995, ReplacementProbability.Linear().Mean(1000), 4);
+        Assert.Equal(0.4995, ReplacementProbability.Linear().Mean(1000), 1e-4);
         Assert.Equal(0, ReplacementProbability.Off.Mean(1000));
     }
 
