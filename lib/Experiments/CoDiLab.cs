@@ -13,10 +13,16 @@ namespace RandCond.Experiments;
 
 /// <summary>The sizes of one scale of the CoDi experiment (the time budget is per trained model).</summary>
 public sealed record CoDiScale(string Name, int TrainImages, int Steps, int BatchSize, double LearningRate, double EmaDecay,
-                               double TimeBudgetMinutes, int EvalImages, int LogEvery)
+                               double TimeBudgetMinutes, int EvalImages, int LogEvery, string TeacherSize = "teacher")
 {
-    /// <summary>Two CPU cores, under 10 minutes for all five models: a few dozen steps each, 16 evaluation images.</summary>
-    public static readonly CoDiScale Quick = new("quick", 2000, 400, 6, 1e-4, 0.95, 0.45, 16, 5);
+    /// <summary>At most this many minutes of training per model, or "no limit" for 0.</summary>
+    public string BudgetText => TimeBudgetMinutes > 0 ? $"{TimeBudgetMinutes} min" : "no time limit";
+
+    /// <summary>
+    /// Two CPU cores, under 10 minutes for all five models: the 0.9 M-parameter quick teacher (MNIST), 200 steps of 16 each
+    /// at a tenfold rate, 200 evaluation images. No time budget, so every model trains the same number of steps.
+    /// </summary>
+    public static readonly CoDiScale Quick = new("quick", 2000, 200, 16, 1e-3, 0.95, 0, 200, 20, TeacherSize: "quick-teacher");
 
     /// <summary>One H100: about 1.3 minutes of training per model, 1,000 evaluation images.</summary>
     public static readonly CoDiScale Paper = new("paper", 60000, 20000, 128, 1e-4, 0.999, 1.3, 1000, 100);
@@ -66,7 +72,7 @@ public static class CoDiLab
         var variants = ParseVariants(a.String("variants", string.Join(",", AllVariants)));
         var steps = ParseSteps(a.String("sampling-steps", "1,2,4,8"), "--sampling-steps");
         int fineTuneSteps = a.Int("finetune-steps", 50);
-        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-{a.String("size", "teacher")}.safetensors"));
+        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-{a.String("size", scale.TeacherSize)}.safetensors"));
         var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
         var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
         ulong seed = (ulong)a.Int("seed", 0);
@@ -104,7 +110,7 @@ public static class CoDiLab
         var floor = evaluator.Evaluate(floorImages, floorLabels);
 
         log.WriteLine($"CoDi on {kind.DisplayName()}, {task.Description}, {scale.Name} scale, on {RunRecord.DeviceName(device)}: variants {string.Join(", ", variants)}; " +
-                      $"{scale.Steps} steps of {scale.BatchSize} (at most {scale.TimeBudgetMinutes} min each), {scale.EvalImages} test images");
+                      $"{scale.Steps} steps of {scale.BatchSize} ({scale.BudgetText} each), {scale.EvalImages} test images");
         var rows = new JsonArray();
         var table = new Table().Column("model").Column("steps").Column("FD", "F2", Better.Lower).Column("accuracy", "P1", Better.Higher)
             .Column("PSNR (dB)", "F2", Better.Higher).Column("SSIM", "F3", Better.Higher);
@@ -119,7 +125,7 @@ public static class CoDiLab
         {
             var options = Options(variant, scale, seed, backboneLrScale) with
             {
-                CheckpointPath = Path.Combine(checkpointDir, $"codi-{kind.Slug()}-{task.Name}-{scale.Name}-{variant}.safetensors"),
+                CheckpointPath = Path.Combine(checkpointDir, $"codi-{Path.GetFileNameWithoutExtension(teacherPath)}-{task.Name}-{scale.Name}-{variant}.safetensors"),
             };
             var backbone = new TextDiffusionModel(preset.Text, preset.UNet, device);
             backbone.LoadStateDict(teacher.StateDict());
@@ -176,7 +182,7 @@ public static class CoDiLab
         json["teacher"] = $"{Path.GetFileName(teacherPath)} with the null caption (trained with 10 % null-caption dropout: the unconditional model)";
         json["classifier_test_accuracy"] = info.TestAccuracy;
         var recipe = new CoDiOptions();
-        json["training"] = $"{scale.TrainImages} real training images; at most {scale.Steps} steps of {scale.BatchSize} or {scale.TimeBudgetMinutes} min per model; " +
+        json["training"] = $"{scale.TrainImages} real training images; at most {scale.Steps} steps of {scale.BatchSize} per model ({scale.BudgetText}); " +
                            $"AdamW lr {scale.LearningRate} for the conditional branch, x {backboneLrScale} for the backbone U-Net (fine-tuned baseline: x 1), " +
                            $"weight decay {recipe.WeightDecay}, gradient norm clipped to {recipe.MaxGradNorm}; EMA target {scale.EmaDecay}; t - s = 20 (T/N, N = 50); one t per batch; " +
                            $"consistency in {recipe.ConsistencySpace} space, x-space terms weighted {recipe.XLossWeighting}, z^_s from the {recipe.ZsSource} network";
@@ -208,7 +214,7 @@ public static class CoDiLab
         var options = new CoDiOptions
         {
             Steps = scale.Steps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate, EmaDecay = scale.EmaDecay, Seed = seed,
-            LogEvery = scale.LogEvery, CheckpointEvery = 500, TimeBudget = TimeSpan.FromMinutes(scale.TimeBudgetMinutes),
+            LogEvery = scale.LogEvery, CheckpointEvery = 500, TimeBudget = scale.TimeBudgetMinutes > 0 ? TimeSpan.FromMinutes(scale.TimeBudgetMinutes) : null,
         };
         if (backboneLrScale is { } b) options = options with { BackboneLearningRateScale = b };
         return variant switch

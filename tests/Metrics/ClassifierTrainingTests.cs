@@ -36,14 +36,14 @@ public class ClassifierTrainingTests(TrainedClassifierFixture trained) : IClassF
     public void OneCycleWarmsUpThenDecaysToZero()
     {
         const long total = 100;
-        double At(long step) => LearningRateSchedules.At(LearningRateSchedule.OneCycle, 1.0, step, total, 0.2);
+        double At(long step) => ClassifierRateSchedules.At(ClassifierRateSchedule.OneCycle, 1.0, step, total, 0.2);
         Assert.Equal(0.04, At(0), 1e-12);
         Assert.Equal(1.0, At(20), 1e-12);
         Assert.True(At(10) is > 0.04 and < 1);
         Assert.True(At(60) < At(40));
         Assert.Equal(0.0, At(total - 1), 1e-12);
-        Assert.Equal(1.0, LearningRateSchedules.At(LearningRateSchedule.Cosine, 1.0, 0, total));
-        Assert.Equal(0.5, LearningRateSchedules.At(LearningRateSchedule.Constant, 0.5, 70, total));
+        Assert.Equal(1.0, ClassifierRateSchedules.At(ClassifierRateSchedule.Cosine, 1.0, 0, total));
+        Assert.Equal(0.5, ClassifierRateSchedules.At(ClassifierRateSchedule.Constant, 0.5, 70, total));
     }
 
     [Fact]

@@ -62,11 +62,13 @@ public sealed class SfddmDistiller
         using var nullRow = nullTokens.Reshape(1, -1);
         long n = images.Size(0);
         int batch = Options.BatchSize;
+        var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay);
         using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
         for (int step = start; step < Options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
             generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
+            optimizer.LearningRate = rates.At(step, Options.Steps);
             using (var scope = Torch.NewDisposeScope())
             {
                 var index = Torch.Randint(0, n, [batch], generator).To(device);

@@ -12,6 +12,10 @@ public sealed record SfddmOptions
     public int Steps { get; init; } = 5000;
     public int BatchSize { get; init; } = 48;
     public double LearningRate { get; init; } = 2e-4;
+    /// <summary>Linear warm-up to LearningRate over this many steps (0: none).</summary>
+    public int WarmupSteps { get; init; }
+    /// <summary>After the warm-up, decay the rate to zero along a half cosine over the remaining Steps.</summary>
+    public bool CosineDecay { get; init; }
     public double NullCaptionProbability { get; init; } = 0.1;
     /// <summary>The block whose output is matched by the feature term (the activation fed to the final conv).</summary>
     public string FeatureBlock { get; init; } = "out.hidden";
@@ -40,6 +44,7 @@ public sealed record SfddmOptions
         Positive(BatchSize, nameof(BatchSize));
         Positive(CheckpointEvery, nameof(CheckpointEvery));
         Positive(LogEvery, nameof(LogEvery));
+        if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "SfddmOptions.WarmupSteps must not be negative");
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "SfddmOptions.LearningRate must be positive");
         if (!(NullCaptionProbability is >= 0 and <= 1))
             throw new ArgumentOutOfRangeException(nameof(NullCaptionProbability), NullCaptionProbability, "SfddmOptions.NullCaptionProbability must lie in [0, 1]");

@@ -59,7 +59,7 @@ public sealed class ClassifierTrainer
             for (long b = 0; b < stepsPerEpoch; b++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                double lr = LearningRateSchedules.At(o.Schedule, o.LearningRate, step, totalSteps, o.WarmupFraction);
+                double lr = ClassifierRateSchedules.At(o.Schedule, o.LearningRate, step, totalSteps, o.WarmupFraction);
                 TrainStep(classifier, optimizer, data, permutation, b * batch, batch, generator, lr, lossSum, correct);
                 step++;
                 windowSteps++;

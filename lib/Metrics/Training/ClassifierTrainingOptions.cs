@@ -1,6 +1,6 @@
 namespace RandCond.Metrics;
 
-public enum LearningRateSchedule { Constant, Cosine, OneCycle }
+public enum ClassifierRateSchedule { Constant, Cosine, OneCycle }
 
 /// <summary>Settings of <see cref="ClassifierTrainer"/>. The defaults suit MNIST and Fashion-MNIST on a GPU.</summary>
 public sealed record ClassifierTrainingOptions
@@ -10,7 +10,7 @@ public sealed record ClassifierTrainingOptions
     /// <summary>The peak learning rate of AdamW.</summary>
     public double LearningRate { get; init; } = 3e-3;
     public double WeightDecay { get; init; } = 5e-2;
-    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.OneCycle;
+    public ClassifierRateSchedule Schedule { get; init; } = ClassifierRateSchedule.OneCycle;
     /// <summary>The share of all steps spent warming up (OneCycle only).</summary>
     public double WarmupFraction { get; init; } = 0.15;
     public double LabelSmoothing { get; init; } = 0.0;
@@ -39,13 +39,13 @@ public sealed record ClassifierTrainingOptions
 }
 
 /// <summary>The learning rate at a step, for each schedule.</summary>
-public static class LearningRateSchedules
+public static class ClassifierRateSchedules
 {
     /// <summary>The rate for 0-based step of total: OneCycle warms up linearly from peak/25, then all but Constant follow a cosine to 0.</summary>
-    public static double At(LearningRateSchedule schedule, double peak, long step, long total, double warmupFraction = 0)
+    public static double At(ClassifierRateSchedule schedule, double peak, long step, long total, double warmupFraction = 0)
     {
-        if (schedule == LearningRateSchedule.Constant) return peak;
-        long warmup = schedule == LearningRateSchedule.OneCycle ? (long)Math.Round(total * warmupFraction) : 0;
+        if (schedule == ClassifierRateSchedule.Constant) return peak;
+        long warmup = schedule == ClassifierRateSchedule.OneCycle ? (long)Math.Round(total * warmupFraction) : 0;
         if (step < warmup) return peak * (0.04 + 0.96 * step / warmup);
         double progress = total - warmup <= 1 ? 0 : (double)(step - warmup) / (total - warmup - 1);
         return peak * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, progress)));

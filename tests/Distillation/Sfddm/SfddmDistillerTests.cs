@@ -76,11 +76,29 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void KilledAndResumedRunEndsWhereAnUninterruptedOneDoes()
+    public void ACosineDecayWithWarmUpTrainsDifferentlyFromAConstantRate()
     {
         using var s = Load();
         using var schedule = NoiseSchedule.Linear(1000);
         using var teacher = SfddmTestNets.Fresh(1);
+        using var constant = SfddmTestNets.Fresh(2);
+        using var decayed = SfddmTestNets.Fresh(2);
+        new SfddmDistiller(Options(12)).Distill(teacher, constant, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null);
+        new SfddmDistiller(Options(12) with { CosineDecay = true, WarmupSteps = 4 }).Distill(teacher, decayed, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null);
+        var (pc, pd) = (constant.Parameters().First().Data.ToArray<float>(), decayed.Parameters().First().Data.ToArray<float>());
+        Assert.False(pc.SequenceEqual(pd), "the learning-rate schedule had no effect on the trained weights");
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SfddmDistiller(Options(12) with { WarmupSteps = -1 }));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void KilledAndResumedRunEndsWhereAnUninterruptedOneDoes(bool cosine)
+    {
+        using var s = Load();
+        using var schedule = NoiseSchedule.Linear(1000);
+        using var teacher = SfddmTestNets.Fresh(1);
+        SfddmOptions Options(int steps, string checkpoint) => this.Options(steps, checkpoint) with { CosineDecay = cosine, WarmupSteps = cosine ? 5 : 0 };
 
         using var a = SfddmTestNets.Fresh(2);
         int doneA = new SfddmDistiller(Options(30, "a.safetensors")).Distill(teacher, a, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null);

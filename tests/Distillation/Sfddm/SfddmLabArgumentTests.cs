@@ -10,6 +10,7 @@ public class SfddmLabArgumentTests
     [InlineData("--students", "ten", "--students: 'ten'")]
     [InlineData("--index-list", "trailing", "--index-list: unknown 'trailing'")]
     [InlineData("--stepz", "5", "unknown option(s): --stepz")]
+    [InlineData("--lr-schedule", "linear", "unknown learning-rate schedule 'linear'")]
     public void BadOptionsFailWithTheirName(string option, string value, string expected)
     {
         Assert.Contains("sfddm", LabCommands.Verbs);
