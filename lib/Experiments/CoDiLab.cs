@@ -87,6 +87,10 @@ public static class CoDiLab
         if (scale.EvalImages < 2) throw new ArgumentException("--eval-images must be at least 2 (FD needs a covariance)");
         if (fineTuneSteps < 1) throw new ArgumentException("--finetune-steps must be at least 1");
         var clock = Stopwatch.StartNew();
+        // A run trained for other steps or batches than its scale's is another record with its own checkpoints, never
+        // a replacement of (or a resumption from) the scale's own.
+        var defaults = CoDiScale.Named(scale.Name);
+        string trainingTag = scale.Steps == defaults.Steps && scale.BatchSize == defaults.BatchSize ? "" : $"-{scale.Steps}x{scale.BatchSize}";
 
         var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
         using var _t = teacher;
@@ -125,7 +129,7 @@ public static class CoDiLab
         {
             var options = Options(variant, scale, seed, backboneLrScale) with
             {
-                CheckpointPath = Path.Combine(checkpointDir, $"codi-{Path.GetFileNameWithoutExtension(teacherPath)}-{task.Name}-{scale.Name}-{variant}.safetensors"),
+                CheckpointPath = Path.Combine(checkpointDir, $"codi-{Path.GetFileNameWithoutExtension(teacherPath)}-{task.Name}-{scale.Name}{trainingTag}-{variant}.safetensors"),
             };
             var backbone = new TextDiffusionModel(preset.Text, preset.UNet, device);
             backbone.LoadStateDict(teacher.StateDict());
@@ -165,7 +169,7 @@ public static class CoDiLab
         gridRows.Add(("ground truth", First(truth)));
 
         var folder = RepoPaths.ResultsFor(scale.Name);
-        string stem = $"codi-{kind.Slug()}-{task.Name}-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}";
+        string stem = $"codi-{kind.Slug()}-{task.Name}-{scale.Name}{trainingTag}-{(device.IsCuda ? "cuda" : "cpu")}";
         var grid = Grid(gridRows);
         foreach (var (_, images) in gridRows) images.Dispose();
         var gridPath = Path.Combine(folder, stem + "-samples.png");
