@@ -39,4 +39,25 @@ public class CoDiLabTests
             dir.Delete(true);
         }
     }
+
+    [Fact]
+    public void A_run_with_other_steps_than_its_scale_writes_its_own_record_and_checkpoints()
+    {
+        var dir = Directory.CreateTempSubdirectory("codi-lab-steps");
+        try
+        {
+            CoDiLab.Execute(new LabArguments(
+                ["--scale", "smoke", "--variants", "codi", "--steps", "3", "--sampling-steps", "1", "--checkpoint-dir", dir.FullName]), new StringWriter());
+
+            var path = Path.Combine(RepoPaths.ResultsFor("smoke"), "codi-mnist-sr7-smoke-3x2-cpu.json");
+            Assert.True(File.Exists(path), $"no record at {path}");
+            var model = JsonNode.Parse(File.ReadAllText(path))!["models"]!.AsArray().Single()!;
+            Assert.Equal(3, (int)model["steps"]!);
+            Assert.Equal("codi-mnist-teacher-sr7-smoke-3x2-codi.safetensors", Path.GetFileName(Assert.Single(Directory.GetFiles(dir.FullName, "*.safetensors"))));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
 }
