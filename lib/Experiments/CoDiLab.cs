@@ -72,6 +72,7 @@ public static class CoDiLab
         var variants = ParseVariants(a.String("variants", string.Join(",", AllVariants)));
         var steps = ParseSteps(a.String("sampling-steps", "1,2,4,8"), "--sampling-steps");
         int fineTuneSteps = a.Int("finetune-steps", 50);
+        double? clipX0 = a.Optional("clip-x0") is { } clip ? double.Parse(clip, CultureInfo.InvariantCulture) : null;
         var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-{a.String("size", scale.TeacherSize)}.safetensors"));
         var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
         var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
@@ -86,11 +87,13 @@ public static class CoDiLab
         a.CheckAllUsed();
         if (scale.EvalImages < 2) throw new ArgumentException("--eval-images must be at least 2 (FD needs a covariance)");
         if (fineTuneSteps < 1) throw new ArgumentException("--finetune-steps must be at least 1");
+        if (clipX0 is { } clipBound && !(clipBound > 0)) throw new ArgumentException($"--clip-x0 must be positive (got {clipBound})");
         var clock = Stopwatch.StartNew();
         // A run trained for other steps or batches than its scale's is another record with its own checkpoints, never
-        // a replacement of (or a resumption from) the scale's own.
+        // a replacement of (or a resumption from) the scale's own; one sampled with clipped estimates is another record.
         var defaults = CoDiScale.Named(scale.Name);
         string trainingTag = scale.Steps == defaults.Steps && scale.BatchSize == defaults.BatchSize ? "" : $"-{scale.Steps}x{scale.BatchSize}";
+        string samplingTag = clipX0 is { } bound ? $"-clip{bound.ToString(CultureInfo.InvariantCulture)}" : "";
 
         var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
         using var _t = teacher;
@@ -156,7 +159,7 @@ public static class CoDiLab
             int[] sampleSteps = variant == "finetune" ? [fineTuneSteps] : steps;
             foreach (int n in sampleSteps)
             {
-                using var samples = Sample(model, schedule, n, conditions, noise);
+                using var samples = Sample(model, schedule, n, conditions, noise, clipX0);
                 var scores = Score(evaluator, samples, truth, truthLabels);
                 rows.Add(Row(variant, n, scores));
                 table.AddRow(variant, n, scores.Fd, scores.Accuracy, scores.Psnr, scores.Ssim);
@@ -169,7 +172,7 @@ public static class CoDiLab
         gridRows.Add(("ground truth", First(truth)));
 
         var folder = RepoPaths.ResultsFor(scale.Name);
-        string stem = $"codi-{kind.Slug()}-{task.Name}-{scale.Name}{trainingTag}-{(device.IsCuda ? "cuda" : "cpu")}";
+        string stem = $"codi-{kind.Slug()}-{task.Name}-{scale.Name}{trainingTag}{samplingTag}-{(device.IsCuda ? "cuda" : "cpu")}";
         var grid = Grid(gridRows);
         foreach (var (_, images) in gridRows) images.Dispose();
         var gridPath = Path.Combine(folder, stem + "-samples.png");
@@ -190,7 +193,8 @@ public static class CoDiLab
                            $"AdamW lr {scale.LearningRate} for the conditional branch, x {backboneLrScale} for the backbone U-Net (fine-tuned baseline: x 1), " +
                            $"weight decay {recipe.WeightDecay}, gradient norm clipped to {recipe.MaxGradNorm}; EMA target {scale.EmaDecay}; t - s = 20 (T/N, N = 50); one t per batch; " +
                            $"consistency in {recipe.ConsistencySpace} space, x-space terms weighted {recipe.XLossWeighting}, z^_s from the {recipe.ZsSource} network";
-        json["sampling"] = $"DDIM eta 0 (trailing steps) of the trained (online) model, {scale.EvalImages} test images' conditions, one noise draw shared by every model; fine-tuned model at {fineTuneSteps} steps";
+        json["sampling"] = $"DDIM eta 0 (trailing steps) of the trained (online) model, {scale.EvalImages} test images' conditions, one noise draw shared by every model; fine-tuned model at {fineTuneSteps} steps" +
+                           (clipX0 is { } x ? $"; every step's estimate x^ clipped to [-{x}, {x}]" : "");
         json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
         json["models"] = trained;
         json["rows"] = rows;
@@ -259,11 +263,11 @@ public static class CoDiLab
         return noise.To(device);
     }
 
-    /// <summary>DDIM over n trailing steps of the schedule, in chunks, from the given noise.</summary>
-    private static Tensor Sample(CoDiModel model, NoiseSchedule schedule, int n, Tensor conditions, Tensor noise)
+    /// <summary>DDIM over n trailing steps of the schedule, in chunks, from the given noise; clipX0 bounds each step's x^.</summary>
+    private static Tensor Sample(CoDiModel model, NoiseSchedule schedule, int n, Tensor conditions, Tensor noise, double? clipX0)
     {
         const long chunk = 250;
-        var sampler = new DdimSampler(schedule, n);
+        var sampler = new DdimSampler(schedule, n, clipX0: clipX0);
         using var scope = Torch.NewDisposeScope();
         var parts = new List<Tensor>();
         for (long i = 0; i < noise.Size(0); i += chunk)
