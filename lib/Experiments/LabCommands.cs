@@ -23,7 +23,7 @@ public static class LabCommands
                              [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--lr 2e-4] [--seed S]
                              [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR] [--log-every N] [--checkpoint-every N]
           randcond-lab codi [--scale smoke|quick|paper] [--dataset D] [--task sr7|sr14|inpaint] [--device cuda] [--variants codi,codi-pe,codi-ddim,codi-noguide,finetune]
-                            [--sampling-steps 1,2,4,8] [--finetune-steps 50] [--clip-x0 1] [--steps N] [--batch N] [--time-budget-min M] [--eval-images N]
+                            [--sampling-steps 1,2,4,8] [--finetune-steps 50] [--clip-x0 1|none] [--steps N] [--batch N] [--time-budget-min M] [--eval-images N]
                             [--train-images N] [--lr LR] [--ema DECAY] [--seed S] [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR]
           randcond-lab altered-conditioning [--scale smoke|quick|paper] [--device cpu] [--seed 0]
           randcond-lab ablations --study family-random|family-teacher|images|captions [--scale quick|paper|smoke] [--device cuda]

@@ -41,17 +41,20 @@ public class CoDiLabTests
     }
 
     [Fact]
-    public void A_run_with_other_steps_than_its_scale_writes_its_own_record_and_checkpoints()
+    public void A_run_with_other_steps_or_sampling_than_its_scale_writes_its_own_record_and_checkpoints()
     {
         var dir = Directory.CreateTempSubdirectory("codi-lab-steps");
         try
         {
             CoDiLab.Execute(new LabArguments(
-                ["--scale", "smoke", "--variants", "codi", "--steps", "3", "--sampling-steps", "1", "--checkpoint-dir", dir.FullName]), new StringWriter());
+                ["--scale", "smoke", "--variants", "codi", "--steps", "3", "--sampling-steps", "1", "--clip-x0", "none", "--checkpoint-dir", dir.FullName]),
+                new StringWriter());
 
-            var path = Path.Combine(RepoPaths.ResultsFor("smoke"), "codi-mnist-sr7-smoke-3x2-cpu.json");
+            var path = Path.Combine(RepoPaths.ResultsFor("smoke"), "codi-mnist-sr7-smoke-3x2-noclip-cpu.json");
             Assert.True(File.Exists(path), $"no record at {path}");
-            var model = JsonNode.Parse(File.ReadAllText(path))!["models"]!.AsArray().Single()!;
+            var record = JsonNode.Parse(File.ReadAllText(path))!;
+            Assert.EndsWith("x^ not clipped", (string)record["sampling"]!);
+            var model = record["models"]!.AsArray().Single()!;
             Assert.Equal(3, (int)model["steps"]!);
             Assert.Equal("codi-mnist-teacher-sr7-smoke-3x2-codi.safetensors", Path.GetFileName(Assert.Single(Directory.GetFiles(dir.FullName, "*.safetensors"))));
         }
@@ -59,5 +62,16 @@ public class CoDiLabTests
         {
             dir.Delete(true);
         }
+    }
+
+    [Theory]
+    [InlineData("0", "--clip-x0 must be positive")]
+    [InlineData("wide", "--clip-x0")]
+    public void A_bad_clip_is_refused_by_name(string value, string expected)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Assert.Equal(2, LabCommands.Run(["codi", "--scale", "smoke", "--clip-x0", value], stdout, stderr));
+        Assert.Contains(expected, stderr.ToString());
     }
 }
