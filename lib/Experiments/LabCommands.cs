@@ -19,7 +19,7 @@ public static class LabCommands
                                          [--students block-removed,block-removed-no-mid,block-removed-no-inner] [--sources generated,real]
                                          [--steps N] [--time-budget-min M] [--cuda-graph true|false]
           randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
-          randcond-lab sfddm --dataset D [--scale smoke|quick|paper] [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--lr 2e-4] [--lr-schedule constant|cosine] [--warmup N] [--size teacher|quick-teacher] [--time-budget-min M] [--cuda-graph true|false]
+          randcond-lab sfddm --dataset D [--scale smoke|quick|paper] [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--lr-schedule constant|cosine] [--warmup N] [--time-budget-min M] [--cuda-graph true|false]
                              [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--lr 2e-4] [--seed S]
                              [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR] [--log-every N] [--checkpoint-every N]
           randcond-lab codi [--scale smoke|quick|paper] [--dataset D] [--task sr7|sr14|inpaint] [--device cuda] [--variants codi,codi-pe,codi-ddim,codi-noguide,finetune]
