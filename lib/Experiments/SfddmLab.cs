@@ -71,9 +71,11 @@ public static class SfddmLab
         };
         int perClass = a.Int("samples-per-class", scale.SamplesPerClass);
         double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, CultureInfo.InvariantCulture) : null;
+        double? clipX0 = a.String("clip-x0", "none") == "none" ? null : a.Double("clip-x0", 1);
         var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
         a.CheckAllUsed();
         if (perClass < 1) throw new ArgumentException("--samples-per-class must be at least 1");
+        if (clipX0 is { } clipBound && !(clipBound > 0)) throw new ArgumentException($"--clip-x0 must be positive (got {clipBound})");
 
         var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
         using var _t = teacher;
@@ -111,7 +113,8 @@ public static class SfddmLab
             ["null_caption_probability"] = template.NullCaptionProbability, ["seed"] = template.Seed,
             ["time_budget_min_per_student"] = budget > 0 ? budget : null, ["cuda_graph"] = template.CudaGraph,
         };
-        json["sampler"] = $"DDIM eta 0, guidance {guidance}, {perClass} samples per class; the teacher over the students' teacher steps";
+        json["sampler"] = $"DDIM eta 0, guidance {guidance}, {perClass} samples per class; the teacher over the students' teacher steps" +
+                          (clipX0 is { } x ? $"; every step's estimate x^ clipped to [-{x}, {x}] on both sides" : "");
         json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
         var rows = new JsonArray();
         json["students"] = rows;
@@ -119,7 +122,8 @@ public static class SfddmLab
         var folder = RepoPaths.ResultsFor(scale.Name);
         // A run of other students than the scale's own is another record, not a replacement of it.
         var students = studentSteps.SequenceEqual(ParseList(scale.Students)) ? "" : "-t" + string.Join("-", studentSteps);
-        var slug = $"sfddm-{kind.Slug()}-{scale.Name}{students}-{(device.IsCuda ? "cuda" : "cpu")}";
+        var clipped = clipX0 is { } bound ? $"-clip{bound.ToString(CultureInfo.InvariantCulture)}" : "";
+        var slug = $"sfddm-{kind.Slug()}-{scale.Name}{students}{clipped}-{(device.IsCuda ? "cuda" : "cpu")}";
         var resultPath = Path.Combine(folder, slug + ".json");
         var gridPath = Path.Combine(folder, slug + "-samples.png");
         var table = new Table().Column("T'").Column("model").Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher)
@@ -160,11 +164,11 @@ public static class SfddmLab
             student.Eval();
 
             ulong sampleSeed = 1234;
-            var (studentImages, labels, studentRate) = ClassSampling.EveryClass(student, SfddmSampling.Sampler(studentSchedule), corpus, tokens, nullTokens,
+            var (studentImages, labels, studentRate) = ClassSampling.EveryClass(student, SfddmSampling.Sampler(studentSchedule, clipX0: clipX0), corpus, tokens, nullTokens,
                 perClass, guidance, imageShape, device, sampleSeed);
             using var si = studentImages;
             using var l = labels;
-            var teacherSampler = new DdimSampler(schedule, studentSchedule.ParentIndices!);
+            var teacherSampler = new DdimSampler(schedule, studentSchedule.ParentIndices!, clipX0: clipX0);
             var (teacherImages, teacherLabels, teacherRate) = ClassSampling.EveryClass(teacher, teacherSampler, corpus, tokens, nullTokens,
                 perClass, guidance, imageShape, device, sampleSeed);
             using var ti = teacherImages;

@@ -10,7 +10,7 @@ namespace RandCond.Distillation.Sfddm;
 /// </summary>
 public static class SfddmSampling
 {
-    /// <summary>DDIM (eta) over every step of the student's schedule, from T' - 1 down to 0.</summary>
-    public static DdimSampler Sampler(NoiseSchedule studentSchedule, double eta = 0) =>
-        new(studentSchedule, Enumerable.Range(0, studentSchedule.Steps).ToArray(), eta);
+    /// <summary>DDIM (eta) over every step of the student's schedule, from T' - 1 down to 0; clipX0 bounds each step's x^.</summary>
+    public static DdimSampler Sampler(NoiseSchedule studentSchedule, double eta = 0, double? clipX0 = null) =>
+        new(studentSchedule, Enumerable.Range(0, studentSchedule.Steps).ToArray(), eta, clipX0);
 }
