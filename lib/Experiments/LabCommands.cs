@@ -20,7 +20,7 @@ public static class LabCommands
                                          [--steps N] [--time-budget-min M] [--cuda-graph true|false]
           randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
           randcond-lab sfddm --dataset D [--scale smoke|quick|paper] [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--lr-schedule constant|cosine] [--warmup N] [--time-budget-min M] [--cuda-graph true|false]
-                             [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--clip-x0 V|none] [--lr 2e-4] [--seed S]
+                             [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--clip-x0 1|none] [--lr 2e-4] [--seed S]
                              [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR] [--log-every N] [--checkpoint-every N]
           randcond-lab codi [--scale smoke|quick|paper] [--dataset D] [--task sr7|sr14|inpaint] [--device cuda] [--variants codi,codi-pe,codi-ddim,codi-noguide,finetune]
                             [--sampling-steps 1,2,4,8] [--finetune-steps 50] [--clip-x0 1|none] [--steps N] [--batch N] [--time-budget-min M] [--eval-images N]

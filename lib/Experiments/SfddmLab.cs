@@ -71,7 +71,9 @@ public static class SfddmLab
         };
         int perClass = a.Int("samples-per-class", scale.SamplesPerClass);
         double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, CultureInfo.InvariantCulture) : null;
-        double? clipX0 = a.String("clip-x0", "none") == "none" ? null : a.Double("clip-x0", 1);
+        // Clipping x^ to the data's range on both sides: unclipped, few-step DDIM of a noise-predicting network keeps saturated
+        // speckles (results/sfddm-mnist-quick-noclip-cpu.md against sfddm-mnist-quick-cpu.md).
+        double? clipX0 = a.String("clip-x0", "1") == "none" ? null : a.Double("clip-x0", 1);
         var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
         a.CheckAllUsed();
         if (perClass < 1) throw new ArgumentException("--samples-per-class must be at least 1");
@@ -114,7 +116,7 @@ public static class SfddmLab
             ["time_budget_min_per_student"] = budget > 0 ? budget : null, ["cuda_graph"] = template.CudaGraph,
         };
         json["sampler"] = $"DDIM eta 0, guidance {guidance}, {perClass} samples per class; the teacher over the students' teacher steps" +
-                          (clipX0 is { } x ? $"; every step's estimate x^ clipped to [-{x}, {x}] on both sides" : "");
+                          (clipX0 is { } x ? $"; every step's estimate x^ clipped to [-{x}, {x}] on both sides" : "; x^ not clipped");
         json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
         var rows = new JsonArray();
         json["students"] = rows;
@@ -122,7 +124,12 @@ public static class SfddmLab
         var folder = RepoPaths.ResultsFor(scale.Name);
         // A run of other students than the scale's own is another record, not a replacement of it.
         var students = studentSteps.SequenceEqual(ParseList(scale.Students)) ? "" : "-t" + string.Join("-", studentSteps);
-        var clipped = clipX0 is { } bound ? $"-clip{bound.ToString(CultureInfo.InvariantCulture)}" : "";
+        var clipped = clipX0 switch
+        {
+            null => "-noclip",
+            1.0 => "",
+            { } bound => $"-clip{bound.ToString(CultureInfo.InvariantCulture)}",
+        };
         var slug = $"sfddm-{kind.Slug()}-{scale.Name}{students}{clipped}-{(device.IsCuda ? "cuda" : "cpu")}";
         var resultPath = Path.Combine(folder, slug + ".json");
         var gridPath = Path.Combine(folder, slug + "-samples.png");

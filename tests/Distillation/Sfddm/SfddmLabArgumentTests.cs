@@ -11,6 +11,7 @@ public class SfddmLabArgumentTests
     [InlineData("--index-list", "trailing", "--index-list: unknown 'trailing'")]
     [InlineData("--stepz", "5", "unknown option(s): --stepz")]
     [InlineData("--lr-schedule", "linear", "unknown learning-rate schedule 'linear'")]
+    [InlineData("--clip-x0", "0", "--clip-x0 must be positive")]
     public void BadOptionsFailWithTheirName(string option, string value, string expected)
     {
         Assert.Contains("sfddm", LabCommands.Verbs);
