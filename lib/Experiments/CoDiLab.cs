@@ -72,9 +72,7 @@ public static class CoDiLab
         var variants = ParseVariants(a.String("variants", string.Join(",", AllVariants)));
         var steps = ParseSteps(a.String("sampling-steps", "1,2,4,8"), "--sampling-steps");
         int fineTuneSteps = a.Int("finetune-steps", 50);
-        // x^ = (z_t - s_t eps^)/a_t multiplies an error of eps^ by up to 157 at t = 999: unclipped, few-step samples keep
-        // saturated speckles (results/codi-mnist-sr7-quick-1000x16-noclip-cpu.md).
-        double? clipX0 = a.String("clip-x0", "1") == "none" ? null : a.Double("clip-x0", 1);
+        double? clipX0 = SamplingClip.Parse(a);
         var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-{a.String("size", scale.TeacherSize)}.safetensors"));
         var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
         var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
@@ -89,18 +87,11 @@ public static class CoDiLab
         a.CheckAllUsed();
         if (scale.EvalImages < 2) throw new ArgumentException("--eval-images must be at least 2 (FD needs a covariance)");
         if (fineTuneSteps < 1) throw new ArgumentException("--finetune-steps must be at least 1");
-        if (clipX0 is { } clipBound && !(clipBound > 0)) throw new ArgumentException($"--clip-x0 must be positive (got {clipBound})");
         var clock = Stopwatch.StartNew();
         // A run trained for other steps or batches than its scale's is another record with its own checkpoints, never
         // a replacement of (or a resumption from) the scale's own; one sampled with another clip of x^ is another record.
         var defaults = CoDiScale.Named(scale.Name);
         string trainingTag = scale.Steps == defaults.Steps && scale.BatchSize == defaults.BatchSize ? "" : $"-{scale.Steps}x{scale.BatchSize}";
-        string samplingTag = clipX0 switch
-        {
-            null => "-noclip",
-            1.0 => "",
-            { } bound => $"-clip{bound.ToString(CultureInfo.InvariantCulture)}",
-        };
 
         var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
         using var _t = teacher;
@@ -179,7 +170,7 @@ public static class CoDiLab
         gridRows.Add(("ground truth", First(truth)));
 
         var folder = RepoPaths.ResultsFor(scale.Name);
-        string stem = $"codi-{kind.Slug()}-{task.Name}-{scale.Name}{trainingTag}{samplingTag}-{(device.IsCuda ? "cuda" : "cpu")}";
+        string stem = $"codi-{kind.Slug()}-{task.Name}-{scale.Name}{trainingTag}{SamplingClip.RecordTag(clipX0)}-{(device.IsCuda ? "cuda" : "cpu")}";
         var grid = Grid(gridRows);
         foreach (var (_, images) in gridRows) images.Dispose();
         var gridPath = Path.Combine(folder, stem + "-samples.png");
@@ -201,7 +192,7 @@ public static class CoDiLab
                            $"weight decay {recipe.WeightDecay}, gradient norm clipped to {recipe.MaxGradNorm}; EMA target {scale.EmaDecay}; t - s = 20 (T/N, N = 50); one t per batch; " +
                            $"consistency in {recipe.ConsistencySpace} space, x-space terms weighted {recipe.XLossWeighting}, z^_s from the {recipe.ZsSource} network";
         json["sampling"] = $"DDIM eta 0 (trailing steps) of the trained (online) model, {scale.EvalImages} test images' conditions, one noise draw shared by every model; fine-tuned model at {fineTuneSteps} steps" +
-                           (clipX0 is { } x ? $"; every step's estimate x^ clipped to [-{x}, {x}]" : "; x^ not clipped");
+                           $"; {SamplingClip.Describe(clipX0)}";
         json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
         json["models"] = trained;
         json["rows"] = rows;

@@ -71,13 +71,10 @@ public static class SfddmLab
         };
         int perClass = a.Int("samples-per-class", scale.SamplesPerClass);
         double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, CultureInfo.InvariantCulture) : null;
-        // Clipping x^ to the data's range on both sides: unclipped, few-step DDIM of a noise-predicting network keeps saturated
-        // speckles (results/sfddm-mnist-quick-noclip-cpu.md against sfddm-mnist-quick-cpu.md).
-        double? clipX0 = a.String("clip-x0", "1") == "none" ? null : a.Double("clip-x0", 1);
+        double? clipX0 = SamplingClip.Parse(a);
         var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
         a.CheckAllUsed();
         if (perClass < 1) throw new ArgumentException("--samples-per-class must be at least 1");
-        if (clipX0 is { } clipBound && !(clipBound > 0)) throw new ArgumentException($"--clip-x0 must be positive (got {clipBound})");
 
         var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
         using var _t = teacher;
@@ -116,7 +113,7 @@ public static class SfddmLab
             ["time_budget_min_per_student"] = budget > 0 ? budget : null, ["cuda_graph"] = template.CudaGraph,
         };
         json["sampler"] = $"DDIM eta 0, guidance {guidance}, {perClass} samples per class; the teacher over the students' teacher steps" +
-                          (clipX0 is { } x ? $"; every step's estimate x^ clipped to [-{x}, {x}] on both sides" : "; x^ not clipped");
+                          $"; {SamplingClip.Describe(clipX0)}{(clipX0 is null ? "" : " on both sides")}";
         json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
         var rows = new JsonArray();
         json["students"] = rows;
@@ -124,13 +121,7 @@ public static class SfddmLab
         var folder = RepoPaths.ResultsFor(scale.Name);
         // A run of other students than the scale's own is another record, not a replacement of it.
         var students = studentSteps.SequenceEqual(ParseList(scale.Students)) ? "" : "-t" + string.Join("-", studentSteps);
-        var clipped = clipX0 switch
-        {
-            null => "-noclip",
-            1.0 => "",
-            { } bound => $"-clip{bound.ToString(CultureInfo.InvariantCulture)}",
-        };
-        var slug = $"sfddm-{kind.Slug()}-{scale.Name}{students}{clipped}-{(device.IsCuda ? "cuda" : "cpu")}";
+        var slug = $"sfddm-{kind.Slug()}-{scale.Name}{students}{SamplingClip.RecordTag(clipX0)}-{(device.IsCuda ? "cuda" : "cpu")}";
         var resultPath = Path.Combine(folder, slug + ".json");
         var gridPath = Path.Combine(folder, slug + "-samples.png");
         var table = new Table().Column("T'").Column("model").Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher)

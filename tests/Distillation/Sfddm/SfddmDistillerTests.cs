@@ -20,13 +20,20 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
         Directory.Delete(dir, true);
     }
 
-    private sealed record Setup(ImageDataset Data, Tensor Images, Tensor Labels, CaptionCorpus Corpus, Tensor Tokens, Tensor Null) : IDisposable
+    /// <summary>The data, the frozen teacher (seed 1) and its schedule that every test distils from.</summary>
+    private sealed record Setup(ImageDataset Data, Tensor Images, Tensor Labels, CaptionCorpus Corpus, Tensor Tokens, Tensor Null,
+                                TextDiffusionModel Teacher, NoiseSchedule Schedule) : IDisposable
     {
+        public int Distill(SfddmOptions options, TextDiffusionModel student, IProgress<SfddmProgress>? progress = null, CancellationToken cancel = default) =>
+            new SfddmDistiller(options).Distill(Teacher, student, Schedule, Images, Labels, Corpus, Tokens, Null, progress, cancel);
+
         public void Dispose()
         {
             Tokens.Dispose();
             Null.Dispose();
             Data.Dispose();
+            Teacher.Dispose();
+            Schedule.Dispose();
         }
     }
 
@@ -36,7 +43,8 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
         var corpus = CaptionCorpus.Full(DatasetKind.Mnist);
         return new Setup(data, data.Images.Narrow(0, 0, 256), data.Labels.Narrow(0, 0, 256), corpus,
                          corpus.Encode(SfddmTestNets.Tokenizer, SfddmTestNets.CaptionLength),
-                         SfddmTestNets.Tokenizer.NullTokens(1, SfddmTestNets.CaptionLength).Reshape(-1));
+                         SfddmTestNets.Tokenizer.NullTokens(1, SfddmTestNets.CaptionLength).Reshape(-1),
+                         SfddmTestNets.Fresh(1), NoiseSchedule.Linear(1000));
     }
 
     private SfddmOptions Options(int steps, string? checkpoint = null) => new()
@@ -49,29 +57,23 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
     public void LossFallsAndEachTermIsReported()
     {
         using var s = Load();
-        using var schedule = NoiseSchedule.Linear(1000);
-        using var teacher = SfddmTestNets.Fresh(1);
         using var student = SfddmTestNets.Fresh(2);
         var reports = new List<SfddmProgress>();
-        int done = new SfddmDistiller(Options(40) with { LogEvery = 5 }).Distill(teacher, student, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null,
-            new SynchronousProgress<SfddmProgress>(reports.Add));
+        int done = s.Distill(Options(40) with { LogEvery = 5 }, student, new SynchronousProgress<SfddmProgress>(reports.Add));
         foreach (var r in reports) output.WriteLine(r.ToString());
         Assert.Equal(40, done);
         Assert.Equal(8, reports.Count);
         Assert.All(reports, r => Assert.Equal(r.OutputLoss + r.FeatureLoss, r.Loss, 1e-4));
         Assert.True(reports[^1].Loss < 0.75 * reports[0].Loss, $"loss went from {reports[0]} to {reports[^1]}");
-        Assert.Null(teacher.Parameters().First().Grad);
+        Assert.Null(s.Teacher.Parameters().First().Grad);
     }
 
     [Fact]
     public void ACudaGraphRunOffTheGpuIsRefusedByName()
     {
         using var s = Load();
-        using var schedule = NoiseSchedule.Linear(1000);
-        using var teacher = SfddmTestNets.Fresh(1);
         using var student = SfddmTestNets.Fresh(2);
-        var e = Assert.Throws<ArgumentException>(() => new SfddmDistiller(Options(5) with { CudaGraph = true })
-            .Distill(teacher, student, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null));
+        var e = Assert.Throws<ArgumentException>(() => s.Distill(Options(5) with { CudaGraph = true }, student));
         Assert.Contains("CudaGraph needs a CUDA device", e.Message);
     }
 
@@ -79,12 +81,10 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
     public void ACosineDecayWithWarmUpTrainsDifferentlyFromAConstantRate()
     {
         using var s = Load();
-        using var schedule = NoiseSchedule.Linear(1000);
-        using var teacher = SfddmTestNets.Fresh(1);
         using var constant = SfddmTestNets.Fresh(2);
         using var decayed = SfddmTestNets.Fresh(2);
-        new SfddmDistiller(Options(12)).Distill(teacher, constant, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null);
-        new SfddmDistiller(Options(12) with { CosineDecay = true, WarmupSteps = 4 }).Distill(teacher, decayed, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null);
+        s.Distill(Options(12), constant);
+        s.Distill(Options(12) with { CosineDecay = true, WarmupSteps = 4 }, decayed);
         var (pc, pd) = (constant.Parameters().First().Data.ToArray<float>(), decayed.Parameters().First().Data.ToArray<float>());
         Assert.False(pc.SequenceEqual(pd), "the learning-rate schedule had no effect on the trained weights");
         Assert.Throws<ArgumentOutOfRangeException>(() => new SfddmDistiller(Options(12) with { WarmupSteps = -1 }));
@@ -96,12 +96,10 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
     public void KilledAndResumedRunEndsWhereAnUninterruptedOneDoes(bool cosine)
     {
         using var s = Load();
-        using var schedule = NoiseSchedule.Linear(1000);
-        using var teacher = SfddmTestNets.Fresh(1);
         SfddmOptions Options(int steps, string checkpoint) => this.Options(steps, checkpoint) with { CosineDecay = cosine, WarmupSteps = cosine ? 5 : 0 };
 
         using var a = SfddmTestNets.Fresh(2);
-        int doneA = new SfddmDistiller(Options(30, "a.safetensors")).Distill(teacher, a, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null);
+        int doneA = s.Distill(Options(30, "a.safetensors"), a);
 
         using (var b = SfddmTestNets.Fresh(2))
         {
@@ -109,14 +107,12 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
             int reports = 0;
             // "Kill" the run right after its checkpoint at step 20 (cancellation stops before step 21 starts).
             var progress = new SynchronousProgress<SfddmProgress>(_ => { if (++reports == 2) cancel.Cancel(); });
-            Assert.Throws<OperationCanceledException>(() => new SfddmDistiller(Options(30, "b.safetensors")).Distill(
-                teacher, b, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null, progress, cancel.Token));
+            Assert.Throws<OperationCanceledException>(() => s.Distill(Options(30, "b.safetensors"), b, progress, cancel.Token));
         }
 
         using var c = SfddmTestNets.Fresh(2);
         var resumed = new List<SfddmProgress>();
-        int doneC = new SfddmDistiller(Options(30, "b.safetensors")).Distill(teacher, c, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null,
-            new SynchronousProgress<SfddmProgress>(resumed.Add));
+        int doneC = s.Distill(Options(30, "b.safetensors"), c, new SynchronousProgress<SfddmProgress>(resumed.Add));
 
         Assert.Equal(30, doneA);
         Assert.Equal(30, doneC);
@@ -126,8 +122,7 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
 
         // a checkpoint of another T' is refused
         using var d = SfddmTestNets.Fresh(2);
-        var e = Assert.Throws<InvalidDataException>(() => new SfddmDistiller(Options(30, "b.safetensors") with { StudentSteps = 5 })
-            .Distill(teacher, d, schedule, s.Images, s.Labels, s.Corpus, s.Tokens, s.Null));
+        var e = Assert.Throws<InvalidDataException>(() => s.Distill(Options(30, "b.safetensors") with { StudentSteps = 5 }, d));
         Assert.Contains("T' = 10", e.Message);
     }
 }
