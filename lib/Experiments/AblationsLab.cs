@@ -68,7 +68,7 @@ public static class AblationsLab
             _ => CaptionSizes(Sizes(a.String("caption-sizes", string.Join(",", scale.CaptionSizes)), "caption-sizes"), generatedPerClass),
         };
         var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-teacher.safetensors"));
-        bool cudaGraph = a.Bool("cuda-graph", false);
+        bool cudaGraph = a.CudaGraph(device);
         a.CheckAllUsed();
         var clock = Stopwatch.StartNew();
 

@@ -52,7 +52,7 @@ public static class DistillationTableLab
         if (sources.Any(s => s is not ("generated" or "real"))) throw new ArgumentException($"--sources: each must be 'generated' or 'real', got '{string.Join(",", sources)}'");
         var excluded = a.Optional("exclude") is { } name ? ConceptGroups.Named(kind, name) : null;
         var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-teacher.safetensors"));
-        bool cudaGraph = a.Bool("cuda-graph", false);
+        bool cudaGraph = a.CudaGraph(device);
         a.CheckAllUsed();
         var clock = Stopwatch.StartNew();
 

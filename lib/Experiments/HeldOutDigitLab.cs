@@ -71,7 +71,7 @@ public static class HeldOutDigitLab
             FeatureWeight = a.Double("feature-weight", scale.FeatureWeight),
             TimeBudgetMinutes = a.Double("time-budget-min", scale.TimeBudgetMinutes),
         };
-        bool cudaGraph = a.Bool("cuda-graph", false);
+        bool cudaGraph = a.CudaGraph(device);
         a.CheckAllUsed();
         var clock = Stopwatch.StartNew();
 

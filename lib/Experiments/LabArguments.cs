@@ -42,6 +42,12 @@ public sealed class LabArguments
     });
     public Device Device() => Tensors.Device.Parse(String("device", "cpu"));
 
+    /// <summary>
+    /// --cuda-graph true|false: replay each training step as a CUDA graph. On by default on a CUDA device, where it trains the
+    /// same model faster (SFDDM on an H100: 3,800 steps in 146 s against 364 s eager, same loss and FD; README); a CPU has no graphs.
+    /// </summary>
+    public bool CudaGraph(Device device) => Bool("cuda-graph", device.IsCuda);
+
     public DatasetKind Dataset(string fallback = "mnist") => String("dataset", fallback) switch
     {
         "mnist" => DatasetKind.Mnist,

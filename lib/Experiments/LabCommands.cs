@@ -13,13 +13,13 @@ public static class LabCommands
                                     [--checkpoint PATH] [--out PATH]
           randcond-lab held-out-digit [--scale quick|paper|smoke] [--held-out 3] [--device cuda] [--student block-removed:random] [--teacher PATH]
                                      [--replacement sigmoid|exponential[:lambda]|linear|constant:p] [--steps N] [--batch N] [--lr X]
-                                     [--lr-schedule constant|cosine] [--feature-weight X] [--cuda-graph true|false]
+                                     [--lr-schedule constant|cosine] [--feature-weight X] [--cuda-graph true|false (default: true on CUDA)]
                                      [--time-budget-min M] [--images-per-digit N] [--samples-per-digit N]
           randcond-lab distillation-table [--dataset fashion-mnist] [--scale quick|paper|smoke] [--device cuda] [--exclude footwear]
                                          [--students block-removed,block-removed-no-mid,block-removed-no-inner] [--sources generated,real]
-                                         [--steps N] [--time-budget-min M] [--cuda-graph true|false]
+                                         [--steps N] [--time-budget-min M] [--cuda-graph true|false (default: true on CUDA)]
           randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
-          randcond-lab sfddm --dataset D [--scale smoke|quick|paper] [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--lr-schedule constant|cosine] [--warmup N] [--time-budget-min M] [--cuda-graph true|false]
+          randcond-lab sfddm --dataset D [--scale smoke|quick|paper] [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--lr-schedule constant|cosine] [--warmup N] [--time-budget-min M] [--cuda-graph true|false (default: true on CUDA)]
                              [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--clip-x0 1|none] [--lr 2e-4] [--seed S]
                              [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR] [--log-every N] [--checkpoint-every N]
           randcond-lab codi [--scale smoke|quick|paper] [--dataset D] [--task sr7|sr14|inpaint] [--device cuda] [--variants codi,codi-pe,codi-ddim,codi-noguide,finetune]
@@ -29,7 +29,7 @@ public static class LabCommands
           randcond-lab ablations --study family-random|family-teacher|images|captions [--scale quick|paper|smoke] [--device cuda]
                                  [--families off,linear,exponential,sigmoid,constant:0.5] [--image-sizes 100,300,1000]
                                  [--caption-sizes 10,20,50,100,280] [--held-out 3] [--exclude footwear] [--steps N] [--time-budget-min M]
-                                 [--cuda-graph true|false]
+                                 [--cuda-graph true|false (default: true on CUDA)]
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

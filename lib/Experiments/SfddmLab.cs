@@ -67,7 +67,7 @@ public static class SfddmLab
             IndexList = list, Steps = a.Int("steps", scale.Steps), BatchSize = a.Int("batch", scale.BatchSize), LearningRate = a.Double("lr", scale.LearningRate),
             WarmupSteps = a.Int("warmup", 0), CosineDecay = LearningRateSchedule.ParseCosine(a.String("lr-schedule", "constant")),
             Seed = (ulong)a.Int("seed", 0), LogEvery = a.Int("log-every", Math.Min(100, scale.Steps)), CheckpointEvery = a.Int("checkpoint-every", 500),
-            TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null, CudaGraph = a.Bool("cuda-graph", false),
+            TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null, CudaGraph = a.CudaGraph(device),
         };
         int perClass = a.Int("samples-per-class", scale.SamplesPerClass);
         double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, CultureInfo.InvariantCulture) : null;
