@@ -142,7 +142,7 @@ public static class CoDiLab
             {
                 last = p;
                 curve.Add(new JsonObject { ["step"] = p.Step, ["loss"] = p.Loss, ["consistency"] = p.Consistency, ["guidance"] = p.Guidance });
-                log.WriteLine($"  {variant}: {p}");
+                if (!p.Restored) log.WriteLine($"  {variant}: {p}");
             }));
             double trainSeconds = trainClock.Elapsed.TotalSeconds;
             var mu = model.Mu.Data.Cpu().ToArray<float>();

@@ -156,7 +156,7 @@ public static class SfddmLab
                         ["step"] = p.Step, ["loss"] = p.Loss, ["output_loss"] = p.OutputLoss, ["feature_loss"] = p.FeatureLoss,
                         ["images_per_second"] = p.ImagesPerSecond,
                     });
-                    log.WriteLine($"  {p}");
+                    if (!p.Restored) log.WriteLine($"  {p}");
                 }));
             double trainSeconds = clock.Elapsed.TotalSeconds;
             student.Eval();

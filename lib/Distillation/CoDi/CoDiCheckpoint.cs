@@ -7,14 +7,15 @@ namespace RandCond.Distillation.CoDi;
 /// <summary>
 /// The resumable state of a CoDi run in one safetensors file: the model ("model.*"), its EMA target ("ema.*", distillation
 /// only), the optimizer groups' moments ("opt.GROUP.*"), and in metadata the step, the variant and the format (a checkpoint
-/// of another variant or format is refused). Written atomically by <see cref="Safetensors.Save"/>.
+/// of another variant or format is refused) and the progress reports so far (<see cref="StepLog.MetadataKey"/>). Written
+/// atomically by <see cref="Safetensors.Save"/>.
 /// </summary>
 public static class CoDiCheckpoint
 {
     /// <summary>2: one optimizer per parameter group (format 1 had a single optimizer and no format key).</summary>
     private const string Format = "2";
 
-    public static void Save(string path, CoDiModel model, CoDiModel? ema, CoDiOptimizer optimizer, int step, CoDiOptions options)
+    public static void Save(string path, CoDiModel model, CoDiModel? ema, CoDiOptimizer optimizer, int step, CoDiOptions options, StepLog log)
     {
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (k, v) in model.StateDict()) tensors["model." + k] = v;
@@ -28,14 +29,15 @@ public static class CoDiCheckpoint
             ["training_step"] = step.ToString(CultureInfo.InvariantCulture),
             ["codi_variant"] = options.Variant,
             ["codi_checkpoint_format"] = Format,
+            [StepLog.MetadataKey] = log.ReportsJson(),
         }) meta[k] = v;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         Safetensors.Save(path, tensors, meta);
     }
 
-    /// <summary>Restores the model, the EMA target and the optimizer; returns the step the checkpoint was taken at.</summary>
-    public static int Load(string path, CoDiModel model, CoDiModel? ema, CoDiOptimizer optimizer, CoDiOptions options)
+    /// <summary>Restores the model, the EMA target, the optimizer and the log's reports; returns the step the checkpoint was taken at.</summary>
+    public static int Load(string path, CoDiModel model, CoDiModel? ema, CoDiOptimizer optimizer, CoDiOptions options, StepLog log)
     {
         using var contents = Safetensors.Load(path, model.Mu.Data.Device);
         var meta = contents.Metadata;
@@ -52,6 +54,7 @@ public static class CoDiCheckpoint
         optimizer.LoadStateDict(Part("opt."), meta.Where(kv => kv.Key.StartsWith("opt.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key[4..], kv => kv.Value));
         if (!int.TryParse(Need("training_step"), CultureInfo.InvariantCulture, out var step))
             throw new InvalidDataException($"{path}: checkpoint metadata 'training_step' is not an integer");
+        log.Restore(meta, path, terms: 3);   // loss, consistency, guidance
         return step;
     }
 }

@@ -38,12 +38,14 @@ public sealed class CoDiDistiller
         var ema = target is null ? null : new Ema(model, target, Options.EmaDecay);
         target?.Eval();
         var path = Options.CheckpointPath;
-        int start = path is not null && File.Exists(path) ? CoDiCheckpoint.Load(path, model, target, optimizer, Options) : 0;
+        int batch = Options.BatchSize;
+        using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
+        int start = path is not null && File.Exists(path) ? CoDiCheckpoint.Load(path, model, target, optimizer, Options, log) : 0;
+        foreach (var r in log.Reports)
+            progress?.Report(new CoDiProgress(r.Step, Options.Steps, r.Means[0], r.Means[1], r.Means[2], r.ImagesPerSecond, TimeSpan.Zero) { Restored = true });
         model.Train();
         using var generator = new Generator(Options.Seed);
         long n = images.Size(0);
-        int batch = Options.BatchSize;
-        using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
         try
         {
             for (int step = start; step < Options.Steps; step++)
@@ -85,7 +87,7 @@ public sealed class CoDiDistiller
                     progress?.Report(new CoDiProgress(step + 1, Options.Steps, mean[0], mean[1], mean[2], rate, eta));
                 }
                 if (path is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
-                    CoDiCheckpoint.Save(path, model, target, optimizer, step + 1, Options);
+                    CoDiCheckpoint.Save(path, model, target, optimizer, step + 1, Options, log);
                 if (last) return step + 1;
             }
             return Math.Max(start, Options.Steps);

@@ -126,6 +126,9 @@ public sealed record CoDiOptions
 /// <summary>One progress report: the loss and its terms, means over the last LogEvery steps; throughput and ETA.</summary>
 public sealed record CoDiProgress(int Step, int TotalSteps, double Loss, double Consistency, double Guidance, double ImagesPerSecond, TimeSpan Eta)
 {
+    /// <summary>A report of an earlier run that this one resumes, replayed from the checkpoint before training goes on.</summary>
+    public bool Restored { get; init; }
+
     public override string ToString() =>
         $"step {Step}/{TotalSteps}  loss {Loss:F4} (consistency {Consistency:F4}, guidance {Guidance:F4})  {ImagesPerSecond:F1} img/s  ETA {Eta:hh\\:mm\\:ss}";
 }

@@ -6,12 +6,13 @@ namespace RandCond.Distillation.Sfddm;
 
 /// <summary>
 /// The resumable state of a distillation in one safetensors file: the student ("model.*"), the optimizer's moments
-/// ("opt.*"), and in metadata the step, T' and the index list (a checkpoint of another T' or list is refused).
+/// ("opt.*"), and in metadata the step, T', the index list (a checkpoint of another T' or list is refused) and the
+/// progress reports so far (<see cref="StepLog.MetadataKey"/>).
 /// No EMA: SFDDM uses none. Written atomically, so a killed run leaves the last complete one.
 /// </summary>
 public static class SfddmCheckpoint
 {
-    public static void Save(string path, Module student, AdamW optimizer, int step, SfddmOptions options)
+    public static void Save(string path, Module student, AdamW optimizer, int step, SfddmOptions options, StepLog log)
     {
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (k, v) in student.StateDict()) tensors["model." + k] = v;
@@ -22,14 +23,15 @@ public static class SfddmCheckpoint
             ["training_step"] = step.ToString(CultureInfo.InvariantCulture),
             ["sfddm_student_steps"] = options.StudentSteps.ToString(CultureInfo.InvariantCulture),
             ["sfddm_index_list"] = SfddmSchedule.Name(options.IndexList),
+            [StepLog.MetadataKey] = log.ReportsJson(),
         };
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         Safetensors.Save(path, tensors, meta);
     }
 
-    /// <summary>Restores the student and the optimizer; returns the step the checkpoint was taken at.</summary>
-    public static int Load(string path, Module student, AdamW optimizer, SfddmOptions options)
+    /// <summary>Restores the student, the optimizer and the log's reports; returns the step the checkpoint was taken at.</summary>
+    public static int Load(string path, Module student, AdamW optimizer, SfddmOptions options, StepLog log)
     {
         using var contents = Safetensors.Load(path, student.Parameters().First().Data.Device);
         var meta = contents.Metadata;
@@ -45,6 +47,7 @@ public static class SfddmCheckpoint
         optimizer.LoadStateDict(Part("opt."), meta);
         if (!int.TryParse(Need("training_step"), CultureInfo.InvariantCulture, out var step))
             throw new InvalidDataException($"{path}: checkpoint metadata 'training_step' is not an integer");
+        log.Restore(meta, path, terms: 3);   // loss, output, feature
         return step;
     }
 }

@@ -55,15 +55,17 @@ public sealed class SfddmDistiller
             return [loss.Total.Detach(), loss.Output.Detach(), loss.Feature.Detach()];
         }
         using var graphed = Options.CudaGraph ? new GraphedFunction(Update, warmupCalls: 3) : null;
-        int start = path is not null && File.Exists(path) ? SfddmCheckpoint.Load(path, student, optimizer, Options) : 0;
+        int batch = Options.BatchSize;
+        using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
+        int start = path is not null && File.Exists(path) ? SfddmCheckpoint.Load(path, student, optimizer, Options, log) : 0;
+        foreach (var r in log.Reports)
+            progress?.Report(new SfddmProgress(r.Step, Options.Steps, r.Means[0], r.Means[1], r.Means[2], r.ImagesPerSecond, TimeSpan.Zero) { Restored = true });
         teacher.Eval();
         student.Train();
         using var generator = new Generator(Options.Seed);
         using var nullRow = nullTokens.Reshape(1, -1);
         long n = images.Size(0);
-        int batch = Options.BatchSize;
         var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay);
-        using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
         for (int step = start; step < Options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -89,7 +91,7 @@ public sealed class SfddmDistiller
                 progress?.Report(new SfddmProgress(step + 1, Options.Steps, mean[0], mean[1], mean[2], rate, eta));
             }
             if (path is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
-                SfddmCheckpoint.Save(path, student, optimizer, step + 1, Options);
+                SfddmCheckpoint.Save(path, student, optimizer, step + 1, Options, log);
             if (last) return step + 1;
         }
         return Math.Max(start, Options.Steps);

@@ -54,6 +54,9 @@ public sealed record SfddmOptions
 /// <summary>One progress report: the loss and its two terms, each a mean over the last LogEvery steps; throughput and ETA.</summary>
 public sealed record SfddmProgress(int Step, int TotalSteps, double Loss, double OutputLoss, double FeatureLoss, double ImagesPerSecond, TimeSpan Eta)
 {
+    /// <summary>A report of an earlier run that this one resumes, replayed from the checkpoint before training goes on.</summary>
+    public bool Restored { get; init; }
+
     public override string ToString() =>
         $"step {Step}/{TotalSteps}  loss {Loss:F4} (output {OutputLoss:F4}, feature {FeatureLoss:F4})  {ImagesPerSecond:F0} img/s  ETA {Eta:hh\\:mm\\:ss}";
 }

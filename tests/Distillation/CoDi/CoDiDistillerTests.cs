@@ -1,5 +1,6 @@
 using RandCond.Diffusion;
 using RandCond.Distillation.CoDi;
+using RandCond.Experiments;
 using RandCond.Tensors;
 using RandCond.Tests.Diffusion;
 
@@ -19,12 +20,13 @@ public class CoDiDistillerTests : IDisposable
     private static Dictionary<string, float[]> Snapshot(RandCond.Nn.Module module) =>
         module.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>());
 
-    private static int Train(CoDiModel model, CoDiOptions options)
+    private static int Train(CoDiModel model, CoDiOptions options, List<CoDiProgress>? reports = null)
     {
         using var schedule = NoiseSchedule.Linear(1000);
         var (x0, _, _) = CoDiTestNets.Batch(6);
         using var _x = x0;
-        return new CoDiDistiller(options).Train(model, schedule, x0, CoDiTask.SuperResolution14);
+        return new CoDiDistiller(options).Train(model, schedule, x0, CoDiTask.SuperResolution14,
+                                                reports is null ? null : new SynchronousProgress<CoDiProgress>(reports.Add));
     }
 
     [Fact]
@@ -77,8 +79,14 @@ public class CoDiDistillerTests : IDisposable
             using var _t2 = t2;
             using var _r = resumed;
             var path = Path.Combine(dir.FullName, "c.safetensors");
-            Train(resumed, options with { Steps = 2, CheckpointPath = path });
-            Assert.Equal(4, Train(resumed, options with { CheckpointPath = path }));
+            var first = new List<CoDiProgress>();
+            var second = new List<CoDiProgress>();
+            Train(resumed, options with { Steps = 2, CheckpointPath = path }, first);
+            Assert.Equal(4, Train(resumed, options with { CheckpointPath = path }, second));
+            // the first run's reports come back from the checkpoint before the new ones: the loss curve starts at step 1
+            Assert.Equal([1, 2, 3, 4], second.Select(p => p.Step));
+            Assert.Equal([true, true, false, false], second.Select(p => p.Restored));
+            Assert.Equal(first.Select(p => (p.Loss, p.Consistency, p.Guidance)), second.Take(2).Select(p => (p.Loss, p.Consistency, p.Guidance)));
             var a = Snapshot(straight);
             var b = Snapshot(resumed);
             foreach (var name in a.Keys)

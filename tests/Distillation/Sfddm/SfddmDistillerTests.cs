@@ -101,12 +101,12 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
         using var a = SfddmTestNets.Fresh(2);
         int doneA = s.Distill(Options(30, "a.safetensors"), a);
 
+        var killed = new List<SfddmProgress>();
         using (var b = SfddmTestNets.Fresh(2))
         {
             using var cancel = new CancellationTokenSource();
-            int reports = 0;
             // "Kill" the run right after its checkpoint at step 20 (cancellation stops before step 21 starts).
-            var progress = new SynchronousProgress<SfddmProgress>(_ => { if (++reports == 2) cancel.Cancel(); });
+            var progress = new SynchronousProgress<SfddmProgress>(p => { killed.Add(p); if (killed.Count == 2) cancel.Cancel(); });
             Assert.Throws<OperationCanceledException>(() => s.Distill(Options(30, "b.safetensors"), b, progress, cancel.Token));
         }
 
@@ -116,7 +116,10 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(30, doneA);
         Assert.Equal(30, doneC);
-        Assert.Equal(30, Assert.Single(resumed).Step);
+        // the killed run's reports come back from the checkpoint first, so the resumed run's loss curve starts at step 10
+        Assert.Equal([10, 20, 30], resumed.Select(p => p.Step));
+        Assert.Equal([true, true, false], resumed.Select(p => p.Restored));
+        Assert.Equal(killed.Select(p => (p.Loss, p.OutputLoss, p.FeatureLoss)), resumed.Take(2).Select(p => (p.Loss, p.OutputLoss, p.FeatureLoss)));
         foreach (var ((name, pa), (_, pc)) in a.NamedParameters().Zip(c.NamedParameters()))
             Assert.True(pa.Data.ToArray<float>().SequenceEqual(pc.Data.ToArray<float>()), $"parameter {name} differs after resume");
 
