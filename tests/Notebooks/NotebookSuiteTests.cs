@@ -35,10 +35,11 @@ public class NotebookSuiteTests
         ["03-held-out-digit.ipynb"] = new(["03-replacement-probability.png", "03-held-out-digit.md", "03-held-out-digit.tex",
                                            "03-held-out-digit-samples.png", "03-held-out-digit-loss.png", "03-held-out-digit-paper.md"],
                                           ["image/png", "text/html"], ["randcond-table", "held-out digit"]),
-        ["07-sfddm.ipynb"] = new(["07-sfddm-schedule.png", "07-sfddm.md", "07-sfddm.tex", "07-sfddm-fd.png", "07-sfddm-samples.png", "07-sfddm-paper.md"],
+        ["07-sfddm.ipynb"] = new(["07-sfddm-schedule.png", "07-sfddm.md", "07-sfddm.tex", "07-sfddm-fd.png", "07-sfddm-samples.png", "07-sfddm-paper.md",
+                                  "07-sfddm-paper-noclip.md", "07-sfddm-paper-t100-50-20-10-5.md"],
                                  ["image/png", "text/html"], ["randcond-table", "SFDDM, paper scale"]),
         ["08-codi.ipynb"] = new(["08-codi.md", "08-codi.tex", "08-codi-fd.png", "08-codi-psnr.png", "08-codi-samples.png",
-                                 "08-codi-sr7-paper.md", "08-codi-sr14-paper.md"],
+                                 "08-codi-sr7-paper.md", "08-codi-sr7-paper-1800x128.md", "08-codi-sr14-paper.md", "08-codi-inpaint-paper.md"],
                                 ["image/png", "text/html"], ["randcond-table", "PSNR"]),
         ["06-ablations.ipynb"] = new(["06-replacement-families.png",
                                       .. new[] { "family-random", "family-teacher", "images", "captions" }.SelectMany(study =>
