@@ -50,6 +50,9 @@ public sealed record DistillationOptions
 public sealed record DistillationProgress(int Step, int TotalSteps, double Total, double Output, double Feature, double Task,
                                           double ReplacedFraction, double ImagesPerSecond, TimeSpan Eta)
 {
+    /// <summary>A report of an earlier run that this one resumes, replayed from the checkpoint before training goes on.</summary>
+    public bool Restored { get; init; }
+
     public override string ToString() =>
         $"step {Step}/{TotalSteps}  loss {Total:F4} (output {Output:F4}, feature {Feature:F4}, task {Task:F4})  " +
         $"replaced {ReplacedFraction:P0}  {ImagesPerSecond:F0} img/s  ETA {Eta:hh\\:mm\\:ss}";

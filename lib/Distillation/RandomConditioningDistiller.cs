@@ -32,9 +32,21 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         using var stepper = new DistillationStep(teacher, student, ema, Options);
         using var graphed = Options.CudaGraph ? new GraphedDistillationStep(stepper) : null;
         var optimizer = stepper.Optimizer;
+        var history = new List<DistillationProgress>();
+        using var log = new StepLog(Options.Steps, Options.BatchSize, Options.LogEvery, Options.TimeBudget);   // (total, output, feature, task, replaced)
         int start = 0;
         if (checkpointPath is not null && File.Exists(checkpointPath))
+        {
             start = TrainingCheckpoint.Load(checkpointPath, student, ema, optimizer);
+            log.Restore(Safetensors.ReadHeader(checkpointPath).Metadata, checkpointPath, terms: 5);
+            foreach (var r in log.Reports)
+            {
+                var restored = new DistillationProgress(r.Step, Options.Steps, r.Means[0], r.Means[1], r.Means[2], r.Means[3], r.Means[4],
+                                                        r.ImagesPerSecond, TimeSpan.Zero) { Restored = true };
+                history.Add(restored);
+                progress?.Report(restored);
+            }
+        }
         teacher.Eval();
         student.Train();
         using var conditions = new ConditionSampler(data.TextCorpus, Options.Replacement, schedule.Steps, Options.NullCaptionProbability);
@@ -46,9 +58,7 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         using (var scope = Torch.NewDisposeScope())
             ownCaptions = data.ToTextCorpusIndices(images.CaptionIndices).Cpu().DetachFromDisposeScope();
         using var _ownCaptions = ownCaptions;
-        var history = new List<DistillationProgress>();
         var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay);
-        using var log = new StepLog(Options.Steps, Options.BatchSize, Options.LogEvery, Options.TimeBudget);   // (total, output, feature, task, replaced)
         for (int step = start; step < Options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -81,12 +91,15 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
             }
             if (checkpointPath is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
                 TrainingCheckpoint.Save(checkpointPath, student, ema, optimizer, step + 1,
-                    new Dictionary<string, string> { ["student"] = student.Spec.Label, ["replacement"] = Options.Replacement.Name });
+                    new Dictionary<string, string>
+                    {
+                        ["student"] = student.Spec.Label, ["replacement"] = Options.Replacement.Name, [StepLog.MetadataKey] = log.ReportsJson(),
+                    });
             if (last) return new DistillationOutcome(step + 1, history);
         }
         return new DistillationOutcome(Math.Max(start, Options.Steps), history);
     }
 }
 
-/// <summary>The step a distillation call reached and its progress reports.</summary>
+/// <summary>The step a distillation call reached and its progress reports, those restored from the checkpoint it resumed included.</summary>
 public sealed record DistillationOutcome(int Steps, IReadOnlyList<DistillationProgress> History);

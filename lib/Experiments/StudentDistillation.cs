@@ -56,7 +56,7 @@ public static class StudentDistillation
         var outcome = new RandomConditioningDistiller(options).Train(teacher, student, ema, schedule, data, corpusTokens, nullRow, checkpoint,
             new SynchronousProgress<DistillationProgress>(p =>
             {
-                log.WriteLine($"  {p}");
+                if (!p.Restored) log.WriteLine($"  {p}");
                 store.LogMetrics(runId, p.Step, new Dictionary<string, double>
                 {
                     ["loss"] = p.Total, ["loss_output"] = p.Output, ["loss_feature"] = p.Feature, ["loss_task"] = p.Task,

@@ -93,14 +93,19 @@ public sealed class DistillerTests : IDisposable
 
         var checkpoint = Path.Combine(folder, "resume.safetensors");
         var (first, firstEma) = Fresh(teacher);
+        DistillationOutcome killed;
         using (first)
         using (firstEma)
-            Train(Options(6) with { Steps = 3 }, teacher, first, firstEma, data, checkpoint);
+            killed = Train(Options(6) with { Steps = 3 }, teacher, first, firstEma, data, checkpoint);
         var (resumed, resumedEma) = Fresh(teacher);
         using var _c = resumed;
         using var _d = resumedEma;
         var outcome = Train(Options(6), teacher, resumed, resumedEma, data, checkpoint);
         Assert.Equal(6, outcome.Steps);
+        // the first run's reports come back from the checkpoint, so the history starts at its first report
+        Assert.Equal([2, 3, 4, 6], outcome.History.Select(p => p.Step));
+        Assert.Equal([true, true, false, false], outcome.History.Select(p => p.Restored));
+        Assert.Equal(killed.History.Select(p => (p.Total, p.Task, p.ReplacedFraction)), outcome.History.Take(2).Select(p => (p.Total, p.Task, p.ReplacedFraction)));
         var expected = wholeEma.StateDict();
         foreach (var (name, value) in resumedEma.StateDict())
         {
