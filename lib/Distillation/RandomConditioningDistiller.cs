@@ -37,8 +37,8 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         int start = 0;
         if (checkpointPath is not null && File.Exists(checkpointPath))
         {
-            start = TrainingCheckpoint.Load(checkpointPath, student, ema, optimizer);
-            log.Restore(Safetensors.ReadHeader(checkpointPath).Metadata, checkpointPath, terms: 5);
+            start = TrainingCheckpoint.Load(checkpointPath, student, ema, optimizer, out var metadata);
+            log.Restore(metadata, checkpointPath, terms: 5);
             foreach (var r in log.Reports)
             {
                 var restored = new DistillationProgress(r.Step, Options.Steps, r.Means[0], r.Means[1], r.Means[2], r.Means[3], r.Means[4],

@@ -23,7 +23,10 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Restores model, EMA and optimizer; returns the step the checkpoint was taken at.</summary>
-    public static int Load(string path, Module model, Module ema, AdamW optimizer)
+    public static int Load(string path, Module model, Module ema, AdamW optimizer) => Load(path, model, ema, optimizer, out _);
+
+    /// <summary>As <see cref="Load(string, Module, Module, AdamW)"/>, also handing back the checkpoint's metadata (the caller's extra keys).</summary>
+    public static int Load(string path, Module model, Module ema, AdamW optimizer, out IReadOnlyDictionary<string, string> metadata)
     {
         using var contents = Safetensors.Load(path, model.Parameters().First().Data.Device);
         Dictionary<string, Tensor> Part(string prefix) => contents.Tensors
@@ -41,6 +44,7 @@ public static class TrainingCheckpoint
         }
         if (!contents.Metadata.TryGetValue("training_step", out var s) || !int.TryParse(s, CultureInfo.InvariantCulture, out var step))
             throw new InvalidDataException($"{path}: checkpoint metadata has no integer 'training_step'");
+        metadata = contents.Metadata;
         return step;
     }
 }
