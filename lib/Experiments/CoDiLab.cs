@@ -45,7 +45,7 @@ public sealed record CoDiScale(string Name, int TrainImages, int Steps, int Batc
 /// (super-resolution 7x7 or 14x14 to 28x28, or inpainting) on real training images; variants: CoDi (PREv, guidance term,
 /// whole U-Net trained, at --backbone-lr-scale times the conditional branch's rate), parameter-efficient CoDi (conditional encoder and mu only), the plain DDIM predictor instead of
 /// PREv, CoDi without the guidance term, and the ordinary fine-tuned conditional model (same adapted architecture, plain
-/// denoising loss). Each distilled variant is sampled with DDIM at 1, 2, 4 and 8 steps and the fine-tuned model at 50,
+/// denoising loss). Every variant is sampled with DDIM at 1, 2, 4 and 8 steps and the fine-tuned model at 50 too,
 /// on test images' conditions from the same noise; scored by the domain classifier's FD against the test set, accuracy of
 /// the restored images' class, PSNR and SSIM against the ground truth. Writes results (JSON, Markdown and LaTeX tables,
 /// a sample grid) to <see cref="RepoPaths.ResultsFor"/>; each model resumes from its checkpoint in .cache/checkpoints.
@@ -78,6 +78,7 @@ public static class CoDiLab
         var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
         ulong seed = (ulong)a.Int("seed", 0);
         double backboneLrScale = a.Double("backbone-lr-scale", new CoDiOptions().BackboneLearningRateScale);
+        double gateLrScale = a.Double("gate-lr-scale", new CoDiOptions().GateLearningRateScale);
         scale = scale with
         {
             Steps = a.Int("steps", scale.Steps), BatchSize = a.Int("batch", scale.BatchSize), LearningRate = a.Double("lr", scale.LearningRate),
@@ -88,10 +89,11 @@ public static class CoDiLab
         if (scale.EvalImages < 2) throw new ArgumentException("--eval-images must be at least 2 (FD needs a covariance)");
         if (fineTuneSteps < 1) throw new ArgumentException("--finetune-steps must be at least 1");
         var clock = Stopwatch.StartNew();
-        // A run trained for other steps or batches than its scale's is another record with its own checkpoints, never
+        // A run trained for other steps, batches or gate rates than its scale's is another record with its own checkpoints, never
         // a replacement of (or a resumption from) the scale's own; one sampled with another clip of x^ is another record.
         var defaults = CoDiScale.Named(scale.Name);
-        string trainingTag = scale.Steps == defaults.Steps && scale.BatchSize == defaults.BatchSize ? "" : $"-{scale.Steps}x{scale.BatchSize}";
+        string trainingTag = (scale.Steps == defaults.Steps && scale.BatchSize == defaults.BatchSize ? "" : $"-{scale.Steps}x{scale.BatchSize}") +
+                             (gateLrScale == new CoDiOptions().GateLearningRateScale ? "" : $"-gate{gateLrScale.ToString("0.###", CultureInfo.InvariantCulture)}");
 
         var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
         using var _t = teacher;
@@ -130,6 +132,7 @@ public static class CoDiLab
         {
             var options = Options(variant, scale, seed, backboneLrScale) with
             {
+                GateLearningRateScale = gateLrScale,
                 CheckpointPath = Path.Combine(checkpointDir, $"codi-{Path.GetFileNameWithoutExtension(teacherPath)}-{task.Name}-{scale.Name}{trainingTag}-{variant}.safetensors"),
             };
             var backbone = new TextDiffusionModel(preset.Text, preset.UNet, device);
@@ -154,7 +157,8 @@ public static class CoDiLab
                 ["mu"] = new JsonArray(mu.Select(v => (JsonNode?)(double)v).ToArray()),
                 ["checkpoint"] = Path.GetFileName(options.CheckpointPath),
             });
-            int[] sampleSteps = variant == "finetune" ? [fineTuneSteps] : steps;
+            // The fine-tuned model runs at the distilled models' step counts too: the paper's "4-step run" of the baseline.
+            int[] sampleSteps = variant == "finetune" ? [.. steps.Append(fineTuneSteps).Distinct()] : steps;
             foreach (int n in sampleSteps)
             {
                 using var samples = Sample(model, schedule, n, conditions, noise, clipX0);
@@ -163,8 +167,8 @@ public static class CoDiLab
                 table.AddRow(variant, n, scores.Fd, scores.Accuracy, scores.Psnr, scores.Ssim);
                 log.WriteLine($"  {variant} {n} steps: FD {scores.Fd:F2}, accuracy {scores.Accuracy:P1}, PSNR {scores.Psnr:F2} dB, SSIM {scores.Ssim:F3}");
                 if (variant == "codi" && n == 4) codiFourStepFd = scores.Fd;
-                if (variant == "finetune") fineTunedFd = scores.Fd;
-                if (variant == GridVariant(variants) || variant == "finetune") gridRows.Add(($"{(variant == "finetune" ? "fine-tuned" : variant)} {n}", First(samples)));
+                if (variant == "finetune" && n == fineTuneSteps) fineTunedFd = scores.Fd;
+                if (variant == GridVariant(variants) || (variant == "finetune" && n == fineTuneSteps)) gridRows.Add(($"{(variant == "finetune" ? "fine-tuned" : variant)} {n}", First(samples)));
             }
         }
         gridRows.Add(("ground truth", First(truth)));
@@ -188,10 +192,10 @@ public static class CoDiLab
         json["classifier_test_accuracy"] = info.TestAccuracy;
         var recipe = new CoDiOptions();
         json["training"] = $"{scale.TrainImages} real training images; at most {scale.Steps} steps of {scale.BatchSize} per model ({scale.BudgetText}); " +
-                           $"AdamW lr {scale.LearningRate} for the conditional branch, x {backboneLrScale} for the backbone U-Net (fine-tuned baseline: x 1), " +
+                           $"AdamW lr {scale.LearningRate} for the conditional encoder, x {gateLrScale} for the gates mu, x {backboneLrScale} for the backbone U-Net (fine-tuned baseline: x 1), " +
                            $"weight decay {recipe.WeightDecay}, gradient norm clipped to {recipe.MaxGradNorm}; EMA target {scale.EmaDecay}; t - s = 20 (T/N, N = 50); one t per batch; " +
                            $"consistency in {recipe.ConsistencySpace} space, x-space terms weighted {recipe.XLossWeighting}, z^_s from the {recipe.ZsSource} network";
-        json["sampling"] = $"DDIM eta 0 (trailing steps) of the trained (online) model, {scale.EvalImages} test images' conditions, one noise draw shared by every model; fine-tuned model at {fineTuneSteps} steps" +
+        json["sampling"] = $"DDIM eta 0 (trailing steps) of the trained (online) model, {scale.EvalImages} test images' conditions, one noise draw shared by every model; fine-tuned model at the same step counts and at {fineTuneSteps}" +
                            $"; {SamplingClip.Describe(clipX0)}";
         json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
         json["models"] = trained;

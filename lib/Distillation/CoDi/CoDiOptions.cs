@@ -82,6 +82,14 @@ public sealed record CoDiOptions
     /// high-t predictions drift within 40 steps.
     /// </summary>
     public double BackboneLearningRateScale { get; init; } = 0.1;
+    /// <summary>
+    /// The mixing gates' (mu's) learning rate as a multiple of LearningRate. Adam moves a parameter by about its rate per step, so
+    /// at 1 a gate that starts at 0 can reach only Steps x LearningRate (0.07 in a 700-step run at 1e-4): the condition then
+    /// enters at a few percent of the features' scale, too weakly to steer a few-step sampler from pure noise (ghosted strokes:
+    /// the condition's digit over the one the noise leads to). ControlNet's zero convolutions grow faster for the same reason:
+    /// their output sums over many channels. 30 lets a gate reach 1 in a few hundred steps.
+    /// </summary>
+    public double GateLearningRateScale { get; init; } = 30;
     /// <summary>AdamW's decoupled weight decay (official: 1e-2).</summary>
     public double WeightDecay { get; init; } = 1e-2;
     /// <summary>The global gradient 2-norm is clipped to this before each step (official: 1.0); null = no clipping.</summary>
@@ -97,8 +105,10 @@ public sealed record CoDiOptions
 
     /// <summary>A short name of the variant, kept in checkpoints (a checkpoint of another variant is refused).</summary>
     public string Variant => Objective == CoDiObjective.Denoising
-        ? $"finetune{(ParameterEfficient ? "-pe" : "")}"
-        : $"codi-{CoDiPredictors.Name(Predictor)}-skip{SkipSteps}-w{GuidanceWeight:0.###}-{(ConsistencySpace == CoDiConsistencySpace.X ? "x" : "eps")}-{XLossWeightingName}-zs{(ZsSource == CoDiZsSource.Target ? "target" : "online")}{(ParameterEfficient ? "-pe" : $"-bb{BackboneLearningRateScale:0.###}")}";
+        ? $"finetune{(ParameterEfficient ? "-pe" : "")}{GateTag}"
+        : $"codi-{CoDiPredictors.Name(Predictor)}-skip{SkipSteps}-w{GuidanceWeight:0.###}-{(ConsistencySpace == CoDiConsistencySpace.X ? "x" : "eps")}-{XLossWeightingName}-zs{(ZsSource == CoDiZsSource.Target ? "target" : "online")}{(ParameterEfficient ? "-pe" : $"-bb{BackboneLearningRateScale:0.###}")}{GateTag}";
+
+    private string GateTag => $"-gate{GateLearningRateScale:0.###}";
 
     private string XLossWeightingName => XLossWeighting == CoDiXLossWeighting.AlphaBar ? "ab" : "uniform";
 
@@ -116,6 +126,7 @@ public sealed record CoDiOptions
         Positive(LogEvery, nameof(LogEvery));
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "CoDiOptions.LearningRate must be positive");
         if (!(BackboneLearningRateScale > 0)) throw new ArgumentOutOfRangeException(nameof(BackboneLearningRateScale), BackboneLearningRateScale, "CoDiOptions.BackboneLearningRateScale must be positive (freeze the backbone with ParameterEfficient instead)");
+        if (!(GateLearningRateScale > 0)) throw new ArgumentOutOfRangeException(nameof(GateLearningRateScale), GateLearningRateScale, "CoDiOptions.GateLearningRateScale must be positive");
         if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "CoDiOptions.WeightDecay must be >= 0");
         if (MaxGradNorm is { } g && !(g > 0)) throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), g, "CoDiOptions.MaxGradNorm must be positive (or null for no clipping)");
         if (!(GuidanceWeight >= 0)) throw new ArgumentOutOfRangeException(nameof(GuidanceWeight), GuidanceWeight, "CoDiOptions.GuidanceWeight must be >= 0");

@@ -23,16 +23,37 @@ public class CoDiLabTests
             Assert.Equal("codi", (string?)written["experiment"]);
             var rows = written["rows"]!.AsArray();
             Assert.Equal(json["rows"]!.ToJsonString(), rows.ToJsonString());
-            foreach (var variant in CoDiLab.AllVariants.Where(v => v != "finetune"))
+            // The fine-tuned model's 50-step count is 2 here, so it joins the distilled counts instead of adding a row.
+            foreach (var variant in CoDiLab.AllVariants)
                 Assert.Equal([1, 2], rows.Where(r => (string?)r!["model"] == variant).Select(r => (int)r!["steps"]!));
-            Assert.Single(rows, r => (string?)r!["model"] == "finetune" && (int)r["steps"]! == 2);
             Assert.All(rows, r => Assert.True(double.IsFinite((double)r!["psnr_db"]!) && double.IsFinite((double)r["fd_vs_test"]!)));
             Assert.Equal(5, written["models"]!.AsArray().Count);
             Assert.True(File.Exists(Path.Combine(folder, "codi-mnist-sr7-smoke-cpu.md")));
             Assert.True(File.Exists(Path.Combine(folder, "codi-mnist-sr7-smoke-cpu-samples.png")));
-            Assert.Equal(1 + 4 * 2 + 1, table.Rows.Count);   // the condition itself, four CoDi variants at 1 and 2 steps, the fine-tuned model
+            Assert.Equal(1 + 5 * 2, table.Rows.Count);   // the condition itself, four CoDi variants and the fine-tuned model at 1 and 2 steps
             Assert.Equal(2 * (1 + 2 + 1 + 1), grid.Count);   // condition, codi 1 and 2, fine-tuned, ground truth
             Assert.Equal(5, Directory.GetFiles(dir.FullName, "*.safetensors").Length);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
+    public void A_run_with_another_gate_rate_writes_its_own_record_and_checkpoints()
+    {
+        var dir = Directory.CreateTempSubdirectory("codi-lab-gate");
+        try
+        {
+            CoDiLab.Execute(new LabArguments(
+                ["--scale", "smoke", "--variants", "finetune", "--gate-lr-scale", "3", "--sampling-steps", "1", "--finetune-steps", "1", "--checkpoint-dir", dir.FullName]),
+                new StringWriter());
+
+            var path = Path.Combine(RepoPaths.ResultsFor("smoke"), "codi-mnist-sr7-smoke-gate3-cpu.json");
+            Assert.True(File.Exists(path), $"no record at {path}");
+            Assert.Contains("x 3 for the gates mu", (string)JsonNode.Parse(File.ReadAllText(path))!["training"]!);
+            Assert.Equal("codi-mnist-teacher-sr7-smoke-gate3-finetune.safetensors", Path.GetFileName(Assert.Single(Directory.GetFiles(dir.FullName, "*.safetensors"))));
         }
         finally
         {

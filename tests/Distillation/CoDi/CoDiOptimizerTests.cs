@@ -24,16 +24,16 @@ public class CoDiOptimizerTests : IDisposable
         before.Keys.Where(which).Max(k => before[k].Zip(after[k]).Max(p => Math.Abs((double)p.First - p.Second)));
 
     [Theory]
-    [InlineData(0.1)]
-    [InlineData(1.0)]
-    public void First_step_moves_the_backbone_by_its_scaled_rate_and_mu_by_the_branch_rate(double scale)
+    [InlineData(0.1, 1.0)]
+    [InlineData(1.0, 30.0)]
+    public void First_step_moves_the_backbone_and_the_gates_by_their_scaled_rates(double scale, double gateScale)
     {
         var (teacher, model) = CoDiTestNets.Fresh(14);
         using var _t = teacher;
         using var _m = model;
         var before = Snapshot(model);
         const double lr = 1e-3;
-        var options = new CoDiOptions { Steps = 1, BatchSize = 3, LearningRate = lr, BackboneLearningRateScale = scale, WeightDecay = 0, MaxGradNorm = null, LogEvery = 1 };
+        var options = new CoDiOptions { Steps = 1, BatchSize = 3, LearningRate = lr, BackboneLearningRateScale = scale, GateLearningRateScale = gateScale, WeightDecay = 0, MaxGradNorm = null, LogEvery = 1 };
         using var schedule = NoiseSchedule.Linear(1000);
         var (x0, _, _) = CoDiTestNets.Batch(6);
         using var _x = x0;
@@ -43,32 +43,37 @@ public class CoDiOptimizerTests : IDisposable
         var after = Snapshot(model);
         double backbone = MaxChange(before, after, k => k.StartsWith("backbone.unet."));
         double mu = MaxChange(before, after, k => k == "mu");
+        double encoder = MaxChange(before, after, k => k.StartsWith("cond."));
         Assert.InRange(backbone, 0.9 * lr * scale, 1.01 * lr * scale);
-        Assert.InRange(mu, 0.9 * lr, 1.01 * lr);
+        Assert.InRange(mu, 0.9 * lr * gateScale, 1.01 * lr * gateScale);
+        // The encoder's features enter as mu h_cond with mu = 0, so its first gradient is zero: it learns only once the gates open.
+        Assert.Equal(0, encoder);
         Assert.Equal(0, MaxChange(before, after, k => k.StartsWith("backbone.text.")));
     }
 
     [Fact]
-    public void Groups_split_the_branch_from_the_backbone_and_the_parameter_efficient_run_has_no_backbone_group()
+    public void Groups_split_the_encoder_the_gates_and_the_backbone_and_the_parameter_efficient_run_has_no_backbone_group()
     {
         var (teacher, model) = CoDiTestNets.Fresh(15);
         using var _t = teacher;
         using var _m = model;
         var names = model.NamedParameters().ToDictionary(p => p.Parameter, p => p.Name);
 
-        using (var full = new CoDiOptimizer(model, new CoDiOptions { LearningRate = 2e-4, BackboneLearningRateScale = 0.25 }))
+        using (var full = new CoDiOptimizer(model, new CoDiOptions { LearningRate = 2e-4, BackboneLearningRateScale = 0.25, GateLearningRateScale = 10 }))
         {
-            Assert.Equal([CoDiOptimizer.BranchGroup, CoDiOptimizer.BackboneGroup], full.Groups.Select(g => g.Name));
+            Assert.Equal([CoDiOptimizer.BranchGroup, CoDiOptimizer.GateGroup, CoDiOptimizer.BackboneGroup], full.Groups.Select(g => g.Name));
             var branch = full.Groups[0].Optimizer;
-            var backbone = full.Groups[1].Optimizer;
+            var gate = full.Groups[1].Optimizer;
+            var backbone = full.Groups[2].Optimizer;
             Assert.Equal(2e-4, branch.LearningRate, 12);
+            Assert.Equal(2e-3, gate.LearningRate, 12);
             Assert.Equal(5e-5, backbone.LearningRate, 12);
-            Assert.All(branch.Parameters, p => Assert.True(CoDiOptimizer.IsBranch(names[p]), names[p]));
+            Assert.All(branch.Parameters, p => Assert.StartsWith("cond.", names[p]));
+            Assert.Equal(["mu"], gate.Parameters.Select(p => names[p]));
             Assert.All(backbone.Parameters, p => Assert.StartsWith("backbone.unet.", names[p]));
-            Assert.Contains(branch.Parameters, p => names[p] == "mu");
         }
         using var pe = new CoDiOptimizer(model, new CoDiOptions { ParameterEfficient = true });
-        Assert.Equal([CoDiOptimizer.BranchGroup], pe.Groups.Select(g => g.Name));
+        Assert.Equal([CoDiOptimizer.BranchGroup, CoDiOptimizer.GateGroup], pe.Groups.Select(g => g.Name));
         Assert.All(model.NamedParameters().Where(p => p.Name.StartsWith("backbone.")), p => Assert.False(p.Parameter.RequiresGrad, p.Name));
     }
 
