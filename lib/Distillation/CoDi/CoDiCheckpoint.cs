@@ -12,8 +12,12 @@ namespace RandCond.Distillation.CoDi;
 /// </summary>
 public static class CoDiCheckpoint
 {
-    /// <summary>2: one optimizer per parameter group (format 1 had a single optimizer and no format key).</summary>
-    private const string Format = "2";
+    /// <summary>3: the training recipe is recorded (2: one optimizer per parameter group; 1: a single optimizer and no format key).</summary>
+    private const string Format = "3";
+
+    /// <summary>What, besides the variant, makes a run another run: resuming across it would mix two recipes in one model.</summary>
+    private static string Recipe(CoDiOptions o) =>
+        FormattableString.Invariant($"lr {o.LearningRate:R}, ema {o.EmaDecay:R}, batch {o.BatchSize}, weight decay {o.WeightDecay:R}, seed {o.Seed}");
 
     public static void Save(string path, CoDiModel model, CoDiModel? ema, CoDiOptimizer optimizer, int step, CoDiOptions options, StepLog log)
     {
@@ -28,6 +32,7 @@ public static class CoDiCheckpoint
         {
             ["training_step"] = step.ToString(CultureInfo.InvariantCulture),
             ["codi_variant"] = options.Variant,
+            ["codi_recipe"] = Recipe(options),
             ["codi_checkpoint_format"] = Format,
             [StepLog.MetadataKey] = log.ReportsJson(),
         }) meta[k] = v;
@@ -43,9 +48,11 @@ public static class CoDiCheckpoint
         var meta = contents.Metadata;
         string Need(string key) => meta.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{path}: CoDi checkpoint metadata has no '{key}'");
         if (!meta.TryGetValue("codi_checkpoint_format", out var format) || format != Format)
-            throw new InvalidDataException($"{path}: CoDi checkpoint of an older format (one optimizer for all parameters); delete it to start this run afresh");
+            throw new InvalidDataException($"{path}: CoDi checkpoint of an older format (format {format ?? "1"}, this build reads {Format}); delete it to start this run afresh");
         if (Need("codi_variant") != options.Variant)
             throw new InvalidDataException($"{path}: checkpoint of the CoDi variant '{meta["codi_variant"]}', but this run trains '{options.Variant}'; delete it or choose another checkpoint path");
+        if (Need("codi_recipe") != Recipe(options))
+            throw new InvalidDataException($"{path}: checkpoint trained with {meta["codi_recipe"]}, but this run uses {Recipe(options)}; delete it or choose another checkpoint path");
         Dictionary<string, Tensor> Part(string prefix) => contents.Tensors
             .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
