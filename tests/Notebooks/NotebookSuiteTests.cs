@@ -39,7 +39,7 @@ public class NotebookSuiteTests
                                   "07-sfddm-mnist-paper-noclip.md", "07-sfddm-mnist-paper-t100-50-20-10-5.md", "07-sfddm-fashion-mnist-paper-t100-50-20-10-5.md"],
                                  ["image/png", "text/html"], ["randcond-table", "SFDDM, paper scale"]),
         ["08-codi.ipynb"] = new(["08-codi.md", "08-codi.tex", "08-codi-fd.png", "08-codi-psnr.png", "08-codi-samples.png",
-                                 .. new[] { "mnist-sr7-paper", "fashion-mnist-sr7-paper", "mnist-sr7-paper-ema0.999", "mnist-sr7-paper-ema0.99",
+                                 .. new[] { "mnist-sr7-paper", "fashion-mnist-sr7-paper", "mnist-sr14-paper", "mnist-inpaint-paper", "mnist-sr7-paper-ema0.999", "mnist-sr7-paper-ema0.99",
                                             "mnist-sr7-paper-ema0.95", "mnist-sr7-paper-gate1-ema0.999", "fashion-mnist-sr7-paper-ema0.999",
                                             "mnist-sr7-paper-1800x128-gate1-ema0.999", "mnist-sr14-paper-gate1-ema0.999",
                                             "mnist-inpaint-paper-gate1-ema0.999" }.Select(run => $"08-codi-{run}.md")],

@@ -6,10 +6,13 @@ namespace RandCond.Distillation.CoDi;
 /// <summary>How CoDi predicts the less noisy z_s from the model's estimates at t.</summary>
 public enum CoDiPredictor
 {
-    /// <summary>PREv: z^_s = a_s x^ + s_s eps with the real noise eps that made z_t (CoDi's choice).</summary>
+    /// <summary>PREv: z^_s = a_s x^ + s_s eps with the real noise eps that made z_t (the paper's choice; the official code's non-default `epsilon` option).</summary>
     Prev,
 
-    /// <summary>The plain DDIM step: z^_s = a_s x^ + s_s eps^ with the model's own noise estimate.</summary>
+    /// <summary>
+    /// The plain DDIM step: z^_s = a_s x^ + s_s eps^ with the model's own noise estimate (what the official code's default,
+    /// onestepode_sample_eps = v_prediction, computes from its v-network).
+    /// </summary>
     Ddim,
 }
 
