@@ -37,7 +37,7 @@ public class NotebookSuiteTests
                                           ["image/png", "text/html"], ["randcond-table", "held-out digit"]),
         ["07-sfddm.ipynb"] = new(["07-sfddm-schedule.png", "07-sfddm.md", "07-sfddm.tex", "07-sfddm-fd.png", "07-sfddm-samples.png", "07-sfddm-mnist-paper.md",
                                   "07-sfddm-mnist-paper-noclip.md", "07-sfddm-mnist-paper-t100-50-20-10-5.md", "07-sfddm-fashion-mnist-paper-t100-50-20-10-5.md"],
-                                 ["image/png", "text/html"], ["randcond-table", "SFDDM, paper scale"]),
+                                 ["image/png", "text/html"], ["randcond-table", "SFDDM on fashion-mnist, paper scale"]),
         ["08-codi.ipynb"] = new(["08-codi.md", "08-codi.tex", "08-codi-fd.png", "08-codi-psnr.png", "08-codi-samples.png",
                                  .. new[] { "mnist-sr7-paper", "fashion-mnist-sr7-paper", "mnist-sr14-paper", "mnist-inpaint-paper", "mnist-sr7-paper-ema0.999", "mnist-sr7-paper-ema0.99",
                                             "mnist-sr7-paper-ema0.95", "mnist-sr7-paper-gate1-ema0.999", "fashion-mnist-sr7-paper-ema0.999",
