@@ -1,3 +1,4 @@
+using RandCond.Tests.Tensors;
 using RandCond.Data;
 using RandCond.Tensors;
 using Xunit;
@@ -92,7 +93,7 @@ public class DatasetTests(DatasetsFixture data)
     public void AnEpochLeaksNoTensors()
     {
         using var generator = new Generator(11);
-        long before = Tensor.LiveCount;
+        long before = LiveTensors.Settled();
         foreach (var batch in data.MnistTest.Batches(2500, generator, device: Device.CPU)) batch.Dispose();
         using (var scope = Torch.NewDisposeScope())
             foreach (var batch in data.MnistTest.Batches(2500, generator)) { }

@@ -1,3 +1,4 @@
+using RandCond.Tests.Tensors;
 using System.Diagnostics;
 using RandCond.Data.Toy;
 using RandCond.Diffusion;
@@ -170,9 +171,7 @@ public class SamplerTests(ITestOutputHelper output) : IDisposable
             return x.ToArray<double>();
         }
         Draw(5);  // warms the schedule's and the predictor's tensor caches
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        long live = Tensor.LiveCount;
+        long live = LiveTensors.Settled();
         var first = Draw(5, steps.Add);
         GC.Collect();
         GC.WaitForPendingFinalizers();

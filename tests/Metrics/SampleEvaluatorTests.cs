@@ -1,3 +1,4 @@
+using RandCond.Tests.Tensors;
 using RandCond.Metrics;
 using RandCond.Tensors;
 using Xunit;
@@ -74,7 +75,7 @@ public class SampleEvaluatorTests(TrainedClassifierFixture trained) : IClassFixt
     {
         var (images, labels) = SyntheticImages.Draw(128, seed: 50);
         using var net = TrainedClassifierFixture.Small();
-        long before = Tensor.LiveCount;
+        long before = LiveTensors.Settled();
         new ClassifierTrainer(new ClassifierTrainingOptions { Epochs = 1, BatchSize = 32, LogEvery = 2, HorizontalFlip = true })
             .Train(net, images, labels, images, labels);
         using (var reference = FeatureStatistics.FromImages(net, images))

@@ -1,3 +1,4 @@
+using RandCond.Tests.Tensors;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -133,7 +134,7 @@ public class SafetensorsTests : IDisposable
         if (fixtures.TryGetValue(kind, out var content)) File.WriteAllBytes(path, content);
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long liveBefore = Tensor.LiveCount;
+        long liveBefore = LiveTensors.Settled();
         var e = Assert.Throws<SafetensorsFormatException>(() => Safetensors.Load(path));
         Assert.Contains(expected, e.Message);
         Assert.Contains(path, e.Message);

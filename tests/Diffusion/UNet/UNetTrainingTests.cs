@@ -1,3 +1,4 @@
+using RandCond.Tests.Tensors;
 using RandCond.Diffusion.Text;
 using RandCond.Diffusion.UNet;
 using RandCond.Nn;
@@ -127,7 +128,7 @@ public class UNetTrainingTests
             opt.Step();
         }
         Step(); // optimizer state and gradients exist from here on
-        long live = Tensor.LiveCount;
+        long live = LiveTensors.Settled();
         for (int i = 0; i < 20; i++) Step();
         Assert.Equal(live, Tensor.LiveCount);
         capture.Clear();
