@@ -17,7 +17,7 @@ namespace RandCond.Experiments;
 /// baseline (FD at 50 steps 716 and 975 against 418) while moving CoDi's 4-step FD by under 10 %.</remarks>
 public sealed record CoDiScale(string Name, int TrainImages, int Steps, int BatchSize, double LearningRate, double EmaDecay,
                                double TimeBudgetMinutes, int EvalImages, int LogEvery, string TeacherSize = "teacher",
-                               double GateLearningRateScale = 30)
+                               double GateLearningRateScale = CoDiOptions.DefaultGateLearningRateScale)
 {
     /// <summary>At most this many minutes of training per model, or "no limit" for 0.</summary>
     public string BudgetText => TimeBudgetMinutes > 0 ? $"{TimeBudgetMinutes} min" : "no time limit";
@@ -94,7 +94,6 @@ public static class CoDiLab
             TrainImages = a.Int("train-images", scale.TrainImages), EmaDecay = a.Double("ema", scale.EmaDecay),
             GateLearningRateScale = a.Double("gate-lr-scale", scale.GateLearningRateScale),
         };
-        double gateLrScale = scale.GateLearningRateScale;
         a.CheckAllUsed();
         if (scale.EvalImages < 2) throw new ArgumentException("--eval-images must be at least 2 (FD needs a covariance)");
         if (fineTuneSteps < 1) throw new ArgumentException("--finetune-steps must be at least 1");
@@ -103,7 +102,7 @@ public static class CoDiLab
         // a replacement of (or a resumption from) the scale's own; one sampled with another clip of x^ is another record.
         var defaults = CoDiScale.Named(scale.Name);
         string trainingTag = (scale.Steps == defaults.Steps && scale.BatchSize == defaults.BatchSize ? "" : $"-{scale.Steps}x{scale.BatchSize}") +
-                             (gateLrScale == defaults.GateLearningRateScale ? "" : $"-gate{gateLrScale.ToString("0.###", CultureInfo.InvariantCulture)}") +
+                             (scale.GateLearningRateScale == defaults.GateLearningRateScale ? "" : $"-gate{scale.GateLearningRateScale.ToString("0.###", CultureInfo.InvariantCulture)}") +
                              (scale.EmaDecay == defaults.EmaDecay ? "" : $"-ema{scale.EmaDecay.ToString("0.#####", CultureInfo.InvariantCulture)}");
 
         var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
@@ -143,7 +142,6 @@ public static class CoDiLab
         {
             var options = Options(variant, scale, seed, backboneLrScale) with
             {
-                GateLearningRateScale = gateLrScale,
                 CheckpointPath = Path.Combine(checkpointDir, $"codi-{Path.GetFileNameWithoutExtension(teacherPath)}-{task.Name}-{scale.Name}{trainingTag}-{variant}.safetensors"),
             };
             var backbone = new TextDiffusionModel(preset.Text, preset.UNet, device);
@@ -203,7 +201,7 @@ public static class CoDiLab
         json["classifier_test_accuracy"] = info.TestAccuracy;
         var recipe = new CoDiOptions();
         json["training"] = $"{scale.TrainImages} real training images; at most {scale.Steps} steps of {scale.BatchSize} per model ({scale.BudgetText}); " +
-                           $"AdamW lr {scale.LearningRate} for the conditional encoder, x {gateLrScale} for the gates mu, x {backboneLrScale} for the backbone U-Net (fine-tuned baseline: x 1), " +
+                           $"AdamW lr {scale.LearningRate} for the conditional encoder, x {scale.GateLearningRateScale} for the gates mu, x {backboneLrScale} for the backbone U-Net (fine-tuned baseline: x 1), " +
                            $"weight decay {recipe.WeightDecay}, gradient norm clipped to {recipe.MaxGradNorm}; EMA target {scale.EmaDecay}; t - s = 20 (T/N, N = 50); one t per batch; " +
                            $"consistency in {recipe.ConsistencySpace} space, x-space terms weighted {recipe.XLossWeighting}, z^_s from the {recipe.ZsSource} network";
         json["sampling"] = $"DDIM eta 0 (trailing steps) of the trained (online) model, {scale.EvalImages} test images' conditions, one noise draw shared by every model; fine-tuned model at the same step counts and at {fineTuneSteps}" +
@@ -234,7 +232,8 @@ public static class CoDiLab
     {
         var options = new CoDiOptions
         {
-            Steps = scale.Steps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate, EmaDecay = scale.EmaDecay, Seed = seed,
+            Steps = scale.Steps, BatchSize = scale.BatchSize, LearningRate = scale.LearningRate, EmaDecay = scale.EmaDecay,
+            GateLearningRateScale = scale.GateLearningRateScale, Seed = seed,
             LogEvery = scale.LogEvery, CheckpointEvery = 500, TimeBudget = scale.TimeBudgetMinutes > 0 ? TimeSpan.FromMinutes(scale.TimeBudgetMinutes) : null,
         };
         if (backboneLrScale is { } b) options = options with { BackboneLearningRateScale = b };

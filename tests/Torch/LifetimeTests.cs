@@ -14,21 +14,13 @@ public class LifetimeCollection { }
 [Collection("Lifetime")]
 public class LifetimeTests
 {
-    private static void CollectGarbage()
-    {
-        for (int i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-    }
 
     private static (long Managed, long Native) Counts() => (Tensor.LiveCount, Torch.NativeLiveTensors);
 
     [Fact]
     public void DisposeScopeDisposesIntermediates()
     {
-        CollectGarbage();
+        LiveTensors.Collect();
         var start = Counts();
         Tensor a, c;
         using (var scope = Torch.NewDisposeScope())
@@ -49,7 +41,7 @@ public class LifetimeTests
     [Fact]
     public void MoveToOuterScopeKeepsATensorAlive()
     {
-        CollectGarbage();
+        LiveTensors.Collect();
         var start = Counts();
         Tensor kept, dropped;
         using (var outer = Torch.NewDisposeScope())
@@ -73,7 +65,7 @@ public class LifetimeTests
     [Fact]
     public void MoveToOuterScopeWithoutAnOuterScopeHandsOwnershipToTheCaller()
     {
-        CollectGarbage();
+        LiveTensors.Collect();
         var start = Counts();
         Tensor t;
         using (Torch.NewDisposeScope())
@@ -91,7 +83,7 @@ public class LifetimeTests
     [Fact]
     public void NestedScopesDisposeInnermostFirst()
     {
-        CollectGarbage();
+        LiveTensors.Collect();
         var start = Counts();
         using (Torch.NewDisposeScope())
         {
@@ -138,18 +130,18 @@ public class LifetimeTests
         inner.Dispose();
         outer.Dispose();
         var weak = AllocateUnownedTensor();
-        CollectGarbage();
+        LiveTensors.Collect();
         Assert.False(weak.IsAlive, "a tensor created after both scopes were disposed is still held by the scope whose Dispose threw");
     });
 
     [Fact]
     public void UndisposedTensorsAreFreedByTheFinalizer()
     {
-        CollectGarbage();
+        LiveTensors.Collect();
         var start = Counts();
         var weak = AllocateUnownedTensor();
         Assert.Equal(start.Managed + 1, Tensor.LiveCount);
-        CollectGarbage();
+        LiveTensors.Collect();
         Assert.False(weak.IsAlive);
         Assert.Equal(start, Counts());
     }
@@ -157,7 +149,7 @@ public class LifetimeTests
     [Fact]
     public void ConvNetTrainingLoopLeaksNothing()
     {
-        CollectGarbage();
+        LiveTensors.Collect();
         var start = Counts();
         using var g = new Generator(123);
         var x = Torch.Randn([8, 1, 8, 8], g);
@@ -207,7 +199,7 @@ public class LifetimeTests
         foreach (var p in parameters) p.Dispose();
         x.Dispose();
         target.Dispose();
-        CollectGarbage();
+        LiveTensors.Collect();
         Assert.Equal(start, Counts());
     }
 

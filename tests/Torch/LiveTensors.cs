@@ -7,11 +7,17 @@ public static class LiveTensors
 {
     public static long Settled()
     {
+        Collect();
+        return Tensor.LiveCount;
+    }
+
+    /// <summary>Collects garbage and runs pending finalizers until finalizable chains are gone.</summary>
+    public static void Collect()
+    {
         for (int i = 0; i < 3; i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
         }
-        return Tensor.LiveCount;
     }
 }

@@ -70,6 +70,10 @@ public sealed record CoDiOptions
     public CoDiXLossWeighting XLossWeighting { get; init; } = CoDiXLossWeighting.AlphaBar;
     /// <summary>The EMA target makes z^_s by default, as in the official code, so the consistency target does not chase the student.</summary>
     public CoDiZsSource ZsSource { get; init; } = CoDiZsSource.Target;
+    /// <summary>
+    /// The EMA target's decay (official: 0.999, for runs of 500k steps). It must follow the model within a small part of the
+    /// run: in a run of about 1k steps, 0.999 leaves the target the unconditional teacher throughout (CoDiScale.Paper uses 0.95).
+    /// </summary>
     public double EmaDecay { get; init; } = 0.999;
     public int Steps { get; init; } = 5000;
     public int BatchSize { get; init; } = 64;
@@ -89,7 +93,9 @@ public sealed record CoDiOptions
     /// the condition's digit over the one the noise leads to). ControlNet's zero convolutions grow faster for the same reason:
     /// their output sums over many channels. 30 lets a gate reach 1 in a few hundred steps.
     /// </summary>
-    public double GateLearningRateScale { get; init; } = 30;
+    public double GateLearningRateScale { get; init; } = DefaultGateLearningRateScale;
+
+    public const double DefaultGateLearningRateScale = 30;
     /// <summary>AdamW's decoupled weight decay (official: 1e-2).</summary>
     public double WeightDecay { get; init; } = 1e-2;
     /// <summary>The global gradient 2-norm is clipped to this before each step (official: 1.0); null = no clipping.</summary>
