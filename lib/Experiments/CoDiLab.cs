@@ -98,12 +98,14 @@ public static class CoDiLab
         if (scale.EvalImages < 2) throw new ArgumentException("--eval-images must be at least 2 (FD needs a covariance)");
         if (fineTuneSteps < 1) throw new ArgumentException("--finetune-steps must be at least 1");
         var clock = Stopwatch.StartNew();
-        // A run trained for other steps, batches, gate rates or EMA decays than its scale's is another record with its own checkpoints, never
-        // a replacement of (or a resumption from) the scale's own; one sampled with another clip of x^ is another record.
+        // A run trained for other steps, batches, gate or backbone rates or EMA decays than its scale's is another record with its own
+        // checkpoints, never a replacement of (or a resumption from) the scale's own; one sampled with another clip of x^ is another record.
         var defaults = CoDiScale.Named(scale.Name);
+        static string Number(double value) => value.ToString("0.#####", CultureInfo.InvariantCulture);
         string trainingTag = (scale.Steps == defaults.Steps && scale.BatchSize == defaults.BatchSize ? "" : $"-{scale.Steps}x{scale.BatchSize}") +
-                             (scale.GateLearningRateScale == defaults.GateLearningRateScale ? "" : $"-gate{scale.GateLearningRateScale.ToString("0.###", CultureInfo.InvariantCulture)}") +
-                             (scale.EmaDecay == defaults.EmaDecay ? "" : $"-ema{scale.EmaDecay.ToString("0.#####", CultureInfo.InvariantCulture)}");
+                             (scale.GateLearningRateScale == defaults.GateLearningRateScale ? "" : $"-gate{Number(scale.GateLearningRateScale)}") +
+                             (backboneLrScale == new CoDiOptions().BackboneLearningRateScale ? "" : $"-bb{Number(backboneLrScale)}") +
+                             (scale.EmaDecay == defaults.EmaDecay ? "" : $"-ema{Number(scale.EmaDecay)}");
 
         var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
         using var _t = teacher;

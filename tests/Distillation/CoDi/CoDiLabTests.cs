@@ -41,19 +41,21 @@ public class CoDiLabTests
     }
 
     [Fact]
-    public void A_run_with_another_gate_rate_or_EMA_decay_writes_its_own_record_and_checkpoints()
+    public void A_run_with_another_gate_rate_backbone_rate_or_EMA_decay_writes_its_own_record_and_checkpoints()
     {
         var dir = Directory.CreateTempSubdirectory("codi-lab-gate");
         try
         {
             CoDiLab.Execute(new LabArguments(
-                ["--scale", "smoke", "--variants", "finetune", "--gate-lr-scale", "3", "--ema", "0.5", "--sampling-steps", "1", "--finetune-steps", "1", "--checkpoint-dir", dir.FullName]),
+                ["--scale", "smoke", "--variants", "finetune", "--gate-lr-scale", "3", "--backbone-lr-scale", "0.5", "--ema", "0.5", "--sampling-steps", "1", "--finetune-steps", "1", "--checkpoint-dir", dir.FullName]),
                 new StringWriter());
 
-            var path = Path.Combine(RepoPaths.ResultsFor("smoke"), "codi-mnist-sr7-smoke-gate3-ema0.5-cpu.json");
+            var path = Path.Combine(RepoPaths.ResultsFor("smoke"), "codi-mnist-sr7-smoke-gate3-bb0.5-ema0.5-cpu.json");
             Assert.True(File.Exists(path), $"no record at {path}");
-            Assert.Contains("x 3 for the gates mu", (string)JsonNode.Parse(File.ReadAllText(path))!["training"]!);
-            Assert.Equal("codi-mnist-teacher-sr7-smoke-gate3-ema0.5-finetune.safetensors", Path.GetFileName(Assert.Single(Directory.GetFiles(dir.FullName, "*.safetensors"))));
+            var training = (string)JsonNode.Parse(File.ReadAllText(path))!["training"]!;
+            Assert.Contains("x 3 for the gates mu", training);
+            Assert.Contains("x 0.5 for the backbone", training);
+            Assert.Equal("codi-mnist-teacher-sr7-smoke-gate3-bb0.5-ema0.5-finetune.safetensors", Path.GetFileName(Assert.Single(Directory.GetFiles(dir.FullName, "*.safetensors"))));
         }
         finally
         {
