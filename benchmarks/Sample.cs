@@ -51,13 +51,16 @@ internal static class Sample
                 var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats);
                 long leaked = Torch.NativeLiveTensors - liveBefore;
                 var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked, ["python"] = py };
-                foreach (var (model, ms, runDifference, oneCall) in times)
+                foreach (var (model, ms, runDifference, probe) in times)
                 {
                     entry[$"{model}_max_abs_difference_from_first_run"] = runDifference;
-                    if (oneCall is { } d)
+                    if (probe is { } p)
                     {
-                        entry[$"{model}_one_call_max_abs_difference"] = d;
-                        result.Notes.Add(($"{model}, {config.Name}, one guided call", $"replayed output differs from the eager one by at most {d:g3}"));
+                        entry[$"{model}_one_call_max_abs_difference"] = p.OneCall;
+                        entry[$"{model}_prefix_max_abs_difference"] = new JsonObject(p.Prefixes.Select(x => KeyValuePair.Create(I(x.Steps), (JsonNode?)x.Difference)));
+                        result.Notes.Add(($"{model}, {config.Name}, one guided call", $"replayed output differs from the eager one by at most {p.OneCall:g3}"));
+                        result.Notes.Add(($"{model}, {config.Name}, first steps of the walk", "replayed x^ after k steps differs from the eager one by at most " +
+                                          string.Join(", ", p.Prefixes.Select(x => $"{x.Difference:g3} (k = {x.Steps})"))));
                     }
                     result.Notes.Add(($"{model}, {config.Name}, repeatability", config.Graph
                         ? $"replayed images differ from the eager ones by at most {runDifference:g3}"
@@ -100,7 +103,7 @@ internal static class Sample
     /// the warm-up samples eagerly and records the graph and the timed runs replay it, so the difference compares replays
     /// with eager sampling; without one it shows how far eager sampling itself is from deterministic.
     /// </summary>
-    private static List<(string Model, List<double> Ms, double RunDifference, double? OneCall)> TimeSampling(Device device, string teacherPath, PerfConfig config, int batch,
+    private static List<(string Model, List<double> Ms, double RunDifference, ReplayProbe? Probe)> TimeSampling(Device device, string teacherPath, PerfConfig config, int batch,
                                                                    int ddimSteps, int warmup, int repeats)
     {
         var (teacher, tokenizer, preset, _) = RandCond.Experiments.TeacherFile.Load(teacherPath, device);
@@ -115,7 +118,7 @@ internal static class Sample
         using var _tokens = tokens;
         using var nullTokens = tokenizer.NullTokens(batch, DistillStep.ContextLength, device);
         using var start = config.ChannelsLast ? noise.ToMemoryFormat(MemoryFormat.ChannelsLast) : noise.Alias();
-        var results = new List<(string, List<double>, double, double?)>();
+        var results = new List<(string, List<double>, double, ReplayProbe?)>();
         foreach (var (name, model) in new[] { ("teacher", teacher), ("student", student.Student) })
         {
             if (config.ChannelsLast) model.To(MemoryFormat.ChannelsLast);
@@ -142,27 +145,44 @@ internal static class Sample
                 }
             }
             first?.Dispose();
-            double? oneCall = config.Graph ? OneCallDifference(config, device, bind([tokens]), start) : null;
-            results.Add((name, ms, difference, oneCall));
+            var probe = config.Graph ? Probe(config, device, schedule, sampler, bind, start, tokens) : null;
+            results.Add((name, ms, difference, probe));
         }
         return results;
     }
 
+    /// <summary>Where a replayed sampling walk first departs from the eager one.</summary>
+    private sealed record ReplayProbe(double OneCall, IReadOnlyList<(int Steps, double Difference)> Prefixes);
+
     /// <summary>
-    /// The largest difference between one guided network call (at t = 500) run eagerly and the same call replayed as a graph:
-    /// it tells a difference that each call already makes (another kernel chosen under capture) from one the sampling loop
-    /// introduces.
+    /// The largest difference, eager against replayed as a graph, of one guided network call (at t = 500), and of the x^
+    /// reached after the first k steps of the walk (a sampler over the top k of its timesteps, whose last step goes to x_0):
+    /// it tells a difference that each call already makes (another kernel chosen under capture) from one the loop brings in,
+    /// and at which step.
     /// </summary>
-    private static double OneCallDifference(PerfConfig config, Device device, Denoiser model, Tensor x)
+    private static ReplayProbe Probe(PerfConfig config, Device device, NoiseSchedule schedule, DdimSampler sampler,
+                                     Func<IReadOnlyList<Tensor>, Denoiser> bind, Tensor x, Tensor tokens)
     {
-        using var t = Torch.Full([x.Size(0)], 500, DType.Int64, device);
-        using var call = new GraphedFunction(inputs => [model.Predict(inputs[0], inputs[1])]);
-        using var scope = Torch.NewDisposeScope();
-        using (config.Autocast(device))
+        double EagerAgainstReplay(Func<Tensor[], Tensor[]> body, params Tensor[] inputs)
         {
-            var eager = call.Run(x, t)[0];
-            var replayed = call.Run(x, t)[0];
-            return (replayed.Float() - eager.Float()).Abs().Max().Item();
+            using var graphed = new GraphedFunction(body);
+            using var scope = Torch.NewDisposeScope();
+            using (config.Autocast(device))
+            {
+                var eager = graphed.Run(inputs)[0];
+                var replayed = graphed.Run(inputs)[0];
+                return (replayed.Float() - eager.Float()).Abs().Max().Item();
+            }
         }
+        using var t = Torch.Full([x.Size(0)], 500, DType.Int64, device);
+        double oneCall = EagerAgainstReplay(inputs => [bind([inputs[2]]).Predict(inputs[0], inputs[1])], x, t, tokens);
+        var all = sampler.Timesteps;
+        var prefixes = new List<(int, double)>();
+        foreach (int k in new[] { 1, 2, 3, 5, 10, 20, 30, 40, all.Count }.Where(k => k <= all.Count).Distinct())
+        {
+            var top = new DdimSampler(schedule, all.Skip(all.Count - k).ToArray());
+            prefixes.Add((k, EagerAgainstReplay(inputs => [top.Sample(bind([inputs[1]]), inputs[0])], x, tokens)));
+        }
+        return new ReplayProbe(oneCall, prefixes);
     }
 }
