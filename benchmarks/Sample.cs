@@ -63,6 +63,12 @@ internal static class Sample
                         result.Notes.Add(($"{model}, {config.Name}, first steps of the walk", "replayed x^ after k steps differs from the eager one by at most " +
                                           string.Join(", ", p.Prefixes.Select(x => $"{x.Difference:g3} (k = {x.Steps})"))));
                     }
+                    if (probe is { EagerTrainableAgainstFrozen: { } e, ReplayTrainableAgainstFrozen: { } r })
+                    {
+                        entry[$"{model}_eager_trainable_max_abs_difference"] = e;
+                        entry[$"{model}_replay_trainable_max_abs_difference"] = r;
+                        result.Notes.Add(($"{model}, {config.Name}, frozen against trainable", $"frozen eager images differ from the trainable model's eager ones by at most {e:g3}, from its replayed ones by {r:g3}"));
+                    }
                     if (ms.Count == 0) continue;   // a probe only
                     result.Notes.Add(($"{model}, {config.Name}, repeatability", config.Graph
                         ? $"replayed images differ from the eager ones by at most {runDifference:g3}"
@@ -127,7 +133,7 @@ internal static class Sample
             Func<IReadOnlyList<Tensor>, Denoiser> bind = c => ClassifierFreeGuidance.Bind(model, c[0], nullTokens, Guidance);
             using var graphed = config.Graph ? new GraphedSampler(sampler, bind) : null;
             var ms = new List<double>();
-            Tensor? first = null;
+            Tensor? first = null, last = null;
             double difference = 0;
             for (int i = 0; i < warmup + repeats; i++)
             {
@@ -141,12 +147,12 @@ internal static class Sample
                 if (first is null) first = images;
                 else
                 {
-                    using (images)
                     using (Torch.NewDisposeScope())
                         difference = Math.Max(difference, (images - first).Abs().Max().Item());
+                    last?.Dispose();
+                    last = images;
                 }
             }
-            first?.Dispose();
             var probe = config.Graph ? Probe(config, device, schedule, sampler, bind, start, tokens) : null;
             results.Add((name, ms, difference, probe));
             // The student's parameters require grad (the teacher's do not), so eager autocast caches its bf16 weights, which a
@@ -154,14 +160,29 @@ internal static class Sample
             if (config.Graph && model.Parameters().Any(p => p.RequiresGrad))
             {
                 model.RequiresGrad(false);
-                results.Add(($"{name} (frozen)", [], 0, Probe(config, device, schedule, sampler, bind, start, tokens)));
+                var frozen = Probe(config, device, schedule, sampler, bind, start, tokens);
+                using (Torch.NewDisposeScope())
+                using (config.Autocast(device))
+                {
+                    var images = sampler.Sample(bind([tokens]), start);
+                    frozen = frozen with { EagerTrainableAgainstFrozen = (first! - images).Abs().Max().Item(), ReplayTrainableAgainstFrozen = (last! - images).Abs().Max().Item() };
+                }
+                results.Add(($"{name} (frozen)", [], 0, frozen));
             }
+            first?.Dispose();
+            last?.Dispose();
         }
         return results;
     }
 
     /// <summary>Where a replayed sampling walk first departs from the eager one.</summary>
-    private sealed record ReplayProbe(IReadOnlyList<(int T, double Difference)> OneCall, IReadOnlyList<(int Steps, double Difference)> Prefixes);
+    private sealed record ReplayProbe(IReadOnlyList<(int T, double Difference)> OneCall, IReadOnlyList<(int Steps, double Difference)> Prefixes)
+    {
+        /// <summary>Eager images of the model with trainable parameters against its frozen eager ones (a frozen probe only).</summary>
+        public double? EagerTrainableAgainstFrozen { get; init; }
+        /// <summary>Replayed images of the model with trainable parameters against its frozen eager ones (a frozen probe only).</summary>
+        public double? ReplayTrainableAgainstFrozen { get; init; }
+    }
 
     /// <summary>
     /// The largest difference, eager against replayed as a graph, of one guided network call (at t = 500), and of the x^
