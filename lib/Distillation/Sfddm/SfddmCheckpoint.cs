@@ -6,12 +6,17 @@ namespace RandCond.Distillation.Sfddm;
 
 /// <summary>
 /// The resumable state of a distillation in one safetensors file: the student ("model.*"), the optimizer's moments
-/// ("opt.*"), and in metadata the step, T', the index list (a checkpoint of another T' or list is refused) and the
-/// progress reports so far (<see cref="StepLog.MetadataKey"/>).
+/// ("opt.*"), and in metadata the step, T', the index list and the training recipe (a checkpoint of another T', list or
+/// recipe is refused) and the progress reports so far (<see cref="StepLog.MetadataKey"/>).
 /// No EMA: SFDDM uses none. Written atomically, so a killed run leaves the last complete one.
 /// </summary>
 public static class SfddmCheckpoint
 {
+    /// <summary>What, besides T' and the index list, makes a run another run: resuming across it would mix two recipes in one student.</summary>
+    private static string Recipe(SfddmOptions o) => FormattableString.Invariant(
+        $"lr {o.LearningRate:R}, warm-up {o.WarmupSteps}, {(o.CosineDecay ? $"cosine decay over {o.Steps} steps" : "constant rate")}, batch {o.BatchSize}, ") +
+        FormattableString.Invariant($"null captions {o.NullCaptionProbability:R}, loss {o.OutputWeight:R} output + {o.FeatureWeight:R} {o.FeatureBlock}, seed {o.Seed}");
+
     public static void Save(string path, Module student, AdamW optimizer, int step, SfddmOptions options, StepLog log)
     {
         var tensors = new Dictionary<string, Tensor>();
@@ -23,6 +28,7 @@ public static class SfddmCheckpoint
             ["training_step"] = step.ToString(CultureInfo.InvariantCulture),
             ["sfddm_student_steps"] = options.StudentSteps.ToString(CultureInfo.InvariantCulture),
             ["sfddm_index_list"] = SfddmSchedule.Name(options.IndexList),
+            ["sfddm_recipe"] = Recipe(options),
             [StepLog.MetadataKey] = log.ReportsJson(),
         };
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -40,6 +46,10 @@ public static class SfddmCheckpoint
             Need("sfddm_index_list") != SfddmSchedule.Name(options.IndexList))
             throw new InvalidDataException($"{path}: checkpoint of a student with T' = {meta["sfddm_student_steps"]} ({meta["sfddm_index_list"]}), " +
                                            $"but this run distills T' = {options.StudentSteps} ({SfddmSchedule.Name(options.IndexList)}); delete it or choose another checkpoint path");
+        if (!meta.TryGetValue("sfddm_recipe", out var recipe))
+            throw new InvalidDataException($"{path}: SFDDM checkpoint of an older format (no training recipe recorded); delete it to start this run afresh");
+        if (recipe != Recipe(options))
+            throw new InvalidDataException($"{path}: checkpoint trained with {recipe}, but this run uses {Recipe(options)}; delete it or choose another checkpoint path");
         Dictionary<string, Tensor> Part(string prefix) => contents.Tensors
             .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);

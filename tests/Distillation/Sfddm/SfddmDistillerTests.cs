@@ -127,5 +127,8 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
         using var d = SfddmTestNets.Fresh(2);
         var e = Assert.Throws<InvalidDataException>(() => s.Distill(Options(30, "b.safetensors") with { StudentSteps = 5 }, d));
         Assert.Contains("T' = 10", e.Message);
+        // and so is one of another learning rate, named in the message
+        var r = Assert.Throws<InvalidDataException>(() => s.Distill(Options(30, "b.safetensors") with { LearningRate = 1e-3 }, d));
+        Assert.Contains("lr 0.001", r.Message);
     }
 }
