@@ -56,7 +56,7 @@ internal static class Sample
                     if (ms.Count > 0) entry[$"{model}_max_abs_difference_from_first_run"] = runDifference;
                     if (probe is { } p)
                     {
-                        entry[$"{model}_one_call_max_abs_difference"] = new JsonObject(p.OneCall.Select(x => KeyValuePair.Create(I(x.T), (JsonNode?)x.Difference)));
+                        entry[$"{model}_one_call_max_abs_difference"] = new JsonObject(p.OneCall.Select(x => KeyValuePair.Create(x.T, (JsonNode?)x.Difference)));
                         entry[$"{model}_prefix_max_abs_difference"] = new JsonObject(p.Prefixes.Select(x => KeyValuePair.Create(I(x.Steps), (JsonNode?)x.Difference)));
                         result.Notes.Add(($"{model}, {config.Name}, one guided call", "replayed output differs from the eager one by at most " +
                                           string.Join(", ", p.OneCall.Select(x => $"{x.Difference:g3} (t = {x.T})"))));
@@ -176,7 +176,7 @@ internal static class Sample
     }
 
     /// <summary>Where a replayed sampling walk first departs from the eager one.</summary>
-    private sealed record ReplayProbe(IReadOnlyList<(int T, double Difference)> OneCall, IReadOnlyList<(int Steps, double Difference)> Prefixes)
+    private sealed record ReplayProbe(IReadOnlyList<(string T, double Difference)> OneCall, IReadOnlyList<(int Steps, double Difference)> Prefixes)
     {
         /// <summary>Eager images of the model with trainable parameters against its frozen eager ones (a frozen probe only).</summary>
         public double? EagerTrainableAgainstFrozen { get; init; }
@@ -185,10 +185,10 @@ internal static class Sample
     }
 
     /// <summary>
-    /// The largest difference, eager against replayed as a graph, of one guided network call (at t = 500), and of the x^
-    /// reached after the first k steps of the walk (a sampler over the top k of its timesteps, whose last step goes to x_0):
-    /// it tells a difference that each call already makes (another kernel chosen under capture) from one the loop brings in,
-    /// and at which step.
+    /// The largest difference, eager against replayed as a graph, of one guided network call (at t = 500 and T - 1, with
+    /// grad mode on and under no-grad as the sampler runs), and of the x^ reached after the first k steps of the walk (a
+    /// sampler over the top k of its timesteps, whose last step goes to x_0): it tells a difference that each call already
+    /// makes (another kernel chosen under capture) from one the loop brings in, and at which step.
     /// </summary>
     private static ReplayProbe Probe(PerfConfig config, Device device, NoiseSchedule schedule, DdimSampler sampler,
                                      Func<IReadOnlyList<Tensor>, Denoiser> bind, Tensor x, Tensor tokens)
@@ -204,12 +204,14 @@ internal static class Sample
                 return (replayed.Float() - eager.Float()).Abs().Max().Item();
             }
         }
-        var oneCall = new List<(int, double)>();
-        foreach (int step in new[] { 500, schedule.Steps - 1 })
-        {
-            using var t = Torch.Full([x.Size(0)], step, DType.Int64, device);
-            oneCall.Add((step, EagerAgainstReplay(inputs => [bind([inputs[2]]).Predict(inputs[0], inputs[1])], x, t, tokens)));
-        }
+        var oneCall = new List<(string, double)>();
+        foreach (bool noGrad in new[] { false, true })
+            foreach (int step in new[] { 500, schedule.Steps - 1 })
+            {
+                using var t = Torch.Full([x.Size(0)], step, DType.Int64, device);
+                using var mode = noGrad ? Torch.NoGrad() : Torch.EnableGrad();
+                oneCall.Add(($"{step}{(noGrad ? ", no-grad" : "")}", EagerAgainstReplay(inputs => [bind([inputs[2]]).Predict(inputs[0], inputs[1])], x, t, tokens)));
+            }
         var all = sampler.Timesteps;
         var prefixes = new List<(int, double)>();
         foreach (int k in new[] { 1, 2, 3, 5, 10, 20, 30, 40, all.Count }.Where(k => k <= all.Count).Distinct())
