@@ -40,7 +40,7 @@ public static class Tf32
 /// that requires grad once and reuses the cast (a CUDA graph's capture cannot); frozen parameters are cast at every
 /// use. Freeze a model before sampling it under autocast: the sample benchmark measured the block-removed student's
 /// eager bf16 images 0.81 (on [-1, 1]) away from its frozen ones after 50 DDIM steps, where frozen eager, replayed and
-/// the teacher's runs agree bit for bit (results/benchmarks-gpu/sample-replay-probe-cuda.json).
+/// the teacher's runs agree bit for bit; one call differs only under no-grad (results/benchmarks-gpu/sample-replay-probe-cuda.json).
 /// </summary>
 public readonly struct AutocastScope : IDisposable
 {
