@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using RandCond.Diffusion;
 using RandCond.Diffusion.Sampling;
 using RandCond.Tensors;
@@ -11,6 +13,26 @@ internal sealed record ReplayProbe(IReadOnlyList<(string T, double Difference)> 
     public double? EagerTrainableAgainstFrozen { get; init; }
     /// <summary>Replayed images of the model with trainable parameters against its frozen eager ones (a frozen probe only).</summary>
     public double? ReplayTrainableAgainstFrozen { get; init; }
+    /// <summary>The same model probed again with its parameters frozen, where they required grad.</summary>
+    public ReplayProbe? Frozen { get; init; }
+
+    /// <summary>Writes the probe (and its frozen one, as "MODEL (frozen)") into a configuration's JSON entry and the run's notes.</summary>
+    public void Report(string model, string config, JsonObject entry, List<(string Name, string Value)> notes)
+    {
+        entry[$"{model}_one_call_max_abs_difference"] = new JsonObject(OneCall.Select(x => KeyValuePair.Create(x.T, (JsonNode?)x.Difference)));
+        entry[$"{model}_prefix_max_abs_difference"] = new JsonObject(Prefixes.Select(x => KeyValuePair.Create(x.Steps.ToString(CultureInfo.InvariantCulture), (JsonNode?)x.Difference)));
+        notes.Add(($"{model}, {config}, one guided call", "replayed output differs from the eager one by at most " +
+                   string.Join(", ", OneCall.Select(x => $"{x.Difference:g3} (t = {x.T})"))));
+        notes.Add(($"{model}, {config}, first steps of the walk", "replayed x^ after k steps differs from the eager one by at most " +
+                   string.Join(", ", Prefixes.Select(x => $"{x.Difference:g3} (k = {x.Steps})"))));
+        if (EagerTrainableAgainstFrozen is { } e && ReplayTrainableAgainstFrozen is { } r)
+        {
+            entry[$"{model}_eager_trainable_max_abs_difference"] = e;
+            entry[$"{model}_replay_trainable_max_abs_difference"] = r;
+            notes.Add(($"{model}, {config}, frozen against trainable", $"frozen eager images differ from the trainable model's eager ones by at most {e:g3}, from its replayed ones by {r:g3}"));
+        }
+        Frozen?.Report($"{model} (frozen)", config, entry, notes);
+    }
 
     /// <summary>
     /// The largest difference, eager against replayed as a graph, of one guided network call (at t = 500 and T - 1, with

@@ -53,23 +53,8 @@ internal static class Sample
                 var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked, ["python"] = py };
                 foreach (var (model, ms, runDifference, probe) in times)
                 {
-                    if (ms.Count > 0) entry[$"{model}_max_abs_difference_from_first_run"] = runDifference;
-                    if (probe is { } p)
-                    {
-                        entry[$"{model}_one_call_max_abs_difference"] = new JsonObject(p.OneCall.Select(x => KeyValuePair.Create(x.T, (JsonNode?)x.Difference)));
-                        entry[$"{model}_prefix_max_abs_difference"] = new JsonObject(p.Prefixes.Select(x => KeyValuePair.Create(I(x.Steps), (JsonNode?)x.Difference)));
-                        result.Notes.Add(($"{model}, {config.Name}, one guided call", "replayed output differs from the eager one by at most " +
-                                          string.Join(", ", p.OneCall.Select(x => $"{x.Difference:g3} (t = {x.T})"))));
-                        result.Notes.Add(($"{model}, {config.Name}, first steps of the walk", "replayed x^ after k steps differs from the eager one by at most " +
-                                          string.Join(", ", p.Prefixes.Select(x => $"{x.Difference:g3} (k = {x.Steps})"))));
-                    }
-                    if (probe is { EagerTrainableAgainstFrozen: { } e, ReplayTrainableAgainstFrozen: { } r })
-                    {
-                        entry[$"{model}_eager_trainable_max_abs_difference"] = e;
-                        entry[$"{model}_replay_trainable_max_abs_difference"] = r;
-                        result.Notes.Add(($"{model}, {config.Name}, frozen against trainable", $"frozen eager images differ from the trainable model's eager ones by at most {e:g3}, from its replayed ones by {r:g3}"));
-                    }
-                    if (ms.Count == 0) continue;   // a probe only
+                    entry[$"{model}_max_abs_difference_from_first_run"] = runDifference;
+                    probe?.Report(model, config.Name, entry, result.Notes);
                     result.Notes.Add(($"{model}, {config.Name}, repeatability", config.Graph
                         ? $"replayed images differ from the eager ones by at most {runDifference:g3}"
                         : $"images of repeated runs differ by at most {runDifference:g3}"));
@@ -154,10 +139,9 @@ internal static class Sample
                 }
             }
             var probe = config.Graph ? ReplayProbe.Measure(config, device, schedule, sampler, bind, start, tokens) : null;
-            results.Add((name, ms, difference, probe));
             // The student's parameters require grad (the teacher's do not), so eager autocast caches its bf16 weights, which a
             // capture cannot: probed again frozen, the one difference left between the two models' runs.
-            if (config.Graph && model.Parameters().Any(p => p.RequiresGrad))
+            if (probe is not null && model.Parameters().Any(p => p.RequiresGrad))
             {
                 model.RequiresGrad(false);
                 var frozen = ReplayProbe.Measure(config, device, schedule, sampler, bind, start, tokens);
@@ -167,8 +151,9 @@ internal static class Sample
                     var images = sampler.Sample(bind([tokens]), start);
                     frozen = frozen with { EagerTrainableAgainstFrozen = (first! - images).Abs().Max().Item(), ReplayTrainableAgainstFrozen = (last! - images).Abs().Max().Item() };
                 }
-                results.Add(($"{name} (frozen)", [], 0, frozen));
+                probe = probe with { Frozen = frozen };
             }
+            results.Add((name, ms, difference, probe));
             first?.Dispose();
             last?.Dispose();
         }

@@ -14,7 +14,6 @@ public class LifetimeCollection { }
 [Collection("Lifetime")]
 public class LifetimeTests
 {
-
     private static (long Managed, long Native) Counts() => (Tensor.LiveCount, Torch.NativeLiveTensors);
 
     [Fact]
