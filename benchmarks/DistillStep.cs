@@ -28,6 +28,8 @@ internal static class DistillStep
         int steps = cuda ? (quick ? 5 : 30) : (quick ? 1 : 3);
         int threads = o.Threads ?? Environment.ProcessorCount;
         var configs = (o.Configs ?? (cuda ? PerfConfig.CudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
+        if (configs.FirstOrDefault(c => c.Bf16Weights) is { } bf16w)
+            throw new UsageException($"--configs: '{bf16w.Name}': bf16w is a sampling configuration (training keeps float32 weights; bf16 autocasts them)");
         string teacherPath = TeacherPath(o);
 
         var result = new BenchmarkResult

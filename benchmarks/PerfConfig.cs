@@ -4,11 +4,12 @@ namespace RandCond.Benchmarks;
 
 /// <summary>
 /// One performance configuration, applied alike on both sides: "fp32" (TF32 off, float32, NCHW) or a '+'-joined set of
-/// tf32 (TF32 for float32 matmuls and cuDNN convolutions), bf16 (autocast to BFloat16), cl (channels-last) and auto
-/// (cuDNN autotuning, torch.backends.cudnn.benchmark); graph (C# only: the training step, or the whole sampling loop,
+/// tf32 (TF32 for float32 matmuls and cuDNN convolutions), bf16 (autocast to BFloat16), bf16w (sampling only: a BFloat16
+/// copy of the networks, x_t cast at their input and output), cl (channels-last) and auto (cuDNN autotuning,
+/// torch.backends.cudnn.benchmark); graph (C# only: the training step, or the whole sampling loop,
 /// replayed as a CUDA graph; the PyTorch side stays eager, as the issue's goal compares).
 /// </summary>
-internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false, bool Graph = false)
+internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false, bool Graph = false, bool Bf16Weights = false)
 {
     public static readonly string[] CudaDefault = ["fp32", "tf32", "tf32+graph", "tf32+auto+graph", "tf32+bf16+graph"];
     public static readonly string[] SampleCudaDefault = ["fp32", "tf32", "tf32+graph", "tf32+bf16", "tf32+bf16+graph"];
@@ -18,7 +19,7 @@ internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channe
 
     public static PerfConfig Parse(string text)
     {
-        bool tf32 = false, bf16 = false, cl = false, auto = false, graph = false;
+        bool tf32 = false, bf16 = false, bf16w = false, cl = false, auto = false, graph = false;
         foreach (var part in text.Split('+'))
         {
             switch (part)
@@ -26,14 +27,17 @@ internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channe
                 case "fp32": break;
                 case "tf32": tf32 = true; break;
                 case "bf16": bf16 = true; break;
+                case "bf16w": bf16w = true; break;
                 case "cl": cl = true; break;
                 case "auto": auto = true; break;
                 case "graph": graph = true; break;
                 default:
-                    throw new UsageException($"--configs: unknown part '{part}' in '{text}' (expected fp32, or a '+'-joined set of tf32, bf16, cl, auto, graph)");
+                    throw new UsageException($"--configs: unknown part '{part}' in '{text}' (expected fp32, or a '+'-joined set of tf32, bf16, bf16w, cl, auto, graph)");
             }
         }
-        return new PerfConfig(text, tf32, bf16, cl, auto, graph);
+        if (bf16 && bf16w)
+            throw new UsageException($"--configs: '{text}' asks for both bf16 (autocast of float32 weights) and bf16w (BFloat16 weights); choose one");
+        return new PerfConfig(text, tf32, bf16, cl, auto, graph, bf16w);
     }
 
     /// <summary>The process-wide switches for this configuration: TF32 (both explicit: libtorch's defaults differ per backend) and cuDNN autotuning.</summary>
@@ -51,13 +55,15 @@ internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channe
         yield return Tf32 ? "1" : "0";
         yield return "--autocast";
         yield return Bf16 ? "bf16" : "none";
+        yield return "--weights";
+        yield return Bf16Weights ? "bf16" : "float32";
         if (ChannelsLast) yield return "--channels-last";
         yield return "--cudnn-benchmark";
         yield return Autotune ? "1" : "0";
     }
 
     public string Describe() =>
-        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : "float32")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}{(Graph ? ", C# as a CUDA graph" : "")}";
+        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : Bf16Weights ? "bf16 weights" : "float32")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}{(Graph ? ", C# as a CUDA graph" : "")}";
 
     /// <summary>Sets the thread count and saves it with the process-wide switches the configurations change; disposing restores all three.</summary>
     public static IDisposable Keep(int threads)

@@ -34,6 +34,7 @@ internal static class Sample
             Description = $"sampling, Fashion-MNIST teacher and block-removed student, batch {batch}: DDIM {ddimSteps} steps, classifier-free guidance {Guidance}",
         };
         var perConfig = new JsonArray();
+        var reference = new Dictionary<string, Tensor>();
         using (PerfConfig.Keep(threads))
         {
             foreach (var config in configs)
@@ -46,14 +47,20 @@ internal static class Sample
                 var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("sample.py"), pyArgs, TimeSpan.FromMinutes(20));
 
                 config.ApplySwitches();
-                long liveBefore = Torch.NativeLiveTensors;
+                long liveBefore = Torch.NativeLiveTensors, referencesBefore = reference.Count;
                 // C# warms a graph configuration up twice: an eager run, then the run that records the graph.
-                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats);
-                long leaked = Torch.NativeLiveTensors - liveBefore;
+                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats, reference);
+                long leaked = Torch.NativeLiveTensors - liveBefore - (reference.Count - referencesBefore);
                 var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked, ["python"] = py };
-                foreach (var (model, ms, runDifference, probe) in times)
+                foreach (var (model, ms, runDifference, fromReference, probe) in times)
                 {
                     entry[$"{model}_max_abs_difference_from_first_run"] = runDifference;
+                    if (fromReference is var (max, mean))
+                    {
+                        entry[$"{model}_max_abs_difference_from_{configs[0].Name}"] = max;
+                        entry[$"{model}_mean_abs_difference_from_{configs[0].Name}"] = mean;
+                        result.Notes.Add(($"{model}, {config.Name}, precision", $"images differ from {configs[0].Name}'s by {mean:g3} on average, at most {max:g3}"));
+                    }
                     probe?.Report(model, config.Name, entry, result.Notes);
                     result.Notes.Add(($"{model}, {config.Name}, repeatability", config.Graph
                         ? $"replayed images differ from the eager ones by at most {runDifference:g3}"
@@ -77,6 +84,7 @@ internal static class Sample
                 perConfig.Add(entry);
             }
         }
+        foreach (var images in reference.Values) images.Dispose();
         result.CSharp["batch"] = batch;
         result.CSharp["ddim_steps"] = ddimSteps;
         result.CSharp["guidance"] = Guidance;
@@ -94,10 +102,12 @@ internal static class Sample
     /// Milliseconds of each timed sampling run (a whole batch from noise to images), teacher then student, and the largest
     /// difference between any run's images and the first run's (all start from the same noise). With a graph configuration
     /// the warm-up samples eagerly and records the graph and the timed runs replay it, so the difference compares replays
-    /// with eager sampling; without one it shows how far eager sampling itself is from deterministic.
+    /// with eager sampling; without one it shows how far eager sampling itself is from deterministic. The first
+    /// configuration's first images are kept in <paramref name="reference"/>; later configurations report their distance
+    /// from them (max, mean), which says what their precision costs.
     /// </summary>
-    private static List<(string Model, List<double> Ms, double RunDifference, ReplayProbe? Probe)> TimeSampling(Device device, string teacherPath, PerfConfig config, int batch,
-                                                                   int ddimSteps, int warmup, int repeats)
+    private static List<(string Model, List<double> Ms, double RunDifference, (double Max, double Mean)? FromReference, ReplayProbe? Probe)> TimeSampling(
+        Device device, string teacherPath, PerfConfig config, int batch, int ddimSteps, int warmup, int repeats, Dictionary<string, Tensor> reference)
     {
         var (teacher, tokenizer, preset, _) = RandCond.Experiments.TeacherFile.Load(teacherPath, device);
         using var _teacher = teacher;
@@ -111,11 +121,13 @@ internal static class Sample
         using var _tokens = tokens;
         using var nullTokens = tokenizer.NullTokens(batch, DistillStep.ContextLength, device);
         using var start = config.ChannelsLast ? noise.ToMemoryFormat(MemoryFormat.ChannelsLast) : noise.Alias();
-        var results = new List<(string, List<double>, double, ReplayProbe?)>();
+        var results = new List<(string, List<double>, double, (double, double)?, ReplayProbe?)>();
         foreach (var (name, model) in new[] { ("teacher", teacher), ("student", student.Student) })
         {
             if (config.ChannelsLast) model.To(MemoryFormat.ChannelsLast);
-            Func<IReadOnlyList<Tensor>, Denoiser> bind = c => ClassifierFreeGuidance.Bind(model, c[0], nullTokens, Guidance);
+            if (config.Bf16Weights) model.To(DType.BFloat16);
+            IDenoiser<Tensor> denoiser = config.Bf16Weights ? model.InDType(DType.BFloat16) : model;
+            Func<IReadOnlyList<Tensor>, Denoiser> bind = c => ClassifierFreeGuidance.Bind(denoiser, c[0], nullTokens, Guidance);
             using var graphed = config.Graph ? new GraphedSampler(sampler, bind) : null;
             var ms = new List<double>();
             Tensor? first = null, last = null;
@@ -153,7 +165,16 @@ internal static class Sample
                 }
                 probe = probe with { Frozen = frozen };
             }
-            results.Add((name, ms, difference, probe));
+            (double, double)? fromReference = null;
+            if (!reference.TryGetValue(name, out var referenceImages))
+                reference[name] = first!.Alias();
+            else
+                using (Torch.NewDisposeScope())
+                {
+                    var d = (first! - referenceImages).Abs();
+                    fromReference = (d.Max().Item(), d.Mean().Item());
+                }
+            results.Add((name, ms, difference, fromReference, probe));
             first?.Dispose();
             last?.Dispose();
         }

@@ -46,21 +46,15 @@ def main():
         for _ in range(args.steps):
             step(xt, t, tokens)
         rc_bench.sync(torch, device)
-    # Kernel events are the averages whose device is CUDA (torch 2.x names their time self_device_time_total, 1.13 self_cuda_time_total).
-    kernels = [e for e in prof.key_averages() if str(getattr(e, "device_type", "")).endswith("CUDA")]
-    def gpu_time(e):
-        return getattr(e, "self_device_time_total", None) or getattr(e, "self_cuda_time_total", 0)
-    total_us = sum(gpu_time(e) for e in kernels)
-    top = sorted(kernels, key=gpu_time, reverse=True)[:args.top]
+    kernels = rc_bench.kernel_summary(prof, args.steps, args.top)
     out.update({
         "batch": args.batch, "steps": args.steps,
         "wall_ms_per_step": wall,
         "issue_ms_per_step_median": sorted(issue)[len(issue) // 2],
-        "gpu_kernel_ms_per_step": total_us / 1e3 / args.steps,
-        "gpu_busy_fraction": total_us / 1e3 / args.steps / wall,
-        "kernel_launches_per_step": sum(e.count for e in kernels) / args.steps,
-        "top_kernels": [{"name": e.key[:120], "ms_per_step": gpu_time(e) / 1e3 / args.steps, "calls_per_step": e.count / args.steps,
-                         "share": gpu_time(e) / total_us} for e in top],
+        "gpu_kernel_ms_per_step": kernels["gpu_kernel_ms"],
+        "gpu_busy_fraction": kernels["gpu_kernel_ms"] / wall,
+        "kernel_launches_per_step": kernels["kernel_launches"],
+        "top_kernels": [{"name": k["name"], "ms_per_step": k["ms"], "calls_per_step": k["calls"], "share": k["share"]} for k in kernels["top_kernels"]],
     })
     rc_bench.emit(out)
     return 0

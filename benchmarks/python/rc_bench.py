@@ -17,6 +17,8 @@ def add_config_args(ap):
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--tf32", type=int, default=0, help="1: TF32 for float32 matmuls and cuDNN convolutions; 0: both off")
     ap.add_argument("--autocast", default="none", choices=["none", "bf16"])
+    ap.add_argument("--weights", default="float32", choices=["float32", "bf16"],
+                    help="bf16: sample with a bf16 copy of the networks (x_t stays float32, cast at the model's input and output)")
     ap.add_argument("--channels-last", action="store_true")
     ap.add_argument("--cudnn-benchmark", type=int, default=0, help="1: cuDNN autotuning (torch.backends.cudnn.benchmark)")
     ap.add_argument("--compile", action="store_true", help="also time the networks wrapped in torch.compile (torch 2.x)")
@@ -50,6 +52,10 @@ def autocast(torch, args, device):
     if args.autocast == "none":
         return contextlib.nullcontext()
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+
+
+def weights_dtype(torch, args):
+    return torch.bfloat16 if args.weights == "bf16" else torch.float32
 
 
 def sync(torch, device):
@@ -99,7 +105,24 @@ def environment(torch, args, device):
         "cudnn_version": torch.backends.cudnn.version() if device.type == "cuda" else None,
         "tf32": bool(args.tf32),
         "autocast": args.autocast,
+        "weights": args.weights,
         "channels_last": bool(args.channels_last),
+    }
+
+
+def kernel_summary(prof, calls, top):
+    """Summed GPU kernel time, launches and the costliest kernels of a torch.profiler run, per call of what it profiled."""
+    # Kernel events are the averages whose device is CUDA (torch 2.x names their time self_device_time_total, 1.13 self_cuda_time_total).
+    kernels = [e for e in prof.key_averages() if str(getattr(e, "device_type", "")).endswith("CUDA")]
+
+    def gpu_time(e):
+        return getattr(e, "self_device_time_total", None) or getattr(e, "self_cuda_time_total", 0)
+    total_us = sum(gpu_time(e) for e in kernels)
+    return {
+        "gpu_kernel_ms": total_us / 1e3 / calls,
+        "kernel_launches": sum(e.count for e in kernels) / calls,
+        "top_kernels": [{"name": e.key[:120], "ms": gpu_time(e) / 1e3 / calls, "calls": e.count / calls, "share": gpu_time(e) / total_us}
+                        for e in sorted(kernels, key=gpu_time, reverse=True)[:top]],
     }
 
 

@@ -3,7 +3,9 @@
 
 Sampling throughput of the RandCond teacher and its block-removed student (rc_model.py): DDIM (eta 0, trailing
 timesteps of a linear schedule, T = 1000) with classifier-free guidance (scale 3, conditional and null captions in
-one batched call), as lib/Diffusion/Sampling (DdimSampler, ClassifierFreeGuidance) does it. Prints ONE JSON line.
+one batched call), as lib/Diffusion/Sampling (DdimSampler, ClassifierFreeGuidance) does it. With --weights bf16 the
+networks are a bf16 copy and x_t stays float32, cast at the model's input and its output cast back, as
+IDenoiser.InDType does. Prints ONE JSON line.
 """
 import argparse
 import os
@@ -31,12 +33,14 @@ def ddim(torch, model, noise, tokens, null_tokens, steps, ab):
     x = noise
     b = x.shape[0]
     cond = torch.cat([tokens, null_tokens])
+    dtype = next(model.parameters()).dtype
     with torch.no_grad():
         for i in reversed(range(len(ts))):
             t = ts[i]
             ab_t, ab_prev = ab[t], (ab[ts[i - 1]] if i > 0 else 1.0)
             tt = torch.full((2 * b,), t, dtype=torch.long, device=x.device)
-            out, _ = model(torch.cat([x, x]), tt, cond)
+            out, _ = model(torch.cat([x, x]).to(dtype), tt, cond)
+            out = out.to(x.dtype)
             eps = out[b:] + GUIDANCE * (out[:b] - out[b:])
             x0 = (x - (1 - ab_t) ** 0.5 * eps) / ab_t ** 0.5
             x = x0 * ab_prev ** 0.5 + eps * (1 - ab_prev) ** 0.5
@@ -68,6 +72,7 @@ def main():
         noise = noise.contiguous(memory_format=torch.channels_last)
 
     def run(model):
+        model.to(rc_bench.weights_dtype(torch, args))
         if args.channels_last:
             model.to(memory_format=torch.channels_last)
         with rc_bench.autocast(torch, args, device):
