@@ -34,11 +34,15 @@ def main():
     tokens = torch.randint(5, text["vocab_size"], (args.batch, 12), device=device)
     null_tokens = torch.zeros(args.batch, 12, dtype=torch.long, device=device)
     null_tokens[:, :3] = torch.tensor([1, 4, 2], device=device)
+    if args.channels_last:
+        noise = noise.contiguous(memory_format=torch.channels_last)
     out.update({"batch": args.batch, "ddim_steps": args.ddim_steps, "per": "guided model call (one DDIM step)"})
 
     from torch.profiler import ProfilerActivity, profile
     for name, model in (("teacher", teacher), ("student", student)):
         model.to(rc_bench.weights_dtype(torch, args))
+        if args.channels_last:
+            model.to(memory_format=torch.channels_last)
 
         def walk():
             with rc_bench.autocast(torch, args, device):
