@@ -14,6 +14,7 @@ internal sealed class Options
     public int? DdimSteps { get; private set; }
     public string[]? Configs { get; private set; }
     public bool Verify { get; private set; }
+    public bool ReplayProbe { get; private set; }
     public string? Teacher { get; private set; }
 
     public static readonly string[] Verbs = ["op-overhead", "convnet-step", "all", "device-check", "distill-step", "sample"];
@@ -44,12 +45,14 @@ internal sealed class Options
           --compile           also time torch.compile of the model(s) in PyTorch 2.x (convnet-step, distill-step, sample)
           --batch N           distill-step / sample batch (default 256 on CUDA, 2 on the CPU)
           --configs LIST      distill-step / sample: comma-separated configurations, each 'fp32' or a '+'-joined set of
-                              tf32, bf16 (autocast), cl (channels-last); default fp32,tf32,tf32+bf16,tf32+bf16+cl on
-                              CUDA, fp32,cl on the CPU
+                              tf32, bf16 (autocast), bf16w (sample: bf16 weights), cl (channels-last), auto (cuDNN
+                              autotuning), graph (C# as a CUDA graph); defaults in benchmarks/README.md
           --verify            distill-step: compare the PyTorch reference model with the C# one on the same inputs
                               (outputs, losses, gradient norm within 1e-4; TF32 off) instead of timing
           --teacher FILE      teacher safetensors (default data/teachers/fashion-mnist-teacher.safetensors)
           --ddim-steps N      sample: DDIM steps (default 50; 2 with --quick on the CPU)
+          --replay-probe      sample: in graph configurations, also probe where replayed sampling departs from eager
+                              (one guided call, the first k steps); records many graphs, so off by default
           -h, --help          this text
         """;
 
@@ -81,6 +84,7 @@ internal sealed class Options
                 case "--python": o.Python = Value(); break;
                 case "--quick": o.Quick = true; break;
                 case "--verify": o.Verify = true; break;
+                case "--replay-probe": o.ReplayProbe = true; break;
                 case "--teacher": o.Teacher = Value(); break;
                 case "--batch": o.Batch = PositiveInt(a, Value()); break;
                 case "--ddim-steps": o.DdimSteps = PositiveInt(a, Value()); break;

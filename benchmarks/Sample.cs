@@ -49,9 +49,16 @@ internal static class Sample
                 config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors, referencesBefore = reference.Count;
                 // C# warms a graph configuration up twice: an eager run, then the run that records the graph.
-                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats, reference);
+                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats, o.ReplayProbe, reference);
                 long leaked = Torch.NativeLiveTensors - liveBefore - (reference.Count - referencesBefore);
                 var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked, ["python"] = py };
+                if (ctx.Device.IsCuda)
+                {
+                    // What the configuration's models and graphs left behind: a graph whose memory outlives it shows here.
+                    Cuda.EmptyCache();
+                    entry["cuda_memory_allocated_after_bytes"] = Cuda.MemoryAllocated(ctx.Device.Index);
+                    entry["cuda_memory_reserved_after_bytes"] = Cuda.MemoryReserved(ctx.Device.Index);
+                }
                 foreach (var (model, ms, runDifference, fromReference, probe) in times)
                 {
                     entry[$"{model}_max_abs_difference_from_first_run"] = runDifference;
@@ -107,7 +114,8 @@ internal static class Sample
     /// from them (max, mean), which says what their precision costs.
     /// </summary>
     private static List<(string Model, List<double> Ms, double RunDifference, (double Max, double Mean)? FromReference, ReplayProbe? Probe)> TimeSampling(
-        Device device, string teacherPath, PerfConfig config, int batch, int ddimSteps, int warmup, int repeats, Dictionary<string, Tensor> reference)
+        Device device, string teacherPath, PerfConfig config, int batch, int ddimSteps, int warmup, int repeats, bool replayProbe,
+        Dictionary<string, Tensor> reference)
     {
         var (teacher, tokenizer, preset, _) = RandCond.Experiments.TeacherFile.Load(teacherPath, device);
         using var _teacher = teacher;
@@ -150,7 +158,7 @@ internal static class Sample
                     last = images;
                 }
             }
-            var probe = config.Graph ? ReplayProbe.Measure(config, device, schedule, sampler, bind, start, tokens) : null;
+            var probe = config.Graph && replayProbe ? ReplayProbe.Measure(config, device, schedule, sampler, bind, start, tokens) : null;
             // The student's parameters require grad (the teacher's do not), so eager autocast caches its bf16 weights, which a
             // capture cannot: probed again frozen, the one difference left between the two models' runs.
             if (probe is not null && model.Parameters().Any(p => p.RequiresGrad))
