@@ -45,6 +45,7 @@ internal static class DeviceCheck
 
         AdamWAgrees(Add, device);
         if (device.IsCuda) MemoryReturns(Add, device);
+        if (device.IsCuda) FusedNormsAgree(Add, device);
         SafetensorsInPython(Add, ctx, device);
 
         int failed = checks.Count(c => !c.Passed);
@@ -74,6 +75,34 @@ internal static class DeviceCheck
         double gradErr = RelErr(xd.Grad!.Cpu(), xc.Grad!);
         bool ok = outErr < 2e-3 && gradErr < 2e-3;
         add(name, ok, $"relative error output {outErr:E2}, input grad {gradErr:E2} (limit 2e-3)");
+    }
+
+    /// <summary>The fused CUDA GroupNorm + SiLU and LayerNorm kernels (inference: no grad) against the CPU operators, in float32 and bf16.</summary>
+    private static void FusedNormsAgree(Action<string, bool, string> add, Device device)
+    {
+        if (!F.FusedNormKernels)
+        {
+            add("fused normalizations", false, "the native shim was built without its CUDA normalization kernels (no CUDA compiler when it was built)");
+            return;
+        }
+        using var scope = Torch.NewDisposeScope();
+        using var noGrad = Torch.NoGrad();
+        using var g = new Generator(11);
+        // An offset and a scale far from 0 and 1 test the two-pass statistics.
+        var x = Torch.Randn([4, 64, 14, 14], g) * 3.0 + 1.0;
+        var rows = Torch.Randn([4, 196, 64], g) * 2.0 - 0.5;
+        var w = Torch.Randn([64], g);
+        var b = Torch.Randn([64], g);
+        var groupNorm = F.GroupNorm(x, 8, w, b).Silu();
+        var layerNorm = F.LayerNorm(rows, [64], w, b);
+        foreach (var (dtype, limit) in new[] { (DType.Float32, 1e-5), (DType.BFloat16, 1e-2) })
+        {
+            Tensor On(Tensor t) => t.To(device).To(dtype);
+            double gn = RelErr(F.GroupNormSilu(On(x), 8, On(w), On(b)).Float().Cpu(), groupNorm);
+            double ln = RelErr(F.LayerNorm(On(rows), [64], On(w), On(b)).Float().Cpu(), layerNorm);
+            add($"fused group_norm + silu and layer_norm, {dtype}", gn < limit && ln < limit,
+                $"relative error {gn:E2} and {ln:E2} against the CPU operators (limit {limit:g})");
+        }
     }
 
     private static double RelErr(Tensor a, Tensor b)

@@ -86,7 +86,7 @@ internal static class Aten
 
     // neural-network functions
     internal static readonly OpHandle Conv2d = new("aten::conv2d"), ConvTranspose2d = new("aten::conv_transpose2d", "input");
-    internal static readonly OpHandle GroupNorm = new("aten::group_norm"), LayerNorm = new("aten::layer_norm");
+    internal static readonly OpHandle LayerNorm = new("aten::layer_norm");
     internal static readonly OpHandle Softmax = new("aten::softmax", "int"), LogSoftmax = new("aten::log_softmax", "int");
     internal static readonly OpHandle Sdpa = new("aten::scaled_dot_product_attention");
     internal static readonly OpHandle UpsampleNearest = new("aten::upsample_nearest2d", "vec");

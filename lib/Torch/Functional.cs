@@ -45,19 +45,42 @@ public static class F
         return x.Call(Aten.ConvTranspose2d);
     }
 
-    public static Tensor GroupNorm(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    /// <summary>
+    /// Group normalization over (N, C, ...). Inference on CUDA (no autograd needed, autocast off, contiguous, one float
+    /// dtype) runs as one fused kernel where the native shim has them (<see cref="FusedNormKernels"/>); otherwise
+    /// libtorch's operator.
+    /// </summary>
+    public static Tensor GroupNorm(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
+        NormalizeGroups(input, groups, weight, bias, eps, silu: false);
+
+    /// <summary>SiLU(GroupNorm(input)): on the fused path one kernel, which rounds to the input's dtype once instead of twice.</summary>
+    public static Tensor GroupNormSilu(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
+        NormalizeGroups(input, groups, weight, bias, eps, silu: true);
+
+    private static Tensor NormalizeGroups(Tensor input, long groups, Tensor? weight, Tensor? bias, double eps, bool silu)
     {
-        var x = new OpArgs(stackalloc NativeValue[5]);
-        x.Add(input);
-        x.Add(groups);
-        x.Add(weight, optional: true);
-        x.Add(bias, optional: true);
-        x.Add(eps);
-        return x.Call(Aten.GroupNorm);
+        NativeMethods.Check(NativeNormMethods.rc_group_norm(input.Handle, groups, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero, eps, silu ? 1 : 0, out var result),
+                            silu ? "group_norm + silu" : "group_norm");
+        GC.KeepAlive(input);
+        GC.KeepAlive(weight);
+        GC.KeepAlive(bias);
+        return new Tensor(result);
     }
 
+    /// <summary>
+    /// Layer normalization over the last dimensions. Over the last one only, inference on CUDA runs as one fused kernel
+    /// (one warp per row) under the same conditions as <see cref="GroupNorm"/>.
+    /// </summary>
     public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
+        if (normalizedShape.Length == 1 && input.Dim >= 1 && input.Size(-1) == normalizedShape[0])
+        {
+            NativeMethods.Check(NativeNormMethods.rc_layer_norm(input.Handle, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero, eps, out var result), "layer_norm");
+            GC.KeepAlive(input);
+            GC.KeepAlive(weight);
+            GC.KeepAlive(bias);
+            return new Tensor(result);
+        }
         var x = new OpArgs(stackalloc NativeValue[5]);
         x.Add(input);
         x.Add(normalizedShape.AsSpan());
@@ -66,6 +89,9 @@ public static class F
         x.Add(eps);
         return x.Call(Aten.LayerNorm);
     }
+
+    /// <summary>Whether the native shim was built with the fused CUDA normalization kernels (a CUDA build with a CUDA compiler).</summary>
+    public static bool FusedNormKernels => NativeNormMethods.rc_fused_norm_kernels() != 0;
 
     public static Tensor Softmax(Tensor input, long dim) => input.Softmax(dim);
     public static Tensor LogSoftmax(Tensor input, long dim) => input.LogSoftmax(dim);

@@ -39,8 +39,11 @@ echo "$prefix" > "$build/.prefix"
 
 cmake -S "$here" -B "$build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_LIBRARY_OUTPUT_DIRECTORY="$build/lib" >"$build/configure.log" 2>&1 || { cat "$build/configure.log" >&2; exit 1; }
-cmake --build "$build" -j "$(nproc)" 2>&1 | grep -vE '^\[ *[0-9]+%\]' || true
-test -f "$build/lib/librandcond_native.so" || { echo "RandCond native build failed (see above)" >&2; exit 1; }
+# A failed compile must not leave an earlier build's library to be installed as if it were this one.
+status=0
+cmake --build "$build" -j "$(nproc)" >"$build/build.log" 2>&1 || status=$?
+grep -vE '^\[ *[0-9]+%\]' "$build/build.log" || true
+if [[ $status -ne 0 || ! -f "$build/lib/librandcond_native.so" ]]; then echo "RandCond native build failed (see above)" >&2; exit 1; fi
 tmp="$out/.librandcond_native.so.tmp"
 cp "$build/lib/librandcond_native.so" "$tmp" && mv -f "$tmp" "$out/librandcond_native.so"
 echo "RandCond native build: $out/librandcond_native.so"

@@ -5,19 +5,14 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 #include "rc_errors.h"
+#include "rc_perf.h"
 #include "rc_tensor.h"
 
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
 #define RC_AUTOCAST_PER_DEVICE 1
 #endif
 
-namespace {
-
-void check_device(int32_t device_type) {
-  TORCH_CHECK(device_type == static_cast<int32_t>(c10::DeviceType::CPU) ||
-                  device_type == static_cast<int32_t>(c10::DeviceType::CUDA),
-              "autocast: device type ", device_type, " is neither CPU (0) nor CUDA (1)");
-}
+namespace rc {
 
 bool autocast_enabled(c10::DeviceType d) {
 #ifdef RC_AUTOCAST_PER_DEVICE
@@ -25,6 +20,18 @@ bool autocast_enabled(c10::DeviceType d) {
 #else
   return d == c10::DeviceType::CUDA ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
 #endif
+}
+
+}  // namespace rc
+
+namespace {
+
+using rc::autocast_enabled;
+
+void check_device(int32_t device_type) {
+  TORCH_CHECK(device_type == static_cast<int32_t>(c10::DeviceType::CPU) ||
+                  device_type == static_cast<int32_t>(c10::DeviceType::CUDA),
+              "autocast: device type ", device_type, " is neither CPU (0) nor CUDA (1)");
 }
 
 void set_autocast_enabled(c10::DeviceType d, bool on) {

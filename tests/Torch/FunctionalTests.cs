@@ -60,6 +60,43 @@ public class FunctionalTests
     }
 
     [Fact]
+    public void GroupNormSiluIsSiluOfGroupNorm()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(3);
+        var x = Torch.Randn([2, 4, 3, 3], g, DType.Float64) * 3.0 + 1.0;
+        var w = Torch.Randn([4], g, DType.Float64);
+        var b = Torch.Randn([4], g, DType.Float64);
+        var composed = F.GroupNorm(x, 2, w, b).Silu();
+        Assert.Equal(0, (F.GroupNormSilu(x, 2, w, b) - composed).Abs().Max().Item(), 12);
+        Assert.Equal(0, (F.GroupNormSilu(x, 2) - F.GroupNorm(x, 2).Silu()).Abs().Max().Item(), 12);
+    }
+
+    [Fact]
+    public void LayerNormOverTheLastDimensionMatchesTheOperatorsGeneralForm()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(4);
+        var x = Torch.Randn([2, 5, 6], g, DType.Float64) * 2.0 - 0.5;
+        var w = Torch.Randn([6], g, DType.Float64);
+        var b = Torch.Randn([6], g, DType.Float64);
+        // [6] takes the shim's layer norm; [1, 6] over an added unit dimension takes aten::layer_norm through the dispatcher.
+        var general = F.LayerNorm(x.Unsqueeze(-2), [1, 6], w.View(1, 6), b.View(1, 6)).Squeeze(-2);
+        Assert.Equal(0, (F.LayerNorm(x, [6], w, b) - general).Abs().Max().Item(), 12);
+    }
+
+    [Fact]
+    public void NormalizationsNameWhatDoesNotFit()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var x = Torch.Randn([2, 4, 3, 3]);
+        var groups = Assert.Throws<TorchException>(() => F.GroupNormSilu(x, 3));
+        Assert.Contains("group_norm", groups.Message);
+        var weight = Assert.Throws<TorchException>(() => F.LayerNorm(x, [3], Torch.Ones([4])));
+        Assert.Contains("layer_norm", weight.Message);
+    }
+
+    [Fact]
     public void MaxPoolValues()
     {
         using var scope = Torch.NewDisposeScope();

@@ -34,6 +34,11 @@ public class GradCheckTests
               Randn(7, 2, 4, 3, 3), Randn(8, 4), Randn(9, 4));
 
     [Fact]
+    public void GroupNormSilu() =>
+        Check("group_norm + silu", a => F.GroupNormSilu(a[0], 2, a[1], a[2]),
+              Randn(13, 2, 4, 3, 3), Randn(14, 4), Randn(15, 4));
+
+    [Fact]
     public void LayerNorm() =>
         Check("layer_norm", a => F.LayerNorm(a[0], [5], a[1], a[2]),
               Randn(10, 3, 5), Randn(11, 5), Randn(12, 5));

@@ -20,7 +20,7 @@ public sealed class OutputHead : Module
 
     internal Tensor Forward(Tensor h, FeatureCapture? capture)
     {
-        var hidden = Norm.Forward(h).Silu();
+        var hidden = Norm.ForwardSilu(h);
         capture?.Offer("out.hidden", hidden);
         return Conv.Forward(hidden);
     }

@@ -37,9 +37,9 @@ public sealed class ResidualBlock : Module
     public Tensor Forward(Tensor x, Tensor timeSilu)
     {
         using var scope = Torch.NewDisposeScope();
-        var h = Conv1.Forward(Norm1.Forward(x).Silu());
+        var h = Conv1.Forward(Norm1.ForwardSilu(x));
         h = h + TimeProj.Forward(timeSilu).Unsqueeze(2).Unsqueeze(3);
-        h = Conv2.Forward(Dropout.Forward(Norm2.Forward(h).Silu()));
+        h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h)));
         var skip = Skip is null ? x : Skip.Forward(x);
         return (skip + h).MoveToOuterScope();
     }

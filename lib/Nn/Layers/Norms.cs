@@ -22,6 +22,9 @@ public sealed class GroupNorm : Module<Tensor, Tensor>
     public Parameter? Bias { get; }
 
     public override Tensor Forward(Tensor input) => F.GroupNorm(input, Groups, Weight?.Data, Bias?.Data, Eps);
+
+    /// <summary>SiLU(Forward(input)), fused into one kernel where <see cref="F.GroupNormSilu"/> can.</summary>
+    public Tensor ForwardSilu(Tensor input) => F.GroupNormSilu(input, Groups, Weight?.Data, Bias?.Data, Eps);
 }
 
 /// <summary>Layer normalization over the last dimensions.</summary>

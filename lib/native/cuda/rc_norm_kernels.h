@@ -1,0 +1,20 @@
+// Launchers of the fused normalization kernels (rc_norm_kernels.cu), callable from C++ compiled without nvcc. Tensors are
+// raw contiguous buffers of one dtype; gamma and beta may be null (no affine transform). Each returns a cudaError_t
+// (0: launched).
+#pragma once
+#include <cstdint>
+
+namespace rc::kernels {
+
+enum class NormDType : int { Float32 = 0, BFloat16 = 1, Float16 = 2 };
+
+// x and y: (n, channels, hw) contiguous; normalized over each group of channels/groups channels, then y = gamma * x^ +
+// beta per channel, then SiLU when silu is true.
+int launch_group_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, int64_t n,
+                      int64_t channels, int64_t hw, int64_t groups, float eps, bool silu, void* stream);
+
+// x and y: (rows, cols) contiguous; normalized over each row, then y = gamma * x^ + beta per column.
+int launch_layer_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, int64_t rows,
+                      int64_t cols, float eps, void* stream);
+
+}  // namespace rc::kernels

@@ -1,0 +1,118 @@
+// GroupNorm (+ SiLU) and LayerNorm: libtorch's operators, or for inference on CUDA the fused kernels of
+// cuda/rc_norm_kernels.cu (built when the CUDA compiler is there: RC_WITH_NORM_KERNELS). The fused path is taken only
+// when it computes what the operators would: no autograd graph is needed, autocast (which would run the operators in
+// float32) is off, and input, weight and bias are contiguous and of one float dtype. Anything else takes the operators.
+#include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+#include <c10/util/Optional.h>
+#include "rc_errors.h"
+#include "rc_perf.h"
+#include "rc_tensor.h"
+
+#ifdef RC_WITH_NORM_KERNELS
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <cuda_runtime_api.h>
+#include "cuda/rc_norm_kernels.h"
+#endif
+
+namespace {
+
+c10::optional<at::Tensor> optional_tensor(rc_tensor t) {
+  if (t == nullptr) return c10::nullopt;
+  return rc::unwrap(t);
+}
+
+#ifdef RC_WITH_NORM_KERNELS
+using rc::kernels::NormDType;
+
+c10::optional<NormDType> fusable(const at::Tensor& x, const c10::optional<at::Tensor>& weight,
+                                 const c10::optional<at::Tensor>& bias) {
+  if (!x.is_cuda() || x.numel() == 0 || !x.is_contiguous() || rc::autocast_enabled(c10::DeviceType::CUDA)) return c10::nullopt;
+  bool needs_grad = x.requires_grad();
+  for (const auto& p : {weight, bias}) {
+    if (!p) continue;
+    if (p->scalar_type() != x.scalar_type() || p->device() != x.device() || !p->is_contiguous()) return c10::nullopt;
+    needs_grad = needs_grad || p->requires_grad();
+  }
+  if (needs_grad && at::GradMode::is_enabled()) return c10::nullopt;
+  switch (x.scalar_type()) {
+    case at::kFloat: return NormDType::Float32;
+    case at::kBFloat16: return NormDType::BFloat16;
+    case at::kHalf: return NormDType::Float16;
+    default: return c10::nullopt;
+  }
+}
+
+const void* data_or_null(const c10::optional<at::Tensor>& t) { return t ? t->data_ptr() : nullptr; }
+
+void check_launch(int status, const char* what) {
+  TORCH_CHECK(status == 0, what, ": CUDA kernel launch failed: ", cudaGetErrorString(static_cast<cudaError_t>(status)));
+}
+#endif
+
+at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const c10::optional<at::Tensor>& weight,
+                      const c10::optional<at::Tensor>& bias, double eps, bool silu) {
+#ifdef RC_WITH_NORM_KERNELS
+  if (x.dim() >= 2 && groups > 0 && x.size(1) % groups == 0) {
+    if (auto dtype = fusable(x, weight, bias)) {
+      const int64_t channels = x.size(1), hw = x.numel() / (x.size(0) * channels);
+      TORCH_CHECK(!weight || weight->numel() == channels, "group_norm: weight has ", weight ? weight->numel() : 0, " values for ", channels, " channels");
+      TORCH_CHECK(!bias || bias->numel() == channels, "group_norm: bias has ", bias ? bias->numel() : 0, " values for ", channels, " channels");
+      c10::cuda::CUDAGuard guard(x.device());
+      auto y = at::empty_like(x);
+      check_launch(rc::kernels::launch_group_norm(*dtype, x.data_ptr(), y.data_ptr(), data_or_null(weight), data_or_null(bias),
+                                                  x.size(0), channels, hw, groups, static_cast<float>(eps), silu,
+                                                  at::cuda::getCurrentCUDAStream(x.device().index()).stream()),
+                   "group_norm");
+      return y;
+    }
+  }
+#endif
+  auto y = at::group_norm(x, groups, weight, bias, eps);
+  return silu ? at::silu(y) : y;
+}
+
+at::Tensor normalize_rows(const at::Tensor& x, const c10::optional<at::Tensor>& weight, const c10::optional<at::Tensor>& bias,
+                      double eps) {
+  TORCH_CHECK(x.dim() >= 1, "layer_norm: the input has no dimensions");
+  const int64_t cols = x.size(-1);
+#ifdef RC_WITH_NORM_KERNELS
+  if (auto dtype = fusable(x, weight, bias)) {
+    TORCH_CHECK(!weight || weight->numel() == cols, "layer_norm: weight has ", weight ? weight->numel() : 0, " values for rows of ", cols);
+    TORCH_CHECK(!bias || bias->numel() == cols, "layer_norm: bias has ", bias ? bias->numel() : 0, " values for rows of ", cols);
+    c10::cuda::CUDAGuard guard(x.device());
+    auto y = at::empty_like(x);
+    check_launch(rc::kernels::launch_layer_norm(*dtype, x.data_ptr(), y.data_ptr(), data_or_null(weight), data_or_null(bias),
+                                                x.numel() / cols, cols, static_cast<float>(eps),
+                                                at::cuda::getCurrentCUDAStream(x.device().index()).stream()),
+                 "layer_norm");
+    return y;
+  }
+#endif
+  return at::layer_norm(x, {cols}, weight, bias, eps);
+}
+
+}  // namespace
+
+extern "C" {
+
+int32_t rc_group_norm(rc_tensor x, int64_t groups, rc_tensor weight, rc_tensor bias, double eps, int32_t silu, rc_tensor* out) {
+  return rc::guarded([&] {
+    *out = rc::wrap(normalize_groups(rc::unwrap(x), groups, optional_tensor(weight), optional_tensor(bias), eps, silu != 0));
+  });
+}
+
+int32_t rc_layer_norm(rc_tensor x, rc_tensor weight, rc_tensor bias, double eps, rc_tensor* out) {
+  return rc::guarded([&] { *out = rc::wrap(normalize_rows(rc::unwrap(x), optional_tensor(weight), optional_tensor(bias), eps)); });
+}
+
+int32_t rc_fused_norm_kernels(void) {
+#ifdef RC_WITH_NORM_KERNELS
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+}  // extern "C"

@@ -1,0 +1,8 @@
+// What other parts of the shim need from the performance switches (rc_perf.cpp).
+#pragma once
+#include <c10/core/DeviceType.h>
+
+namespace rc {
+// Whether autocast is on for this device type in the calling thread.
+bool autocast_enabled(c10::DeviceType d);
+}  // namespace rc
