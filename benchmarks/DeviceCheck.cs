@@ -77,7 +77,7 @@ internal static class DeviceCheck
         add(name, ok, $"relative error output {outErr:E2}, input grad {gradErr:E2} (limit 2e-3)");
     }
 
-    /// <summary>The fused CUDA GroupNorm + SiLU and LayerNorm kernels (inference: no grad) against the CPU operators, in float32 and bf16.</summary>
+    /// <summary>The fused CUDA GroupNorm (+ shift + SiLU) and LayerNorm kernels (inference: no grad) against the CPU operators, in float32 and bf16.</summary>
     private static void FusedNormsAgree(Action<string, bool, string> add, Device device)
     {
         if (!F.FusedNormKernels)
@@ -93,15 +93,17 @@ internal static class DeviceCheck
         var rows = Torch.Randn([4, 196, 64], g) * 2.0 - 0.5;
         var w = Torch.Randn([64], g);
         var b = Torch.Randn([64], g);
-        var groupNorm = F.GroupNorm(x, 8, w, b).Silu();
+        var shift = Torch.Randn([4, 64], g);
+        var groupNorm = F.GroupNorm(x + shift.View(4, 64, 1, 1), 8, w, b).Silu();
         var layerNorm = F.LayerNorm(rows, [64], w, b);
         foreach (var (dtype, limit) in new[] { (DType.Float32, 1e-5), (DType.BFloat16, 1e-2) })
         {
             Tensor On(Tensor t) => t.To(device).To(dtype);
-            double gn = RelErr(F.GroupNormSilu(On(x), 8, On(w), On(b)).Float().Cpu(), groupNorm);
+            double gn = RelErr(F.GroupNormSilu(On(x), 8, On(w), On(b), shift: On(shift)).Float().Cpu(), groupNorm);
+            double gnCl = RelErr(F.GroupNormSilu(On(x).ToMemoryFormat(MemoryFormat.ChannelsLast), 8, On(w), On(b), shift: On(shift)).Float().Cpu(), groupNorm);
             double ln = RelErr(F.LayerNorm(On(rows), [64], On(w), On(b)).Float().Cpu(), layerNorm);
-            add($"fused group_norm + silu and layer_norm, {dtype}", gn < limit && ln < limit,
-                $"relative error {gn:E2} and {ln:E2} against the CPU operators (limit {limit:g})");
+            add($"fused group_norm + shift + silu (NCHW, channels-last) and layer_norm, {dtype}", Math.Max(Math.Max(gn, gnCl), ln) < limit,
+                $"relative error {gn:E2}, {gnCl:E2} and {ln:E2} against the CPU operators (limit {limit:g})");
         }
     }
 

@@ -46,24 +46,29 @@ public static class F
     }
 
     /// <summary>
-    /// Group normalization over (N, C, ...). Inference on CUDA (no autograd needed, autocast off, contiguous, one float
-    /// dtype) runs as one fused kernel where the native shim has them (<see cref="FusedNormKernels"/>); otherwise
-    /// libtorch's operator.
+    /// Group normalization over (N, C, ...). Inference on CUDA (no autograd needed, autocast off, NCHW-contiguous or
+    /// channels-last, one float dtype) runs as one fused kernel where the native shim has them
+    /// (<see cref="FusedNormKernels"/>); otherwise libtorch's operator.
     /// </summary>
     public static Tensor GroupNorm(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
-        NormalizeGroups(input, groups, weight, bias, eps, silu: false);
+        NormalizeGroups(input, groups, weight, bias, null, eps, silu: false);
 
-    /// <summary>SiLU(GroupNorm(input)): on the fused path one kernel, which rounds to the input's dtype once instead of twice.</summary>
-    public static Tensor GroupNormSilu(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
-        NormalizeGroups(input, groups, weight, bias, eps, silu: true);
+    /// <summary>
+    /// SiLU(GroupNorm(input + shift)), shift (N, C) added per sample and channel (a U-Net block's time embedding); on the
+    /// fused path one kernel, which also rounds to the input's dtype once instead of after each step.
+    /// </summary>
+    public static Tensor GroupNormSilu(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5, Tensor? shift = null) =>
+        NormalizeGroups(input, groups, weight, bias, shift, eps, silu: true);
 
-    private static Tensor NormalizeGroups(Tensor input, long groups, Tensor? weight, Tensor? bias, double eps, bool silu)
+    private static Tensor NormalizeGroups(Tensor input, long groups, Tensor? weight, Tensor? bias, Tensor? shift, double eps, bool silu)
     {
-        NativeMethods.Check(NativeNormMethods.rc_group_norm(input.Handle, groups, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero, eps, silu ? 1 : 0, out var result),
+        NativeMethods.Check(NativeNormMethods.rc_group_norm(input.Handle, groups, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero,
+                                                            shift?.Handle ?? IntPtr.Zero, eps, silu ? 1 : 0, out var result),
                             silu ? "group_norm + silu" : "group_norm");
         GC.KeepAlive(input);
         GC.KeepAlive(weight);
         GC.KeepAlive(bias);
+        GC.KeepAlive(shift);
         return new Tensor(result);
     }
 

@@ -1,10 +1,13 @@
-// GroupNorm (+ SiLU) and LayerNorm: libtorch's operators, or for inference on CUDA the fused kernels of
+// GroupNorm (with a per-channel shift before it and SiLU after it) and LayerNorm: libtorch's operators, or for inference on CUDA the fused kernels of
 // cuda/rc_norm_kernels.cu (built when the CUDA compiler is there: RC_WITH_NORM_KERNELS). The fused path is taken only
 // when it computes what the operators would: no autograd graph is needed, autocast (which would run the operators in
-// float32) is off, and input, weight and bias are contiguous and of one float dtype. Anything else takes the operators.
+// float32) is off, and input (NCHW or channels-last), weight, bias and shift are contiguous and of one float dtype.
+// Anything else takes the operators.
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
 #include <c10/util/Optional.h>
+#include <initializer_list>
+#include <vector>
 #include "rc_errors.h"
 #include "rc_perf.h"
 #include "rc_tensor.h"
@@ -26,14 +29,18 @@ c10::optional<at::Tensor> optional_tensor(rc_tensor t) {
 #ifdef RC_WITH_NORM_KERNELS
 using rc::kernels::NormDType;
 
-c10::optional<NormDType> fusable(const at::Tensor& x, const c10::optional<at::Tensor>& weight,
-                                 const c10::optional<at::Tensor>& bias) {
-  if (!x.is_cuda() || x.numel() == 0 || !x.is_contiguous() || rc::autocast_enabled(c10::DeviceType::CUDA)) return c10::nullopt;
+// The kernels' dtype for x, weight, bias and shift, or none when the operators must run: x is not a CUDA tensor laid out
+// contiguously (NCHW, or channels-last when that is allowed), an autograd graph is needed, autocast is on, or the
+// other tensors differ from x in dtype, device or contiguity.
+c10::optional<NormDType> fusable(const at::Tensor& x, bool allow_channels_last, std::initializer_list<const c10::optional<at::Tensor>*> others) {
+  if (!x.is_cuda() || x.numel() == 0 || rc::autocast_enabled(c10::DeviceType::CUDA)) return c10::nullopt;
+  if (!x.is_contiguous() && !(allow_channels_last && x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast))) return c10::nullopt;
   bool needs_grad = x.requires_grad();
-  for (const auto& p : {weight, bias}) {
-    if (!p) continue;
-    if (p->scalar_type() != x.scalar_type() || p->device() != x.device() || !p->is_contiguous()) return c10::nullopt;
-    needs_grad = needs_grad || p->requires_grad();
+  for (const auto* p : others) {
+    if (!*p) continue;
+    const auto& t = **p;
+    if (t.scalar_type() != x.scalar_type() || t.device() != x.device() || !t.is_contiguous()) return c10::nullopt;
+    needs_grad = needs_grad || t.requires_grad();
   }
   if (needs_grad && at::GradMode::is_enabled()) return c10::nullopt;
   switch (x.scalar_type()) {
@@ -51,25 +58,40 @@ void check_launch(int status, const char* what) {
 }
 #endif
 
+void check_values(const c10::optional<at::Tensor>& t, int64_t expected, const char* what, const char* per) {
+  TORCH_CHECK(!t || t->numel() == expected, what, " has ", t ? t->numel() : 0, " values for ", expected, " ", per);
+}
+
 at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const c10::optional<at::Tensor>& weight,
-                      const c10::optional<at::Tensor>& bias, double eps, bool silu) {
+                            const c10::optional<at::Tensor>& bias, const c10::optional<at::Tensor>& shift, double eps,
+                            bool silu) {
+  TORCH_CHECK(x.dim() >= 2, "group_norm: the input ", x.sizes(), " has no channel dimension");
+  const int64_t n = x.size(0), channels = x.size(1);
+  check_values(shift, n * channels, "group_norm: shift", "(sample, channel) pairs");
 #ifdef RC_WITH_NORM_KERNELS
-  if (x.dim() >= 2 && groups > 0 && x.size(1) % groups == 0) {
-    if (auto dtype = fusable(x, weight, bias)) {
-      const int64_t channels = x.size(1), hw = x.numel() / (x.size(0) * channels);
-      TORCH_CHECK(!weight || weight->numel() == channels, "group_norm: weight has ", weight ? weight->numel() : 0, " values for ", channels, " channels");
-      TORCH_CHECK(!bias || bias->numel() == channels, "group_norm: bias has ", bias ? bias->numel() : 0, " values for ", channels, " channels");
+  if (groups > 0 && channels % groups == 0) {
+    if (auto dtype = fusable(x, true, {&weight, &bias, &shift})) {
+      check_values(weight, channels, "group_norm: weight", "channels");
+      check_values(bias, channels, "group_norm: bias", "channels");
       c10::cuda::CUDAGuard guard(x.device());
+      const bool channels_last = !x.is_contiguous();
       auto y = at::empty_like(x);
       check_launch(rc::kernels::launch_group_norm(*dtype, x.data_ptr(), y.data_ptr(), data_or_null(weight), data_or_null(bias),
-                                                  x.size(0), channels, hw, groups, static_cast<float>(eps), silu,
+                                                  data_or_null(shift), n, channels, x.numel() / (n * channels), channels_last,
+                                                  groups, static_cast<float>(eps), silu,
                                                   at::cuda::getCurrentCUDAStream(x.device().index()).stream()),
                    "group_norm");
       return y;
     }
   }
 #endif
-  auto y = at::group_norm(x, groups, weight, bias, eps);
+  at::Tensor input = x;
+  if (shift) {
+    std::vector<int64_t> per_channel{n, channels};
+    per_channel.resize(x.dim(), 1);
+    input = x + shift->reshape(per_channel);
+  }
+  auto y = at::group_norm(input, groups, weight, bias, eps);
   return silu ? at::silu(y) : y;
 }
 
@@ -78,9 +100,9 @@ at::Tensor normalize_rows(const at::Tensor& x, const c10::optional<at::Tensor>& 
   TORCH_CHECK(x.dim() >= 1, "layer_norm: the input has no dimensions");
   const int64_t cols = x.size(-1);
 #ifdef RC_WITH_NORM_KERNELS
-  if (auto dtype = fusable(x, weight, bias)) {
-    TORCH_CHECK(!weight || weight->numel() == cols, "layer_norm: weight has ", weight ? weight->numel() : 0, " values for rows of ", cols);
-    TORCH_CHECK(!bias || bias->numel() == cols, "layer_norm: bias has ", bias ? bias->numel() : 0, " values for rows of ", cols);
+  if (auto dtype = fusable(x, false, {&weight, &bias})) {
+    check_values(weight, cols, "layer_norm: weight", "columns");
+    check_values(bias, cols, "layer_norm: bias", "columns");
     c10::cuda::CUDAGuard guard(x.device());
     auto y = at::empty_like(x);
     check_launch(rc::kernels::launch_layer_norm(*dtype, x.data_ptr(), y.data_ptr(), data_or_null(weight), data_or_null(bias),
@@ -97,9 +119,11 @@ at::Tensor normalize_rows(const at::Tensor& x, const c10::optional<at::Tensor>& 
 
 extern "C" {
 
-int32_t rc_group_norm(rc_tensor x, int64_t groups, rc_tensor weight, rc_tensor bias, double eps, int32_t silu, rc_tensor* out) {
+int32_t rc_group_norm(rc_tensor x, int64_t groups, rc_tensor weight, rc_tensor bias, rc_tensor shift, double eps, int32_t silu,
+                      rc_tensor* out) {
   return rc::guarded([&] {
-    *out = rc::wrap(normalize_groups(rc::unwrap(x), groups, optional_tensor(weight), optional_tensor(bias), eps, silu != 0));
+    *out = rc::wrap(normalize_groups(rc::unwrap(x), groups, optional_tensor(weight), optional_tensor(bias), optional_tensor(shift),
+                                     eps, silu != 0));
   });
 }
 

@@ -70,6 +70,9 @@ public class FunctionalTests
         var composed = F.GroupNorm(x, 2, w, b).Silu();
         Assert.Equal(0, (F.GroupNormSilu(x, 2, w, b) - composed).Abs().Max().Item(), 12);
         Assert.Equal(0, (F.GroupNormSilu(x, 2) - F.GroupNorm(x, 2).Silu()).Abs().Max().Item(), 12);
+        var shift = Torch.Randn([2, 4], g, DType.Float64);
+        var shifted = F.GroupNorm(x + shift.View(2, 4, 1, 1), 2, w, b).Silu();
+        Assert.Equal(0, (F.GroupNormSilu(x, 2, w, b, shift: shift) - shifted).Abs().Max().Item(), 12);
     }
 
     [Fact]
@@ -92,6 +95,8 @@ public class FunctionalTests
         var x = Torch.Randn([2, 4, 3, 3]);
         var groups = Assert.Throws<TorchException>(() => F.GroupNormSilu(x, 3));
         Assert.Contains("group_norm", groups.Message);
+        var shift = Assert.Throws<TorchException>(() => F.GroupNormSilu(x, 2, shift: Torch.Zeros([2, 3])));
+        Assert.Contains("shift has 6 values for 8", shift.Message);
         var weight = Assert.Throws<TorchException>(() => F.LayerNorm(x, [3], Torch.Ones([4])));
         Assert.Contains("layer_norm", weight.Message);
     }

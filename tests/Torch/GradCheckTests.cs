@@ -35,8 +35,8 @@ public class GradCheckTests
 
     [Fact]
     public void GroupNormSilu() =>
-        Check("group_norm + silu", a => F.GroupNormSilu(a[0], 2, a[1], a[2]),
-              Randn(13, 2, 4, 3, 3), Randn(14, 4), Randn(15, 4));
+        Check("group_norm + silu", a => F.GroupNormSilu(a[0], 2, a[1], a[2], shift: a[3]),
+              Randn(13, 2, 4, 3, 3), Randn(14, 4), Randn(15, 4), Randn(16, 2, 4));
 
     [Fact]
     public void LayerNorm() =>

@@ -54,7 +54,8 @@ public sealed class AttentionBlock : Module
         using var scope = Torch.NewDisposeScope();
         var shape = x.Shape;
         long b = shape[0], c = shape[1], n = shape[2] * shape[3];
-        var h = ProjIn.Forward(Norm.Forward(x).Reshape([b, c, n]).Transpose(1, 2));   // Reshape: a channels-last input is not viewable as (b, c, n)
+        // (B, C, H, W) -> (B, HW, C): a view of a channels-last map, one copy of an NCHW one; back as a channels-last view.
+        var h = ProjIn.Forward(Norm.Forward(x).Permute(0, 2, 3, 1).Reshape(b, n, c));
         if (SelfAttention is not null) h = h + SelfAttention.Forward(SelfNorm!.Forward(h));
         if (CrossAttention is not null)
         {
@@ -62,7 +63,7 @@ public sealed class AttentionBlock : Module
             h = h + CrossAttention.Forward(CrossNorm!.Forward(h), context, contextMask);
         }
         h = h + FeedForward.Forward(FeedForwardNorm.Forward(h));
-        h = ProjOut.Forward(h).Transpose(1, 2).Reshape(shape);
+        h = ProjOut.Forward(h).Reshape(b, shape[2], shape[3], c).Permute(0, 3, 1, 2);
         return (x + h).MoveToOuterScope();
     }
 }

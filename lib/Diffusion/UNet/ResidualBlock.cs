@@ -38,8 +38,8 @@ public sealed class ResidualBlock : Module
     {
         using var scope = Torch.NewDisposeScope();
         var h = Conv1.Forward(Norm1.ForwardSilu(x));
-        h = h + TimeProj.Forward(timeSilu).Unsqueeze(2).Unsqueeze(3);
-        h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h)));
+        // The time embedding is added to h per channel inside the second norm (one kernel where it is fused).
+        h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h, TimeProj.Forward(timeSilu))));
         var skip = Skip is null ? x : Skip.Forward(x);
         return (skip + h).MoveToOuterScope();
     }

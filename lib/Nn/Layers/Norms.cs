@@ -23,8 +23,8 @@ public sealed class GroupNorm : Module<Tensor, Tensor>
 
     public override Tensor Forward(Tensor input) => F.GroupNorm(input, Groups, Weight?.Data, Bias?.Data, Eps);
 
-    /// <summary>SiLU(Forward(input)), fused into one kernel where <see cref="F.GroupNormSilu"/> can.</summary>
-    public Tensor ForwardSilu(Tensor input) => F.GroupNormSilu(input, Groups, Weight?.Data, Bias?.Data, Eps);
+    /// <summary>SiLU(Forward(input + shift)), shift (N, C) or null, fused into one kernel where <see cref="F.GroupNormSilu"/> can.</summary>
+    public Tensor ForwardSilu(Tensor input, Tensor? shift = null) => F.GroupNormSilu(input, Groups, Weight?.Data, Bias?.Data, Eps, shift);
 }
 
 /// <summary>Layer normalization over the last dimensions.</summary>

@@ -1,4 +1,5 @@
-// Fused normalization kernels for inference on CUDA: GroupNorm (+ SiLU) and LayerNorm over the last dimension, each one
+// Fused normalization kernels for inference on CUDA: GroupNorm (+ a per-channel shift before, + SiLU after; NCHW or
+// channels-last) and LayerNorm over the last dimension, each one
 // kernel where libtorch's eager operators launch two or three (statistics, affine, activation), and LayerNorm one warp
 // per row, which suits the narrow rows (32-64 channels) of RandCond's U-Nets far better than libtorch's block-per-row
 // kernel. Statistics are accumulated in float32 in two passes (mean, then the mean squared deviation) over data that
@@ -38,32 +39,57 @@ __device__ float block_sum(float v, float* partial) {
   return v;
 }
 
-// One block per (sample, group): the group's channels are one contiguous run of channels_per_group * hw values.
+// Where value i of a (sample, group) segment of channels_per_group * hw values lives, and its channel. NCHW: the group is
+// one contiguous run; channels-last: hw pixels of channels_per_group adjacent values, channels apart.
+struct GroupLayout {
+  int64_t channels, channels_per_group, hw;
+  bool channels_last;
+
+  __device__ __forceinline__ void locate(int64_t n, int64_t g, int64_t i, int64_t& offset, int64_t& channel) const {
+    if (channels_last) {
+      const int64_t pixel = i / channels_per_group;
+      channel = g * channels_per_group + (i - pixel * channels_per_group);
+      offset = (n * hw + pixel) * channels + channel;
+    } else {
+      const int64_t run = i / hw;
+      channel = g * channels_per_group + run;
+      offset = (n * channels + channel) * hw + (i - run * hw);
+    }
+  }
+};
+
+// One block per (sample, group). shift (n, channels), when given, is added to x before normalizing (a U-Net's time
+// embedding, which would otherwise take a broadcast add and a pass over the feature map of its own).
 template <typename T>
 __global__ void group_norm_kernel(const T* __restrict__ x, T* __restrict__ y, const T* __restrict__ gamma,
-                                  const T* __restrict__ beta, int64_t channels_per_group, int64_t hw, int64_t groups,
-                                  float eps, bool silu) {
+                                  const T* __restrict__ beta, const T* __restrict__ shift, GroupLayout layout,
+                                  int64_t groups, float eps, bool silu) {
   __shared__ float partial[32];
-  const int64_t segment = blockIdx.x, length = channels_per_group * hw;
-  const T* xs = x + segment * length;
-  T* ys = y + segment * length;
+  const int64_t n = blockIdx.x / groups, g = blockIdx.x % groups;
+  const int64_t length = layout.channels_per_group * layout.hw;
+  const T* shift_n = shift == nullptr ? nullptr : shift + n * layout.channels;
+  auto value = [&](int64_t i, int64_t& offset, int64_t& channel) {
+    layout.locate(n, g, i, offset, channel);
+    float v = load(x, offset);
+    if (shift_n != nullptr) v += load(shift_n, channel);
+    return v;
+  };
+  int64_t offset, channel;
   float sum = 0.f;
-  for (int64_t i = threadIdx.x; i < length; i += blockDim.x) sum += load(xs, i);
+  for (int64_t i = threadIdx.x; i < length; i += blockDim.x) sum += value(i, offset, channel);
   const float mean = block_sum(sum, partial) / static_cast<float>(length);
   float squares = 0.f;
   for (int64_t i = threadIdx.x; i < length; i += blockDim.x) {
-    const float d = load(xs, i) - mean;
+    const float d = value(i, offset, channel) - mean;
     squares += d * d;
   }
   const float rstd = rsqrtf(block_sum(squares, partial) / static_cast<float>(length) + eps);
-  const int64_t first_channel = (segment % groups) * channels_per_group;
   for (int64_t i = threadIdx.x; i < length; i += blockDim.x) {
-    const int64_t c = first_channel + i / hw;
-    float v = (load(xs, i) - mean) * rstd;
-    if (gamma != nullptr) v *= load(gamma, c);
-    if (beta != nullptr) v += load(beta, c);
+    float v = (value(i, offset, channel) - mean) * rstd;
+    if (gamma != nullptr) v *= load(gamma, channel);
+    if (beta != nullptr) v += load(beta, channel);
     if (silu) v = v / (1.f + __expf(-v));
-    ys[i] = round_to<T>(v);
+    y[offset] = round_to<T>(v);
   }
 }
 
@@ -94,13 +120,15 @@ __global__ void layer_norm_kernel(const T* __restrict__ x, T* __restrict__ y, co
 }
 
 template <typename T>
-int group_norm(const void* x, void* y, const void* gamma, const void* beta, int64_t n, int64_t channels, int64_t hw,
-               int64_t groups, float eps, bool silu, cudaStream_t stream) {
-  const int64_t length = channels / groups * hw;
+int group_norm(const void* x, void* y, const void* gamma, const void* beta, const void* shift, int64_t n,
+               int64_t channels, int64_t hw, bool channels_last, int64_t groups, float eps, bool silu,
+               cudaStream_t stream) {
+  const GroupLayout layout{channels, channels / groups, hw, channels_last};
+  const int64_t length = layout.channels_per_group * hw;
   const int threads = length >= 2048 ? 512 : length >= 512 ? 256 : 128;
   group_norm_kernel<T><<<static_cast<unsigned>(n * groups), threads, 0, stream>>>(
       static_cast<const T*>(x), static_cast<T*>(y), static_cast<const T*>(gamma), static_cast<const T*>(beta),
-      channels / groups, hw, groups, eps, silu);
+      static_cast<const T*>(shift), layout, groups, eps, silu);
   return static_cast<int>(cudaGetLastError());
 }
 
@@ -118,13 +146,17 @@ int layer_norm(const void* x, void* y, const void* gamma, const void* beta, int6
 
 namespace rc::kernels {
 
-int launch_group_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, int64_t n,
-                      int64_t channels, int64_t hw, int64_t groups, float eps, bool silu, void* stream) {
+int launch_group_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, const void* shift,
+                      int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups, float eps, bool silu,
+                      void* stream) {
   auto s = static_cast<cudaStream_t>(stream);
   switch (dtype) {
-    case NormDType::Float32: return group_norm<float>(x, y, gamma, beta, n, channels, hw, groups, eps, silu, s);
-    case NormDType::BFloat16: return group_norm<__nv_bfloat16>(x, y, gamma, beta, n, channels, hw, groups, eps, silu, s);
-    case NormDType::Float16: return group_norm<__half>(x, y, gamma, beta, n, channels, hw, groups, eps, silu, s);
+    case NormDType::Float32:
+      return group_norm<float>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, s);
+    case NormDType::BFloat16:
+      return group_norm<__nv_bfloat16>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, s);
+    case NormDType::Float16:
+      return group_norm<__half>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, s);
   }
   return static_cast<int>(cudaErrorInvalidValue);
 }

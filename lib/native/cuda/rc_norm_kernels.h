@@ -8,10 +8,12 @@ namespace rc::kernels {
 
 enum class NormDType : int { Float32 = 0, BFloat16 = 1, Float16 = 2 };
 
-// x and y: (n, channels, hw) contiguous; normalized over each group of channels/groups channels, then y = gamma * x^ +
-// beta per channel, then SiLU when silu is true.
-int launch_group_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, int64_t n,
-                      int64_t channels, int64_t hw, int64_t groups, float eps, bool silu, void* stream);
+// x and y: (n, channels, hw) contiguous, or (n, hw, channels) when channels_last; shift (n, channels) or null is added
+// to x first; normalized over each group of channels/groups channels, then y = gamma * x^ + beta per channel, then SiLU
+// when silu is true.
+int launch_group_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, const void* shift,
+                      int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups, float eps, bool silu,
+                      void* stream);
 
 // x and y: (rows, cols) contiguous; normalized over each row, then y = gamma * x^ + beta per column.
 int launch_layer_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, int64_t rows,
