@@ -15,6 +15,7 @@ internal sealed class Options
     public string[]? Configs { get; private set; }
     public bool Verify { get; private set; }
     public bool ReplayProbe { get; private set; }
+    public bool Profile { get; private set; }
     public string? Teacher { get; private set; }
 
     public static readonly string[] Verbs = ["op-overhead", "convnet-step", "all", "device-check", "distill-step", "sample"];
@@ -51,6 +52,8 @@ internal sealed class Options
                               (outputs, losses, gradient norm within 1e-4; TF32 off) instead of timing
           --teacher FILE      teacher safetensors (default data/teachers/fashion-mnist-teacher.safetensors)
           --ddim-steps N      sample: DDIM steps (default 50; 2 with --quick on the CPU)
+          --profile           sample: also profile one walk per model and configuration (Kineto; CUDA) and record the
+                              C# side's kernels per step: time, launches, the costliest
           --replay-probe      sample: in graph configurations, also probe where replayed sampling departs from eager
                               (one guided call, the first k steps); records many graphs, so off by default
           -h, --help          this text
@@ -85,6 +88,7 @@ internal sealed class Options
                 case "--quick": o.Quick = true; break;
                 case "--verify": o.Verify = true; break;
                 case "--replay-probe": o.ReplayProbe = true; break;
+                case "--profile": o.Profile = true; break;
                 case "--teacher": o.Teacher = Value(); break;
                 case "--batch": o.Batch = PositiveInt(a, Value()); break;
                 case "--ddim-steps": o.DdimSteps = PositiveInt(a, Value()); break;

@@ -49,7 +49,7 @@ internal static class Sample
                 config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors, referencesBefore = reference.Count;
                 // C# warms a graph configuration up twice: an eager run, then the run that records the graph.
-                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats, o.ReplayProbe, reference);
+                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats, o.ReplayProbe, o.Profile, reference);
                 long leaked = Torch.NativeLiveTensors - liveBefore - (reference.Count - referencesBefore);
                 var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked, ["python"] = py };
                 if (ctx.Device.IsCuda)
@@ -59,8 +59,16 @@ internal static class Sample
                     entry["cuda_memory_allocated_after_bytes"] = Cuda.MemoryAllocated(ctx.Device.Index);
                     entry["cuda_memory_reserved_after_bytes"] = Cuda.MemoryReserved(ctx.Device.Index);
                 }
-                foreach (var (model, ms, runDifference, fromReference, probe) in times)
+                foreach (var (model, ms, runDifference, fromReference, probe, kernels) in times)
                 {
+                    if (kernels is not null)
+                    {
+                        entry[$"{model}_csharp_gpu_kernel_ms_per_step"] = kernels.TotalMs / ddimSteps;
+                        entry[$"{model}_csharp_kernel_launches_per_step"] = (double)kernels.Launches / ddimSteps;
+                        entry[$"{model}_csharp_top_kernels"] = new JsonArray(kernels.Kernels.Take(12).Select(k => (JsonNode)new JsonObject
+                            { ["name"] = k.Name.Length > 120 ? k.Name[..120] : k.Name, ["ms_per_step"] = k.Ms / ddimSteps, ["calls_per_step"] = (double)k.Calls / ddimSteps }).ToArray());
+                        result.Notes.Add(($"{model}, {config.Name}, C# kernels", $"{kernels.TotalMs / ddimSteps:0.00} ms of GPU kernels per step in {(double)kernels.Launches / ddimSteps:0} launches"));
+                    }
                     entry[$"{model}_max_abs_difference_from_first_run"] = runDifference;
                     if (fromReference is var (max, mean))
                     {
@@ -113,8 +121,8 @@ internal static class Sample
     /// configuration's first images are kept in <paramref name="reference"/>; later configurations report their distance
     /// from them (max, mean), which says what their precision costs.
     /// </summary>
-    private static List<(string Model, List<double> Ms, double RunDifference, (double Max, double Mean)? FromReference, ReplayProbe? Probe)> TimeSampling(
-        Device device, string teacherPath, PerfConfig config, int batch, int ddimSteps, int warmup, int repeats, bool replayProbe,
+    private static List<(string Model, List<double> Ms, double RunDifference, (double Max, double Mean)? FromReference, ReplayProbe? Probe, KernelTrace? Kernels)> TimeSampling(
+        Device device, string teacherPath, PerfConfig config, int batch, int ddimSteps, int warmup, int repeats, bool replayProbe, bool profile,
         Dictionary<string, Tensor> reference)
     {
         var (teacher, tokenizer, preset, _) = RandCond.Experiments.TeacherFile.Load(teacherPath, device);
@@ -129,7 +137,7 @@ internal static class Sample
         using var _tokens = tokens;
         using var nullTokens = tokenizer.NullTokens(batch, DistillStep.ContextLength, device);
         using var start = config.ChannelsLast ? noise.ToMemoryFormat(MemoryFormat.ChannelsLast) : noise.Alias();
-        var results = new List<(string, List<double>, double, (double, double)?, ReplayProbe?)>();
+        var results = new List<(string, List<double>, double, (double, double)?, ReplayProbe?, KernelTrace?)>();
         foreach (var (name, model) in new[] { ("teacher", teacher), ("student", student.Student) })
         {
             if (config.ChannelsLast) model.To(MemoryFormat.ChannelsLast);
@@ -158,6 +166,21 @@ internal static class Sample
                     last = images;
                 }
             }
+            KernelTrace? kernels = null;
+            if (profile)
+            {
+                // One more walk (a replay, in a graph configuration) under the profiler; the trace is summed and removed.
+                string trace = Path.Combine(Path.GetTempPath(), $"randcond-sample-{Environment.ProcessId}-{name}.json");
+                using (Profiler.Start(trace, device.IsCuda))
+                using (Torch.NewDisposeScope())
+                using (config.Autocast(device))
+                {
+                    _ = graphed?.Sample(start, tokens) ?? sampler.Sample(bind([tokens]), start);
+                    if (device.IsCuda) Cuda.Synchronize(device.Index);
+                }
+                kernels = KernelTrace.Read(trace);
+                File.Delete(trace);
+            }
             var probe = config.Graph && replayProbe ? ReplayProbe.Measure(config, device, schedule, sampler, bind, start, tokens) : null;
             // The student's parameters require grad (the teacher's do not), so eager autocast caches its bf16 weights, which a
             // capture cannot: probed again frozen, the one difference left between the two models' runs.
@@ -182,7 +205,7 @@ internal static class Sample
                     var d = (first! - referenceImages).Abs();
                     fromReference = (d.Max().Item(), d.Mean().Item());
                 }
-            results.Add((name, ms, difference, fromReference, probe));
+            results.Add((name, ms, difference, fromReference, probe, kernels));
             first?.Dispose();
             last?.Dispose();
         }

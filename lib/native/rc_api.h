@@ -121,6 +121,10 @@ RC_EXPORT int32_t rc_group_norm(rc_tensor x, int64_t groups, rc_tensor weight, r
 RC_EXPORT int32_t rc_layer_norm(rc_tensor x, rc_tensor weight, rc_tensor bias, double eps, rc_tensor* out);
 RC_EXPORT int32_t rc_fused_norm_kernels(void);
 
+// profiling (rc_profiler.cpp): Kineto, as torch.profiler; stop saves a Chrome trace to trace_path (null: discards it).
+RC_EXPORT int32_t rc_profiler_start(int32_t cuda);
+RC_EXPORT int32_t rc_profiler_stop(const char* trace_path);
+
 #ifdef __cplusplus
 }
 #endif
