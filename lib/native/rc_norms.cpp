@@ -6,6 +6,7 @@
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
 #include <c10/util/Optional.h>
+#include <algorithm>
 #include <initializer_list>
 #include <vector>
 #include "rc_errors.h"
@@ -69,7 +70,7 @@ at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const c10::opti
   const int64_t n = x.size(0), channels = x.size(1);
   check_values(shift, n * channels, "group_norm: shift", "(sample, channel) pairs");
 #ifdef RC_WITH_NORM_KERNELS
-  if (groups > 0 && channels % groups == 0) {
+  if (rc::kernels::group_norm_fits(channels, x.numel() / std::max<int64_t>(n * channels, 1), groups)) {
     if (auto dtype = fusable(x, true, {&weight, &bias, &shift})) {
       check_values(weight, channels, "group_norm: weight", "channels");
       check_values(bias, channels, "group_norm: bias", "channels");
@@ -100,7 +101,7 @@ at::Tensor normalize_rows(const at::Tensor& x, const c10::optional<at::Tensor>& 
   TORCH_CHECK(x.dim() >= 1, "layer_norm: the input has no dimensions");
   const int64_t cols = x.size(-1);
 #ifdef RC_WITH_NORM_KERNELS
-  if (auto dtype = fusable(x, false, {&weight, &bias})) {
+  if (auto dtype = rc::kernels::layer_norm_fits(cols) ? fusable(x, false, {&weight, &bias}) : c10::nullopt) {
     check_values(weight, cols, "layer_norm: weight", "columns");
     check_values(bias, cols, "layer_norm: bias", "columns");
     c10::cuda::CUDAGuard guard(x.device());

@@ -37,9 +37,12 @@ public sealed class ResidualBlock : Module
     public Tensor Forward(Tensor x, Tensor timeSilu)
     {
         using var scope = Torch.NewDisposeScope();
-        var h = Conv1.Forward(Norm1.ForwardSilu(x));
-        // The time embedding is added to h per channel inside the second norm (one kernel where it is fused).
-        h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h, TimeProj.Forward(timeSilu))));
+        // conv1's bias and the time embedding are one per-channel shift, which the second norm adds to h (in its own
+        // kernel where it is fused): no broadcast add over the feature map for either.
+        var h = F.Conv2d(Norm1.ForwardSilu(x), Conv1.Weight, null, Conv1.Stride, Conv1.Padding, 1, Conv1.Groups);
+        var shift = TimeProj.Forward(timeSilu);
+        if (Conv1.Bias is not null) shift = shift + Conv1.Bias.Data;
+        h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h, shift)));
         var skip = Skip is null ? x : Skip.Forward(x);
         return (skip + h).MoveToOuterScope();
     }

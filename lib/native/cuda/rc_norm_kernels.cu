@@ -2,8 +2,9 @@
 // channels-last) and LayerNorm over the last dimension, each one
 // kernel where libtorch's eager operators launch two or three (statistics, affine, activation), and LayerNorm one warp
 // per row, which suits the narrow rows (32-64 channels) of RandCond's U-Nets far better than libtorch's block-per-row
-// kernel. Statistics are accumulated in float32 in two passes (mean, then the mean squared deviation) over data that
-// stays in L1/L2; the output is rounded to the input's dtype once, after the affine transform and SiLU.
+// kernel. Each thread reads its values once into registers; statistics are accumulated in float32 in two passes over
+// them (mean, then the mean squared deviation); the output is rounded to the input's dtype once, after the affine
+// transform and SiLU.
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
@@ -39,83 +40,114 @@ __device__ float block_sum(float v, float* partial) {
   return v;
 }
 
-// Where value i of a (sample, group) segment of channels_per_group * hw values lives, and its channel. NCHW: the group is
-// one contiguous run; channels-last: hw pixels of channels_per_group adjacent values, channels apart.
+// Where value i of a (sample, group) segment of channels_per_group * hw values lives within its sample, and its channel.
+// NCHW: the group is one contiguous run; channels-last: hw pixels of channels_per_group adjacent values, channels apart.
+// 32-bit: group_norm_fits keeps a sample's values below 2^31.
 struct GroupLayout {
-  int64_t channels, channels_per_group, hw;
+  int channels, channels_per_group, hw;
   bool channels_last;
 
-  __device__ __forceinline__ void locate(int64_t n, int64_t g, int64_t i, int64_t& offset, int64_t& channel) const {
+  __device__ __forceinline__ void locate(int g, int i, int& offset, int& channel) const {
     if (channels_last) {
-      const int64_t pixel = i / channels_per_group;
+      const int pixel = i / channels_per_group;
       channel = g * channels_per_group + (i - pixel * channels_per_group);
-      offset = (n * hw + pixel) * channels + channel;
+      offset = pixel * channels + channel;
     } else {
-      const int64_t run = i / hw;
+      const int run = i / hw;
       channel = g * channels_per_group + run;
-      offset = (n * channels + channel) * hw + (i - run * hw);
+      offset = channel * hw + (i - run * hw);
     }
   }
 };
 
-// One block per (sample, group). shift (n, channels), when given, is added to x before normalizing (a U-Net's time
-// embedding, which would otherwise take a broadcast add and a pass over the feature map of its own).
+// One block per (sample, group); each thread keeps its values (at most kCachedValues) in registers, so x is read once.
+// shift (n, channels), when given, is added to x before normalizing (a U-Net's time embedding, which would otherwise
+// take a broadcast add and a pass over the feature map of its own).
 template <typename T>
 __global__ void group_norm_kernel(const T* __restrict__ x, T* __restrict__ y, const T* __restrict__ gamma,
-                                  const T* __restrict__ beta, const T* __restrict__ shift, GroupLayout layout,
-                                  int64_t groups, float eps, bool silu) {
+                                  const T* __restrict__ beta, const T* __restrict__ shift, GroupLayout layout, int groups,
+                                  float eps, bool silu) {
+  using rc::kernels::kCachedValues;
   __shared__ float partial[32];
-  const int64_t n = blockIdx.x / groups, g = blockIdx.x % groups;
-  const int64_t length = layout.channels_per_group * layout.hw;
-  const T* shift_n = shift == nullptr ? nullptr : shift + n * layout.channels;
-  auto value = [&](int64_t i, int64_t& offset, int64_t& channel) {
-    layout.locate(n, g, i, offset, channel);
-    float v = load(x, offset);
-    if (shift_n != nullptr) v += load(shift_n, channel);
-    return v;
-  };
-  int64_t offset, channel;
+  const int n = blockIdx.x / groups, g = blockIdx.x % groups;
+  const int length = layout.channels_per_group * layout.hw;
+  const int64_t base = static_cast<int64_t>(n) * layout.channels * layout.hw;
+  const T* shift_n = shift == nullptr ? nullptr : shift + static_cast<int64_t>(n) * layout.channels;
+  float values[kCachedValues];
+  int offsets[kCachedValues], channels[kCachedValues];
   float sum = 0.f;
-  for (int64_t i = threadIdx.x; i < length; i += blockDim.x) sum += value(i, offset, channel);
+#pragma unroll
+  for (int k = 0; k < kCachedValues; ++k) {
+    const int i = threadIdx.x + k * blockDim.x;
+    if (i < length) {
+      layout.locate(g, i, offsets[k], channels[k]);
+      float v = load(x, base + offsets[k]);
+      if (shift_n != nullptr) v += load(shift_n, channels[k]);
+      values[k] = v;
+      sum += v;
+    }
+  }
   const float mean = block_sum(sum, partial) / static_cast<float>(length);
   float squares = 0.f;
-  for (int64_t i = threadIdx.x; i < length; i += blockDim.x) {
-    const float d = value(i, offset, channel) - mean;
-    squares += d * d;
+#pragma unroll
+  for (int k = 0; k < kCachedValues; ++k) {
+    if (static_cast<int>(threadIdx.x + k * blockDim.x) < length) {
+      const float d = values[k] - mean;
+      squares += d * d;
+    }
   }
   const float rstd = rsqrtf(block_sum(squares, partial) / static_cast<float>(length) + eps);
-  for (int64_t i = threadIdx.x; i < length; i += blockDim.x) {
-    float v = (value(i, offset, channel) - mean) * rstd;
-    if (gamma != nullptr) v *= load(gamma, channel);
-    if (beta != nullptr) v += load(beta, channel);
-    if (silu) v = v / (1.f + __expf(-v));
-    y[offset] = round_to<T>(v);
+#pragma unroll
+  for (int k = 0; k < kCachedValues; ++k) {
+    if (static_cast<int>(threadIdx.x + k * blockDim.x) < length) {
+      float v = (values[k] - mean) * rstd;
+      if (gamma != nullptr) v *= load(gamma, channels[k]);
+      if (beta != nullptr) v += load(beta, channels[k]);
+      if (silu) v = v / (1.f + __expf(-v));
+      y[base + offsets[k]] = round_to<T>(v);
+    }
   }
 }
 
-// One warp per row.
+// One warp per row; each lane keeps its values (at most kCachedValues) in registers.
 template <typename T>
 __global__ void layer_norm_kernel(const T* __restrict__ x, T* __restrict__ y, const T* __restrict__ gamma,
-                                  const T* __restrict__ beta, int64_t rows, int64_t cols, float eps) {
+                                  const T* __restrict__ beta, int64_t rows, int cols, float eps) {
+  using rc::kernels::kCachedValues;
   const int64_t row = static_cast<int64_t>(blockIdx.x) * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (row >= rows) return;  // the whole warp leaves together
   const int lane = threadIdx.x & 31;
   const T* xr = x + row * cols;
   T* yr = y + row * cols;
+  float values[kCachedValues];
   float sum = 0.f;
-  for (int64_t i = lane; i < cols; i += 32) sum += load(xr, i);
+#pragma unroll
+  for (int k = 0; k < kCachedValues; ++k) {
+    const int i = lane + 32 * k;
+    if (i < cols) {
+      values[k] = load(xr, i);
+      sum += values[k];
+    }
+  }
   const float mean = warp_sum(sum) / static_cast<float>(cols);
   float squares = 0.f;
-  for (int64_t i = lane; i < cols; i += 32) {
-    const float d = load(xr, i) - mean;
-    squares += d * d;
+#pragma unroll
+  for (int k = 0; k < kCachedValues; ++k) {
+    if (lane + 32 * k < cols) {
+      const float d = values[k] - mean;
+      squares += d * d;
+    }
   }
   const float rstd = rsqrtf(warp_sum(squares) / static_cast<float>(cols) + eps);
-  for (int64_t i = lane; i < cols; i += 32) {
-    float v = (load(xr, i) - mean) * rstd;
-    if (gamma != nullptr) v *= load(gamma, i);
-    if (beta != nullptr) v += load(beta, i);
-    yr[i] = round_to<T>(v);
+#pragma unroll
+  for (int k = 0; k < kCachedValues; ++k) {
+    const int i = lane + 32 * k;
+    if (i < cols) {
+      float v = (values[k] - mean) * rstd;
+      if (gamma != nullptr) v *= load(gamma, i);
+      if (beta != nullptr) v += load(beta, i);
+      yr[i] = round_to<T>(v);
+    }
   }
 }
 
@@ -123,22 +155,25 @@ template <typename T>
 int group_norm(const void* x, void* y, const void* gamma, const void* beta, const void* shift, int64_t n,
                int64_t channels, int64_t hw, bool channels_last, int64_t groups, float eps, bool silu,
                cudaStream_t stream) {
-  const GroupLayout layout{channels, channels / groups, hw, channels_last};
-  const int64_t length = layout.channels_per_group * hw;
-  const int threads = length >= 2048 ? 512 : length >= 512 ? 256 : 128;
+  if (!rc::kernels::group_norm_fits(channels, hw, groups)) return static_cast<int>(cudaErrorInvalidValue);
+  const GroupLayout layout{static_cast<int>(channels), static_cast<int>(channels / groups), static_cast<int>(hw), channels_last};
+  const int length = layout.channels_per_group * layout.hw;
+  const int per_thread = (length + rc::kernels::kCachedValues - 1) / rc::kernels::kCachedValues;
+  const int threads = ((per_thread + 31) / 32) * 32;
   group_norm_kernel<T><<<static_cast<unsigned>(n * groups), threads, 0, stream>>>(
       static_cast<const T*>(x), static_cast<T*>(y), static_cast<const T*>(gamma), static_cast<const T*>(beta),
-      static_cast<const T*>(shift), layout, groups, eps, silu);
+      static_cast<const T*>(shift), layout, static_cast<int>(groups), eps, silu);
   return static_cast<int>(cudaGetLastError());
 }
 
 template <typename T>
 int layer_norm(const void* x, void* y, const void* gamma, const void* beta, int64_t rows, int64_t cols, float eps,
                cudaStream_t stream) {
+  if (!rc::kernels::layer_norm_fits(cols)) return static_cast<int>(cudaErrorInvalidValue);
   constexpr int warps = 8;
   layer_norm_kernel<T><<<static_cast<unsigned>((rows + warps - 1) / warps), warps * 32, 0, stream>>>(
       static_cast<const T*>(x), static_cast<T*>(y), static_cast<const T*>(gamma), static_cast<const T*>(beta), rows,
-      cols, eps);
+      static_cast<int>(cols), eps);
   return static_cast<int>(cudaGetLastError());
 }
 

@@ -1,12 +1,21 @@
 // Launchers of the fused normalization kernels (rc_norm_kernels.cu), callable from C++ compiled without nvcc. Tensors are
 // raw contiguous buffers of one dtype; gamma and beta may be null (no affine transform). Each returns a cudaError_t
-// (0: launched).
+// (0: launched; cudaErrorInvalidValue where the sizes do not fit, which callers check first with *_fits).
 #pragma once
 #include <cstdint>
 
 namespace rc::kernels {
 
 enum class NormDType : int { Float32 = 0, BFloat16 = 1, Float16 = 2 };
+
+// Values a thread keeps in registers; a group (GroupNorm, 1024 threads) or a row (LayerNorm, one warp) must fit.
+constexpr int kCachedValues = 8;
+
+inline bool group_norm_fits(int64_t channels, int64_t hw, int64_t groups) {
+  return groups > 0 && channels % groups == 0 && channels / groups * hw <= 1024 * kCachedValues && channels * hw < (int64_t{1} << 31);
+}
+
+inline bool layer_norm_fits(int64_t cols) { return cols > 0 && cols <= 32 * kCachedValues; }
 
 // x and y: (n, channels, hw) contiguous, or (n, hw, channels) when channels_last; shift (n, channels) or null is added
 // to x first; normalized over each group of channels/groups channels, then y = gamma * x^ + beta per channel, then SiLU
