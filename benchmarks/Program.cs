@@ -60,6 +60,12 @@ try
     }
     return 0;
 }
+catch (UsageException e)
+{
+    // Options that parse but do not fit the verb or this build (bf16w for training, --profile without Kineto).
+    Console.Error.WriteLine($"randcond-bench: {e.Message}");
+    return 2;
+}
 catch (BenchmarkException e)
 {
     Console.Error.WriteLine($"randcond-bench: error: {e.Message}");

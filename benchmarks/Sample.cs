@@ -27,6 +27,8 @@ internal static class Sample
         int warmup = 1, repeats = cuda ? (quick ? 2 : 5) : 1;
         int threads = o.Threads ?? Environment.ProcessorCount;
         var configs = (o.Configs ?? (cuda ? PerfConfig.SampleCudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
+        if (o.Profile && !Profiler.IsAvailable)
+            throw new UsageException("--profile: this libtorch cannot save a profile (it was built without Kineto, as Debian's is); profile where torch comes from pip or conda");
         string teacherPath = DistillStep.TeacherPath(o);
         var result = new BenchmarkResult
         {

@@ -21,32 +21,17 @@ def main():
     ap.add_argument("--ddim-steps", type=int, default=50)
     ap.add_argument("--top", type=int, default=12)
     args = ap.parse_args()
-    torch = rc_bench.import_torch()
-    import rc_model
-    device = rc_bench.setup(torch, args)
-    out = rc_bench.environment(torch, args, device)
-    torch.manual_seed(args.seed)
-    teacher, text, unet = rc_model.load_teacher(args.teacher, device)
-    student, _ = rc_model.block_removed_student(teacher, text, unet, device)
-    student.eval()
-    ab = sample.alpha_bars(torch)
-    noise = torch.randn(args.batch, 1, 28, 28, device=device)
-    tokens = torch.randint(5, text["vocab_size"], (args.batch, 12), device=device)
-    null_tokens = torch.zeros(args.batch, 12, dtype=torch.long, device=device)
-    null_tokens[:, :3] = torch.tensor([1, 4, 2], device=device)
-    if args.channels_last:
-        noise = noise.contiguous(memory_format=torch.channels_last)
+    p = sample.prepare(args)
+    torch, device, out = p.torch, p.device, p.out
     out.update({"batch": args.batch, "ddim_steps": args.ddim_steps, "per": "guided model call (one DDIM step)"})
 
     from torch.profiler import ProfilerActivity, profile
-    for name, model in (("teacher", teacher), ("student", student)):
-        model.to(rc_bench.weights_dtype(torch, args))
-        if args.channels_last:
-            model.to(memory_format=torch.channels_last)
+    for name, model in p.models:
+        sample.configure(torch, args, model)
 
         def walk():
             with rc_bench.autocast(torch, args, device):
-                return sample.ddim(torch, model, noise, tokens, null_tokens, args.ddim_steps, ab)
+                return sample.ddim(torch, model, p.noise, p.tokens, p.null_tokens, args.ddim_steps, p.ab)
         walls = rc_bench.time_calls(torch, device, walk, args.warmup, args.steps)
         issue = []
         for _ in range(args.steps):

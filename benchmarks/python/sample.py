@@ -10,6 +10,7 @@ IDenoiser.InDType does. Prints ONE JSON line.
 import argparse
 import os
 import sys
+import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rc_bench  # noqa: E402
@@ -47,13 +48,9 @@ def ddim(torch, model, noise, tokens, null_tokens, steps, ab):
     return x
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    rc_bench.add_config_args(ap)
-    ap.add_argument("--batch", type=int, default=256)
-    ap.add_argument("--ddim-steps", type=int, default=50)
-    args = ap.parse_args()
-
+def prepare(args):
+    """What sample.py and profile_sample.py share: torch, the device, the result dict holding the environment, the two
+    networks as (name, model) pairs, the alpha bars and the fixed inputs (noise laid out as --channels-last asks)."""
     torch = rc_bench.import_torch()
     import rc_model
     device = rc_bench.setup(torch, args)
@@ -62,7 +59,6 @@ def main():
     teacher, text, unet = rc_model.load_teacher(args.teacher, device)
     student, _ = rc_model.block_removed_student(teacher, text, unet, device)
     student.eval()
-    ab = alpha_bars(torch)
     g = torch.Generator().manual_seed(args.seed)
     noise = torch.randn(args.batch, 1, 28, 28, generator=g).to(device)
     tokens = torch.randint(5, text["vocab_size"], (args.batch, 12), generator=g).to(device)
@@ -70,16 +66,33 @@ def main():
     null_tokens[:, :3] = torch.tensor([1, 4, 2], device=device)   # <bos> <null> <eos>
     if args.channels_last:
         noise = noise.contiguous(memory_format=torch.channels_last)
+    return types.SimpleNamespace(torch=torch, device=device, out=out, models=(("teacher", teacher), ("student", student)),
+                                 ab=alpha_bars(torch), noise=noise, tokens=tokens, null_tokens=null_tokens)
+
+
+def configure(torch, args, model):
+    """The networks' side of the configuration: bf16 weights, channels-last."""
+    model.to(rc_bench.weights_dtype(torch, args))
+    if args.channels_last:
+        model.to(memory_format=torch.channels_last)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    rc_bench.add_config_args(ap)
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--ddim-steps", type=int, default=50)
+    args = ap.parse_args()
+    p = prepare(args)
+    torch, device, out = p.torch, p.device, p.out
 
     def run(model):
-        model.to(rc_bench.weights_dtype(torch, args))
-        if args.channels_last:
-            model.to(memory_format=torch.channels_last)
+        configure(torch, args, model)
         with rc_bench.autocast(torch, args, device):
-            return ddim(torch, model, noise, tokens, null_tokens, args.ddim_steps, ab)
+            return ddim(torch, model, p.noise, p.tokens, p.null_tokens, args.ddim_steps, p.ab)
 
     out.update({"batch": args.batch, "ddim_steps": args.ddim_steps, "guidance": GUIDANCE, "warmup": args.warmup, "repeats": args.steps})
-    for name, model in (("teacher", teacher), ("student", student)):
+    for name, model in p.models:
         times = rc_bench.time_calls(torch, device, lambda: run(model), args.warmup, args.steps)
         out[name] = rc_bench.summary(times)
         if args.compile:
