@@ -1,5 +1,6 @@
-// GroupNorm (with a per-channel shift before it and SiLU after it) and LayerNorm: libtorch's operators, or for inference on CUDA the fused kernels of
-// cuda/rc_norm_kernels.cu (built when the CUDA compiler is there: RC_WITH_NORM_KERNELS). The fused path is taken only
+// GroupNorm (with a per-channel shift before it and SiLU after it) and LayerNorm: libtorch's operators, or for
+// inference on CUDA the fused kernels of cuda/rc_norm_kernels.cu (built when the CUDA compiler is there:
+// RC_WITH_NORM_KERNELS). The fused path is taken only
 // when it computes what the operators would: no autograd graph is needed, autocast (which would run the operators in
 // float32) is off, and input (NCHW or channels-last), weight, bias and shift are contiguous and of one float dtype.
 // Anything else takes the operators.
