@@ -147,6 +147,7 @@ internal static class Sample
             IDenoiser<Tensor> denoiser = config.Bf16Weights ? model.InDType(DType.BFloat16) : model;
             Func<IReadOnlyList<Tensor>, Denoiser> bind = c => ClassifierFreeGuidance.Bind(denoiser, c[0], nullTokens, Guidance);
             using var graphed = config.Graph ? new GraphedSampler(sampler, bind) : null;
+            Tensor Walk() => graphed?.Sample(start, tokens) ?? sampler.Sample(bind([tokens]), start);
             var ms = new List<double>();
             Tensor? first = null, last = null;
             double difference = 0;
@@ -156,7 +157,7 @@ internal static class Sample
                 long t0 = Stopwatch.GetTimestamp();
                 Tensor images;
                 using (config.Autocast(device))
-                    images = graphed?.Sample(start, tokens) ?? sampler.Sample(bind([tokens]), start);
+                    images = Walk();
                 if (device.IsCuda) Cuda.Synchronize(device.Index);
                 if (i >= warmup) ms.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 if (first is null) first = images;
@@ -177,7 +178,7 @@ internal static class Sample
                 using (Torch.NewDisposeScope())
                 using (config.Autocast(device))
                 {
-                    _ = graphed?.Sample(start, tokens) ?? sampler.Sample(bind([tokens]), start);
+                    _ = Walk();
                     if (device.IsCuda) Cuda.Synchronize(device.Index);
                 }
                 kernels = KernelTrace.Read(trace);

@@ -25,7 +25,6 @@ def main():
     torch, device, out = p.torch, p.device, p.out
     out.update({"batch": args.batch, "ddim_steps": args.ddim_steps, "per": "guided model call (one DDIM step)"})
 
-    from torch.profiler import ProfilerActivity, profile
     for name, model in p.models:
         sample.configure(torch, args, model)
 
@@ -40,10 +39,7 @@ def main():
             walk()
             issue.append((time.perf_counter() - t0) * 1e3)
         rc_bench.sync(torch, device)
-        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
-            walk()
-            rc_bench.sync(torch, device)
-        kernels = rc_bench.kernel_summary(prof, args.ddim_steps, args.top)
+        kernels = rc_bench.profile_kernels(torch, device, walk, args.ddim_steps, args.top)
         wall = sorted(walls)[len(walls) // 2] / args.ddim_steps
         out[name] = {"wall_ms": wall, "issue_ms": sorted(issue)[len(issue) // 2] / args.ddim_steps,
                      "gpu_busy_fraction": kernels["gpu_kernel_ms"] / wall, **kernels}

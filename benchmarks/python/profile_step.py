@@ -41,12 +41,10 @@ def main():
     rc_bench.sync(torch, device)
     wall = (time.perf_counter() - start) * 1e3 / args.steps
 
-    from torch.profiler import ProfilerActivity, profile
-    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+    def steps():
         for _ in range(args.steps):
             step(xt, t, tokens)
-        rc_bench.sync(torch, device)
-    kernels = rc_bench.kernel_summary(prof, args.steps, args.top)
+    kernels = rc_bench.profile_kernels(torch, device, steps, args.steps, args.top)
     out.update({
         "batch": args.batch, "steps": args.steps,
         "wall_ms_per_step": wall,

@@ -110,6 +110,15 @@ def environment(torch, args, device):
     }
 
 
+def profile_kernels(torch, device, fn, calls, top):
+    """fn() run once under torch.profiler (CPU and CUDA activity), then kernel_summary per call of what it profiled."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        fn()
+        sync(torch, device)
+    return kernel_summary(prof, calls, top)
+
+
 def kernel_summary(prof, calls, top):
     """Summed GPU kernel time, launches and the costliest kernels of a torch.profiler run, per call of what it profiled."""
     # Kernel events are the averages whose device is CUDA (torch 2.x names their time self_device_time_total, 1.13 self_cuda_time_total).

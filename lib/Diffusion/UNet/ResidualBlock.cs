@@ -39,7 +39,7 @@ public sealed class ResidualBlock : Module
         using var scope = Torch.NewDisposeScope();
         // conv1's bias and the time embedding are one per-channel shift, which the second norm adds to h (in its own
         // kernel where it is fused): no broadcast add over the feature map for either.
-        var h = F.Conv2d(Norm1.ForwardSilu(x), Conv1.Weight, null, Conv1.Stride, Conv1.Padding, 1, Conv1.Groups);
+        var h = Conv1.ForwardWithoutBias(Norm1.ForwardSilu(x));
         var shift = TimeProj.Forward(timeSilu);
         if (Conv1.Bias is not null) shift = shift + Conv1.Bias.Data;
         h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h, shift)));

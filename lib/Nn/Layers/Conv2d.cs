@@ -23,4 +23,7 @@ public sealed class Conv2d : Module<Tensor, Tensor>
     public long Groups { get; }
 
     public override Tensor Forward(Tensor input) => F.Conv2d(input, Weight, Bias?.Data, Stride, Padding, 1, Groups);
+
+    /// <summary>The convolution without its bias, for a caller that adds <see cref="Bias"/> later in a fused operation.</summary>
+    public Tensor ForwardWithoutBias(Tensor input) => F.Conv2d(input, Weight, null, Stride, Padding, 1, Groups);
 }
