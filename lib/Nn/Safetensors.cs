@@ -147,10 +147,14 @@ public static class Safetensors
             throw new SafetensorsFormatException(path, $"header length {headerLength} runs past the end of the file ({bytes.Length} bytes): truncated?");
         long dataStart = 8 + (long)headerLength;
         long dataLength = bytes.Length - dataStart;
+        var headerBytes = bytes.AsMemory(8, (int)headerLength);
+        int badByte = InvalidUtf8At(headerBytes.Span);
+        if (badByte >= 0)
+            throw new SafetensorsFormatException(path, $"header is not valid UTF-8 (invalid byte sequence at header byte {badByte})");
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+            doc = JsonDocument.Parse(headerBytes);
         }
         catch (JsonException e)
         {
@@ -161,15 +165,20 @@ public static class Safetensors
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new SafetensorsFormatException(path, "header is not a JSON object");
             var entries = new List<Entry>();
             var metadata = new Dictionary<string, string>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
+                // JSON parsers disagree on which copy of a repeated key wins, so a repeated name is refused, not resolved.
+                if (!names.Add(prop.Name))
+                    throw new SafetensorsFormatException(path, prop.Name == "__metadata__" ? "the header has two '__metadata__' entries" : $"tensor name '{prop.Name}' appears twice in the header");
                 if (prop.Name == "__metadata__")
                 {
                     if (prop.Value.ValueKind != JsonValueKind.Object) throw new SafetensorsFormatException(path, "__metadata__ is not an object");
                     foreach (var m in prop.Value.EnumerateObject())
                     {
                         if (m.Value.ValueKind != JsonValueKind.String) throw new SafetensorsFormatException(path, $"__metadata__ value '{m.Name}' is not a string");
-                        metadata[m.Name] = m.Value.GetString()!;
+                        if (!metadata.TryAdd(m.Name, m.Value.GetString()!))
+                            throw new SafetensorsFormatException(path, $"__metadata__ key '{m.Name}' appears twice");
                     }
                     continue;
                 }
@@ -200,14 +209,40 @@ public static class Safetensors
         }
         if (!v.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw new SafetensorsFormatException(path, $"{where} has no two-element array 'data_offsets'");
-        if (!off[0].TryGetInt64(out var begin) || !off[1].TryGetInt64(out var end) || begin < 0 || end < begin)
+        if (off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number ||
+            !off[0].TryGetInt64(out var begin) || !off[1].TryGetInt64(out var end) || begin < 0 || end < begin)
             throw new SafetensorsFormatException(path, $"{where}: data_offsets must be integers with 0 <= begin <= end");
-        long count = 1;
-        foreach (var d in shape) count = checked(count * d);
-        long expected = count * dtype.ElementSize();
+        long expected = ByteSize(shape, dtype.ElementSize())
+                        ?? throw new SafetensorsFormatException(path, $"{where}: {dtype.SafetensorsName()}[{string.Join(", ", shape)}] needs more than {long.MaxValue} bytes");
         if (end - begin != expected)
             throw new SafetensorsFormatException(path, $"{where}: data_offsets span {end - begin} bytes but {dtype.SafetensorsName()}[{string.Join(", ", shape)}] needs {expected}");
         return new Entry(prop.Name, dtype, shape.ToArray(), begin, end);
+    }
+
+    /// <summary>The byte size of a tensor, or null where it does not fit in a long (a shape made to wrap around).</summary>
+    private static long? ByteSize(List<long> shape, int elementSize)
+    {
+        if (shape.Contains(0)) return 0;
+        long bytes = elementSize;
+        foreach (var d in shape)
+        {
+            if (bytes > long.MaxValue / d) return null;
+            bytes *= d;
+        }
+        return bytes;
+    }
+
+    /// <summary>Index of the first byte that does not begin a valid UTF-8 sequence, or -1 if all is valid.</summary>
+    private static int InvalidUtf8At(ReadOnlySpan<byte> text)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(text)) return -1;
+        int at = 0;
+        while (at < text.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(text[at..], out _, out int consumed) != System.Buffers.OperationStatus.Done) return at;
+            at += consumed;
+        }
+        return -1;
     }
 
     private static void CheckOffsets(string path, List<Entry> entries, long dataLength)

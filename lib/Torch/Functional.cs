@@ -192,6 +192,7 @@ public static class F
 
     private static Tensor Loss(OpHandle op, Tensor input, Tensor target, Reduction reduction)
     {
+        ArgumentCheck.Defined(reduction, nameof(reduction));
         var x = new OpArgs(stackalloc NativeValue[3]);
         x.Add(input);
         x.Add(target);
@@ -202,6 +203,7 @@ public static class F
     /// <summary>Cross-entropy of logits (N, C) against class indices (N) (Int64).</summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean, double labelSmoothing = 0)
     {
+        ArgumentCheck.Defined(reduction, nameof(reduction));
         var x = new OpArgs(stackalloc NativeValue[6]);
         x.Add(logits);
         x.Add(target);

@@ -60,7 +60,7 @@ internal unsafe ref struct OpArgs
     public void Add(long v) => Next(NativeTag.Int).Int = v;
     public void Add(double v) => Next(NativeTag.Double).Double = v;
     public void Add(bool v) => Next(NativeTag.Bool).Int = v ? 1 : 0;
-    public void Add(DType v) => Next(NativeTag.Int).Int = (long)v;
+    public void Add(DType v) => Next(NativeTag.Int).Int = (long)ArgumentCheck.Defined(v, "dtype");
     public void Add(DType? v) { if (v is null) None(); else Add(v.Value); }
     public void Add(long? v) { if (v is null) None(); else Add(v.Value); }
     public void Add(double? v) { if (v is null) None(); else Add(v.Value); }

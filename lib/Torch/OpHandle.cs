@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
 using RandCond.Tensors.Native;
@@ -13,6 +14,22 @@ public sealed class OpHandle
     {
         Name = name;
         Overload = overload;
+    }
+
+    private static readonly ConcurrentDictionary<(string Name, string Overload), OpHandle> shared = new();
+
+    /// <summary>
+    /// The one handle for (name, overload) in this process, resolved on first use, so that calls by name
+    /// (<see cref="Torch.Op"/>) look the operator up once. Names that resolve to no operator throw and are not kept.
+    /// </summary>
+    internal static OpHandle Cached(string name, string overload)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(overload);
+        if (shared.TryGetValue((name, overload), out var op)) return op;
+        op = new OpHandle(name, overload);
+        _ = op.Pointer;
+        return shared.GetOrAdd((name, overload), op);
     }
 
     public string Name { get; }

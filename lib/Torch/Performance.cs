@@ -65,6 +65,7 @@ public readonly struct AutocastScope : IDisposable
     /// <summary>Whether autocast is on for the device type on this thread, and its dtype.</summary>
     public static (bool Enabled, DType DType) State(DeviceType device)
     {
+        ArgumentCheck.Defined(device, nameof(device));
         NativeMethods.Check(NativePerformanceMethods.rc_autocast_state((int)device, out int enabled, out int dtype), "autocast state");
         return (enabled != 0, (DType)dtype);
     }

@@ -18,14 +18,16 @@ public sealed partial class Tensor
     /// <summary>The same values laid out in <paramref name="format"/> (as <c>x.contiguous(memory_format=...)</c>); the shape does not change.</summary>
     public Tensor ToMemoryFormat(MemoryFormat format)
     {
+        ArgumentCheck.Defined(format, nameof(format));
         if (format == MemoryFormat.ChannelsLast && Dim != 4)
             throw new ArgumentException($"ToMemoryFormat(ChannelsLast) needs a 4-D tensor; got {Describe()}");
-        return Torch.Op("aten::contiguous", "", this, (long)format);
+        return Call.TI(Aten.Contiguous, this, (long)format);
     }
 
     /// <summary>Whether the tensor is laid out densely in <paramref name="format"/>.</summary>
     public bool IsContiguous(MemoryFormat format = MemoryFormat.Contiguous)
     {
+        ArgumentCheck.Defined(format, nameof(format));
         NativeMethods.Check(NativePerformanceMethods.rc_tensor_is_contiguous(Handle, (int)format, out int result), "is_contiguous");
         GC.KeepAlive(this);
         return result != 0;

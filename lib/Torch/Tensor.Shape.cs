@@ -157,9 +157,14 @@ public sealed partial class Tensor
     {
         get
         {
+            if (Dim == 0) throw new ArgumentException($"[{range}]: a 0-dimensional tensor ({Describe()}) cannot be sliced", nameof(range));
             long n = Size(0);
-            var (start, length) = range.GetOffsetAndLength(checked((int)n));
-            return Slice(0, start, start + length);
+            long start = range.Start.IsFromEnd ? n - range.Start.Value : range.Start.Value;
+            long end = range.End.IsFromEnd ? n - range.End.Value : range.End.Value;
+            if (start < 0 || end > n || start > end)
+                throw new ArgumentOutOfRangeException(nameof(range), range,
+                    $"[{range}]: the range {start}..{end} does not lie within dimension 0 of size {n} ({Describe()})");
+            return Slice(0, start, end);
         }
     }
 

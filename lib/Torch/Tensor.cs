@@ -117,7 +117,12 @@ public sealed partial class Tensor : IDisposable
     public long Size(int dim)
     {
         var shape = Shape;
-        return shape[dim < 0 ? dim + shape.Length : dim];
+        int index = dim < 0 ? dim + shape.Length : dim;
+        if (index < 0 || index >= shape.Length)
+            throw new ArgumentOutOfRangeException(nameof(dim), dim, shape.Length == 0
+                ? $"Size({dim}): a 0-dimensional tensor ({Describe()}) has no dimensions"
+                : $"Size({dim}): dimension {dim} is out of range for the {shape.Length}-dimensional tensor {Describe()} (valid: {-shape.Length}..{shape.Length - 1})");
+        return shape[index];
     }
 
     // ---- host data ----

@@ -105,8 +105,7 @@ public static partial class Torch
     public static unsafe Tensor FromArray<T>(T[] data, long[]? shape = null, Device? device = null) where T : unmanaged
     {
         shape ??= [data.LongLength];
-        long n = 1;
-        foreach (var d in shape) n *= d;
+        long n = ByteSize(shape, 1, "FromArray");
         if (n != data.LongLength)
             throw new ArgumentException($"FromArray: shape [{string.Join(", ", shape)}] holds {n} elements but the array has {data.LongLength}");
         var dev = device ?? Device.CPU;
@@ -121,10 +120,10 @@ public static partial class Torch
     /// <summary>A tensor of dtype and shape holding a copy of raw little-endian element bytes.</summary>
     public static unsafe Tensor FromBytes(ReadOnlySpan<byte> data, DType dtype, long[] shape, Device? device = null)
     {
-        long n = 1;
-        foreach (var d in shape) n *= d;
-        if (n * dtype.ElementSize() != data.Length)
-            throw new ArgumentException($"FromBytes: {dtype}[{string.Join(", ", shape)}] needs {n * dtype.ElementSize()} bytes but got {data.Length}");
+        ArgumentCheck.Defined(dtype, nameof(dtype));
+        long bytes = ByteSize(shape, dtype.ElementSize(), "FromBytes");
+        if (bytes != data.Length)
+            throw new ArgumentException($"FromBytes: {dtype}[{string.Join(", ", shape)}] needs {bytes} bytes but got {data.Length}", nameof(data));
         var dev = device ?? Device.CPU;
         fixed (byte* p = data)
         fixed (long* s = shape)
@@ -132,6 +131,20 @@ public static partial class Torch
             NativeMethods.Check(NativeMethods.rc_tensor_from_data(p, (int)dtype, s, shape.Length, (int)dev.Type, dev.Index, out var h), "FromBytes");
             return new Tensor(h);
         }
+    }
+
+    /// <summary>Elements times elementSize, refusing negative sizes and products past long.MaxValue.</summary>
+    private static long ByteSize(long[] shape, int elementSize, string caller)
+    {
+        long n = elementSize;
+        foreach (var d in shape)
+        {
+            if (d < 0) throw new ArgumentException($"{caller}: shape [{string.Join(", ", shape)}] has a negative size", nameof(shape));
+            if (d != 0 && n > long.MaxValue / d)
+                throw new ArgumentException($"{caller}: shape [{string.Join(", ", shape)}] has more than {long.MaxValue} bytes", nameof(shape));
+            n *= d;
+        }
+        return n;
     }
 
     /// <summary>A 0-dimensional tensor.</summary>

@@ -39,7 +39,7 @@ public static partial class Torch
     /// </summary>
     public static Tensor Op(string name, string overload, params object?[] args)
     {
-        var op = new OpHandle(name, overload);
+        var op = OpHandle.Cached(name, overload);
         var x = Pack(op, args, stackalloc NativeValue[args.Length]);
         return x.Call(op);
     }
@@ -47,7 +47,7 @@ public static partial class Torch
     /// <summary>Like <see cref="Op"/>, returning each schema result as Tensor, Tensor[], long, double, bool or null.</summary>
     public static object?[] OpMany(string name, string overload, params object?[] args)
     {
-        var op = new OpHandle(name, overload);
+        var op = OpHandle.Cached(name, overload);
         var x = Pack(op, args, stackalloc NativeValue[args.Length]);
         return OpResults.Values(x.Invoke(op));
     }
@@ -74,7 +74,7 @@ public static partial class Torch
                 case double[] v: x.Add(v.AsSpan()); break;
                 case bool[] v: x.Add(v.AsSpan()); break;
                 case string v: x.Add(v); break;
-                case DType v: x.Add(v); break;
+                case DType v: x.Add(ArgumentCheck.Defined(v, $"{op.FullName} argument {i}")); break;
                 case Device v: x.Add(v); break;
                 case Generator v: x.Add(v); break;
                 default:

@@ -3,8 +3,12 @@
 // fill an `int`, a `float`, a `Scalar`, a `ScalarType` or an `int[2]` argument as the schema asks.
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/core/stack.h>
+#include <mutex>
 #include <sstream>
+#include <string>
+#include <unordered_map>
 #include <vector>
+#include "rc_checks.h"
 #include "rc_errors.h"
 #include "rc_generator.h"
 #include "rc_tensor.h"
@@ -29,9 +33,14 @@ const char* tag_name(int32_t tag) {
   }
 }
 
-[[noreturn]] void mismatch(const c10::OperatorHandle& op, size_t index, const c10::Argument& arg, const rc_value& v) {
-  TORCH_CHECK(false, "argument ", index, " '", arg.name(), "' expects ", arg.type()->str(),
-              " but got ", tag_name(v.tag));
+std::string describe(size_t index, const c10::Argument& arg) {
+  std::ostringstream s;
+  s << "argument " << index << " '" << arg.name() << "'";
+  return s.str();
+}
+
+[[noreturn]] void mismatch(size_t index, const c10::Argument& arg, const rc_value& v) {
+  TORCH_CHECK(false, describe(index, arg), " expects ", arg.real_type()->str(), " but got ", tag_name(v.tag));
 }
 
 bool is_int_like(c10::TypeKind k) {
@@ -39,28 +48,53 @@ bool is_int_like(c10::TypeKind k) {
          k == c10::TypeKind::LayoutType || k == c10::TypeKind::MemoryFormatType;
 }
 
-std::vector<int64_t> int_list(const rc_value& v) {
-  auto p = static_cast<const int64_t*>(v.v.p);
-  return std::vector<int64_t>(p, p + v.len);
+// An integer for an int-like schema type; enum codes are range-checked, since the dispatcher would cast
+// them to int8_t enums unchecked.
+int64_t checked_int(c10::TypeKind kind, int64_t value, size_t index, const c10::Argument& arg) {
+  switch (kind) {
+    case c10::TypeKind::ScalarTypeType: rc::checked_scalar_type(value, describe(index, arg)); break;
+    case c10::TypeKind::LayoutType: rc::checked_layout(value, describe(index, arg)); break;
+    case c10::TypeKind::MemoryFormatType: rc::checked_memory_format(value, describe(index, arg)); break;
+    default: break;
+  }
+  return value;
 }
 
-c10::IValue to_ivalue(const c10::OperatorHandle& op, size_t index, const c10::Argument& arg, const c10::TypePtr& type,
-                      const rc_value& v) {
+std::vector<int64_t> int_list(c10::TypeKind kind, size_t index, const c10::Argument& arg, const rc_value& v) {
+  auto p = static_cast<const int64_t*>(v.v.p);
+  std::vector<int64_t> list(p, p + v.len);
+  for (int64_t e : list) checked_int(kind, e, index, arg);
+  return list;
+}
+
+at::Tensor tensor(const rc_tensor t, size_t index, const c10::Argument& arg) {
+  TORCH_CHECK(t != nullptr, describe(index, arg), " is a null tensor handle");
+  return rc::unwrap(t);
+}
+
+// `type` is the argument's real type (ScalarType, Layout, MemoryFormat, SymInt), not the int that the schema
+// reports as its type() for them, so that enum codes can be range-checked.
+c10::IValue to_ivalue(size_t index, const c10::Argument& arg, const c10::TypePtr& type, const rc_value& v) {
   c10::TypeKind kind = type->kind();
   if (kind == c10::TypeKind::OptionalType) {
     if (v.tag == RC_NONE) return c10::IValue();
-    return to_ivalue(op, index, arg, type->expectRef<c10::OptionalType>().getElementType(), v);
+    return to_ivalue(index, arg, type->expectRef<c10::OptionalType>().getElementType(), v);
   }
   switch (kind) {
     case c10::TypeKind::TensorType:
-      if (v.tag == RC_TENSOR) return rc::unwrap(v.v.p);
+      if (v.tag == RC_TENSOR) return tensor(v.v.p, index, arg);
       break;
     case c10::TypeKind::FloatType:
       if (v.tag == RC_DOUBLE) return v.v.d;
       if (v.tag == RC_INT) return static_cast<double>(v.v.i);
       break;
     case c10::TypeKind::BoolType:
-      if (v.tag == RC_BOOL || v.tag == RC_INT) return v.v.i != 0;
+      if (v.tag == RC_BOOL) return v.v.i != 0;
+      if (v.tag == RC_INT) {
+        TORCH_CHECK(v.v.i == 0 || v.v.i == 1, describe(index, arg), " expects bool but got the int ", v.v.i,
+                    " (only 0 and 1 stand for a bool)");
+        return v.v.i != 0;
+      }
       break;
     case c10::TypeKind::NumberType:
       if (v.tag == RC_DOUBLE) return at::Scalar(v.v.d);
@@ -71,8 +105,7 @@ c10::IValue to_ivalue(const c10::OperatorHandle& op, size_t index, const c10::Ar
       if (v.tag == RC_STRING) return std::string(static_cast<const char*>(v.v.p));
       break;
     case c10::TypeKind::DeviceObjType:
-      if (v.tag == RC_DEVICE)
-        return c10::Device(static_cast<c10::DeviceType>(v.v.i), static_cast<c10::DeviceIndex>(v.len));
+      if (v.tag == RC_DEVICE) return rc::checked_device(v.v.i, v.len, describe(index, arg));
       break;
     case c10::TypeKind::GeneratorType:
       if (v.tag == RC_GENERATOR) return rc::unwrap_generator(v.v.p);
@@ -81,10 +114,10 @@ c10::IValue to_ivalue(const c10::OperatorHandle& op, size_t index, const c10::Ar
       const c10::TypePtr& elem = type->expectRef<c10::ListType>().getElementType();
       c10::TypeKind ek = elem->kind();
       if (is_int_like(ek)) {
-        if (v.tag == RC_INT_LIST) return int_list(v);
+        if (v.tag == RC_INT_LIST) return int_list(ek, index, arg, v);
         if (v.tag == RC_INT) {  // `int[2] stride=1` style broadcast of one value
           size_t n = arg.N().value_or(1);
-          return std::vector<int64_t>(n, v.v.i);
+          return std::vector<int64_t>(n, checked_int(ek, v.v.i, index, arg));
         }
       } else if (ek == c10::TypeKind::FloatType && v.tag == RC_DOUBLE_LIST) {
         auto p = static_cast<const double*>(v.v.p);
@@ -98,7 +131,11 @@ c10::IValue to_ivalue(const c10::OperatorHandle& op, size_t index, const c10::Ar
         auto p = static_cast<const rc_tensor*>(v.v.p);
         std::vector<at::Tensor> list;
         list.reserve(v.len);
-        for (int32_t i = 0; i < v.len; ++i) list.push_back(rc::unwrap(p[i]));
+        for (int32_t i = 0; i < v.len; ++i) {
+          TORCH_CHECK(p[i] != nullptr, describe(index, arg), " expects ", arg.real_type()->str(), " but element ", i,
+                      " is None");
+          list.push_back(rc::unwrap(p[i]));
+        }
         return list;
       } else if (ek == c10::TypeKind::OptionalType && v.tag == RC_TENSOR_LIST) {
         auto p = static_cast<const rc_tensor*>(v.v.p);
@@ -110,10 +147,10 @@ c10::IValue to_ivalue(const c10::OperatorHandle& op, size_t index, const c10::Ar
       break;
     }
     default:
-      if (is_int_like(kind) && v.tag == RC_INT) return v.v.i;
+      if (is_int_like(kind) && v.tag == RC_INT) return checked_int(kind, v.v.i, index, arg);
       break;
   }
-  mismatch(op, index, arg, v);
+  mismatch(index, arg, v);
 }
 
 thread_local std::vector<rc_value> results;
@@ -160,11 +197,23 @@ void push_result(const c10::IValue& value) {
 extern "C" {
 
 int32_t rc_op_find(const char* name, const char* overload, rc_op* out) {
+  // One handle per (name, overload) for the process lifetime, however often a caller asks.
+  static std::mutex mutex;
+  static std::unordered_map<std::string, c10::OperatorHandle*> handles;
   return rc::guarded([&] {
+    std::string key = std::string(name) + '\0' + (overload ? overload : "");
+    std::lock_guard<std::mutex> lock(mutex);
+    auto found = handles.find(key);
+    if (found != handles.end()) {
+      *out = found->second;
+      return;
+    }
     auto handle = c10::Dispatcher::singleton().findSchema({name, overload ? overload : ""});
     TORCH_CHECK(handle.has_value(), "unknown operator ", name, (overload && *overload) ? "." : "",
                 overload ? overload : "", " (not registered in this libtorch)");
-    *out = new c10::OperatorHandle(*handle);
+    auto* owned = new c10::OperatorHandle(*handle);
+    handles.emplace(std::move(key), owned);
+    *out = owned;
   });
 }
 
@@ -189,7 +238,7 @@ int32_t rc_call(rc_op opp, const rc_value* args, int32_t nargs, const rc_value**
                 " arguments but got ", nargs, "; schema: ", schema);
     torch::jit::Stack stack;
     stack.reserve(formals.size());
-    for (int32_t i = 0; i < nargs; ++i) stack.push_back(to_ivalue(op, i, formals[i], formals[i].type(), args[i]));
+    for (int32_t i = 0; i < nargs; ++i) stack.push_back(to_ivalue(i, formals[i], formals[i].real_type(), args[i]));
     // Trailing arguments left out take the schema's defaults, so wrappers written for one libtorch keep
     // working where a later one appended keyword arguments (the dispatcher itself fills in nothing).
     for (size_t i = nargs; i < formals.size(); ++i) {
@@ -199,7 +248,14 @@ int32_t rc_call(rc_op opp, const rc_value* args, int32_t nargs, const rc_value**
     }
     op.callBoxed(&stack);
     results.clear();
-    for (const auto& value : stack) push_result(value);
+    try {
+      for (const auto& value : stack) push_result(value);
+    } catch (...) {  // a result type the ABI cannot carry: free the tensors already handed out
+      for (const rc_value& r : results)
+        if (r.tag == RC_TENSOR) rc_tensor_free(r.v.p);
+      results.clear();
+      throw;
+    }
     *outs = results.data();
     *nouts = static_cast<int32_t>(results.size());
   });

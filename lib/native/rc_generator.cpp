@@ -1,5 +1,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <mutex>
+#include "rc_checks.h"
 #include "rc_errors.h"
 #include "rc_generator.h"
 #ifdef RC_WITH_CUDA
@@ -10,6 +11,7 @@ extern "C" {
 
 int32_t rc_generator_new(int32_t device_type, int32_t device_index, uint64_t seed, rc_generator* out) {
   return rc::guarded([&] {
+    rc::checked_device(device_type, device_index, "generator: device");
     at::Generator g;
     if (device_type == static_cast<int32_t>(c10::DeviceType::CPU)) {
       g = at::detail::createCPUGenerator(seed);

@@ -4,6 +4,7 @@
 #include <ATen/Context.h>
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
+#include "rc_checks.h"
 #include "rc_errors.h"
 #include "rc_perf.h"
 #include "rc_tensor.h"
@@ -96,7 +97,7 @@ int32_t rc_autocast_state(int32_t device_type, int32_t* enabled, int32_t* dtype)
 int32_t rc_autocast_enter(int32_t device_type, int32_t enabled, int32_t dtype) {
   return rc::guarded([&] {
     check_device(device_type);
-    auto t = static_cast<at::ScalarType>(dtype);
+    auto t = rc::checked_scalar_type(dtype, "autocast: dtype");
     TORCH_CHECK(t == at::kBFloat16 || t == at::kHalf, "autocast: the dtype must be BFloat16 or Float16, got ", t);
     auto d = static_cast<c10::DeviceType>(device_type);
     at::autocast::increment_nesting();
@@ -112,7 +113,7 @@ int32_t rc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t 
     // As torch.autocast.__exit__: the cast weights are cached for the outermost scope only.
     if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
     set_autocast_enabled(d, previous_enabled != 0);
-    set_autocast_dtype(d, static_cast<at::ScalarType>(previous_dtype));
+    set_autocast_dtype(d, rc::checked_scalar_type(previous_dtype, "autocast: previous dtype"));
   });
 }
 

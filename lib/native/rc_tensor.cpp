@@ -1,6 +1,7 @@
 #include <atomic>
 #include <cstring>
 #include <sstream>
+#include "rc_checks.h"
 #include "rc_errors.h"
 #include "rc_tensor.h"
 
@@ -54,10 +55,10 @@ int32_t rc_tensor_meta(rc_tensor t, int64_t* meta, int64_t* shape, int32_t cap) 
 int32_t rc_tensor_from_data(const void* data, int32_t dtype, const int64_t* shape, int32_t ndim,
                             int32_t device_type, int32_t device_index, rc_tensor* out) {
   return rc::guarded([&] {
-    auto options = at::TensorOptions().dtype(static_cast<at::ScalarType>(dtype));
+    auto options = at::TensorOptions().dtype(rc::checked_scalar_type(dtype, "from_data: dtype"));
+    at::Device device = rc::checked_device(device_type, device_index, "from_data: device");
     at::Tensor host = at::empty(at::IntArrayRef(shape, ndim), options);
     if (host.numel() > 0) std::memcpy(host.data_ptr(), data, host.numel() * host.element_size());
-    at::Device device(static_cast<c10::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index));
     *out = rc::wrap(device.is_cpu() ? host : host.to(device));
   });
 }

@@ -124,9 +124,8 @@ public class IdxReaderTests : IDisposable
         var path = folder.Combine("cut-in-half.gz");
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var e = Assert.Throws<IdxFormatException>(() => IdxReader.Read(path, IdxReader.ImagesMagic));
-        Assert.Equal("data", e.Field);
-        Assert.Contains("truncated", e.Message);
-        Assert.Contains("decompressed gzip stream", e.Message);
+        Assert.Equal("gzip stream", e.Field);
+        Assert.Contains("truncated: the file ends inside the compressed data", e.Message);
         Assert.Contains(path, e.Message);
     }
 
@@ -136,8 +135,64 @@ public class IdxReaderTests : IDisposable
         var path = folder.Combine("garbage.gz");
         File.WriteAllBytes(path, [0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x03, 0x99, 0x99, 0x99, 0x99]);
         var e = Assert.Throws<IdxFormatException>(() => IdxReader.Read(path, IdxReader.LabelsMagic));
-        Assert.Equal("magic number", e.Field);
-        Assert.Contains("decompressed gzip stream ends inside the header", e.Message);
+        Assert.Equal("gzip stream", e.Field);
+        Assert.Contains("truncated", e.Message);
         Assert.Contains(path, e.Message);
+    }
+
+    private string GzipWith(string name, Func<byte[], byte[]> change)
+    {
+        var path = Write(name, Idx(IdxReader.LabelsMagic, [300], 300), gzip: true);
+        File.WriteAllBytes(path, change(File.ReadAllBytes(path)));
+        return path;
+    }
+
+    /// <summary>Defects that System.IO.Compression accepted silently or reported as "unsupported compression method".</summary>
+    [Theory]
+    [InlineData("trailingGarbage", "trailing garbage: 9 bytes after the end of the gzip data")]
+    [InlineData("trailingZeros", "trailing garbage: 4 bytes after the end of the gzip data")]
+    [InlineData("badCrc", "CRC error: the decompressed data's CRC-32 is 0x")]
+    [InlineData("badLength", "length error: 308 bytes decompressed but the trailer says")]
+    [InlineData("noTrailer", "truncated: the 8-byte trailer (CRC-32 and length) is missing")]
+    [InlineData("badMethod", "unsupported compression method 7")]
+    [InlineData("reservedFlags", "reserved header flags set")]
+    [InlineData("secondMemberCut", "member 1: truncated: the file ends inside the gzip header")]
+    public void GzipDefectsAreReportedAsWhatTheyAre(string kind, string expected)
+    {
+        var path = GzipWith(kind, b => kind switch
+        {
+            "trailingGarbage" => [.. b, .. "garbage!!"u8.ToArray()],
+            "trailingZeros" => [.. b, 0, 0, 0, 0],
+            "badCrc" => Flip(b, b.Length - 8),
+            "badLength" => Flip(b, b.Length - 1),
+            "noTrailer" => b[..^8],
+            "badMethod" => Set(b, 2, 7),
+            "reservedFlags" => Set(b, 3, 0x20),
+            "secondMemberCut" => [.. b, 0x1f, 0x8b, 0x08],
+            _ => throw new ArgumentException(kind),
+        });
+        var e = Assert.Throws<IdxFormatException>(() => IdxReader.Read(path, IdxReader.LabelsMagic));
+        Assert.Equal("gzip stream", e.Field);
+        Assert.Contains(expected, e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    private static byte[] Flip(byte[] b, int at) { b[at] ^= 0x5a; return b; }
+    private static byte[] Set(byte[] b, int at, byte value) { b[at] = value; return b; }
+
+    [Fact]
+    public void ConcatenatedGzipMembersReadAsOneFile()
+    {
+        var content = Idx(IdxReader.LabelsMagic, [40], 40);
+        static byte[] Gzip(byte[] part)
+        {
+            using var ms = new MemoryStream();
+            using (var zip = new GZipStream(ms, CompressionLevel.Fastest)) zip.Write(part);
+            return ms.ToArray();
+        }
+        var path = folder.Combine("two-members.gz");
+        File.WriteAllBytes(path, [.. Gzip(content[..20]), .. Gzip(content[20..])]);
+        var idx = IdxReader.Read(path, IdxReader.LabelsMagic);
+        Assert.Equal(content[8..], idx.Data);
     }
 }

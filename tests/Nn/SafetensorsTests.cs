@@ -141,6 +141,42 @@ public class SafetensorsTests : IDisposable
         Assert.Equal(liveBefore, Tensor.LiveCount); // nothing half-loaded
     }
 
+    /// <summary>Headers that loaded silently, reached libtorch, or failed without naming the file before.</summary>
+    [Theory]
+    [InlineData("duplicateName", "tensor name 't' appears twice")]
+    [InlineData("duplicateMetadata", "two '__metadata__' entries")]
+    [InlineData("duplicateMetadataKey", "__metadata__ key 'k' appears twice")]
+    [InlineData("wrapsPast2To64", "needs more than 9223372036854775807 bytes")]
+    [InlineData("wrapsToSmall", "needs more than 9223372036854775807 bytes")]
+    [InlineData("invalidUtf8", "not valid UTF-8 (invalid byte sequence at header byte 2)")]
+    [InlineData("offsetNotANumber", "data_offsets must be integers")]
+    public void HostileHeadersAreRefusedNamingTheFile(string kind, string expected)
+    {
+        var path = Path.Combine(dir, kind + ".safetensors");
+        const string t = "\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}";
+        byte[] content = kind switch
+        {
+            "duplicateName" => WithHeader("{" + t + "," + t.Replace("[0,8]", "[8,16]") + "}", 16),
+            "duplicateMetadata" => WithHeader("{\"__metadata__\":{},\"__metadata__\":{}," + t + "}", 8),
+            "duplicateMetadataKey" => WithHeader("{\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}," + t + "}", 8),
+            // 2^62 float32 elements: 2^64 bytes, which wraps to 0 in 64-bit arithmetic and so matched empty offsets
+            "wrapsPast2To64" => WithHeader("{\"t\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,0]}}", 0),
+            // (2^61 + 1) float64 elements: 2^64 + 8 bytes, which wraps to 8
+            "wrapsToSmall" => WithHeader("{\"t\":{\"dtype\":\"F64\",\"shape\":[2305843009213693953],\"data_offsets\":[0,8]}}", 8),
+            "invalidUtf8" => WithHeader("{\"ab\":{}}", 0),
+            "offsetNotANumber" => WithHeader("{\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[\"0\",\"8\"]}}", 8),
+            _ => throw new ArgumentException(kind),
+        };
+        if (kind == "invalidUtf8") content[8 + 2] = 0xff; // the 'a' of the name becomes a byte no UTF-8 text holds
+        File.WriteAllBytes(path, content);
+        long liveBefore = LiveTensors.Settled();
+        var e = Assert.Throws<SafetensorsFormatException>(() => Safetensors.Load(path));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains(path, e.Message);
+        Assert.Equal(liveBefore, Tensor.LiveCount);
+        Assert.Contains(expected, Assert.Throws<SafetensorsFormatException>(() => Safetensors.ReadHeader(path)).Message);
+    }
+
     [Fact]
     public void MissingFileIsNamed()
     {

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using RandCond.Tensors;
 
 namespace RandCond.Data;
@@ -21,17 +20,14 @@ public static class IdxReader
     public static IdxArray Read(string path, int expectedMagic)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        bool gzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
+        Span<byte> magic = stackalloc byte[2];
+        bool gzip = GzipDecoder.HasMagic(magic[..file.ReadAtLeast(magic, 2, throwOnEndOfStream: false)]);
         file.Position = 0;
-        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
-        try
-        {
-            return ReadFrom(stream, path, expectedMagic, gzip ? "the decompressed gzip stream" : "the file");
-        }
-        catch (InvalidDataException e)
-        {
-            throw new IdxFormatException(path, "gzip stream", $"not a valid gzip stream ({e.Message})", e);
-        }
+        if (!gzip) return ReadFrom(file, path, expectedMagic, "the file");
+        var compressed = new byte[file.Length];
+        file.ReadExactly(compressed);
+        using var decompressed = new MemoryStream(GzipDecoder.Decompress(compressed, path), writable: false);
+        return ReadFrom(decompressed, path, expectedMagic, "the decompressed gzip stream");
     }
 
     /// <summary>Images as Float32 (N, 1, H, W) on <paramref name="device"/>, scaled to <paramref name="range"/>.</summary>
