@@ -86,6 +86,7 @@ public class TableTests
         Assert.Equal(new[] { true, true, false, false, false }, frame.IsBest("acc", Better.Higher));
         Assert.Equal(new[] { false, false, true, false, false }, frame.IsBest("acc", Better.Lower));
         Assert.Equal(new[] { false, false, false, false, false }, frame.IsBest("acc", Better.None));
+        Assert.Contains("no column 'fd'", Assert.Throws<ArgumentException>(() => frame.IsBest("fd", Better.Lower)).Message);
     }
 
     [Fact]
@@ -157,14 +158,17 @@ public class TableTests
     [Fact]
     public void MeanBy_skips_nulls_where_the_library_counts_them()
     {
-        var frame = new DataFrame(new StringDataFrameColumn("arm", new[] { "rc", "rc", "rc", "off", "off" }),
-                                  new DoubleDataFrameColumn("fd", new double?[] { 1, null, 3, null, null }));
+        var frame = new DataFrame(new StringDataFrameColumn("arm", new[] { "rc", "rc", "rc", "off", "off", null }),
+                                  new DoubleDataFrameColumn("fd", new double?[] { 1, null, 3, null, null, 5 }));
 
         var means = frame.MeanBy("arm", "fd");
 
         Assert.Equal(new[] { "rc", "off" }, new[] { (string)means["arm"][0], (string)means["arm"][1] });
         Assert.Equal(2.0, (double)means["fd"][0]);
         Assert.Null(means["fd"][1]);
+        Assert.Equal(3, means.Rows.Count);   // rows without a group key form their own group
+        Assert.Null(means["arm"][2]);
+        Assert.Equal(5.0, (double)means["fd"][2]);
         // The library's GroupBy().Mean divides by 3 for [1, null, 3]: what MeanBy exists to avoid.
         Assert.NotEqual(2.0, Convert.ToDouble(frame.GroupBy("arm").Mean("fd")["fd"][0]), 6);
         Assert.Contains("no column 'acc'", Assert.Throws<ArgumentException>(() => frame.MeanBy("arm", "acc")).Message);

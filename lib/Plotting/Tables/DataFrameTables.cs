@@ -50,11 +50,9 @@ public static class DataFrameTables
     }
 
     /// <summary>For each row, whether it holds the column's best value (ties all count; nulls and NaN never do).</summary>
-    public static bool[] IsBest(this DataFrame frame, string column, Better better)
-    {
-        var layout = new TableLayout(frame[column] is { } c ? new DataFrame(c) : frame, new TableStyle().Column(column, better: better));
-        return layout.Best.Select(row => row[0]).ToArray();
-    }
+    public static bool[] IsBest(this DataFrame frame, string column, Better better) =>
+        TableLayout.BestOf(frame.Columns.IndexOf(column) >= 0 ? frame[column]
+            : throw new ArgumentException($"IsBest: no column '{column}' (columns: {string.Join(", ", frame.Columns.Select(c => c.Name))}).", nameof(column)), better);
 
     private static TableLayout Layout(DataFrame frame, TableStyle? style) => new(frame, style ?? frame.Style());
 }

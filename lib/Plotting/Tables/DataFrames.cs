@@ -9,6 +9,9 @@ namespace RandCond.Plotting;
 /// </summary>
 public static class DataFrames
 {
+    /// <summary>Stands for the null group key (a dictionary key cannot be null).</summary>
+    private static readonly object NullKey = new();
+
     /// <summary>An empty frame with typed columns (string, double, int, long, bool, DateTime), to fill with <c>Append(row, inPlace: true)</c>.</summary>
     public static DataFrame Empty(params (string Name, Type Type)[] columns) =>
         new(columns.Select(c => Column(c.Name, c.Type)).ToArray());
@@ -45,27 +48,29 @@ public static class DataFrames
             : throw new ArgumentException($"MeanBy: no column '{name}' (columns: {string.Join(", ", frame.Columns.Select(c => c.Name))}).", nameof(valueColumns))).ToArray();
         if (values.FirstOrDefault(c => !TableLayout.IsNumericType(c.DataType)) is { } text)
             throw new ArgumentException($"MeanBy: column '{text.Name}' holds {text.DataType.Name}, not numbers.", nameof(valueColumns));
-        var groups = new List<object?>();
+        var groups = new List<object>();
         var rowsOf = new Dictionary<object, List<long>>();
-        var nullRows = new List<long>();
         for (long r = 0; r < keys.Length; r++)
         {
-            var key = keys[r];
-            var rows = key is null ? nullRows : rowsOf.TryGetValue(key, out var list) ? list : rowsOf[key] = new List<long>();
-            if (rows.Count == 0 && (key is not null || !groups.Contains(null))) groups.Add(key);
+            var key = keys[r] ?? NullKey;
+            if (!rowsOf.TryGetValue(key, out var rows))
+            {
+                rowsOf[key] = rows = new List<long>();
+                groups.Add(key);
+            }
             rows.Add(r);
         }
         var keyColumn = Column(groupColumn, keys.DataType);
         var result = new DataFrame(new[] { keyColumn }.Concat(values.Select(c => (DataFrameColumn)new DoubleDataFrameColumn(c.Name))).ToArray());
         foreach (var key in groups)
         {
-            var rows = key is null ? nullRows : rowsOf[key];
+            var rows = rowsOf[key];
             var means = values.Select(c =>
             {
                 var present = rows.Select(r => c[r]).Where(v => v is not null).Select(Convert.ToDouble).ToArray();
                 return present.Length == 0 ? (object?)null : present.Average();
             });
-            result.Append(means.Prepend(key).ToArray(), inPlace: true);
+            result.Append(means.Prepend(key == NullKey ? null : key).ToArray(), inPlace: true);
         }
         return result;
     }

@@ -18,17 +18,11 @@ internal sealed class TableLayout
         long rows = frame.Rows.Count;
         Cells = new string[rows][];
         Best = new bool[rows][];
-        var best = Columns.Select((c, i) => BestValue(c, style.For(Names[i]).Better)).ToArray();
+        var best = Columns.Select((c, i) => BestOf(c, style.For(Names[i]).Better)).ToArray();
         for (long r = 0; r < rows; r++)
         {
-            Cells[r] = new string[Columns.Length];
-            Best[r] = new bool[Columns.Length];
-            for (int c = 0; c < Columns.Length; c++)
-            {
-                var value = Columns[c][r];
-                Cells[r][c] = Format(value, style.For(Names[c]).Format);
-                Best[r][c] = best[c] is double b && ToDouble(value) is double v && v == b;
-            }
+            Cells[r] = Columns.Select((column, c) => Format(column[r], style.For(Names[c]).Format)).ToArray();
+            Best[r] = best.Select(flags => flags[r]).ToArray();
         }
     }
 
@@ -67,11 +61,13 @@ internal sealed class TableLayout
         _ => null,
     };
 
-    private static double? BestValue(DataFrameColumn column, Better better)
+    /// <summary>For each row, whether it holds the column's best value.</summary>
+    public static bool[] BestOf(DataFrameColumn column, Better better)
     {
-        if (better == Better.None || !IsNumericType(column.DataType)) return null;
-        var values = Enumerable.Range(0, (int)column.Length).Select(i => ToDouble(column[i])).OfType<double>().ToArray();
-        if (values.Length == 0) return null;
-        return better == Better.Higher ? values.Max() : values.Min();
+        var values = Enumerable.Range(0, (int)column.Length).Select(i => ToDouble(column[i])).ToArray();
+        var present = values.OfType<double>().ToArray();
+        if (better == Better.None || !IsNumericType(column.DataType) || present.Length == 0) return new bool[values.Length];
+        double best = better == Better.Higher ? present.Max() : present.Min();
+        return values.Select(v => v == best).ToArray();
     }
 }
