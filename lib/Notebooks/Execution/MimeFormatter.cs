@@ -17,6 +17,7 @@ public static class MimeFormatter
     public const string PlainText = "text/plain";
 
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<object>> FormattersBySource = new();
+    private static readonly ConcurrentDictionary<Assembly, Type[]> SourcesByAssembly = new();
 
     public static IReadOnlyDictionary<string, string> Format(object? value)
     {
@@ -67,10 +68,9 @@ public static class MimeFormatter
 
     /// <summary>Sources named by an assembly-level attribute: formatters for types the assembly does not own (e.g. DataFrame).</summary>
     private static IEnumerable<Type> AssemblyFormatterSourceTypes() =>
-        AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic)
-            .SelectMany(a => a.GetCustomAttributesData())
-            .Where(a => a.AttributeType.Name == "TypeFormatterSourceAttribute")
-            .Select(a => a.ConstructorArguments.FirstOrDefault().Value).OfType<Type>();
+        AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic).SelectMany(a => SourcesByAssembly.GetOrAdd(a, assembly =>
+            assembly.GetCustomAttributesData().Where(a => a.AttributeType.Name == "TypeFormatterSourceAttribute")
+                .Select(a => a.ConstructorArguments.FirstOrDefault().Value).OfType<Type>().ToArray()));
 
     private static IReadOnlyList<object> CreateFormatters(Type sourceType)
     {
