@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -9,7 +10,7 @@ using RandCond.Tensors;
 namespace RandCond.Experiments;
 
 /// <summary>What one ablation study wrote: the JSON record, its table and its figure.</summary>
-public sealed record AblationResult(JsonObject Record, Table Table, Figure Figure);
+public sealed record AblationResult(JsonObject Record, DataFrame Table, Figure Figure);
 
 /// <summary>
 /// The paper's ablations at our scale, one study per call, each a set of students distilled with the shared per-arm
@@ -245,50 +246,53 @@ public static class AblationsLab
     private static double D(JsonNode? row, string key) => (double)row![key]!;
 
     /// <summary>The study's table, rebuilt from its JSON record (so a recorded run, e.g. from the GPU, shows as it was written).</summary>
-    public static Table TableOf(JsonObject record)
+    public static DataFrame TableOf(JsonObject record)
     {
         var study = record["study"]!.GetValue<string>();
         var group = record["excluded_group"]!.GetValue<string>();
         var rows = record["rows"]!.AsArray();
         var teacher = record["teacher_scores"]!;
-        var table = study == "family-teacher" ? FamilyTeacherTable(rows, teacher, group) : DigitTable(study, rows, teacher, group);
-        return table.WithCaption(record["table_caption"]!.GetValue<string>(), $"tab:ablation-{study}");
+        var (table, style) = study == "family-teacher" ? FamilyTeacherTable(rows, teacher, group) : DigitTable(study, rows, teacher, group);
+        return table.WithStyle(style.WithCaption(record["table_caption"]!.GetValue<string>(), $"tab:ablation-{study}"));
     }
 
-    private static Table DigitTable(string study, JsonArray rows, JsonNode teacher, string group)
+    private static (DataFrame, TableStyle) DigitTable(string study, JsonArray rows, JsonNode teacher, string group)
     {
-        var table = study switch
+        (string, Type)[] head = study switch
         {
-            "images" => new Table().Column("model").Column("images per class").Column("|D|").Column("p(t)"),
-            "captions" => new Table().Column("model").Column("|C|").Column("captions per class").Column("p(t)"),
-            _ => new Table().Column("model").Column("p(t)").Column("mean p", "0.000"),
+            "images" => [("model", typeof(string)), ("images per class", typeof(int)), ("|D|", typeof(long)), ("p(t)", typeof(string))],
+            "captions" => [("model", typeof(string)), ("|C|", typeof(int)), ("captions per class", typeof(int)), ("p(t)", typeof(string))],
+            _ => [("model", typeof(string)), ("p(t)", typeof(string)), ("mean p", typeof(double))],
         };
-        table.Column($"held-out {group}", "0.0%", Better.Higher).Column("seen digits", "0.0%", Better.Higher).Column("FD", "0.00", Better.Lower).Column("steps");
-        var teacherCells = study == "family-random" ? new TableCell[] { "teacher", "", "" } : ["teacher", "", "", ""];
-        table.AddRow([.. teacherCells, D(teacher, "held_out_accuracy"), D(teacher, "seen_accuracy"), D(teacher, "fd"), ""]);
+        var table = DataFrames.Empty([.. head, ($"held-out {group}", typeof(double)), ("seen digits", typeof(double)), ("FD", typeof(double)), ("steps", typeof(int))]);
+        var style = new TableStyle().Column("mean p", "0.000").Column($"held-out {group}", "0.0%", Better.Higher)
+            .Column("seen digits", "0.0%", Better.Higher).Column("FD", "0.00", Better.Lower);
+        object?[] teacherHead = study == "family-random" ? ["teacher", null, null] : ["teacher", null, null, null];
+        table.AddRow([.. teacherHead, D(teacher, "held_out_accuracy"), D(teacher, "seen_accuracy"), D(teacher, "fd"), null]);
         foreach (var r in rows)
         {
-            TableCell[] head = study switch
+            object?[] cells = study switch
             {
                 "images" => ["student", (int)r!["images_per_class"]!, (long)r["image_set_size"]!, r["replacement"]!.GetValue<string>()],
                 "captions" => ["student", (int)r!["text_corpus_size"]!, (int)r["text_corpus_size"]! / DatasetKind.Mnist.NumClasses(), r["replacement"]!.GetValue<string>()],
                 _ => ["student", r!["replacement"]!.GetValue<string>(), D(r, "replacement_mean")],
             };
-            table.AddRow([.. head, D(r, "held_out_accuracy"), D(r, "seen_accuracy"), D(r, "fd"), (int)r["steps"]!]);
+            table.AddRow([.. cells, D(r, "held_out_accuracy"), D(r, "seen_accuracy"), D(r, "fd"), (int)r["steps"]!]);
         }
-        return table;
+        return (table, style);
     }
 
-    private static Table FamilyTeacherTable(JsonArray rows, JsonNode teacher, string group)
+    private static (DataFrame, TableStyle) FamilyTeacherTable(JsonArray rows, JsonNode teacher, string group)
     {
-        var table = new Table().Column("model").Column("p(t)").Column("mean p", "0.000")
-            .Column($"FD {group}", "0.00", Better.Lower).Column($"accuracy {group}", "0.0%", Better.Higher)
-            .Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher).Column("steps");
-        table.AddRow("teacher", "", "", D(teacher, "group_fd"), D(teacher, "group_accuracy"), D(teacher, "fd"), D(teacher, "accuracy"), "");
+        var table = DataFrames.Empty(("model", typeof(string)), ("p(t)", typeof(string)), ("mean p", typeof(double)), ($"FD {group}", typeof(double)),
+            ($"accuracy {group}", typeof(double)), ("FD", typeof(double)), ("accuracy", typeof(double)), ("steps", typeof(int)));
+        var style = new TableStyle().Column("mean p", "0.000").Column($"FD {group}", "0.00", Better.Lower).Column($"accuracy {group}", "0.0%", Better.Higher)
+            .Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher);
+        table.AddRow("teacher", null, null, D(teacher, "group_fd"), D(teacher, "group_accuracy"), D(teacher, "fd"), D(teacher, "accuracy"), null);
         foreach (var r in rows)
             table.AddRow("student", r!["replacement"]!.GetValue<string>(), D(r, "replacement_mean"), D(r, "group_fd"), D(r, "group_accuracy"),
                          D(r, "fd"), D(r, "accuracy"), (int)r["steps"]!);
-        return table;
+        return (table, style);
     }
 
     /// <summary>The study's figure, rebuilt from its JSON record.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using RandCond.Data;
@@ -169,12 +170,18 @@ public static class AlteredConditioningLab
     }
 
     /// <summary>t, ab_t, steps and the three fractions, one row per t.</summary>
-    public static Table CurveTable(IReadOnlyList<AlteredConditioningRow> rows) =>
-        rows.Aggregate(new Table().Column("t").Column("ab_t", "F4").Column("DDIM steps").Column("images")
-                           .Column("follows new caption (b)", "0.0%").Column("keeps original (a)", "0.0%").Column("neither", "0.0%"),
-                       (table, r) => table.AddRow(r.T, r.AlphaBar, r.SamplingSteps, r.Images, r.FollowsNew, r.KeepsOriginal, r.Neither))
-            .WithCaption("MNIST test images of class a noised to t and denoised by the teacher under a caption of class b != a: " +
-                         "the fraction the classifier reads as b and as a", "tab:altered-conditioning");
+    public static DataFrame CurveTable(IReadOnlyList<AlteredConditioningRow> rows) =>
+        new DataFrame(
+                new Int32DataFrameColumn("t", rows.Select(r => r.T)),
+                new DoubleDataFrameColumn("ab_t", rows.Select(r => r.AlphaBar)),
+                new Int32DataFrameColumn("DDIM steps", rows.Select(r => r.SamplingSteps)),
+                new Int32DataFrameColumn("images", rows.Select(r => r.Images)),
+                new DoubleDataFrameColumn("follows new caption (b)", rows.Select(r => r.FollowsNew)),
+                new DoubleDataFrameColumn("keeps original (a)", rows.Select(r => r.KeepsOriginal)),
+                new DoubleDataFrameColumn("neither", rows.Select(r => r.Neither)))
+            .WithStyle(new TableStyle().Column("ab_t", "F4").Column("follows new caption (b)", "0.0%").Column("keeps original (a)", "0.0%").Column("neither", "0.0%")
+                .WithCaption("MNIST test images of class a noised to t and denoised by the teacher under a caption of class b != a: " +
+                             "the fraction the classifier reads as b and as a", "tab:altered-conditioning"));
 
     /// <summary>Both fractions against t.</summary>
     public static Figure CurveFigure(IReadOnlyList<AlteredConditioningRow> rows, string? title = null)

@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -72,7 +73,7 @@ public static class CoDiLab
     }
 
     /// <summary>Runs the experiment; returns the JSON record, the table and the sample grid it wrote.</summary>
-    public static (JsonObject Result, Table Table, ImageGrid Samples) Execute(LabArguments a, TextWriter log)
+    public static (JsonObject Result, DataFrame Table, ImageGrid Samples) Execute(LabArguments a, TextWriter log)
     {
         var device = a.Device();
         var kind = a.Dataset();
@@ -131,13 +132,15 @@ public static class CoDiLab
         log.WriteLine($"CoDi on {kind.DisplayName()}, {task.Description}, {scale.Name} scale, on {RunRecord.DeviceName(device)}: variants {string.Join(", ", variants)}; " +
                       $"{scale.Steps} steps of {scale.BatchSize} ({scale.BudgetText} each), {scale.EvalImages} test images");
         var rows = new JsonArray();
-        var table = new Table().Column("model").Column("steps").Column("FD", "F2", Better.Lower).Column("accuracy", "P1", Better.Higher)
+        var table = DataFrames.Empty(("model", typeof(string)), ("steps", typeof(int)), ("FD", typeof(double)), ("accuracy", typeof(double)),
+            ("PSNR (dB)", typeof(double)), ("SSIM", typeof(double)));
+        var style = new TableStyle().Column("FD", "F2", Better.Lower).Column("accuracy", "P1", Better.Higher)
             .Column("PSNR (dB)", "F2", Better.Higher).Column("SSIM", "F3", Better.Higher);
         var gridRows = new List<(string Label, Tensor Images)> { ("condition", First(conditions)) };
         var trained = new JsonArray();
         var conditionScores = Score(evaluator, conditions, truth, truthLabels);
         rows.Add(Row("condition", 0, conditionScores));
-        table.AddRow("condition (input)", "-", conditionScores.Fd, conditionScores.Accuracy, conditionScores.Psnr, conditionScores.Ssim);
+        table.AddRow("condition (input)", null, conditionScores.Fd, conditionScores.Accuracy, conditionScores.Psnr, conditionScores.Ssim);
         double? codiFourStepFd = null, fineTunedFd = null;
 
         foreach (var variant in variants)
@@ -190,7 +193,7 @@ public static class CoDiLab
         foreach (var (_, images) in gridRows) images.Dispose();
         var gridPath = Path.Combine(folder, stem + "-samples.png");
         grid.SavePng(gridPath);
-        table.WithCaption($"CoDi on {kind.DisplayName()}, {task.Description}; {scale.Name} scale, {scale.EvalImages} test images, DDIM from the same noise", $"tab:{stem}");
+        table.WithStyle(style.WithCaption($"CoDi on {kind.DisplayName()}, {task.Description}; {scale.Name} scale, {scale.EvalImages} test images, DDIM from the same noise", $"tab:{stem}"));
         table.Save(Path.Combine(folder, stem + ".md"));
         table.Save(Path.Combine(folder, stem + ".tex"));
 

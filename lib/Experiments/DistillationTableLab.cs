@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -41,7 +42,7 @@ public static class DistillationTableLab
         return 0;
     }
 
-    public static (JsonObject Result, Table Table) Execute(LabArguments a, TextWriter log)
+    public static (JsonObject Result, DataFrame Table) Execute(LabArguments a, TextWriter log)
     {
         var device = a.Device();
         var kind = a.Dataset("fashion-mnist");
@@ -63,16 +64,22 @@ public static class DistillationTableLab
         string what = excluded is null ? "main table" : $"unseen concepts ({excluded.Name} absent from D, present in C)";
         log.WriteLine($"{kind.DisplayName()} distillation, {what}, {scale.Name} scale on {RunRecord.DeviceName(device)}");
 
-        var table = new Table().Column("model").Column("D").Column("RC").Column("FD", "0.00", Better.Lower).Column("IS", "0.00", Better.Higher)
-            .Column("accuracy", "0.0%", Better.Higher);
-        if (excluded is not null) table.Column($"FD {excluded.Name}", "0.00", Better.Lower).Column($"accuracy {excluded.Name}", "0.0%", Better.Higher);
-        table.Column("U-Net params (M)", "0.00").Column("MACs (M)", "0").Column("img/s", "0");
+        var columns = new List<(string, Type)> { ("model", typeof(string)), ("D", typeof(string)), ("RC", typeof(string)), ("FD", typeof(double)), ("IS", typeof(double)), ("accuracy", typeof(double)) };
+        var style = new TableStyle().Column("FD", "0.00", Better.Lower).Column("IS", "0.00", Better.Higher).Column("accuracy", "0.0%", Better.Higher)
+            .Column("U-Net params (M)", "0.00").Column("MACs (M)", "0").Column("img/s", "0");
+        if (excluded is not null)
+        {
+            columns.AddRange([($"FD {excluded.Name}", typeof(double)), ($"accuracy {excluded.Name}", typeof(double))]);
+            style.Column($"FD {excluded.Name}", "0.00", Better.Lower).Column($"accuracy {excluded.Name}", "0.0%", Better.Higher);
+        }
+        columns.AddRange([("U-Net params (M)", typeof(double)), ("MACs (M)", typeof(double)), ("img/s", typeof(double))]);
+        var table = DataFrames.Empty([.. columns]).WithStyle(style);
         var rows = new JsonArray();
         var plan = Sampling(scale);
 
         void AddRow(string model, string source, string rc, ModelScores s, long parameters, long macs)
         {
-            var cells = new List<TableCell> { model, source, rc, s.FrechetDistance, s.InceptionScore, s.Accuracy };
+            var cells = new List<object?> { model, source, rc, s.FrechetDistance, s.InceptionScore, s.Accuracy };
             if (excluded is not null) cells.AddRange([s.GroupFrechetDistance!.Value, s.GroupAccuracy!.Value]);
             cells.AddRange([parameters / 1e6, macs / 1e6, s.ImagesPerSecond]);
             table.AddRow(cells.ToArray());
@@ -105,7 +112,7 @@ public static class DistillationTableLab
 
         string slug = $"distillation-table-{kind.Slug()}{(excluded is null ? "" : "-without-" + excluded.Name.Replace(' ', '-'))}-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}";
         var folder = RepoPaths.ResultsFor(scale.Name);
-        table.WithCaption($"{kind.DisplayName()} {what}, {scale.Name} scale ({RunRecord.DeviceName(device)}); FD and accuracy from {scale.SamplesPerClass} samples per class, DDIM {scale.SamplingSteps} steps, guidance {preset.GuidanceScale}");
+        style.WithCaption($"{kind.DisplayName()} {what}, {scale.Name} scale ({RunRecord.DeviceName(device)}); FD and accuracy from {scale.SamplesPerClass} samples per class, DDIM {scale.SamplingSteps} steps, guidance {preset.GuidanceScale}");
         table.Save(Path.Combine(folder, slug + ".md"));
         table.Save(Path.Combine(folder, slug + ".tex"));
         var json = RunRecord.Header(Experiment, device);

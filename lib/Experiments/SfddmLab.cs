@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -52,7 +53,7 @@ public static class SfddmLab
         return 0;
     }
 
-    public static (JsonObject Result, Table Table, ImageGrid Samples) Execute(LabArguments a, TextWriter log)
+    public static (JsonObject Result, DataFrame Table, ImageGrid Samples) Execute(LabArguments a, TextWriter log)
     {
         var kind = a.Dataset();
         var device = a.Device();
@@ -124,10 +125,11 @@ public static class SfddmLab
         var slug = $"sfddm-{kind.Slug()}-{scale.Name}{students}{SamplingClip.RecordTag(clipX0)}-{(device.IsCuda ? "cuda" : "cpu")}";
         var resultPath = Path.Combine(folder, slug + ".json");
         var gridPath = Path.Combine(folder, slug + "-samples.png");
-        var table = new Table().Column("T'").Column("model").Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher)
-            .Column("IS", "0.00", Better.Higher).Column("distillation steps", "0").Column("img/s", "0");
-        table.WithCaption($"SFDDM on {kind.DisplayName()}, {scale.Name} scale ({RunRecord.DeviceName(device)}): the student of T' steps against the teacher " +
-                          $"with DDIM over the same teacher steps; {perClass} samples per class, guidance {guidance}; real-image floor FD {floor.FrechetDistance:F2}");
+        var table = DataFrames.Empty(("T'", typeof(int)), ("model", typeof(string)), ("FD", typeof(double)), ("accuracy", typeof(double)),
+            ("IS", typeof(double)), ("distillation steps", typeof(int)), ("img/s", typeof(double)));
+        table.WithStyle(new TableStyle().Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher)
+            .Column("IS", "0.00", Better.Higher).Column("distillation steps", "0").Column("img/s", "0").WithCaption($"SFDDM on {kind.DisplayName()}, {scale.Name} scale ({RunRecord.DeviceName(device)}): the student of T' steps against the teacher " +
+                          $"with DDIM over the same teacher steps; {perClass} samples per class, guidance {guidance}; real-image floor FD {floor.FrechetDistance:F2}"));
         log.WriteLine($"SFDDM on {kind.DisplayName()}: teacher {teacher.ParameterCount / 1e6:F2} M parameters, students T' = {string.Join(", ", studentSteps)} " +
                       $"({SfddmSchedule.Name(list)}), {template.Steps} steps of {template.BatchSize} on {RunRecord.DeviceName(device)}");
 
@@ -192,7 +194,7 @@ public static class SfddmLab
             samples = SaveGrid(gridRows, imageShape, kind.NumClasses(), gridPath);
             json["sample_grid"] = Path.GetFileName(gridPath);
             table.AddRow(steps, $"SFDDM student ({done} steps)", studentEval.FrechetDistance, studentEval.Accuracy!.Overall, studentEval.InceptionScore.Mean, done, studentRate);
-            table.AddRow(steps, "teacher, DDIM", teacherEval.FrechetDistance, teacherEval.Accuracy!.Overall, teacherEval.InceptionScore.Mean, "", teacherRate);
+            table.AddRow(steps, "teacher, DDIM", teacherEval.FrechetDistance, teacherEval.Accuracy!.Overall, teacherEval.InceptionScore.Mean, null, teacherRate);
             ResultFiles.Write(resultPath, json);
             table.Save(Path.Combine(folder, slug + ".md"));
             log.WriteLine($"  student T' = {steps}: accuracy {studentEval.Accuracy!.Overall:P2}, FD {studentEval.FrechetDistance:F3}; " +

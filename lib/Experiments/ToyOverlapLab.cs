@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Text.Json.Nodes;
 using RandCond.Data.Toy;
@@ -130,10 +131,13 @@ public static class ToyOverlapLab
     }
 
     /// <summary>t, ab_t and overlap, one row per noise level.</summary>
-    public static Table OverlapTable(IReadOnlyList<ToyOverlapRow> overlaps) =>
-        overlaps.Aggregate(new Table().Column("t").Column("ab_t", "F4").Column("overlap", "F4"),
-                           (table, r) => table.AddRow(r.T, r.AlphaBar, r.Overlap))
-            .WithCaption("Total-variation overlap of the two noised conditions (1 = indistinguishable)", "tab:toy-overlap");
+    public static DataFrame OverlapTable(IReadOnlyList<ToyOverlapRow> overlaps) =>
+        new DataFrame(
+                new Int32DataFrameColumn("t", overlaps.Select(r => r.T)),
+                new DoubleDataFrameColumn("ab_t", overlaps.Select(r => r.AlphaBar)),
+                new DoubleDataFrameColumn("overlap", overlaps.Select(r => r.Overlap)))
+            .WithStyle(new TableStyle().Column("ab_t", "F4").Column("overlap", "F4")
+                .WithCaption("Total-variation overlap of the two noised conditions (1 = indistinguishable)", "tab:toy-overlap"));
 
     /// <summary>The lab verb: computes, prints, and writes results/toy-overlap.{json,html,png}.</summary>
     public static int Run(LabArguments a, TextWriter log)

@@ -2,6 +2,7 @@
 # Installs what lib/Plotting needs for HTML and static export:
 #   - Debian chromium (headless, used for PNG/SVG/PDF export)
 #   - plotly.js-dist-min (pinned) into <repo>/.cache/npm
+#   - a font fontconfig finds (DejaVu Sans), for the labels SkiaSharp draws on image grids
 # Idempotent: does nothing (quickly) when both are already present.
 set -euo pipefail
 
@@ -24,6 +25,16 @@ else
   echo "chromium: installing with apt-get"
   as_root apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core
   echo "chromium: installed ($(chromium --version 2>/dev/null || echo 'version unknown'))"
+fi
+
+# --- fonts for image-grid labels (SkiaSharp asks fontconfig for DejaVu Sans) --
+if command -v fc-list >/dev/null 2>&1 && fc-list "DejaVu Sans" family | grep -q "DejaVu Sans"; then
+  echo "fonts: DejaVu Sans already installed"
+else
+  export DEBIAN_FRONTEND=noninteractive
+  apt-cache show fonts-dejavu-core >/dev/null 2>&1 || as_root apt-get update -q
+  echo "fonts: installing fonts-dejavu-core and fontconfig with apt-get"
+  as_root apt-get install -y -q --no-install-recommends fonts-dejavu-core fontconfig
 fi
 
 # --- plotly.js --------------------------------------------------------------

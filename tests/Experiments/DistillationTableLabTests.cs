@@ -1,4 +1,5 @@
 using RandCond.Experiments;
+using RandCond.Plotting;
 
 namespace RandCond.Tests.Labs;
 

@@ -33,6 +33,35 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void Queries_come_back_as_data_frames_with_nulls_where_values_are_missing()
+    {
+        using var store = new RunStore(Path.Combine(folder, "runs.sqlite"));
+        long a = store.StartRun("exp", "a", new JsonObject());
+        long b = store.StartRun("exp", "b", new JsonObject());
+        store.StartRun("other", "c", new JsonObject());
+        store.LogMetrics(a, 10, new Dictionary<string, double> { ["loss"] = 0.5, ["kd"] = 0.25 });
+        store.LogMetrics(a, 20, new Dictionary<string, double> { ["loss"] = 0.125 });
+        store.Finish(a, new Dictionary<string, double> { ["fd"] = 3.5, ["accuracy"] = 0.75 });
+        store.Finish(b, new Dictionary<string, double> { ["fd"] = 4.5 });
+
+        var runs = store.RunsFrame("exp");
+
+        Assert.Equal(["id", "experiment", "name", "status", "started_utc", "finished_utc", "accuracy", "fd"], runs.Columns.Select(c => c.Name).ToArray());
+        Assert.Equal(2, runs.Rows.Count);
+        Assert.Equal(b, runs["id"][0]);
+        Assert.Equal(4.5, runs["fd"][0]);
+        Assert.Null(runs["accuracy"][0]);
+        Assert.Equal(0.75, runs["accuracy"][1]);
+
+        var metrics = store.MetricsFrame(a);
+
+        Assert.Equal(["step", "kd", "loss"], metrics.Columns.Select(c => c.Name).ToArray());
+        Assert.Equal([10, 20], new[] { (int)metrics["step"][0], (int)metrics["step"][1] });
+        Assert.Equal(0.125, metrics["loss"][1]);
+        Assert.Null(metrics["kd"][1]);
+    }
+
+    [Fact]
     public void Bad_input_is_named()
     {
         using (var store = new RunStore(Path.Combine(folder, "runs.sqlite")))

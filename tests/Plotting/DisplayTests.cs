@@ -9,9 +9,6 @@ public class DisplayTests
 {
     [Theory]
     [InlineData(typeof(Figure), "text/html")]
-    [InlineData(typeof(Table), "text/html")]
-    [InlineData(typeof(Table), "text/markdown")]
-    [InlineData(typeof(Table), "text/plain")]
     [InlineData(typeof(ImageGrid), "image/png")]
     [InlineData(typeof(ImageGrid), "text/html")]
     public void Types_carry_a_convention_formatter(Type type, string mimeType)
@@ -51,13 +48,6 @@ public class DisplayTests
         Assert.False(bundle.ContainsKey("image/png"));
     }
 
-    [Fact]
-    public void Table_mime_bundle_has_html_markdown_and_text()
-    {
-        var bundle = new Table().Column("a").AddRow("x").ToMimeBundle();
-        Assert.Equal(new[] { "text/html", "text/markdown", "text/plain" }, bundle.Keys.OrderBy(k => k).ToArray());
-    }
-
     private static IEnumerable<object> FormattersOf(Type type)
     {
         var attribute = type.GetCustomAttributes().Single(a => a.GetType().Name == "TypeFormatterSourceAttribute");
@@ -68,6 +58,5 @@ public class DisplayTests
 
     private static object Instance(Type type) =>
         type == typeof(Figure) ? SampleFigures.ScatterHeatmapSlider()
-        : type == typeof(Table) ? new Table().Column("a", "F1", Better.Higher).AddRow(1.0)
         : ImageGrid.FromPixels(new float[4], 1, 1, 2, 2);
 }

@@ -20,7 +20,7 @@ public class ExportTests
     public void Png_export_draws_the_figure()
     {
         var figure = SampleFigures.ScatterHeatmapSlider();
-        var png = PngDecoder.Decode(figure.ToImageBytes(ImageFormat.Png, 800, 400, scale: 1));
+        var png = Png.Decode(figure.ToImageBytes(ImageFormat.Png, 800, 400, scale: 1));
 
         Assert.Equal(800, png.Width);
         Assert.Equal(400, png.Height);
@@ -37,7 +37,7 @@ public class ExportTests
         {
             var path = Path.Combine(dir.FullName, "fig.png");
             new Figure().Add(Bar.Of(new[] { "a", "b", "c" }, new[] { 3.0, 1.0, 2.0 })).Export(path, 300, 200, scale: 2);
-            var png = PngDecoder.Decode(File.ReadAllBytes(path));
+            var png = Png.Decode(File.ReadAllBytes(path));
             Assert.Equal(600, png.Width);
             Assert.Equal(400, png.Height);
             Assert.Equal(new[] { "fig.png" }, dir.GetFiles().Select(f => f.Name).ToArray());
@@ -78,8 +78,8 @@ public class ExportTests
     public void Image_grid_figure_renders_through_plotly()
     {
         var pixels = Enumerable.Range(0, 4 * 8 * 8).Select(i => (i % 7) / 6f).ToArray();
-        var figure = ImageGrid.FromPixels(pixels, 4, 1, 8, 8).Upscale(4).ToFigure("grid");
-        var png = PngDecoder.Decode(figure.ToImageBytes(ImageFormat.Png));
+        var figure = new Figure().Title("grid").Add(ImageTrace.FromPng(ImageGrid.FromPixels(pixels, 4, 1, 8, 8).Upscale(4).ToPng()));
+        var png = Png.Decode(figure.ToImageBytes(ImageFormat.Png));
         Assert.True(png.DistinctColors() > 5);
     }
 

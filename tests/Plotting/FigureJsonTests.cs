@@ -85,7 +85,9 @@ public class FigureJsonTests
     [Fact]
     public void Histogram_bar_and_image_traces()
     {
-        var png = new RgbImage(3, 2, 10, 20, 30).ToPng();
+        using var bitmap = new SkiaSharp.SKBitmap(3, 2);
+        bitmap.Erase(new SkiaSharp.SKColor(10, 20, 30));
+        var png = Png.Encode(bitmap);
         var json = Parse(new Figure()
             .Subplots(2, 2)
             .Add(Histogram.Of(new[] { 1.0, 2, 2, 3 }, bins: 3).Normalized(), 1, 1)

@@ -1,4 +1,5 @@
 using RandCond.Plotting;
+using SkiaSharp;
 using Xunit;
 
 namespace RandCond.Tests.Plotting;
@@ -13,7 +14,7 @@ public class ImageGridTests
         for (int i = 0; i < data.Length; i++) data[i] = i / (float)(data.Length - 1);
         var grid = ImageGrid.FromPixels(data, n, 1, h, w).Columns(3).Padding(1);
 
-        var png = PngDecoder.Decode(grid.ToPng());
+        using var png = Png.Decode(grid.ToPng());
 
         Assert.Equal(2, grid.Rows);
         Assert.Equal(1 + 3 * (w + 1), png.Width);
@@ -25,12 +26,12 @@ public class ImageGridTests
             for (int x = 0; x < w; x++)
             {
                 byte expected = (byte)Math.Round(data[(k * h + y) * w + x] * 255.0, MidpointRounding.AwayFromZero);
-                Assert.Equal((expected, expected, expected, (byte)255), png.GetRgba(ox + x, oy + y));
+                Assert.Equal((expected, expected, expected, (byte)255), Rgba(png, ox + x, oy + y));
             }
         }
         // Padding and the empty sixth cell keep the background.
-        Assert.Equal((255, 255, 255, 255), png.GetRgba(0, 0));
-        Assert.Equal((255, 255, 255, 255), png.GetRgba(png.Width - 2, png.Height - 2));
+        Assert.Equal((255, 255, 255, 255), Rgba(png, 0, 0));
+        Assert.Equal((255, 255, 255, 255), Rgba(png, png.Width - 2, png.Height - 2));
     }
 
     [Fact]
@@ -44,12 +45,12 @@ public class ImageGridTests
             0.5f, -0.5f, 0f, 1f, // B
         };
         var grid = ImageGrid.FromPixels(data, 1, 3, 1, 4, PixelRange.MinusOneToOne).Padding(0);
-        var png = PngDecoder.Decode(grid.ToPng());
+        using var png = Png.Decode(grid.ToPng());
 
-        Assert.Equal((0, 255, 191, 255), png.GetRgba(0, 0));
-        Assert.Equal((128, 255, 64, 255), png.GetRgba(1, 0));
-        Assert.Equal((255, 0, 128, 255), png.GetRgba(2, 0));
-        Assert.Equal((255, 0, 255, 255), png.GetRgba(3, 0));
+        Assert.Equal((0, 255, 191, 255), Rgba(png, 0, 0));
+        Assert.Equal((128, 255, 64, 255), Rgba(png, 1, 0));
+        Assert.Equal((255, 0, 128, 255), Rgba(png, 2, 0));
+        Assert.Equal((255, 0, 255, 255), Rgba(png, 3, 0));
     }
 
     [Fact]
@@ -66,10 +67,10 @@ public class ImageGridTests
     public void Upscale_repeats_pixels()
     {
         var grid = ImageGrid.FromPixels(new[] { 0f, 1f }, 1, 1, 1, 2).Padding(0).Upscale(3);
-        var png = PngDecoder.Decode(grid.ToPng());
+        using var png = Png.Decode(grid.ToPng());
         Assert.Equal((6, 3), (png.Width, png.Height));
-        Assert.Equal((0, 0, 0, 255), png.GetRgba(2, 2));
-        Assert.Equal((255, 255, 255, 255), png.GetRgba(3, 0));
+        Assert.Equal((0, 0, 0, 255), Rgba(png, 2, 2));
+        Assert.Equal((255, 255, 255, 255), Rgba(png, 3, 0));
     }
 
     [Fact]
@@ -80,31 +81,34 @@ public class ImageGridTests
         var labelled = ImageGrid.FromPixels(white, 4, 1, 8, 8).Columns(2).Padding(2)
             .RowLabels("RC", "no RC").ColumnLabels("t=1", "t=2");
 
-        var png = PngDecoder.Decode(labelled.ToPng());
-        int textWidth = BitmapFont.MeasureWidth("no RC");
+        using var png = Png.Decode(labelled.ToPng());
+        using var plainPng = Png.Decode(plain.ToPng());
 
-        Assert.Equal(PngDecoder.Decode(plain.ToPng()).Width + textWidth + 2, png.Width);
-        Assert.Equal(PngDecoder.Decode(plain.ToPng()).Height + BitmapFont.GlyphHeight + 2, png.Height);
-        // All images are white, so every black pixel is label ink.
-        int ink = CountBlack(png, 0, 0, png.Width, png.Height);
-        int rowLabelInk = CountBlack(png, 0, labelled.ImageOrigin(2).Y, labelled.ImageOrigin(0).X, 8);
-        int columnLabelInk = CountBlack(png, labelled.ImageOrigin(1).X, 0, 8, labelled.ImageOrigin(0).Y);
+        Assert.True(labelled.LeftMargin > 20, $"left margin {labelled.LeftMargin} px cannot hold 'no RC' at 12 px");
+        Assert.Equal(plainPng.Width + labelled.LeftMargin, png.Width);
+        Assert.Equal(plainPng.Height + labelled.TopMargin, png.Height);
+        // All images are white, so every dark pixel is label ink.
+        int ink = CountDark(png, 0, 0, png.Width, png.Height);
+        int rowLabelInk = CountDark(png, 0, labelled.ImageOrigin(2).Y, labelled.ImageOrigin(0).X, 8);
+        int columnLabelInk = CountDark(png, labelled.ImageOrigin(1).X, 0, 8, labelled.ImageOrigin(0).Y);
         Assert.True(rowLabelInk > 10, $"row label 'no RC' drew {rowLabelInk} pixels");
-        Assert.True(columnLabelInk > 10, $"column label 't=2' drew {columnLabelInk} pixels");
+        Assert.True(columnLabelInk > 5, $"column label 't=2' drew {columnLabelInk} pixels");
         Assert.True(ink >= rowLabelInk + columnLabelInk);
+        Assert.Equal(0, CountDark(png, labelled.ImageOrigin(0).X, labelled.ImageOrigin(0).Y, 8, 8));
     }
 
     [Fact]
-    public void Font_draws_a_known_glyph()
+    public void Labels_use_the_debian_dejavu_font()
     {
-        var image = new RgbImage(5, 7);
-        BitmapFont.Draw(image, "L", 0, 0, (0, 0, 0));
-        for (int y = 0; y < 7; y++)
-        for (int x = 0; x < 5; x++)
-        {
-            bool ink = x == 0 || y == 6;
-            Assert.Equal(ink ? (0, 0, 0) : (255, 255, 255), image[x, y]);
-        }
+        using var font = LabelFont.Create(12);
+        Assert.Equal("DejaVu Sans", font.Typeface.FamilyName);
+    }
+
+    [Fact]
+    public void Png_decode_names_bad_input()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Png.Decode(new byte[] { 1, 2, 3, 4 }));
+        Assert.Contains("4 bytes", error.Message);
     }
 
     [Fact]
@@ -119,16 +123,23 @@ public class ImageGridTests
     {
         var bundle = ImageGrid.FromPixels(new float[4], 1, 1, 2, 2).ToMimeBundle();
         var png = Convert.FromBase64String(bundle["image/png"]);
-        Assert.Equal(2 + 2 * 2, PngDecoder.Decode(png).Width);
+        using var decoded = Png.Decode(png);
+        Assert.Equal(2 + 2 * 2, decoded.Width);
         Assert.StartsWith("<img src=\"data:image/png;base64,", bundle["text/html"]);
     }
 
-    private static int CountBlack(DecodedPng png, int x0, int y0, int width, int height)
+    private static int CountDark(SKBitmap png, int x0, int y0, int width, int height)
     {
         int count = 0;
         for (int y = y0; y < Math.Min(png.Height, y0 + height); y++)
         for (int x = x0; x < Math.Min(png.Width, x0 + width); x++)
-            if (png.GetRgba(x, y) == (0, 0, 0, 255)) count++;
+            if (png.GetPixel(x, y).Red < 128) count++;
         return count;
+    }
+
+    private static (byte R, byte G, byte B, byte A) Rgba(SKBitmap png, int x, int y)
+    {
+        var c = png.GetPixel(x, y);
+        return (c.Red, c.Green, c.Blue, c.Alpha);
     }
 }

@@ -118,6 +118,16 @@ public sealed class RunStore : IDisposable
         return points;
     }
 
+    /// <summary>The names of the metrics a run logged, sorted.</summary>
+    public IReadOnlyList<string> MetricNames(long run)
+    {
+        using var command = Command("SELECT DISTINCT name FROM metrics WHERE run_id = $r ORDER BY name", ("$r", run));
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read()) names.Add(reader.GetString(0));
+        return names;
+    }
+
     public void Dispose() => connection.Dispose();
 
     private Dictionary<string, T> Pairs<T>(string sql, long run, Func<SqliteDataReader, T> value)

@@ -8,7 +8,8 @@ namespace RandCond.Notebooks.Execution;
 /// Turns an object into a mime bundle (mime type → content), by convention so displayed types need no
 /// reference to this library: (1) a public <c>ToMimeBundle()</c> returning string pairs; (2) an attribute named
 /// <c>TypeFormatterSourceAttribute</c> (any namespace) whose Type argument has <c>CreateTypeFormatters()</c>
-/// returning objects with <c>MimeType</c>, <c>Type</c> and <c>bool Format(object, TextWriter)</c>;
+/// returning objects with <c>MimeType</c>, <c>Type</c> and <c>bool Format(object, TextWriter)</c> (for a type without
+/// one, such attributes on loaded assemblies, whose formatters' <c>Type</c> matches);
 /// (3) text/plain from ToString(). A text/plain entry is always present.
 /// </summary>
 public static class MimeFormatter
@@ -16,6 +17,7 @@ public static class MimeFormatter
     public const string PlainText = "text/plain";
 
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<object>> FormattersBySource = new();
+    private static readonly ConcurrentDictionary<Assembly, Type[]> SourcesByAssembly = new();
 
     public static IReadOnlyDictionary<string, string> Format(object? value)
     {
@@ -36,10 +38,9 @@ public static class MimeFormatter
 
     private static Dictionary<string, string>? FromTypeFormatterSource(object value)
     {
-        var sourceType = FindFormatterSourceType(value.GetType());
-        if (sourceType is null) return null;
+        IEnumerable<Type> sourceTypes = FindFormatterSourceType(value.GetType()) is Type own ? [own] : AssemblyFormatterSourceTypes();
         var bundle = new Dictionary<string, string>();
-        foreach (var formatter in FormattersBySource.GetOrAdd(sourceType, CreateFormatters))
+        foreach (var formatter in sourceTypes.SelectMany(source => FormattersBySource.GetOrAdd(source, CreateFormatters)))
         {
             var type = formatter.GetType();
             var mime = type.GetProperty("MimeType")?.GetValue(formatter) as string;
@@ -64,6 +65,12 @@ public static class MimeFormatter
         }
         return null;
     }
+
+    /// <summary>Sources named by an assembly-level attribute: formatters for types the assembly does not own (e.g. DataFrame).</summary>
+    private static IEnumerable<Type> AssemblyFormatterSourceTypes() =>
+        AppDomain.CurrentDomain.GetAssemblies().Where(a => !a.IsDynamic).SelectMany(a => SourcesByAssembly.GetOrAdd(a, assembly =>
+            assembly.GetCustomAttributesData().Where(a => a.AttributeType.Name == "TypeFormatterSourceAttribute")
+                .Select(a => a.ConstructorArguments.FirstOrDefault().Value).OfType<Type>().ToArray()));
 
     private static IReadOnlyList<object> CreateFormatters(Type sourceType)
     {

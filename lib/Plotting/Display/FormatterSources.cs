@@ -1,3 +1,5 @@
+[assembly: RandCond.Plotting.TypeFormatterSource(typeof(RandCond.Plotting.DataFrameFormatterSource))]
+
 namespace RandCond.Plotting;
 
 /// <summary>Figure: text/html (interactive plotly), image/png once a PNG was rendered, text/plain.</summary>
@@ -11,14 +13,16 @@ public sealed class FigureFormatterSource
     };
 }
 
-/// <summary>Table: text/html, text/markdown, text/plain.</summary>
-public sealed class TableFormatterSource
+/// <summary>
+/// DataFrame, with its attached TableStyle: text/html, text/plain. DataFrame is not our type, so this source is named
+/// by an assembly attribute, which our kernel honours; .NET Interactive shows DataFrames with its own formatter.
+/// </summary>
+public sealed class DataFrameFormatterSource
 {
     public IEnumerable<object> CreateTypeFormatters() => new object[]
     {
-        ConventionFormatter.For<Table>("text/html", t => t.ToHtml()),
-        ConventionFormatter.For<Table>("text/markdown", t => t.ToMarkdown()),
-        ConventionFormatter.For<Table>("text/plain", t => t.ToText()),
+        ConventionFormatter.For<Microsoft.Data.Analysis.DataFrame>("text/html", f => f.ToHtml()),
+        ConventionFormatter.For<Microsoft.Data.Analysis.DataFrame>("text/plain", f => f.ToText()),
     };
 }
 
@@ -30,15 +34,5 @@ public sealed class ImageGridFormatterSource
         ConventionFormatter.For<ImageGrid>("image/png", g => Convert.ToBase64String(g.ToPng())),
         ConventionFormatter.For<ImageGrid>("text/html", g => g.ToHtml()),
         ConventionFormatter.For<ImageGrid>("text/plain", g => g.ToString()),
-    };
-}
-
-/// <summary>RgbImage: image/png (base64), text/plain.</summary>
-public sealed class RgbImageFormatterSource
-{
-    public IEnumerable<object> CreateTypeFormatters() => new object[]
-    {
-        ConventionFormatter.For<RgbImage>("image/png", i => Convert.ToBase64String(i.ToPng())),
-        ConventionFormatter.For<RgbImage>("text/plain", i => i.ToString()),
     };
 }

@@ -6,7 +6,7 @@ namespace RandCond.Plotting;
 /// method <c>IEnumerable&lt;object&gt; CreateTypeFormatters()</c> whose items have <c>string MimeType</c>,
 /// <c>Type Type</c> and <c>bool Format(object instance, TextWriter writer)</c>.
 /// </summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = true, Inherited = true)]
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Assembly, AllowMultiple = true, Inherited = true)]
 public sealed class TypeFormatterSourceAttribute : Attribute
 {
     public TypeFormatterSourceAttribute(Type formatterSourceType)

@@ -1,7 +1,9 @@
+using SkiaSharp;
+
 namespace RandCond.Plotting;
 
 /// <summary>
-/// A grid of sample images rendered to a plain PNG without chromium.
+/// A grid of sample images drawn with SkiaSharp and shown as a PNG.
 /// Input is float pixels laid out N x C x H x W (PyTorch's NCHW; pass channelsLast for N x H x W x C),
 /// C = 1 (gray) or 3 (RGB), mapped to bytes by <see cref="PixelRange"/>. Images fill the grid row by row.
 /// <code>
@@ -49,9 +51,9 @@ public sealed class ImageGrid
     public int Rows => (Count + Cols - 1) / Cols;
     public int PaddingPixels { get; private set; } = 2;
     public int UpscaleFactor { get; private set; } = 1;
-    public int LabelScaleFactor { get; private set; } = 1;
-    public (byte R, byte G, byte B) BackgroundColor { get; private set; } = (255, 255, 255);
-    public (byte R, byte G, byte B) LabelColor { get; private set; } = (0, 0, 0);
+    public float LabelFontSize { get; private set; } = 12;
+    public SKColor BackgroundColor { get; private set; } = SKColors.White;
+    public SKColor LabelColor { get; private set; } = SKColors.Black;
 
     public ImageGrid Columns(int cols)
     {
@@ -77,26 +79,27 @@ public sealed class ImageGrid
 
     public ImageGrid Background(byte r, byte g, byte b)
     {
-        BackgroundColor = (r, g, b);
+        BackgroundColor = new SKColor(r, g, b);
         return this;
     }
 
-    public ImageGrid Labels(byte r, byte g, byte b, int scale = 1)
+    /// <summary>Color and size (pixels) of row and column labels.</summary>
+    public ImageGrid Labels(byte r, byte g, byte b, float fontSize = 12)
     {
-        if (scale <= 0) throw new ArgumentOutOfRangeException(nameof(scale), "ImageGrid: label scale must be positive.");
-        LabelColor = (r, g, b);
-        LabelScaleFactor = scale;
+        if (!(fontSize > 0)) throw new ArgumentOutOfRangeException(nameof(fontSize), $"ImageGrid: label font size {fontSize} must be positive.");
+        LabelColor = new SKColor(r, g, b);
+        LabelFontSize = fontSize;
         return this;
     }
 
-    /// <summary>Labels drawn left of each row (ASCII, 5x7 font).</summary>
+    /// <summary>Labels drawn left of each row.</summary>
     public ImageGrid RowLabels(params string[] labels)
     {
         _rowLabels = labels;
         return this;
     }
 
-    /// <summary>Labels drawn above each column (ASCII, 5x7 font).</summary>
+    /// <summary>Labels drawn above each column.</summary>
     public ImageGrid ColumnLabels(params string[] labels)
     {
         _columnLabels = labels;
@@ -105,39 +108,51 @@ public sealed class ImageGrid
 
     public int CellWidth => ImageWidth * UpscaleFactor;
     public int CellHeight => ImageHeight * UpscaleFactor;
-    private int LeftMargin => _rowLabels.Length == 0 ? 0 : _rowLabels.Max(l => BitmapFont.MeasureWidth(l, LabelScaleFactor)) + PaddingPixels;
-    private int TopMargin => _columnLabels.Length == 0 ? 0 : BitmapFont.MeasureHeight(LabelScaleFactor) + PaddingPixels;
+
+    /// <summary>Width of the row-label column: the widest label plus padding (0 without row labels).</summary>
+    public int LeftMargin
+    {
+        get
+        {
+            if (_rowLabels.Length == 0) return 0;
+            using var font = LabelFont.Create(LabelFontSize);
+            return (int)Math.Ceiling(_rowLabels.Max(l => font.MeasureText(l))) + PaddingPixels;
+        }
+    }
+
+    /// <summary>Height of the column-label row: one line of text plus padding (0 without column labels).</summary>
+    public int TopMargin
+    {
+        get
+        {
+            if (_columnLabels.Length == 0) return 0;
+            using var font = LabelFont.Create(LabelFontSize);
+            return LineHeight(font) + PaddingPixels;
+        }
+    }
 
     /// <summary>Top-left pixel of image <paramref name="index"/> in the rendered grid.</summary>
     public (int X, int Y) ImageOrigin(int index)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index));
-        int row = index / Cols, col = index % Cols;
-        return (LeftMargin + PaddingPixels + col * (CellWidth + PaddingPixels),
-                TopMargin + PaddingPixels + row * (CellHeight + PaddingPixels));
+        return Origin(index, LeftMargin, TopMargin);
     }
 
-    public RgbImage Render()
+    /// <summary>The grid as an opaque RGBA bitmap (the caller disposes it).</summary>
+    public SKBitmap Render()
     {
         if (_rowLabels.Length > Rows) throw new InvalidOperationException($"ImageGrid: {_rowLabels.Length} row labels for {Rows} rows.");
         if (_columnLabels.Length > Cols) throw new InvalidOperationException($"ImageGrid: {_columnLabels.Length} column labels for {Cols} columns.");
-        int width = LeftMargin + PaddingPixels + Cols * (CellWidth + PaddingPixels);
-        int height = TopMargin + PaddingPixels + Rows * (CellHeight + PaddingPixels);
-        var (br, bg, bb) = BackgroundColor;
-        var canvas = new RgbImage(width, height, br, bg, bb);
-        for (int n = 0; n < Count; n++) DrawImage(canvas, n);
-        int textHeight = BitmapFont.MeasureHeight(LabelScaleFactor);
-        for (int r = 0; r < _rowLabels.Length; r++)
-        {
-            int y = ImageOrigin(r * Cols).Y + (CellHeight - textHeight) / 2;
-            BitmapFont.Draw(canvas, _rowLabels[r], PaddingPixels, y, LabelColor, LabelScaleFactor);
-        }
-        for (int c = 0; c < _columnLabels.Length; c++)
-        {
-            int x = ImageOrigin(c).X + (CellWidth - BitmapFont.MeasureWidth(_columnLabels[c], LabelScaleFactor)) / 2;
-            BitmapFont.Draw(canvas, _columnLabels[c], Math.Max(x, 0), PaddingPixels, LabelColor, LabelScaleFactor);
-        }
-        return canvas;
+        int left = LeftMargin, top = TopMargin;
+        int width = left + PaddingPixels + Cols * (CellWidth + PaddingPixels);
+        int height = top + PaddingPixels + Rows * (CellHeight + PaddingPixels);
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(BackgroundColor);
+        for (int n = 0; n < Count; n++) DrawImage(canvas, n, left, top);
+        if (_rowLabels.Length + _columnLabels.Length > 0) DrawLabels(canvas, left, top);
+        canvas.Flush();
+        return bitmap;
     }
 
     /// <summary>The byte value of channel c at (y, x) of image n, after the pixel range mapping.</summary>
@@ -149,52 +164,76 @@ public sealed class ImageGrid
         return Range.ToByte(_data[i]);
     }
 
-    public byte[] ToPng() => Render().ToPng();
+    public byte[] ToPng()
+    {
+        using var bitmap = Render();
+        return Png.Encode(bitmap);
+    }
 
     public void SavePng(string path) => AtomicFile.WriteAllBytes(path, ToPng());
 
-    /// <summary>The grid as a figure with one image trace and hidden axes, sized to the grid.</summary>
-    public Figure ToFigure(string? title = null)
-    {
-        var image = Render();
-        int top = title is null ? 10 : 50;
-        var figure = new Figure()
-            .Add(ImageTrace.FromImage(image))
-            .Size(image.Width + 20, image.Height + top + 10)
-            .Set("margin", new System.Text.Json.Nodes.JsonObject { ["l"] = 10, ["r"] = 10, ["t"] = top, ["b"] = 10 })
-            .Set("xaxis.visible", false)
-            .Set("yaxis.visible", false);
-        return title is null ? figure : figure.Title(title);
-    }
-
-    /// <summary>An img element with the PNG inline (base64).</summary>
-    public string ToHtml() => $"<img src=\"data:image/png;base64,{Convert.ToBase64String(ToPng())}\" alt=\"{System.Net.WebUtility.HtmlEncode(ToString())}\"/>";
-
-    /// <summary>image/png (base64), text/html and text/plain.</summary>
+    /// <summary>image/png (base64), text/html (an img element with the PNG inline) and text/plain.</summary>
     public IReadOnlyDictionary<string, string> ToMimeBundle()
     {
         var png = Convert.ToBase64String(ToPng());
         return new Dictionary<string, string>
         {
             ["image/png"] = png,
-            ["text/html"] = $"<img src=\"data:image/png;base64,{png}\" alt=\"{System.Net.WebUtility.HtmlEncode(ToString())}\"/>",
+            ["text/html"] = HtmlImage(png),
             ["text/plain"] = ToString(),
         };
     }
 
+    /// <summary>An img element with the PNG inline (base64).</summary>
+    public string ToHtml() => HtmlImage(Convert.ToBase64String(ToPng()));
+
     public override string ToString() => $"ImageGrid({Count} images of {Channels}x{ImageHeight}x{ImageWidth}, {Rows}x{Cols})";
 
-    private void DrawImage(RgbImage canvas, int n)
+    private string HtmlImage(string base64Png) =>
+        $"<img src=\"data:image/png;base64,{base64Png}\" alt=\"{System.Net.WebUtility.HtmlEncode(ToString())}\"/>";
+
+    private (int X, int Y) Origin(int index, int left, int top)
     {
-        var (ox, oy) = ImageOrigin(n);
+        int row = index / Cols, col = index % Cols;
+        return (left + PaddingPixels + col * (CellWidth + PaddingPixels), top + PaddingPixels + row * (CellHeight + PaddingPixels));
+    }
+
+    private void DrawImage(SKCanvas canvas, int n, int left, int top)
+    {
+        using var image = new SKBitmap(new SKImageInfo(ImageWidth, ImageHeight, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var pixels = image.GetPixelSpan();
         for (int y = 0; y < ImageHeight; y++)
         for (int x = 0; x < ImageWidth; x++)
         {
+            int i = (y * ImageWidth + x) * 4;
             byte r = PixelByte(n, 0, y, x);
-            var rgb = Channels == 1 ? (r, r, r) : (r, PixelByte(n, 1, y, x), PixelByte(n, 2, y, x));
-            for (int dy = 0; dy < UpscaleFactor; dy++)
-            for (int dx = 0; dx < UpscaleFactor; dx++)
-                canvas[ox + x * UpscaleFactor + dx, oy + y * UpscaleFactor + dy] = rgb;
+            pixels[i] = r;
+            pixels[i + 1] = Channels == 1 ? r : PixelByte(n, 1, y, x);
+            pixels[i + 2] = Channels == 1 ? r : PixelByte(n, 2, y, x);
+            pixels[i + 3] = 255;
+        }
+        var (ox, oy) = Origin(n, left, top);
+        using var skImage = SKImage.FromBitmap(image);
+        canvas.DrawImage(skImage, SKRect.Create(ox, oy, CellWidth, CellHeight), new SKSamplingOptions(SKFilterMode.Nearest));
+    }
+
+    private void DrawLabels(SKCanvas canvas, int left, int top)
+    {
+        using var font = LabelFont.Create(LabelFontSize);
+        using var paint = new SKPaint { Color = LabelColor, IsAntialias = true };
+        var metrics = font.Metrics;
+        float textHeight = metrics.Descent - metrics.Ascent;
+        for (int r = 0; r < _rowLabels.Length; r++)
+        {
+            float baseline = Origin(r * Cols, left, top).Y + (CellHeight - textHeight) / 2 - metrics.Ascent;
+            canvas.DrawText(_rowLabels[r], PaddingPixels, baseline, SKTextAlign.Left, font, paint);
+        }
+        for (int c = 0; c < _columnLabels.Length; c++)
+        {
+            float center = Origin(c, left, top).X + CellWidth / 2f;
+            canvas.DrawText(_columnLabels[c], center, PaddingPixels - metrics.Ascent, SKTextAlign.Center, font, paint);
         }
     }
+
+    private static int LineHeight(SKFont font) => (int)Math.Ceiling(font.Metrics.Descent - font.Metrics.Ascent);
 }

@@ -1,53 +1,36 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Data.Analysis;
 
 namespace RandCond.Plotting;
 
 /// <summary>
-/// RFC 4180 CSV (CRLF line ends; fields with comma, quote, CR or LF are quoted, quotes doubled).
-/// Numbers are written in full round-trip precision, not the display format, and a column with any
-/// std gets a following "&lt;name&gt; std" column. No best-value marking.
+/// RFC 4180 CSV (CRLF line ends; fields with comma, quote, CR or LF are quoted, quotes doubled). Numbers are written
+/// in full round-trip precision, not the display format; nulls are empty fields. Read back with
+/// <see cref="DataFrames.ReadCsv"/>, which keeps numbers as doubles.
 /// </summary>
 internal static class TableCsv
 {
-    public static string Write(Table table)
+    public static string Write(DataFrame frame)
     {
-        int n = table.Columns.Count;
-        var hasStd = Enumerable.Range(0, n).Select(c => table.Rows.Any(r => r[c].Std is not null)).ToArray();
         var csv = new StringBuilder();
-        var header = new List<string>();
-        for (int c = 0; c < n; c++)
-        {
-            header.Add(table.Columns[c].Name);
-            if (hasStd[c]) header.Add(table.Columns[c].Name + " std");
-        }
-        AppendLine(csv, header);
-        foreach (var row in table.Rows)
-        {
-            var fields = new List<string>();
-            for (int c = 0; c < n; c++)
-            {
-                fields.Add(Raw(row[c]));
-                if (hasStd[c]) fields.Add(row[c].Std is double s ? s.ToString("R", CultureInfo.InvariantCulture) : "");
-            }
-            AppendLine(csv, fields);
-        }
+        AppendLine(csv, frame.Columns.Select(c => c.Name));
+        for (long r = 0; r < frame.Rows.Count; r++) AppendLine(csv, frame.Columns.Select(c => Raw(c[r])));
         return csv.ToString();
     }
 
-    private static string Raw(TableCell cell) => cell.Kind switch
+    private static string Raw(object? value) => value switch
     {
-        TableCellKind.Text => cell.Text!,
-        TableCellKind.Number => cell.Value.ToString("R", CultureInfo.InvariantCulture),
-        TableCellKind.Integer => ((long)cell.Value).ToString(CultureInfo.InvariantCulture),
-        _ => "",
+        null => "",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
     };
 
-    private static void AppendLine(StringBuilder csv, IEnumerable<string> fields)
-    {
+    private static void AppendLine(StringBuilder csv, IEnumerable<string> fields) =>
         csv.Append(string.Join(",", fields.Select(Quote))).Append("\r\n");
-    }
 
-    public static string Quote(string field) =>
+    private static string Quote(string field) =>
         field.IndexOfAny(new[] { ',', '"', '\r', '\n' }) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 }

@@ -5,26 +5,22 @@ namespace RandCond.Plotting;
 /// <summary>GitHub-flavoured Markdown: numeric columns right-aligned, best values in **bold**.</summary>
 internal static class TableMarkdown
 {
-    public static string Write(Table table)
+    public static string Write(TableLayout table)
     {
         var md = new StringBuilder();
-        int n = table.Columns.Count;
+        int n = table.Names.Length;
         md.Append('|');
-        for (int c = 0; c < n; c++) md.Append(' ').Append(Escape(table.Columns[c].Name)).Append(table.Arrow(c, "↑", "↓")).Append(" |");
+        for (int c = 0; c < n; c++) md.Append(' ').Append(Escape(table.Header(c, "↑", "↓"))).Append(" |");
         md.Append('\n').Append('|');
-        for (int c = 0; c < n; c++) md.Append(table.IsNumericColumn(c) ? " ---: |" : " :--- |");
+        for (int c = 0; c < n; c++) md.Append(table.Numeric[c] ? " ---: |" : " :--- |");
         md.Append('\n');
-        for (int r = 0; r < table.Rows.Count; r++)
+        for (int r = 0; r < table.Cells.Length; r++)
         {
             md.Append('|');
             for (int c = 0; c < n; c++)
             {
-                var cell = table.Rows[r][c];
-                var format = table.Columns[c].Format;
-                var text = Escape(cell.FormatValue(format));
-                if (cell.FormatStd(format) is string std) text += " ± " + std;
-                if (table.IsBest(r, c)) text = "**" + text + "**";
-                md.Append(' ').Append(text).Append(" |");
+                var text = Escape(table.Cells[r][c]);
+                md.Append(' ').Append(table.Best[r][c] ? "**" + text + "**" : text).Append(" |");
             }
             md.Append('\n');
         }

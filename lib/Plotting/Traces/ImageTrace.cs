@@ -14,8 +14,6 @@ public sealed class ImageTrace : Trace<ImageTrace>
     public static ImageTrace FromPng(byte[] png, string? name = null) =>
         new ImageTrace("data:image/png;base64," + Convert.ToBase64String(png)).SetNamed(name);
 
-    public static ImageTrace FromImage(RgbImage image, string? name = null) => FromPng(image.ToPng(), name);
-
     /// <summary>Places the image's top-left pixel at (x0, y0) with pixels dx by dy axis units.</summary>
     public ImageTrace Placement(double x0, double y0, double dx = 1, double dy = 1) =>
         Set("x0", x0).Set("y0", y0).Set("dx", dx).Set("dy", dy);
