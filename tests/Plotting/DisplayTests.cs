@@ -8,7 +8,6 @@ namespace RandCond.Tests.Plotting;
 public class DisplayTests
 {
     [Theory]
-    [InlineData(typeof(Figure), "text/html")]
     [InlineData(typeof(Table), "text/html")]
     [InlineData(typeof(Table), "text/markdown")]
     [InlineData(typeof(Table), "text/plain")]
@@ -27,31 +26,6 @@ public class DisplayTests
     }
 
     [Fact]
-    public void Attribute_has_the_shape_hosts_look_for()
-    {
-        var attribute = typeof(Figure).GetCustomAttributes().Single(a => a.GetType().Name == "TypeFormatterSourceAttribute");
-        Assert.Equal(typeof(FigureFormatterSource), attribute.GetType().GetProperty("FormatterSourceType")!.GetValue(attribute));
-        Assert.Equal(new[] { "text/html" }, (string[])attribute.GetType().GetProperty("PreferredMimeTypes")!.GetValue(attribute)!);
-    }
-
-    [Fact]
-    public void Figure_png_formatter_declines_until_a_png_exists()
-    {
-        var png = FormattersOf(typeof(Figure)).Cast<ConventionFormatter>().Single(f => f.MimeType == "image/png");
-        Assert.False(png.Format(new Figure(), new StringWriter()));
-    }
-
-    [Fact]
-    public void Figure_mime_bundle_has_html_and_plotly_json()
-    {
-        var bundle = SampleFigures.ScatterHeatmapSlider().ToMimeBundle();
-        Assert.Contains(".newPlot(", bundle["text/html"]);
-        Assert.Contains(PlotlyJs.NotebookSource, bundle["text/html"]);
-        Assert.StartsWith("{\"data\":[", bundle[Figure.PlotlyMimeType]);
-        Assert.False(bundle.ContainsKey("image/png"));
-    }
-
-    [Fact]
     public void Table_mime_bundle_has_html_markdown_and_text()
     {
         var bundle = new Table().Column("a").AddRow("x").ToMimeBundle();
@@ -67,7 +41,6 @@ public class DisplayTests
     }
 
     private static object Instance(Type type) =>
-        type == typeof(Figure) ? SampleFigures.ScatterHeatmapSlider()
-        : type == typeof(Table) ? new Table().Column("a", "F1", Better.Higher).AddRow(1.0)
+        type == typeof(Table) ? new Table().Column("a", "F1", Better.Higher).AddRow(1.0)
         : ImageGrid.FromPixels(new float[4], 1, 1, 2, 2);
 }

@@ -1,16 +1,5 @@
 namespace RandCond.Plotting;
 
-/// <summary>Figure: text/html (interactive plotly), image/png once a PNG was rendered, text/plain.</summary>
-public sealed class FigureFormatterSource
-{
-    public IEnumerable<object> CreateTypeFormatters() => new object[]
-    {
-        ConventionFormatter.For<Figure>("text/html", f => f.ToNotebookHtml()),
-        ConventionFormatter.For<Figure>("image/png", f => f.StaticPng is null ? null : Convert.ToBase64String(f.StaticPng)),
-        ConventionFormatter.For<Figure>("text/plain", f => f.ToString()),
-    };
-}
-
 /// <summary>Table: text/html, text/markdown, text/plain.</summary>
 public sealed class TableFormatterSource
 {

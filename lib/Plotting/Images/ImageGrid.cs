@@ -153,20 +153,6 @@ public sealed class ImageGrid
 
     public void SavePng(string path) => AtomicFile.WriteAllBytes(path, ToPng());
 
-    /// <summary>The grid as a figure with one image trace and hidden axes, sized to the grid.</summary>
-    public Figure ToFigure(string? title = null)
-    {
-        var image = Render();
-        int top = title is null ? 10 : 50;
-        var figure = new Figure()
-            .Add(ImageTrace.FromImage(image))
-            .Size(image.Width + 20, image.Height + top + 10)
-            .Set("margin", new System.Text.Json.Nodes.JsonObject { ["l"] = 10, ["r"] = 10, ["t"] = top, ["b"] = 10 })
-            .Set("xaxis.visible", false)
-            .Set("yaxis.visible", false);
-        return title is null ? figure : figure.Title(title);
-    }
-
     /// <summary>An img element with the PNG inline (base64).</summary>
     public string ToHtml() => $"<img src=\"data:image/png;base64,{Convert.ToBase64String(ToPng())}\" alt=\"{System.Net.WebUtility.HtmlEncode(ToString())}\"/>";
 
