@@ -6,11 +6,14 @@ using RandCond.Data;
 using RandCond.Distillation;
 using RandCond.Plotting;
 using RandCond.Tensors;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
 
 namespace RandCond.Experiments;
 
 /// <summary>What one ablation study wrote: the JSON record, its table and its figure.</summary>
-public sealed record AblationResult(JsonObject Record, DataFrame Table, Figure Figure);
+public sealed record AblationResult(JsonObject Record, DataFrame Table, GenericChart Figure);
 
 /// <summary>
 /// The paper's ablations at our scale, one study per call, each a set of students distilled with the shared per-arm
@@ -128,7 +131,7 @@ public static class AblationsLab
         var figure = FigureOf(json);
         table.Save(stem + ".md");
         table.Save(stem + ".tex");
-        figure.SaveHtml(stem + ".html", selfContained: false, plotlyJsSrc: PlotlyJs.NotebookSource);
+        figure.Export(stem + ".html");
 
         json["table"] = Path.GetFileName(stem + ".md");
         json["figure_html"] = Path.GetFileName(stem + ".html");
@@ -296,7 +299,7 @@ public static class AblationsLab
     }
 
     /// <summary>The study's figure, rebuilt from its JSON record.</summary>
-    public static Figure FigureOf(JsonObject record)
+    public static GenericChart FigureOf(JsonObject record)
     {
         var study = record["study"]!.GetValue<string>();
         var group = record["excluded_group"]!.GetValue<string>();
@@ -305,39 +308,55 @@ public static class AblationsLab
         string[] labels = list.Select(r => r["arm"]!.GetValue<string>()).ToArray();
         double[] Of(string key, IEnumerable<JsonNode> from) => from.Select(r => D(r, key)).ToArray();
         string scale = record["scale"]!.GetValue<string>();
+        GenericChart Bars(double[] values, string name, string color) =>
+            Chart.Column<double, string, string>(values, Keys: labels, Name: name, MarkerColor: Color.fromString(color));
+        GenericChart Curve(double[] x, double[] y, string name, string color, bool dotted) =>
+            Chart.Line<double, double, string>(x, y, ShowMarkers: true, Name: name, LineColor: Color.fromString(color),
+                LineWidth: dotted ? 2 : 3, LineDash: dotted ? StyleParam.DrawingStyle.Dot : StyleParam.DrawingStyle.Solid);
         switch (study)
         {
             case "family-teacher":
-                return new Figure().Title($"p(t) family, student from the teacher's weights ({group} absent from D; {scale} scale)")
-                    .Add(Bar.Of(labels, Of("group_fd", list), $"FD {group}").Color("#d62728"))
-                    .Add(Bar.Of(labels, Of("fd", list), "FD, all classes").Color("#1f77b4"))
-                    .Add(Scatter.Line(new[] { labels[0], labels[^1] }, new[] { D(teacher, "group_fd"), D(teacher, "group_fd") }, $"teacher, FD {group}").Dash("dot").Color("#444"))
-                    .XAxis("p(t)").YAxis("Fréchet distance (classifier features), lower is better").Set("barmode", "group").Size(800, 480);
+                return Chart.Combine(new[]
+                    {
+                        Bars(Of("group_fd", list), $"FD {group}", "#d62728"),
+                        Bars(Of("fd", list), "FD, all classes", "#1f77b4"),
+                        Chart.Line<string, double, string>(new[] { labels[0], labels[^1] }, new[] { D(teacher, "group_fd"), D(teacher, "group_fd") },
+                            Name: $"teacher, FD {group}", LineColor: Color.fromString("#444"), LineDash: StyleParam.DrawingStyle.Dot),
+                    })
+                    .WithTitle($"Fréchet distance of samples per p(t) family, student from the teacher's weights ({group} absent from D; {scale} scale)")
+                    .WithXAxis("p(t) family").WithYAxis("Fréchet distance (classifier features), lower is better").WithSize(800, 480);
             case "family-random":
-                return new Figure().Title($"p(t) family, student from random weights ({group} absent from D; {scale} scale)")
-                    .Add(Bar.Of(labels, Of("held_out_accuracy", list), $"held-out {group}").Color("#d62728"))
-                    .Add(Bar.Of(labels, Of("seen_accuracy", list), "seen digits").Color("#1f77b4"))
-                    .XAxis("p(t)").YAxis("accuracy of samples", min: 0, max: 1.02).Set("barmode", "group").Size(800, 480);
+                return Chart.Combine(new[]
+                    {
+                        Bars(Of("held_out_accuracy", list), $"held-out {group}", "#d62728"),
+                        Bars(Of("seen_accuracy", list), "seen digits", "#1f77b4"),
+                    })
+                    .WithTitle($"Accuracy of samples per p(t) family, student from random weights ({group} absent from D; {scale} scale)")
+                    .WithXAxis("p(t) family").WithYAxis("accuracy of samples", min: 0, max: 1.02).WithSize(800, 480);
             case "images":
             {
-                var figure = new Figure().Title($"Size of D ({group} absent from D; {scale} scale)")
-                    .XAxis("images per class in D", AxisType.Log).YAxis("accuracy of samples", min: 0, max: 1.02).Size(800, 480);
+                var curves = new List<GenericChart>();
                 foreach (var (rc, color) in new[] { (false, "#1f77b4"), (true, "#d62728") })
                 {
                     var arm = list.Where(r => D(r, "replacement_mean") > 0 == rc).ToList();
-                    var x = arm.Select(r => (int)r["images_per_class"]!).ToArray();
-                    figure.Add(Scatter.LinesMarkers(x, Of("held_out_accuracy", arm), $"held-out {group}, {(rc ? "RC" : "no RC")}").Color(color).LineWidth(3))
-                          .Add(Scatter.LinesMarkers(x, Of("seen_accuracy", arm), $"seen digits, {(rc ? "RC" : "no RC")}").Color(color).Dash("dot"));
+                    var x = arm.Select(r => (double)(int)r["images_per_class"]!).ToArray();
+                    curves.Add(Curve(x, Of("held_out_accuracy", arm), $"held-out {group}, {(rc ? "RC" : "no RC")}", color, dotted: false));
+                    curves.Add(Curve(x, Of("seen_accuracy", arm), $"seen digits, {(rc ? "RC" : "no RC")}", color, dotted: true));
                 }
-                return figure;
+                return Chart.Combine(curves)
+                    .WithTitle($"Accuracy of samples against the size of D ({group} absent from D; {scale} scale)")
+                    .WithXAxis("images per class in D", log: true).WithYAxis("accuracy of samples", min: 0, max: 1.02).WithSize(800, 480);
             }
             default:
             {
-                var x = list.Select(r => (int)r["text_corpus_size"]!).ToArray();
-                return new Figure().Title($"Size of C, with RC ({group} absent from D, its captions in every C; {scale} scale)")
-                    .XAxis("captions in C", AxisType.Log).YAxis("accuracy of samples", min: 0, max: 1.02).Size(800, 480)
-                    .Add(Scatter.LinesMarkers(x, Of("held_out_accuracy", list), $"held-out {group}").Color("#d62728").LineWidth(3))
-                    .Add(Scatter.LinesMarkers(x, Of("seen_accuracy", list), "seen digits").Color("#1f77b4").Dash("dot"));
+                var x = list.Select(r => (double)(int)r["text_corpus_size"]!).ToArray();
+                return Chart.Combine(new[]
+                    {
+                        Curve(x, Of("held_out_accuracy", list), $"held-out {group}", "#d62728", dotted: false),
+                        Curve(x, Of("seen_accuracy", list), "seen digits", "#1f77b4", dotted: true),
+                    })
+                    .WithTitle($"Accuracy of samples against the size of C, with RC ({group} absent from D, its captions in every C; {scale} scale)")
+                    .WithXAxis("captions in C", log: true).WithYAxis("accuracy of samples", min: 0, max: 1.02).WithSize(800, 480);
             }
         }
     }

@@ -7,6 +7,9 @@ using RandCond.Diffusion.Sampling;
 using RandCond.Metrics;
 using RandCond.Plotting;
 using RandCond.Tensors;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
 
 namespace RandCond.Experiments;
 
@@ -184,16 +187,20 @@ public static class AlteredConditioningLab
                              "the fraction the classifier reads as b and as a", "tab:altered-conditioning"));
 
     /// <summary>Both fractions against t.</summary>
-    public static Figure CurveFigure(IReadOnlyList<AlteredConditioningRow> rows, string? title = null)
+    public static GenericChart CurveFigure(IReadOnlyList<AlteredConditioningRow> rows, string? title = null)
     {
-        int[] ts = rows.Select(r => r.T).ToArray();
-        return new Figure()
-            .Add(Scatter.LinesMarkers(ts, rows.Select(r => r.FollowsNew).ToArray(), "follows the new caption (class b)").Color("#d62728").LineWidth(3))
-            .Add(Scatter.LinesMarkers(ts, rows.Select(r => r.KeepsOriginal).ToArray(), "keeps the original image (class a)").Color("#1f77b4").LineWidth(3))
-            .Title(title ?? "Altered conditioning (paper Fig. 3): which caption the result follows")
-            .XAxis("t the image was noised to, then denoised from (linear schedule, T = 1000)", min: -20, max: TeacherPreset.TimeSteps + 20)
-            .YAxis("fraction of images", min: -0.03, max: 1.03)
-            .Legend(horizontal: true, x: 0.5, y: 1.12).Set("legend.xanchor", "center").Size(800, 480);
+        double[] ts = rows.Select(r => (double)r.T).ToArray();
+        return Chart.Combine(new[]
+            {
+                Chart.Line<double, double, string>(ts, rows.Select(r => r.FollowsNew), ShowMarkers: true,
+                    Name: "follows the new caption (class b)", LineColor: Color.fromString("#d62728"), LineWidth: 3),
+                Chart.Line<double, double, string>(ts, rows.Select(r => r.KeepsOriginal), ShowMarkers: true,
+                    Name: "keeps the original image (class a)", LineColor: Color.fromString("#1f77b4"), LineWidth: 3),
+            })
+            .WithTitle(title ?? "Altered conditioning (paper Fig. 3): fraction of denoised images that follow the new caption, against t")
+            .WithXAxis("t the image was noised to, then denoised from (linear schedule, T = 1000)", min: -20, max: TeacherPreset.TimeSteps + 20)
+            .WithYAxis("fraction of images", min: -0.03, max: 1.03)
+            .WithLegendAt(0.5, 1.12, horizontal: true).WithSize(800, 480);
     }
 
     /// <summary>One row per example image: the original, then the result from each t; rows labelled "a>b".</summary>

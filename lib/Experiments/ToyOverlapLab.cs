@@ -5,6 +5,9 @@ using RandCond.Data.Toy;
 using RandCond.Diffusion;
 using RandCond.Plotting;
 using RandCond.Tensors;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Chart = Plotly.NET.CSharp.Chart;
 
 namespace RandCond.Experiments;
 
@@ -73,61 +76,51 @@ public static class ToyOverlapLab
     }
 
     /// <summary>
-    /// Left: the noised points of both conditions, one animation frame per t with a slider to scrub through t.
+    /// Left: the noised points of both conditions at one t, with a slider to scrub through t.
     /// Right: overlap against t, with a marker at the t the slider shows.
     /// </summary>
-    public static Figure SliderFigure(ToyNoisedPoints points, IReadOnlyList<ToyOverlapRow> overlaps)
+    public static GenericChart SliderFigure(ToyNoisedPoints points, IReadOnlyList<ToyOverlapRow> overlaps)
     {
         CheckSameTimesteps(points, overlaps);
-        var figure = new Figure()
-            .Subplots(1, 2, horizontalSpacing: 0.12, titles: ["samples x_t of each condition", "overlap of the two conditions"])
-            .Title($"Toy 2-D overlap (paper Fig. 5): t = {points.Timesteps[0]}")
-            .Size(1000, 580);
-        figure.Add(ScatterTraces(points, 0));
-        figure.Add(OverlapLine(overlaps), 1, 2);
-        figure.Add(CurrentMarker(overlaps[0]), 1, 2);
-        int first = points.Names.Count, marker = first + 1;
-        for (int i = 0; i < points.Timesteps.Count; i++)
+        int steps = points.Timesteps.Count, conditions = points.Names.Count;
+        var samples = Chart.Combine(Enumerable.Range(0, steps).SelectMany(i => ScatterTraces(points, i, showLegend: i == 0)))
+            .WithXAxis("x", min: -AxisLimit, max: AxisLimit).WithYAxis("y", min: -AxisLimit, max: AxisLimit);
+        var curve = Chart.Combine(overlaps.Select(CurrentMarker).Prepend(OverlapLine(overlaps)))
+            .WithXAxis("t", min: -20, max: TeacherPreset.TimeSteps + 20).WithYAxis("overlap", min: -0.03, max: 1.03);
+        // Trace order: conditions x steps (left), then the overlap line and one marker per step (right).
+        var sliderSteps = Enumerable.Range(0, steps).Select(i =>
         {
-            var traces = ScatterTraces(points, i).Append<Trace>(CurrentMarker(overlaps[i])).ToArray();
-            int[] indices = [.. Enumerable.Range(0, first), marker];
-            figure.AddFrame(points.Timesteps[i].ToString(), traces, indices,
-                            $"Toy 2-D overlap (paper Fig. 5): t = {points.Timesteps[i]}, overlap {overlaps[i].Overlap:F3}");
-        }
-        figure.Slider(prefix: "t = ", frameDurationMs: 700);
-        SquareAxes(figure, 1, 1);
-        OverlapAxes(figure, 1, 2);
-        return figure.Legend(horizontal: true, x: 0.5, y: 1.17).Set("legend.xanchor", "center").Set("margin.t", 130);
+            var visible = Enumerable.Range(0, steps * conditions).Select(k => k / conditions == i)
+                .Append(true).Concat(Enumerable.Range(0, steps).Select(k => k == i)).ToArray();
+            return new SliderStep(points.Timesteps[i].ToString(), visible,
+                $"Toy 2-D overlap (paper Fig. 5): samples of conditions A and B noised to t = {points.Timesteps[i]}, overlap {overlaps[i].Overlap:F3}");
+        }).ToArray();
+        return Chart.Grid(new[] { samples, curve }, 1, 2,
+                SubPlotTitles: new[] { "samples x<sub>t</sub> of each condition", "overlap of the two conditions" })
+            .WithStepSlider(sliderSteps, prefix: "t = ")
+            .WithLegendAt(0.5, 1.17, horizontal: true)
+            .SetLayout("margin", new Dictionary<string, object> { ["t"] = 130 })
+            .WithSize(1000, 580);
     }
 
-    /// <summary>For paper and static viewers: one scatter panel per t (up to 6) and the overlap curve in the next panel.</summary>
-    public static Figure PanelFigure(ToyNoisedPoints points, IReadOnlyList<ToyOverlapRow> overlaps)
+    /// <summary>For paper and static viewers: one scatter panel per t (up to 7) and the overlap curve in the next panel.</summary>
+    public static GenericChart PanelFigure(ToyNoisedPoints points, IReadOnlyList<ToyOverlapRow> overlaps)
     {
         CheckSameTimesteps(points, overlaps);
         int panels = points.Timesteps.Count;
         if (panels > 7) throw new ArgumentException($"ToyOverlapLab.PanelFigure: {panels} timesteps, at most 7 fit its 2 x 4 grid", nameof(points));
-        var titles = points.Timesteps.Select((t, i) => $"t = {t} (overlap {overlaps[i].Overlap:F2})").Append("overlap vs t").ToArray();
-        var figure = new Figure()
-            .Subplots(2, 4, horizontalSpacing: 0.06, verticalSpacing: 0.14, titles: titles)
-            .Title("Toy 2-D overlap (paper Fig. 5): two conditions noised to t, linear schedule, T = 1000")
-            .Size(1400, 720);
-        for (int i = 0; i < panels; i++)
-        {
-            int row = i / 4 + 1, col = i % 4 + 1;
-            var traces = ScatterTraces(points, i);
-            if (i > 0) foreach (var trace in traces) trace.ShowLegend(false);
-            figure.Add(traces, row, col);
-            SquareAxes(figure, row, col);
-        }
-        int lineRow = panels / 4 + 1, lineCol = panels % 4 + 1;
-        figure.Add(OverlapLine(overlaps).ShowLegend(false), lineRow, lineCol);
-        OverlapAxes(figure, lineRow, lineCol);
-        for (int cell = panels + 1; cell < 8; cell++)
-        {
-            string suffix = cell + 1 == 1 ? "" : (cell + 1).ToString();
-            figure.Set($"xaxis{suffix}.visible", false).Set($"yaxis{suffix}.visible", false);
-        }
-        return figure.Legend(x: 0.8, y: 0.3);
+        var titles = points.Timesteps.Select((t, i) => $"t = {t} (overlap {overlaps[i].Overlap:F2})").Append("overlap against t").ToArray();
+        var cells = Enumerable.Range(0, panels)
+            .Select(i => Chart.Combine(ScatterTraces(points, i, showLegend: i == 0))
+                .WithXAxis("x", min: -AxisLimit, max: AxisLimit).WithYAxis("y", min: -AxisLimit, max: AxisLimit))
+            .Append(OverlapLine(overlaps).WithTraceInfo(ShowLegend: false)
+                .WithXAxis("t", min: -20, max: TeacherPreset.TimeSteps + 20).WithYAxis("overlap", min: -0.03, max: 1.03))
+            .Concat(Enumerable.Range(0, 7 - panels).Select(_ => Chart.Invisible()))
+            .ToArray();
+        return Chart.Grid(cells, 2, 4, SubPlotTitles: titles, XGap: 0.25, YGap: 0.35)
+            .WithTitle("Toy 2-D overlap (paper Fig. 5): samples of conditions A and B noised to t, linear schedule, T = 1000")
+            .WithLegendAt(0.8, 0.3)
+            .WithSize(1400, 720);
     }
 
     /// <summary>t, ab_t and overlap, one row per noise level.</summary>
@@ -158,8 +151,8 @@ public static class ToyOverlapLab
         var points = NoisedPoints(data, schedule, Timesteps, perCondition, seed, device);
 
         var html = outBase + ".html";
-        // Loads plotly.js from its CDN: a self-contained page would inline 4.8 MB of it into every committed result.
-        SliderFigure(points, overlaps).SaveHtml(html, selfContained: false, plotlyJsSrc: PlotlyJs.NotebookSource);
+        // Loads the local plotly.min.js: a self-contained page would inline 4.8 MB of it into every committed result.
+        SliderFigure(points, overlaps).Export(html);
         json["data"] = "ToyPresets.TwoConditions(): A = modes (-2, 0), (0, 2); B = (2, 0), (0, -2); isotropic variance 0.05";
         json["schedule"] = $"linear, T = {TeacherPreset.TimeSteps}";
         json["overlap_measure"] = "total-variation overlap, integral of min(q_t(x|A), q_t(x|B)) on a 400 x 400 grid over [-6, 6]^2";
@@ -182,25 +175,18 @@ public static class ToyOverlapLab
         return 0;
     }
 
-    private static Scatter[] ScatterTraces(ToyNoisedPoints points, int timestep) =>
-        points.Names.Select((name, c) => Scatter.Markers(points.X[c][timestep], points.Y[c][timestep], $"condition {name}")
-            .Color(Colors[c % Colors.Length]).MarkerSize(4).Opacity(0.6).LegendGroup(name)).ToArray();
+    private static IEnumerable<GenericChart> ScatterTraces(ToyNoisedPoints points, int timestep, bool showLegend) =>
+        points.Names.Select((name, c) => Chart.Point<double, double, string>(points.X[c][timestep], points.Y[c][timestep],
+            Name: $"condition {name}", ShowLegend: showLegend, Opacity: 0.6, MarkerColor: Color.fromString(Colors[c % Colors.Length]))
+            .WithMarkerSize(4).WithTraceInfo(LegendGroup: name));
 
-    private static Scatter OverlapLine(IReadOnlyList<ToyOverlapRow> overlaps) =>
-        Scatter.LinesMarkers(overlaps.Select(r => r.T).ToArray(), overlaps.Select(r => r.Overlap).ToArray(), "overlap").Color("#444");
+    private static GenericChart OverlapLine(IReadOnlyList<ToyOverlapRow> overlaps) =>
+        Chart.Line<int, double, string>(overlaps.Select(r => r.T), overlaps.Select(r => r.Overlap), ShowMarkers: true,
+            Name: "overlap", LineColor: Color.fromString("#444"), MarkerColor: Color.fromString("#444"));
 
-    private static Scatter CurrentMarker(ToyOverlapRow row) =>
-        Scatter.Markers(new[] { row.T }, new[] { row.Overlap }, "slider's t").Color("#ff7f0e").MarkerSize(14);
-
-    private static void SquareAxes(Figure figure, int row, int col)
-    {
-        figure.XAxis("x", min: -AxisLimit, max: AxisLimit, row: row, col: col).YAxis("y", min: -AxisLimit, max: AxisLimit, row: row, col: col);
-    }
-
-    private static void OverlapAxes(Figure figure, int row, int col)
-    {
-        figure.XAxis("t", min: -20, max: TeacherPreset.TimeSteps + 20, row: row, col: col).YAxis("overlap", min: -0.03, max: 1.03, row: row, col: col);
-    }
+    private static GenericChart CurrentMarker(ToyOverlapRow row) =>
+        Chart.Point<int, double, string>(new[] { row.T }, new[] { row.Overlap }, Name: "slider's t",
+            MarkerColor: Color.fromString("#ff7f0e")).WithMarkerSize(14);
 
     private static void CheckSameTimesteps(ToyNoisedPoints points, IReadOnlyList<ToyOverlapRow> overlaps)
     {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what lib/Plotting needs for HTML and static export:
+# Installs what lib/Plotting needs for offline chart HTML and static export (PuppeteerSharp drives this chromium):
 #   - Debian chromium (headless, used for PNG/SVG/PDF export)
 #   - plotly.js-dist-min (pinned) into <repo>/.cache/npm
 #   - a font fontconfig finds (DejaVu Sans), for the labels SkiaSharp draws on image grids

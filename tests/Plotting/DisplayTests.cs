@@ -8,7 +8,6 @@ namespace RandCond.Tests.Plotting;
 public class DisplayTests
 {
     [Theory]
-    [InlineData(typeof(Figure), "text/html")]
     [InlineData(typeof(ImageGrid), "image/png")]
     [InlineData(typeof(ImageGrid), "text/html")]
     public void Types_carry_a_convention_formatter(Type type, string mimeType)
@@ -23,31 +22,6 @@ public class DisplayTests
         Assert.NotEmpty(writer.ToString());
     }
 
-    [Fact]
-    public void Attribute_has_the_shape_hosts_look_for()
-    {
-        var attribute = typeof(Figure).GetCustomAttributes().Single(a => a.GetType().Name == "TypeFormatterSourceAttribute");
-        Assert.Equal(typeof(FigureFormatterSource), attribute.GetType().GetProperty("FormatterSourceType")!.GetValue(attribute));
-        Assert.Equal(new[] { "text/html" }, (string[])attribute.GetType().GetProperty("PreferredMimeTypes")!.GetValue(attribute)!);
-    }
-
-    [Fact]
-    public void Figure_png_formatter_declines_until_a_png_exists()
-    {
-        var png = FormattersOf(typeof(Figure)).Cast<ConventionFormatter>().Single(f => f.MimeType == "image/png");
-        Assert.False(png.Format(new Figure(), new StringWriter()));
-    }
-
-    [Fact]
-    public void Figure_mime_bundle_has_html_and_plotly_json()
-    {
-        var bundle = SampleFigures.ScatterHeatmapSlider().ToMimeBundle();
-        Assert.Contains(".newPlot(", bundle["text/html"]);
-        Assert.Contains(PlotlyJs.NotebookSource, bundle["text/html"]);
-        Assert.StartsWith("{\"data\":[", bundle[Figure.PlotlyMimeType]);
-        Assert.False(bundle.ContainsKey("image/png"));
-    }
-
     private static IEnumerable<object> FormattersOf(Type type)
     {
         var attribute = type.GetCustomAttributes().Single(a => a.GetType().Name == "TypeFormatterSourceAttribute");
@@ -56,7 +30,5 @@ public class DisplayTests
         return (IEnumerable<object>)sourceType.GetMethod("CreateTypeFormatters")!.Invoke(source, null)!;
     }
 
-    private static object Instance(Type type) =>
-        type == typeof(Figure) ? SampleFigures.ScatterHeatmapSlider()
-        : ImageGrid.FromPixels(new float[4], 1, 1, 2, 2);
+    private static object Instance(Type type) => ImageGrid.FromPixels(new float[4], 1, 1, 2, 2);
 }

@@ -1,13 +1,19 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Text;
+using Plotly.NET;
+using Plotly.NET.CSharp;
 using RandCond.Plotting;
 using Xunit;
+using Xunit.Abstractions;
+using Chart = Plotly.NET.CSharp.Chart;
 
 namespace RandCond.Tests.Plotting;
 
 // These tests need chromium and plotly.js (scripts/install/plotting.sh). When either is missing they
 // fail with the PlottingDependencyException message, which says what was looked for and how to fix it.
 [Collection(ChromiumCollection.Name)]
-public class ExportTests
+public class ExportTests(ITestOutputHelper output)
 {
     [Fact]
     public void Chromium_and_plotlyjs_are_installed()
@@ -17,30 +23,32 @@ public class ExportTests
     }
 
     [Fact]
-    public void Png_export_draws_the_figure()
+    public void Png_export_draws_the_chart_at_scale_2_by_default()
     {
-        var figure = SampleFigures.ScatterHeatmapSlider();
-        var png = Png.Decode(figure.ToImageBytes(ImageFormat.Png, 800, 400, scale: 1));
-
-        Assert.Equal(800, png.Width);
-        Assert.Equal(400, png.Height);
-        // A blank page has one color; axes, text, markers and a viridis heatmap give hundreds.
-        Assert.True(png.DistinctColors() > 100, $"only {png.DistinctColors()} distinct colors: the figure did not draw");
-        Assert.NotNull(figure.StaticPng);
+        var png = SampleCharts.LogLineAndBars().ToImage(ImageFormat.Png);
+        Assert.Equal((1800, 900), PngSize(png));
+        // A blank 1800 x 900 PNG compresses to a few KB; axes, text, lines and bars make it far larger.
+        Assert.True(png.Length > 30_000, $"PNG of {png.Length} bytes: the chart did not draw");
     }
 
     [Fact]
-    public void Png_export_honours_scale_and_writes_the_file_atomically()
+    public void Export_writes_png_svg_pdf_and_html_by_extension_atomically()
     {
         var dir = Directory.CreateTempSubdirectory("randcond-test-");
         try
         {
-            var path = Path.Combine(dir.FullName, "fig.png");
-            new Figure().Add(Bar.Of(new[] { "a", "b", "c" }, new[] { 3.0, 1.0, 2.0 })).Export(path, 300, 200, scale: 2);
-            var png = Png.Decode(File.ReadAllBytes(path));
-            Assert.Equal(600, png.Width);
-            Assert.Equal(400, png.Height);
-            Assert.Equal(new[] { "fig.png" }, dir.GetFiles().Select(f => f.Name).ToArray());
+            var chart = SampleCharts.LogLineAndBars();
+            chart.Export(Path.Combine(dir.FullName, "c.png"), 300, 200, scale: 1);
+            chart.Export(Path.Combine(dir.FullName, "c.svg"));
+            chart.Export(Path.Combine(dir.FullName, "c.pdf"));
+            chart.Export(Path.Combine(dir.FullName, "c.html"));
+            Assert.Equal((300, 200), PngSize(File.ReadAllBytes(Path.Combine(dir.FullName, "c.png"))));
+            var svg = File.ReadAllText(Path.Combine(dir.FullName, "c.svg"));
+            Assert.StartsWith("<svg", svg);
+            Assert.Contains("FD per model", svg);
+            Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(dir.FullName, "c.pdf")), 0, 5));
+            Assert.Equal(new[] { "c.html", "c.pdf", "c.png", "c.svg" }, dir.GetFiles().Select(f => f.Name).Order().ToArray());
+            Assert.Throws<ArgumentException>(() => chart.Export(Path.Combine(dir.FullName, "c.jpg")));
         }
         finally
         {
@@ -49,24 +57,19 @@ public class ExportTests
     }
 
     [Fact]
-    public void Svg_export_is_an_svg_document()
-    {
-        var svg = Encoding.UTF8.GetString(SampleFigures.ScatterHeatmapSlider().ToImageBytes(ImageFormat.Svg));
-        Assert.Contains("<svg", svg);
-        Assert.Contains("Scatter, heatmap and slider", svg);
-    }
-
-    [Fact]
-    public void Pdf_export_is_a_pdf_document()
+    public void Html_page_draws_offline_from_the_local_plotlyjs()
     {
         var dir = Directory.CreateTempSubdirectory("randcond-test-");
         try
         {
-            var path = Path.Combine(dir.FullName, "fig.pdf");
-            SampleFigures.ScatterHeatmapSlider().Export(path);
-            var bytes = File.ReadAllBytes(path);
-            Assert.Equal("%PDF", Encoding.ASCII.GetString(bytes, 0, 4));
-            Assert.True(bytes.Length > 1000);
+            var page = SampleCharts.LogLineAndBars().Export(Path.Combine(dir.FullName, "c.html"));
+            var html = File.ReadAllText(page);
+            Assert.StartsWith("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">", html);
+            Assert.Contains(new Uri(PlotlyJs.Locate()).AbsoluteUri, html);
+            Assert.DoesNotContain("cdn.plot.ly", html);
+            var dom = ChartBrowser.DumpDom(page);
+            Assert.Contains("class=\"main-svg\"", dom);
+            Assert.Contains("FD per model", dom);
         }
         finally
         {
@@ -75,12 +78,24 @@ public class ExportTests
     }
 
     [Fact]
-    public void Image_grid_figure_renders_through_plotly()
+    public void One_browser_serves_every_export_in_well_under_a_second_after_the_first()
     {
-        var pixels = Enumerable.Range(0, 4 * 8 * 8).Select(i => (i % 7) / 6f).ToArray();
-        var figure = new Figure().Title("grid").Add(ImageTrace.FromPng(ImageGrid.FromPixels(pixels, 4, 1, 8, 8).Upscale(4).ToPng()));
-        var png = Png.Decode(figure.ToImageBytes(ImageFormat.Png));
-        Assert.True(png.DistinctColors() > 5);
+        ChartBrowser.Shutdown();
+        var chart = SampleCharts.LogLineAndBars();
+        var clock = Stopwatch.StartNew();
+        chart.ToImage(ImageFormat.Png);
+        var first = clock.Elapsed;
+        var later = new List<TimeSpan>();
+        foreach (var format in new[] { ImageFormat.Png, ImageFormat.Png, ImageFormat.Svg, ImageFormat.Pdf, ImageFormat.Png })
+        {
+            clock.Restart();
+            chart.ToImage(format);
+            later.Add(clock.Elapsed);
+        }
+        output.WriteLine($"first export (starts chromium): {first.TotalSeconds:F2} s; later: {string.Join(", ", later.Select(t => $"{t.TotalSeconds:F2}"))} s");
+        // Goal < 1 s on an idle machine; the bound leaves room for a busy shared one and is still far below a browser per export.
+        var median = later.Order().ElementAt(later.Count / 2);
+        Assert.True(median < TimeSpan.FromSeconds(2), $"the median export after the first took {median.TotalSeconds:F2} s");
     }
 
     [Fact]
@@ -89,26 +104,29 @@ public class ExportTests
         var old = Environment.GetEnvironmentVariable(PlotlyJs.EnvironmentVariable);
         try
         {
+            ChartBrowser.Shutdown();
             Environment.SetEnvironmentVariable(PlotlyJs.EnvironmentVariable, "/nonexistent/plotly.min.js");
-            var error = Assert.Throws<PlottingDependencyException>(() => new Figure().ToImageBytes(ImageFormat.Png));
+            var error = Assert.Throws<PlottingDependencyException>(() => SampleCharts.LogLineAndBars().ToImage(ImageFormat.Png));
             Assert.Contains("/nonexistent/plotly.min.js", error.Message);
             Assert.Contains("scripts/install/plotting.sh", error.Message);
         }
         finally
         {
             Environment.SetEnvironmentVariable(PlotlyJs.EnvironmentVariable, old);
+            ChartBrowser.Shutdown();
         }
     }
 
     [Fact]
-    public void Missing_chromium_is_a_clear_error()
+    public void Missing_chromium_is_a_clear_error_and_writes_nothing()
     {
         var old = Environment.GetEnvironmentVariable(Chromium.EnvironmentVariable);
         try
         {
+            ChartBrowser.Shutdown();
             Environment.SetEnvironmentVariable(Chromium.EnvironmentVariable, "/nonexistent/chromium");
             var path = Path.Combine(Path.GetTempPath(), $"randcond-missing-{Guid.NewGuid():N}.svg");
-            var error = Assert.Throws<PlottingDependencyException>(() => new Figure().Export(path));
+            var error = Assert.Throws<PlottingDependencyException>(() => SampleCharts.LogLineAndBars().Export(path));
             Assert.Contains("/nonexistent/chromium", error.Message);
             Assert.Contains("apt-get install chromium", error.Message);
             Assert.False(File.Exists(path));
@@ -119,11 +137,9 @@ public class ExportTests
         }
     }
 
-    [Fact]
-    public void Timeout_is_a_clear_error()
+    internal static (int Width, int Height) PngSize(byte[] png)
     {
-        var error = Assert.Throws<PlottingDependencyException>(() =>
-            SampleFigures.ScatterHeatmapSlider().ToImageBytes(ImageFormat.Png, timeout: TimeSpan.FromMilliseconds(200)));
-        Assert.Contains("did not finish within", error.Message);
+        Assert.True(png.Length > 24 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "not a PNG");
+        return (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
     }
 }

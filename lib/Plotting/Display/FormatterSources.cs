@@ -2,17 +2,6 @@
 
 namespace RandCond.Plotting;
 
-/// <summary>Figure: text/html (interactive plotly), image/png once a PNG was rendered, text/plain.</summary>
-public sealed class FigureFormatterSource
-{
-    public IEnumerable<object> CreateTypeFormatters() => new object[]
-    {
-        ConventionFormatter.For<Figure>("text/html", f => f.ToNotebookHtml()),
-        ConventionFormatter.For<Figure>("image/png", f => f.StaticPng is null ? null : Convert.ToBase64String(f.StaticPng)),
-        ConventionFormatter.For<Figure>("text/plain", f => f.ToString()),
-    };
-}
-
 /// <summary>
 /// DataFrame, with its attached TableStyle: text/html, text/plain. DataFrame is not our type, so this source is named
 /// by an assembly attribute, which our kernel honours; .NET Interactive shows DataFrames with its own formatter.

@@ -14,6 +14,6 @@ internal static class ImageFormats
         ".png" => ImageFormat.Png,
         ".svg" => ImageFormat.Svg,
         ".pdf" => ImageFormat.Pdf,
-        var ext => throw new ArgumentException($"Cannot export a figure to '{path}': extension '{ext}' is not .png, .svg or .pdf."),
+        var ext => throw new ArgumentException($"Cannot export a chart to '{path}': extension '{ext}' is not .png, .svg, .pdf or .html."),
     };
 }

@@ -11,12 +11,6 @@ public static class PlotlyJs
     private const string RelativePath = ".cache/npm/node_modules/plotly.js-dist-min/plotly.min.js";
 
     /// <summary>
-    /// The script URL used by notebook HTML output, where the output must work in any viewer.
-    /// Defaults to the plotly CDN at the pinned version; set it to a local path or URL to stay offline.
-    /// </summary>
-    public static string NotebookSource { get; set; } = $"https://cdn.plot.ly/plotly-{Version}.min.js";
-
-    /// <summary>
     /// Full path of plotly.min.js: the file named by RANDCOND_PLOTLYJS, else the first
     /// .cache/npm/node_modules/plotly.js-dist-min/plotly.min.js found walking up from the
     /// assembly directory, then from the current directory.
