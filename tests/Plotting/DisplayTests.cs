@@ -31,14 +31,16 @@ public class DisplayTests
     {
         var attribute = typeof(Figure).GetCustomAttributes().Single(a => a.GetType().Name == "TypeFormatterSourceAttribute");
         Assert.Equal(typeof(FigureFormatterSource), attribute.GetType().GetProperty("FormatterSourceType")!.GetValue(attribute));
-        Assert.Equal(new[] { "text/html" }, (string[])attribute.GetType().GetProperty("PreferredMimeTypes")!.GetValue(attribute)!);
+        Assert.Equal(new[] { "text/html", "image/png" }, (string[])attribute.GetType().GetProperty("PreferredMimeTypes")!.GetValue(attribute)!);
     }
 
     [Fact]
-    public void Figure_png_formatter_declines_until_a_png_exists()
+    public void Figure_png_formatter_renders_a_png_when_none_was_exported()
     {
         var png = FormattersOf(typeof(Figure)).Cast<ConventionFormatter>().Single(f => f.MimeType == "image/png");
-        Assert.False(png.Format(new Figure(), new StringWriter()));
+        var writer = new StringWriter();
+        Assert.True(png.Format(new Figure().Add(Scatter.Line(new[] { 0.0, 1 }, new[] { 1.0, 2 }, "a")), writer));
+        Assert.StartsWith("iVBORw0KGgo", writer.ToString()); // base64 of the PNG signature
     }
 
     [Fact]

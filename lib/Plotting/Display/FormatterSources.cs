@@ -1,12 +1,15 @@
 namespace RandCond.Plotting;
 
-/// <summary>Figure: text/html (interactive plotly), image/png once a PNG was rendered, text/plain.</summary>
+/// <summary>
+/// Figure: text/html (interactive plotly), image/png (the exported PNG, else one rendered now: hosts that honour the
+/// preferred mime types, as .NET Interactive does, write an empty image for a formatter that declines), text/plain.
+/// </summary>
 public sealed class FigureFormatterSource
 {
     public IEnumerable<object> CreateTypeFormatters() => new object[]
     {
         ConventionFormatter.For<Figure>("text/html", f => f.ToNotebookHtml()),
-        ConventionFormatter.For<Figure>("image/png", f => f.StaticPng is null ? null : Convert.ToBase64String(f.StaticPng)),
+        ConventionFormatter.For<Figure>("image/png", f => Convert.ToBase64String(f.StaticPng ?? f.ToImageBytes(ImageFormat.Png))),
         ConventionFormatter.For<Figure>("text/plain", f => f.ToString()),
     };
 }

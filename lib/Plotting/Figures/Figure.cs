@@ -9,7 +9,7 @@ namespace RandCond.Plotting;
 /// </code>
 /// <see cref="Layout"/> and <see cref="Config"/> are open for anything the fluent API lacks.
 /// </summary>
-[TypeFormatterSource(typeof(FigureFormatterSource), PreferredMimeTypes = new[] { "text/html" })]
+[TypeFormatterSource(typeof(FigureFormatterSource), PreferredMimeTypes = new[] { "text/html", "image/png" })]
 public sealed partial class Figure
 {
     private readonly List<(Trace Trace, int Axis)> _traces = new();
