@@ -1,8 +1,8 @@
 namespace RandCond.Experiments;
 
 /// <summary>
-/// Where the project's own files are: the repository root (found by walking up from the current directory, then
-/// from this assembly, to the folder holding RandCond.Lib.csproj), or $RANDCOND_HOME.
+/// Where the project's own files are: the repository root (found by walking up from the current directory, then from
+/// the program, then from this library's assembly, to the folder holding RandCond.Lib.csproj), or $RANDCOND_HOME.
 /// </summary>
 public static class RepoPaths
 {
@@ -35,7 +35,9 @@ public static class RepoPaths
     {
         var env = Environment.GetEnvironmentVariable("RANDCOND_HOME");
         if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return Path.GetFullPath(env);
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        // This assembly's folder finds the repository that built it from a program outside it (e.g. .NET Interactive).
+        var assemblyFolder = Path.GetDirectoryName(typeof(RepoPaths).Assembly.Location);
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory, assemblyFolder }.OfType<string>().Where(s => s.Length > 0))
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "RandCond.Lib.csproj"))) return dir.FullName;
         return null;

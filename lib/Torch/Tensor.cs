@@ -9,6 +9,7 @@ namespace RandCond.Tensors;
 /// Operators and methods follow PyTorch's names in PascalCase; anything else is reachable through
 /// <see cref="Torch.Op(string, string, object?[])"/>.
 /// </summary>
+[RandCond.Plotting.TypeFormatterSource(typeof(RandCond.Plotting.TensorFormatterSource), PreferredMimeTypes = new[] { "text/plain" })]
 public sealed partial class Tensor : IDisposable
 {
     private static long live;

@@ -66,6 +66,7 @@ public sealed class CellExecutor : IDisposable
         var clock = Stopwatch.StartNew();
         var sink = new OutputSink();
         _globals.CancellationToken = cancellationToken;
+        NotebookPaths.EnterFolder(_globals.BaseDirectory); // flows into the cell's run below, not back to the caller
         CellResult Finish(CellStatus status, object? value = null, IReadOnlyList<string>? diagnostics = null) =>
             new(status, sink.Close(), clock.Elapsed, value) { Diagnostics = diagnostics ?? [] };
 

@@ -16,7 +16,10 @@ public sealed class ConventionFormatter
 
     public Type Type { get; }
 
-    /// <summary>Writes the instance in <see cref="MimeType"/>; false when it cannot (e.g. no PNG rendered yet).</summary>
+    /// <summary>
+    /// Writes the instance in <see cref="MimeType"/>; false when it cannot. A formatter for a mime type its type lists in
+    /// PreferredMimeTypes must not decline: .NET Interactive then writes an empty entry of that type.
+    /// </summary>
     public bool Format(object instance, TextWriter writer) => _format(instance, writer);
 
     public static ConventionFormatter For<T>(string mimeType, Func<T, string?> content) =>

@@ -12,8 +12,8 @@ public static class PlotlyJs
 
     /// <summary>
     /// Full path of plotly.min.js: the file named by RANDCOND_PLOTLYJS, else the first
-    /// .cache/npm/node_modules/plotly.js-dist-min/plotly.min.js found walking up from the
-    /// assembly directory, then from the current directory.
+    /// .cache/npm/node_modules/plotly.js-dist-min/plotly.min.js found walking up from this library's
+    /// folder, then from the program's, then from the current directory.
     /// </summary>
     public static string Locate()
     {
@@ -25,7 +25,10 @@ public static class PlotlyJs
             throw new PlottingDependencyException(
                 $"{EnvironmentVariable} is set to '{fromEnv}', but no file is there. Point it at plotly.min.js of the npm package plotly.js-dist-min, or unset it and run scripts/install/plotting.sh.");
         }
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        // This library's folder first: under a host outside the repository (.NET Interactive's kernel runs from its
+        // tool folder) only the folder the library was built into leads back to the repository's .cache.
+        var libraryFolder = Path.GetDirectoryName(typeof(PlotlyJs).Assembly.Location);
+        foreach (var start in new[] { libraryFolder, AppContext.BaseDirectory, Directory.GetCurrentDirectory() }.OfType<string>().Where(s => s.Length > 0))
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
