@@ -171,7 +171,7 @@ internal static class DistillStep
                                                                                     int batch, int warmup, int steps)
     {
         using var setup = new Setup(device, teacherPath, config);
-        var (xt, t, tokens) = RandomBatch(batch, setup.Teacher.Text.Config.VocabSize, device, 0);
+        var (xt, t, tokens) = RandomBatch(batch, ((RandCond.Diffusion.Text.TextEncoderConfig)setup.Teacher.Text.Config).VocabSize, device, 0);
         using var _xt = xt;
         using var _t = t;
         using var _tokens = tokens;

@@ -75,7 +75,7 @@ internal static class DistillVerify
     {
         using var setup = new DistillStep.Setup(device, teacherPath, PerfConfig.Parse("fp32"));
         using var scope = Torch.NewDisposeScope();
-        var (xt, t, tokens) = DistillStep.RandomBatch(batch, setup.Teacher.Text.Config.VocabSize, device, 7);
+        var (xt, t, tokens) = DistillStep.RandomBatch(batch, ((RandCond.Diffusion.Text.TextEncoderConfig)setup.Teacher.Text.Config).VocabSize, device, 7);
         using var _xt = xt;
         using var _t = t;
         using var _tokens = tokens;

@@ -1,4 +1,3 @@
-using RandCond.Diffusion.Text;
 using RandCond.Diffusion.UNet;
 using RandCond.Nn;
 using RandCond.Tensors;
@@ -6,21 +5,23 @@ using RandCond.Tensors;
 namespace RandCond.Diffusion;
 
 /// <summary>
-/// A text-conditioned diffusion model: a text encoder whose token context a U-Net cross-attends to. The
-/// condition is a (B, L) Int64 token tensor; the null caption's tokens give the unconditional prediction.
-/// Parameter names: "text.*" and "unet.*".
+/// A caption-conditioned diffusion model: a condition encoder (the caption's words through a text encoder, or the class
+/// they name through a label encoder) whose context a U-Net cross-attends to. The condition is a (B, L) Int64 token
+/// tensor; the null caption's tokens give the unconditional prediction. Parameter names: "text.*" or "label.*"
+/// (<see cref="ConditionEncoderConfig.Kind"/>), and "unet.*".
 /// </summary>
 public sealed class TextDiffusionModel : Module, IDenoiser<Tensor>
 {
-    public TextDiffusionModel(TextEncoderConfig text, UNetConfig unet, Device? device = null)
+    public TextDiffusionModel(ConditionEncoderConfig condition, UNetConfig unet, Device? device = null)
     {
-        if (unet.Conditioning != Conditioning.Text || unet.ContextDim != text.Width)
-            throw new ArgumentException($"TextDiffusionModel: the U-Net must use Text conditioning with ContextDim = text width {text.Width}");
-        Text = Register("text", new TextEncoder(text, device));
+        if (unet.Conditioning != Conditioning.Text || unet.ContextDim != condition.ContextWidth)
+            throw new ArgumentException($"TextDiffusionModel: the U-Net must use Text conditioning with ContextDim = the {condition.Kind} encoder's width {condition.ContextWidth}");
+        Text = Register(condition.Kind, condition.Create(device));
         UNet = Register("unet", new UNetModel(unet, device));
     }
 
-    public TextEncoder Text { get; }
+    /// <summary>The condition encoder (a text or a label encoder).</summary>
+    public ConditionEncoder Text { get; }
     public UNetModel UNet { get; }
     public Prediction Prediction => Prediction.Epsilon;
 

@@ -60,7 +60,13 @@ public static class HeldOutDigitLab
         var device = a.Device();
         var scale = HeldOutDigitScale.Named(a.String("scale", "quick"));
         int heldOut = a.Int("held-out", 3);
-        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", scale.DefaultTeacher));
+        // text: the teacher's frozen text encoder (the captions of the held-out digit lie near the seen ones'); label: the
+        // teacher's frozen one-hot label MLP, as in the authors' MNIST code.
+        var conditioning = a.String("conditioning", "text");
+        if (conditioning is not ("text" or "label"))
+            throw new ArgumentException($"--conditioning: expected text or label; got '{conditioning}'");
+        var defaultTeacher = conditioning == "label" ? scale.DefaultTeacher.Replace("mnist-", "mnist-label-") : scale.DefaultTeacher;
+        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", defaultTeacher));
         var spec = StudentSpec.Parse(a.String("student", "block-removed:random"));
         var replacement = ReplacementProbability.Parse(a.String("replacement", spec.Init == StudentInit.Teacher ? "exponential" : "sigmoid"));
         scale = scale with
@@ -77,6 +83,8 @@ public static class HeldOutDigitLab
 
         using var bench = DistillationBench.Open(Experiment, teacherPath, device, log);
         var kind = bench.Kind;
+        if (bench.Teacher.Text.Config.Kind != conditioning)
+            throw new ArgumentException($"--conditioning {conditioning}: the teacher {teacherPath} is {bench.Teacher.Text.Config.Kind}-conditioned");
         if (kind != DatasetKind.Mnist) throw new ArgumentException($"the held-out-digit experiment needs an MNIST teacher; {teacherPath} is {kind.DisplayName()}");
         var preset = bench.Preset;
         var full = CaptionCorpus.Full(kind);
@@ -88,7 +96,7 @@ public static class HeldOutDigitLab
         var data = new DistillationData(images, full);
 
         var options = Options(scale) with { CudaGraph = cudaGraph };
-        var extra = new JsonObject { ["held_out_digit"] = heldOut, ["scale"] = scale.Name };
+        var extra = new JsonObject { ["held_out_digit"] = heldOut, ["scale"] = scale.Name, ["conditioning"] = conditioning };
         var arms = new[] { ("no-rc", ReplacementProbability.Off), ("rc", replacement) };
         var results = new JsonArray();
         var grids = new List<Tensor>();
@@ -99,7 +107,7 @@ public static class HeldOutDigitLab
         grids.Add(teacherGrid);
         foreach (var (arm, probability) in arms)
         {
-            var result = bench.Run(new DistillationArm($"{scale.Name}-digit{heldOut}-{spec.Name}-{arm}", data, spec, options with { Replacement = probability }, extra), plan);
+            var result = bench.Run(new DistillationArm($"{scale.Name}-{conditioning}-digit{heldOut}-{spec.Name}-{arm}", data, spec, options with { Replacement = probability }, extra), plan);
             grids.Add(result.Samples);
             var accuracy = DigitAccuracy.Of(result.Scores, heldOut);
             log.WriteLine($"  {arm}: held-out digit {accuracy.HeldOut:P1}, seen digits {accuracy.Seen:P1}");
@@ -114,7 +122,8 @@ public static class HeldOutDigitLab
         }
 
         var resultsFolder = RepoPaths.ResultsFor(scale.Name);
-        var gridPath = Path.Combine(resultsFolder, $"held-out-digit-{scale.Name}-samples.png");
+        var variant = conditioning == "label" ? $"-label-digit{heldOut}" : "";
+        var gridPath = Path.Combine(resultsFolder, $"held-out-digit-{scale.Name}{variant}-samples.png");
         var comparison = Comparison(grids, ["teacher", "no RC", "RC"], scale.SamplesPerDigit);
         comparison.SavePng(gridPath);
         foreach (var g in grids) g.Dispose();
@@ -123,6 +132,7 @@ public static class HeldOutDigitLab
         json["scale"] = scale.Name;
         json["held_out_digit"] = heldOut;
         json["teacher"] = Path.GetFileName(teacherPath);
+        json["conditioning"] = conditioning;
         json["student"] = spec.Label;
         json["image_set"] = $"{images.Count} teacher images of digits other than {heldOut}: {recipe}";
         json["text_corpus"] = $"all {full.Count} MNIST captions (the held-out digit's included)";
@@ -135,7 +145,7 @@ public static class HeldOutDigitLab
         json["goals"] = "RC held-out accuracy >= 90% of the teacher's; no-RC <= 30%; seen digits >= 95% for both";
         json["sample_grid"] = Path.GetFileName(gridPath);
         json["seconds"] = clock.Elapsed.TotalSeconds;
-        var path = ResultFiles.Write(Path.Combine(resultsFolder, $"held-out-digit-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}.json"), json);
+        var path = ResultFiles.Write(Path.Combine(resultsFolder, $"held-out-digit-{scale.Name}{variant}-{(device.IsCuda ? "cuda" : "cpu")}.json"), json);
         log.WriteLine($"teacher: held-out {teacherAccuracy.HeldOut:P1}, seen {teacherAccuracy.Seen:P1}");
         foreach (var r in results) log.WriteLine($"{r!["arm"]}: held-out {(double)r["held_out_accuracy"]!:P1}, seen {(double)r["seen_accuracy"]!:P1}");
         log.WriteLine($"-> {path} ({clock.Elapsed.TotalMinutes:F1} min)");

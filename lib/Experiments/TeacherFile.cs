@@ -20,6 +20,7 @@ public static class TeacherFile
         {
             ["preset"] = preset.Name,
             ["dataset"] = preset.Dataset.Slug(),
+            ["conditioning"] = preset.Text.Kind,
             ["vocabulary"] = string.Join("\n", tokenizer.Vocabulary),
         };
         Safetensors.Save(path, tensors, meta);
@@ -43,12 +44,16 @@ public static class TeacherFile
         TeacherPreset preset;
         try
         {
-            preset = TeacherPreset.Named(Need("preset"), dataset, tokenizer.VocabularySize);
+            preset = TeacherPreset.Named(Need("preset"), dataset, tokenizer);
         }
         catch (InvalidDataException e)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
+        // Files written before label conditioning carry no "conditioning" entry: they are text-conditioned.
+        var conditioning = meta.TryGetValue("conditioning", out var c) ? c : "text";
+        if (conditioning != preset.Text.Kind)
+            throw new InvalidDataException($"{path}: metadata says conditioning '{conditioning}' but preset '{preset.Name}' is {preset.Text.Kind}-conditioned");
         var model = new TextDiffusionModel(preset.Text, preset.UNet, device);
         using (var scope = Torch.NewDisposeScope())
             model.LoadStateDict(contents.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.To(DType.Float32)));

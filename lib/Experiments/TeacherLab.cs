@@ -23,7 +23,7 @@ public static class TeacherLab
         var kind = a.Dataset();
         var device = a.Device();
         var tokenizer = WordTokenizer.ForDatasets();
-        var preset = TeacherPreset.For(kind, tokenizer.VocabularySize, a.String("size", "teacher"));
+        var preset = TeacherPreset.For(kind, tokenizer, a.String("size", "teacher"));
         var budget = a.Double("time-budget-min", 0);
         var options = preset.Training with
         {

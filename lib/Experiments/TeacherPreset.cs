@@ -1,5 +1,6 @@
 using RandCond.Data;
 using RandCond.Diffusion;
+using RandCond.Diffusion.Label;
 using RandCond.Diffusion.Text;
 using RandCond.Diffusion.Training;
 using RandCond.Diffusion.UNet;
@@ -7,35 +8,40 @@ using RandCond.Diffusion.UNet;
 namespace RandCond.Experiments;
 
 /// <summary>
-/// The teachers RandCond trains and commits in data/teachers, text-conditioned U-Nets with a 2-layer text encoder,
-/// linear schedule, T = 1000, stored in float16:
+/// The teachers RandCond trains and commits in data/teachers, caption-conditioned U-Nets with a 2-layer text encoder
+/// (or, for the label- sizes, a label encoder: the class the caption names, one-hot, through an MLP), linear schedule,
+/// T = 1000, stored in float16:
 /// <list type="bullet">
 /// <item><c>teacher</c> (about 2.4 M parameters, 384 M MACs per image): the paper-scale teacher, trained on a GPU.</item>
 /// <item><c>quick-teacher</c> (about 0.6 M U-Net parameters, 50 M MACs, working on a 14x14 grid of 2x2 pixel patches): small enough that
 /// distilling from it on two CPU cores takes minutes, for the quick scale of the experiments.</item>
+/// <item><c>label-teacher</c>, <c>label-quick-teacher</c>: the same U-Nets conditioned on the class label, as the authors' MNIST code.</item>
 /// </list>
 /// Students in the distillation experiments are variations of <see cref="UNet"/>.
 /// </summary>
-public sealed record TeacherPreset(string Name, DatasetKind Dataset, TextEncoderConfig Text, UNetConfig UNet,
+public sealed record TeacherPreset(string Name, DatasetKind Dataset, ConditionEncoderConfig Text, UNetConfig UNet,
                                    DiffusionTrainingOptions Training, double GuidanceScale, int MaxCaptionLength)
 {
     public const int TimeSteps = 1000;
-    public static readonly string[] Sizes = ["teacher", "quick-teacher"];
+    public static readonly string[] Sizes = ["teacher", "quick-teacher", "label-teacher", "label-quick-teacher"];
 
     public NoiseSchedule Schedule() => NoiseSchedule.Linear(TimeSteps);
 
-    /// <summary>"teacher" or "quick-teacher".</summary>
+    /// <summary>One of <see cref="Sizes"/>.</summary>
     public string Size => Name[(Dataset.Slug().Length + 1)..^3];
 
     public string FileName => $"{Dataset.Slug()}-{Size}.safetensors";
 
-    public static TeacherPreset For(DatasetKind dataset, int vocabularySize) => For(dataset, vocabularySize, "teacher");
+    public static TeacherPreset For(DatasetKind dataset, WordTokenizer tokenizer) => For(dataset, tokenizer, "teacher");
 
     /// <param name="size">one of <see cref="Sizes"/></param>
-    public static TeacherPreset For(DatasetKind dataset, int vocabularySize, string size)
+    public static TeacherPreset For(DatasetKind dataset, WordTokenizer tokenizer, string size)
     {
         const int width = 64, length = 12;
-        var text = new TextEncoderConfig { VocabSize = vocabularySize, MaxLength = length, Width = width, Layers = 2, Heads = 4 };
+        bool label = size.StartsWith("label-", StringComparison.Ordinal);
+        ConditionEncoderConfig text = label
+            ? new LabelEncoderConfig { Classes = dataset.NumClasses(), Width = width, ClassOfToken = CaptionClasses.ClassOfToken(tokenizer, CaptionCorpus.Full(dataset)) }
+            : new TextEncoderConfig { VocabSize = tokenizer.VocabularySize, MaxLength = length, Width = width, Layers = 2, Heads = 4 };
         var unet = new UNetConfig
         {
             BaseChannels = 32, ChannelMultipliers = [1, 2, 2], BlocksPerStage = [2, 2, 2],
@@ -49,9 +55,9 @@ public sealed record TeacherPreset(string Name, DatasetKind Dataset, TextEncoder
         };
         switch (size)
         {
-            case "teacher":
+            case "teacher" or "label-teacher":
                 break;
-            case "quick-teacher":
+            case "quick-teacher" or "label-quick-teacher":
                 unet = unet with
                 {
                     PatchSize = 2, BaseChannels = 24, ChannelMultipliers = [1, 2], BlocksPerStage = [2, 2],
@@ -65,8 +71,12 @@ public sealed record TeacherPreset(string Name, DatasetKind Dataset, TextEncoder
         return new TeacherPreset($"{dataset.Slug()}-{size}-v1", dataset, text, unet, training, GuidanceScale: 3.0, length);
     }
 
-    /// <summary>The preset a teacher file names in its metadata ("mnist-teacher-v1", "fashion-mnist-quick-teacher-v1").</summary>
-    public static TeacherPreset Named(string name, DatasetKind dataset, int vocabularySize) =>
-        Sizes.Select(size => For(dataset, vocabularySize, size)).FirstOrDefault(p => p.Name == name)
-        ?? throw new InvalidDataException($"unknown teacher preset '{name}' (this code knows {string.Join(", ", Sizes.Select(s => For(dataset, vocabularySize, s).Name))})");
+    /// <summary>The preset a teacher file names in its metadata ("mnist-teacher-v1", "mnist-label-quick-teacher-v1").</summary>
+    public static TeacherPreset Named(string name, DatasetKind dataset, WordTokenizer tokenizer)
+    {
+        var known = Sizes.Select(size => $"{dataset.Slug()}-{size}-v1").ToArray();
+        int index = Array.IndexOf(known, name);
+        if (index < 0) throw new InvalidDataException($"unknown teacher preset '{name}' (this code knows {string.Join(", ", known)})");
+        return For(dataset, tokenizer, Sizes[index]);
+    }
 }

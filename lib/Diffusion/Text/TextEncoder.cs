@@ -10,7 +10,7 @@ namespace RandCond.Diffusion.Text;
 /// Parameter names: token_embedding.weight, position_embedding, layers.i.{ln1, attn.to_q/to_k/to_v/to_out,
 /// ln2, mlp.0, mlp.2}, final_ln.
 /// </summary>
-public sealed class TextEncoder : Module
+public sealed class TextEncoder : ConditionEncoder
 {
     public TextEncoder(TextEncoderConfig config, Device? device = null)
     {
@@ -25,14 +25,11 @@ public sealed class TextEncoder : Module
         FinalNorm = Register("final_ln", new LayerNorm(config.Width, device: device));
     }
 
-    public TextEncoderConfig Config { get; }
+    public override TextEncoderConfig Config { get; }
     public Embedding TokenEmbedding { get; }
     public Parameter PositionEmbedding { get; }
     public ModuleList<TransformerLayer> Layers { get; }
     public LayerNorm FinalNorm { get; }
-
-    /// <summary>Context width D, the U-Net's <c>ContextDim</c>.</summary>
-    public long Width => Config.Width;
 
     /// <summary>Stops training the encoder: no gradients to its parameters, eval mode (no dropout).</summary>
     public TextEncoder Freeze()
@@ -44,7 +41,7 @@ public sealed class TextEncoder : Module
 
     /// <param name="tokens">Int64 (B, L), L &lt;= MaxLength</param>
     /// <param name="mask">Bool (B, L), true for real tokens; null derives it as tokens != PadToken</param>
-    public TextEncoding Forward(Tensor tokens, Tensor? mask = null)
+    public override TextEncoding Forward(Tensor tokens, Tensor? mask = null)
     {
         var shape = tokens.Shape;
         if (tokens.DType != DType.Int64 || shape.Length != 2 || shape[1] < 1 || shape[1] > Config.MaxLength)
@@ -60,7 +57,7 @@ public sealed class TextEncoder : Module
     }
 
     /// <summary>Multiply-accumulates per text of length L (linear layers and attention matmuls, as <see cref="RandCond.Diffusion.UNet.UNetCost"/>).</summary>
-    public long Macs(long length)
+    public override long Macs(long length)
     {
         long d = Config.Width, l = length;
         long perLayer = 4 * d * d * l + 2 * l * l * d + 2 * Config.MlpMultiplier * d * d * l;

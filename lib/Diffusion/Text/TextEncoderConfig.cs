@@ -1,8 +1,14 @@
+using RandCond.Tensors;
+
 namespace RandCond.Diffusion.Text;
 
 /// <summary>Shape of a <see cref="TextEncoder"/>. Token id PadToken marks padding when no mask is given.</summary>
-public sealed record TextEncoderConfig
+public sealed record TextEncoderConfig : ConditionEncoderConfig
 {
+    public override string Kind => "text";
+    public override int ContextWidth => Width;
+    public override ConditionEncoder Create(Device? device = null) => new TextEncoder(this, device);
+
     public int VocabSize { get; init; } = 1000;
     public int MaxLength { get; init; } = 16;
     public int Width { get; init; } = 128;
