@@ -10,11 +10,13 @@ lab() { bash scripts/gpu/run.sh .gpu/lab/randcond-lab "$@"; }
 pack() { tar czf "$out/label-run.tar.gz" logs results data/teachers/mnist-label-*.safetensors 2>/dev/null; }
 mkdir -p logs; t0=$SECONDS
 lab --help > logs/build.log 2>&1; echo "shim ready after $((SECONDS - t0)) s"
-lab train-teacher --dataset mnist --size label-teacher --device cuda --time-budget-min ${TEACHER_MIN:-3} > logs/teacher.log 2>&1 &
-lab train-teacher --dataset mnist --size label-quick-teacher --device cuda --batch 512 --time-budget-min ${TEACHER_MIN:-3} > logs/quick-teacher.log 2>&1 &
-wait; echo "teachers after $((SECONDS - t0)) s"; tail -2 logs/teacher.log logs/quick-teacher.log; pack
-for d in ${DIGITS:-3 7 5}; do
+if [[ "${TEACHERS:-train}" == train ]]; then   # TEACHERS=committed uses data/teachers/mnist-label-*.safetensors as they are
+  lab train-teacher --dataset mnist --size label-teacher --device cuda --time-budget-min ${TEACHER_MIN:-3} > logs/teacher.log 2>&1 &
+  lab train-teacher --dataset mnist --size label-quick-teacher --device cuda --batch 512 --time-budget-min ${TEACHER_MIN:-3} > logs/quick-teacher.log 2>&1 &
+  wait; echo "teachers after $((SECONDS - t0)) s"; tail -n 2 logs/teacher.log logs/quick-teacher.log; pack
+fi
+for d in ${DIGITS:-3 7 5}; do   # paper scale, one process per digit, side by side
   lab held-out-digit --conditioning label --scale paper --held-out $d --device cuda --time-budget-min ${STUDENT_MIN:-1.2} > logs/paper-$d.log 2>&1 &
 done
-lab held-out-digit --conditioning label --scale quick --held-out 3 --device cuda > logs/quick-3.log 2>&1 &
-wait; echo "experiments after $((SECONDS - t0)) s"; tail -n 4 logs/paper-*.log logs/quick-3.log; pack
+[[ "${QUICK:-1}" == 1 ]] && lab held-out-digit --conditioning label --scale quick --held-out 3 --device cuda > logs/quick-3.log 2>&1 &
+wait; echo "experiments after $((SECONDS - t0)) s"; tail -n 4 logs/paper-*.log logs/quick-*.log 2>/dev/null; pack

@@ -3,8 +3,9 @@ using SkiaSharp;
 namespace RandCond.Plotting;
 
 /// <summary>
-/// The typeface of image-grid labels: DejaVu Sans through fontconfig (Debian's fonts-dejavu-core, installed by
-/// scripts/install/plotting.sh), else whatever sans-serif fontconfig offers.
+/// The typeface of image-grid labels: DejaVu Sans (Debian's fonts-dejavu-core, installed by scripts/install/plotting.sh)
+/// read from its file. SkiaSharp's native library is the build without fontconfig, so that it loads on bare machines
+/// (GPU hosts) as well; there a grid with labels fails with a clear message, and one without labels still draws.
 /// </summary>
 internal static class LabelFont
 {
@@ -12,15 +13,20 @@ internal static class LabelFont
 
     public static SKFont Create(float size) => new(Typeface.Value, size) { Edging = SKFontEdging.Antialias, Subpixel = true };
 
+    private static IEnumerable<string> FontFiles =>
+        new[] { Environment.GetEnvironmentVariable("RANDCOND_FONT"), "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" }
+            .OfType<string>().Where(p => p.Length > 0);
+
     private static SKTypeface Find()
     {
-        foreach (var family in new[] { "DejaVu Sans", "sans-serif" })
+        foreach (var path in FontFiles)
         {
-            var typeface = SKFontManager.Default.MatchFamily(family);
+            if (!File.Exists(path)) continue;
+            var typeface = SKTypeface.FromFile(path);
             if (typeface is not null && typeface.GlyphCount > 0) return typeface;
         }
-        throw new InvalidOperationException(
-            "ImageGrid labels: fontconfig found no usable font (looked for 'DejaVu Sans', then 'sans-serif'). " +
-            "Install one with scripts/install/plotting.sh (Debian: fonts-dejavu-core), or draw the grid without labels.");
+        throw new PlottingDependencyException(
+            $"ImageGrid labels: no usable font (looked for {string.Join(", ", FontFiles)}). " +
+            "Install one with scripts/install/plotting.sh (Debian: fonts-dejavu-core), set RANDCOND_FONT to a .ttf file, or draw the grid without labels.");
     }
 }
