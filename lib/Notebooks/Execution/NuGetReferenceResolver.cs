@@ -30,6 +30,12 @@ public sealed partial class NuGetReferenceResolver(MetadataReferenceResolver inn
         return [.. Restore(name, version).Select(path => MetadataReference.CreateFromFile(path, properties))];
     }
 
+    // The inner resolver also finds the dependencies of referenced assemblies (e.g. System.Text.Json for RandCond.Lib).
+    public override bool ResolveMissingAssemblies => _inner.ResolveMissingAssemblies;
+
+    public override PortableExecutableReference? ResolveMissingAssembly(MetadataReference definition, AssemblyIdentity referenceIdentity) =>
+        _inner.ResolveMissingAssembly(definition, referenceIdentity);
+
     /// <summary>The runtime assemblies of the package and its dependencies; restores on first use.</summary>
     public IReadOnlyList<string> Restore(string name, string version)
     {
