@@ -79,7 +79,7 @@ public static class NotebookRunner
             catch (OperationCanceledException)
             {
                 worker.Kill();
-                var cell = running ?? request.Cells[executed].Index;
+                var cell = running ?? request.Cells[Math.Min(executed, request.Cells.Count - 1)].Index;
                 return cancellationToken.IsCancellationRequested
                     ? (executed, Fail(notebook.Cells[cell], cell, CellStatus.Cancelled, "cancelled", "OperationCanceledException", "The run was cancelled.", started.Elapsed))
                     : (executed, Fail(notebook.Cells[cell], cell, CellStatus.Cancelled, "timeout", "TimeoutException",
