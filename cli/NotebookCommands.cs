@@ -4,20 +4,24 @@ using RandCond.Notebooks.Running;
 
 namespace RandCond.Cli;
 
-/// <summary>The verbs `run` and `run-all`. Exit codes: 0 all ran, 1 a notebook failed or could not be run.</summary>
+/// <summary>
+/// The verbs `run` and `run-all`. Exit codes: 0 all ran; 1 a cell failed; 2 a notebook or its parameters are bad
+/// (`run`; `run-all` counts such a notebook as failed and exits 1).
+/// </summary>
 public static class NotebookCommands
 {
-    public static int Run(string notebook, IReadOnlyList<string> parameters, string? outPath, TextWriter stdout, TextWriter stderr)
+    public static int Run(string notebook, CliArguments arguments, TextWriter stdout, TextWriter stderr)
     {
-        var (result, error) = RunOne(notebook, parameters, outPath);
+        var output = RunOutputFolder.For(arguments, notebook);
+        var (result, error) = RunOne(notebook, arguments, output);
         if (error is not null)
         {
             stderr.WriteLine($"error: {error}");
-            return 1;
+            return 2;
         }
         if (result!.Failure is { } failure)
         {
-            stderr.WriteLine(failure.ToString());
+            stderr.WriteLine($"{notebook}: {failure}");
             stderr.WriteLine($"outputs written to {result.OutputPath}");
             return 1;
         }
@@ -25,26 +29,30 @@ public static class NotebookCommands
         return 0;
     }
 
-    public static int RunAll(string folder, IReadOnlyList<string> parameters, TextWriter stdout, TextWriter stderr)
+    public static int RunAll(string folder, CliArguments arguments, TextWriter stdout, TextWriter stderr)
     {
         if (!Directory.Exists(folder))
         {
             stderr.WriteLine($"error: no folder {folder}");
-            return 1;
+            return 2;
         }
         var notebooks = Directory.GetFiles(folder, "*.ipynb")
             .OrderBy(Path.GetFileName, StringComparer.Ordinal).ToList();
         if (notebooks.Count == 0)
         {
             stderr.WriteLine($"error: no *.ipynb in {folder}");
-            return 1;
+            return 2;
         }
 
+        var output = RunOutputFolder.For(arguments, folder);
+        stdout.WriteLine(output.Folder is null
+            ? $"running {notebooks.Count} notebooks in place"
+            : $"running {notebooks.Count} notebooks; executed notebooks and exports go to {output.Folder}");
         var rows = new List<string[]>();
         foreach (var notebook in notebooks)
         {
             stdout.WriteLine($"running {notebook} ...");
-            var (result, error) = RunOne(notebook, parameters, null);
+            var (result, error) = RunOne(notebook, arguments, output);
             var message = error ?? result!.Failure?.ToString() ?? "";
             rows.Add([
                 Path.GetFileName(notebook),
@@ -60,12 +68,13 @@ public static class NotebookCommands
         return failed == 0 ? 0 : 1;
     }
 
-    private static (NotebookRunResult? Result, string? Error) RunOne(string notebook, IReadOnlyList<string> parameters, string? outPath)
+    private static (NotebookRunResult? Result, string? Error) RunOne(string notebook, CliArguments arguments, RunOutputFolder output)
     {
         try
         {
-            var overrides = ParameterInjector.ParseAssignments(parameters);
-            return (NotebookRunner.Run(notebook, overrides, outPath), null);
+            var overrides = ParameterInjector.ParseAssignments(arguments.Parameters);
+            var options = output.OptionsFor(notebook, arguments.CellTimeout);
+            return (NotebookRunner.RunAsync(notebook, overrides, options).GetAwaiter().GetResult(), null);
         }
         catch (Exception e) when (e is NotebookFormatException or NotebookParameterException or IOException or UnauthorizedAccessException)
         {

@@ -1,23 +1,61 @@
+using RandCond.Notebooks;
+using RandCond.Notebooks.Parameters;
+using RandCond.Notebooks.Running;
+
 namespace RandCond.Cli;
 
 public static class Program
 {
     public const string Usage = """
         usage:
-          randcond run NOTEBOOK [-p name=value ...] [--out PATH]
-              run every C# cell of NOTEBOOK and write the outputs back (in place, or to PATH)
-          randcond run-all [FOLDER] [-p name=value ...]
-              run every *.ipynb in FOLDER (default: notebooks) in name order, in place; print a summary
+          randcond run NOTEBOOK [-p name=value ...] [--out FOLDER | --in-place] [--cell-timeout SECONDS]
+              run every C# cell of NOTEBOOK; write the executed notebook to FOLDER/NOTEBOOK and its exports to
+              FOLDER/exports (FOLDER: .cache/notebooks of the repository unless --out), or, with --in-place, back
+              into NOTEBOOK, exporting where the notebook says
+          randcond run-all [FOLDER] [-p name=value ...] [--out FOLDER | --in-place] [--cell-timeout SECONDS]
+              run every *.ipynb in FOLDER (default: notebooks) in name order, the same way; print a summary
           randcond kernel -f CONNECTION_FILE | kernel install [--user | --prefix PATH]   Jupyter kernel; its kernelspec
           randcond train-classifier | train-teacher | eval-teacher ...   the lab verbs (randcond-lab; see README)
         -p, --parameter name=value   override a variable of the cell tagged 'parameters' (repeatable)
-        -o, --out PATH               where `run` writes the executed notebook
-        exit codes: 0 ok, 1 a notebook failed or could not be run, 2 bad arguments
+        -o, --out FOLDER             where executed notebooks and their exports go (default .cache/notebooks)
+        --in-place                   update the notebooks themselves and the exports they name (e.g. results/notebooks)
+        --cell-timeout SECONDS       fail a cell that runs longer (default: no limit)
+        exit codes: 0 ok, 1 a cell failed, 2 bad arguments or input
         """;
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // A background thread's exception would otherwise abort with a runtime dump; say it in one line instead.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            Console.Error.WriteLine($"randcond: internal error: {Describe(e.ExceptionObject as Exception)}");
+            Environment.Exit(1);
+        };
+        if (args is [NotebookWorker.Verb]) return NotebookWorker.Main();
+        return Run(args, Console.Out, Console.Error);
+    }
 
+    /// <summary>Runs a command line; never throws: whatever a verb does not handle becomes one line on stderr.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            return Dispatch(args, stdout, stderr);
+        }
+        catch (Exception e) when (e is NotebookFormatException or NotebookParameterException or FormatException
+                                      or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            stderr.WriteLine($"randcond {string.Join(' ', args.Take(2))}: error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"randcond {string.Join(' ', args.Take(2))}: error: {Describe(e)}");
+            return 1;
+        }
+    }
+
+    private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args is ["-h" or "--help" or "help", ..])
         {
@@ -31,14 +69,14 @@ public static class Program
         switch (parsed)
         {
             case { Verb: "run", Positionals: [var notebook] }:
-                return NotebookCommands.Run(notebook, parsed.Parameters, parsed.Out, stdout, stderr);
-            case { Verb: "run-all", Positionals.Count: <= 1, Out: null }:
-                return NotebookCommands.RunAll(parsed.Positionals.FirstOrDefault() ?? "notebooks", parsed.Parameters, stdout, stderr);
+                return NotebookCommands.Run(notebook, parsed, stdout, stderr);
+            case { Verb: "run-all", Positionals.Count: <= 1 }:
+                return NotebookCommands.RunAll(parsed.Positionals.FirstOrDefault() ?? "notebooks", parsed, stdout, stderr);
             case { Verb: "run" }:
                 error = "run takes exactly one NOTEBOOK";
                 break;
             case { Verb: "run-all" }:
-                error = parsed.Out is null ? "run-all takes at most one FOLDER" : "run-all does not take --out";
+                error = "run-all takes at most one FOLDER";
                 break;
             case not null:
                 error = $"unknown command '{parsed.Verb}'";
@@ -48,4 +86,6 @@ public static class Program
         stderr.WriteLine(Usage);
         return 2;
     }
+
+    private static string Describe(Exception? e) => e is null ? "unknown" : $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";
 }

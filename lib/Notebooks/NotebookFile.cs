@@ -25,48 +25,17 @@ public static class NotebookFile
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+            // Duplicate keys are refused here, where the reader knows the path, rather than when a JsonObject is first read.
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
-            throw new NotebookFormatException(fileName, $"not valid JSON ({e.Message})", e);
+            throw new NotebookFormatException(fileName, e.Path ?? "$", $"not valid JSON ({e.Message})", e);
         }
         if (node is not JsonObject root)
-            throw new NotebookFormatException(fileName, "not a notebook: the JSON is not an object");
-        Validate(root, fileName);
+            throw new NotebookFormatException(fileName, "$", "not a notebook: the JSON is not an object");
+        new NotebookValidator(fileName).Validate(root);
         return new Notebook(root);
-    }
-
-    private static void Validate(JsonObject root, string fileName)
-    {
-        if (root["nbformat"] is not JsonValue v || !v.TryGetValue<int>(out var major))
-            throw new NotebookFormatException(fileName, "not a notebook: no integer \"nbformat\" field");
-        if (major != 4)
-            throw new NotebookFormatException(fileName, $"nbformat {major} is not supported; only nbformat 4 (convert it with `jupyter nbconvert --to notebook`)");
-        if (root["cells"] is not JsonArray cells)
-            throw new NotebookFormatException(fileName, "nbformat 4 notebook has no \"cells\" array");
-        if (root["metadata"] is not null and not JsonObject)
-            throw new NotebookFormatException(fileName, "\"metadata\" is not an object");
-        for (var i = 0; i < cells.Count; i++)
-        {
-            if (cells[i] is not JsonObject cell)
-                throw new NotebookFormatException(fileName, $"cell {i} is not an object");
-            if ((cell["cell_type"] as JsonValue)?.GetValueKind() != JsonValueKind.String)
-                throw new NotebookFormatException(fileName, $"cell {i} has no \"cell_type\"");
-            var source = cell["source"];
-            var sourceOk = source switch
-            {
-                JsonValue s => s.GetValueKind() == JsonValueKind.String,
-                JsonArray lines => lines.All(l => l?.GetValueKind() == JsonValueKind.String),
-                _ => false,
-            };
-            if (!sourceOk)
-                throw new NotebookFormatException(fileName, $"cell {i}: \"source\" must be a string or a list of strings");
-            if (cell["metadata"] is not null and not JsonObject)
-                throw new NotebookFormatException(fileName, $"cell {i}: \"metadata\" is not an object");
-            if (cell["outputs"] is not null and not JsonArray)
-                throw new NotebookFormatException(fileName, $"cell {i}: \"outputs\" is not a list");
-        }
     }
 
     public static string ToJson(Notebook notebook)

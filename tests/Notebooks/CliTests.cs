@@ -19,13 +19,15 @@ public class CliTests
     {
         using var temp = new TempFolder();
         var path = temp.CopyFixture("parameters.ipynb");
-        var outPath = temp.Combine("executed.ipynb");
+        var before = File.ReadAllBytes(path);
+        var outFolder = temp.Combine("out");
 
-        var (exit, stdout, stderr) = Cli("run", path, "-p", "steps=3", "-p", "label=from cli", "--out", outPath);
+        var (exit, stdout, stderr) = Cli("run", path, "-p", "steps=3", "-p", "label=from cli", "--out", outFolder);
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("ok:", stdout);
-        var cells = NotebookFile.Read(outPath).Cells;
+        Assert.Equal(before, File.ReadAllBytes(path));
+        var cells = NotebookFile.Read(Path.Combine(outFolder, "parameters.ipynb")).Cells;
         Assert.Contains("string label = \"from cli\";", cells[2].Source);
         Assert.Equal("steps=3 seed=42 lr=0.001 quick=True label=from cli scale=0.5\n", (string?)cells[3].Outputs[0]!["text"]![0]);
     }
@@ -36,7 +38,7 @@ public class CliTests
         using var temp = new TempFolder();
         var path = NotebookRunnerTests.WriteNotebook(temp.Combine("bad.ipynb"), "1 + 1", "#md note", "int x = 1;\nx = y;");
 
-        var (exit, _, stderr) = Cli("run", path);
+        var (exit, _, stderr) = Cli("run", path, "--out", temp.Combine("out"));
 
         Assert.Equal(1, exit);
         Assert.Contains("cell 2 failed: (2,5): error CS0103: The name 'y' does not exist", stderr);
@@ -50,9 +52,9 @@ public class CliTests
         using var temp = new TempFolder();
         var path = temp.CopyFixture(fixture);
 
-        var (exit, _, stderr) = Cli("run", path, "-p", "nope=1");
+        var (exit, _, stderr) = Cli("run", path, "-p", "nope=1", "--out", temp.Combine("out"));
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains(message, stderr);
     }
 
@@ -62,7 +64,11 @@ public class CliTests
     [InlineData("run", "a.ipynb", "b.ipynb")]
     [InlineData("run", "a.ipynb", "-p")]
     [InlineData("run", "a.ipynb", "--bogus")]
-    [InlineData("run-all", "notebooks", "--out", "x")]
+    [InlineData("run-all", "notebooks", "--out", "x", "--in-place")]
+    [InlineData("run", "a.ipynb", "--out", "b.ipynb")]
+    [InlineData("run", "a.ipynb", "--cell-timeout", "0")]
+    [InlineData("run", "a.ipynb", "--cell-timeout", "soon")]
+    [InlineData("run", "a.ipynb", "--cell-timeout")]
     [InlineData("frobnicate")]
     public void Bad_arguments_print_usage_and_exit_2(params string[] args)
     {
@@ -79,7 +85,7 @@ public class CliTests
         NotebookRunnerTests.WriteNotebook(temp.Combine("01-ok.ipynb"), "Console.WriteLine(1);");
         File.WriteAllText(temp.Combine("notes.txt"), "not a notebook");
 
-        var (exit, stdout, _) = Cli("run-all", temp.Path);
+        var (exit, stdout, _) = Cli("run-all", temp.Path, "--out", temp.Combine("out"));
 
         Assert.Equal(1, exit);
         Assert.True(stdout.IndexOf("01-ok.ipynb", StringComparison.Ordinal) < stdout.IndexOf("02-fails.ipynb", StringComparison.Ordinal));
@@ -96,9 +102,122 @@ public class CliTests
         File.Copy(Fixtures.PathOf("parameters.ipynb"), temp.Combine("a.ipynb"));
         File.Copy(Fixtures.PathOf("parameters.ipynb"), temp.Combine("b.ipynb"));
 
-        var (exit, stdout, stderr) = Cli("run-all", temp.Path, "-p", "quick=false");
+        var (exit, stdout, stderr) = Cli("run-all", temp.Path, "-p", "quick=false", "--out", temp.Combine("out"));
 
         Assert.True(exit == 0, stdout + stderr);
         Assert.Contains("2 notebooks: 2 ok, 0 failed", stdout);
+    }
+
+    /// <summary>A notebook that exports, as the committed ones do: its parameters cell declares outDir.</summary>
+    private static string WriteExportingNotebook(string path)
+    {
+        var notebook = PolyglotFormat.CreateNotebook();
+        notebook.Cells.Add(PolyglotFormat.CodeCell("string outDir = \"exports-here\";", Notebook.NewCellId(), "parameters"));
+        notebook.Cells.Add(PolyglotFormat.CodeCell(
+            "var dir = Path.GetFullPath(Path.Combine(BaseDirectory, outDir));\nDirectory.CreateDirectory(dir);\n" +
+            "File.WriteAllText(Path.Combine(dir, \"export.txt\"), \"exported\");", Notebook.NewCellId()));
+        NotebookFile.Write(notebook, path);
+        return path;
+    }
+
+    [Fact]
+    public void Run_writes_the_notebook_and_its_exports_under_the_repository_cache_by_default()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.Combine("RandCond.Lib.csproj"), "<Project />"); // makes temp a repository root
+        Directory.CreateDirectory(temp.Combine("notebooks"));
+        var path = WriteExportingNotebook(temp.Combine("notebooks/10-export.ipynb"));
+        var before = File.ReadAllBytes(path);
+
+        var (exit, stdout, stderr) = Cli("run", path);
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.False(Directory.Exists(temp.Combine("notebooks/exports-here")));
+        var cache = temp.Combine(".cache/notebooks");
+        Assert.Equal("exported", File.ReadAllText(Path.Combine(cache, "exports", "export.txt")));
+        var executed = NotebookFile.Read(Path.Combine(cache, "10-export.ipynb"));
+        Assert.Contains($"string outDir = \"{Path.Combine(cache, "exports")}\";", executed.Cells[1].Source);
+    }
+
+    [Fact]
+    public void Run_in_place_updates_the_notebook_and_exports_where_it_says()
+    {
+        using var temp = new TempFolder();
+        var path = WriteExportingNotebook(temp.Combine("export.ipynb"));
+
+        var (exit, stdout, stderr) = Cli("run", path, "--in-place");
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Equal("exported", File.ReadAllText(temp.Combine("exports-here/export.txt")));
+        var cells = NotebookFile.Read(path).Cells;
+        Assert.Equal(2, cells.Count); // no injected cell: nothing was overridden
+        Assert.Equal("ok", (string?)cells[1].Metadata["randcond"]?["status"]);
+    }
+
+    [Fact]
+    public void An_outDir_given_on_the_command_line_wins_over_the_output_folder()
+    {
+        using var temp = new TempFolder();
+        var path = WriteExportingNotebook(temp.Combine("export.ipynb"));
+        var mine = temp.Combine("mine");
+
+        var (exit, stdout, stderr) = Cli("run", path, "--out", temp.Combine("out"), "-p", $"outDir={mine}");
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.True(File.Exists(Path.Combine(mine, "export.txt")));
+        Assert.False(Directory.Exists(temp.Combine("out/exports")));
+    }
+
+    [Fact]
+    public void Run_all_writes_every_notebook_to_the_output_folder_and_leaves_the_sources()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.Combine("in"));
+        var a = WriteExportingNotebook(temp.Combine("in/a.ipynb"));
+        var b = NotebookRunnerTests.WriteNotebook(temp.Combine("in/b.ipynb"), "Console.WriteLine(2);");
+        var before = new[] { a, b }.Select(File.ReadAllBytes).ToList();
+
+        var (exit, stdout, stderr) = Cli("run-all", temp.Combine("in"), "--out", temp.Combine("out"));
+
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Equal(before, new[] { a, b }.Select(File.ReadAllBytes).ToList());
+        Assert.Equal(["a.ipynb", "b.ipynb"], Directory.GetFiles(temp.Combine("out"), "*.ipynb").Select(Path.GetFileName).Order());
+        Assert.True(File.Exists(temp.Combine("out/exports/export.txt")));
+        Assert.Equal(["a.ipynb", "b.ipynb"], Directory.GetFiles(temp.Combine("in")).Select(Path.GetFileName).Order());
+    }
+
+    [Theory]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"\", \"metadata\": {\"dotnet_interactive\": \"csharp\"}}]}",
+                "$.cells[0].metadata.dotnet_interactive: must be an object")]
+    [InlineData("{\"nbformat\": 4, \"nbformat_minor\": \"5\", \"cells\": []}", "$.nbformat_minor: must be an integer")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [], \"cells\": []}", "Duplicate")]
+    [InlineData("", "not valid JSON")]
+    public void Run_of_a_malformed_notebook_prints_one_line_naming_it_and_exits_2(string json, string problem)
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("bad.ipynb");
+        File.WriteAllText(path, json);
+
+        var (exit, _, stderr) = Cli("run", path, "--out", temp.Combine("out"));
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.Contains(path, line);
+        Assert.Contains(problem, line);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Theory]
+    [InlineData("run", "/nonexistent/x.ipynb")]
+    [InlineData("run", "/")]
+    [InlineData("run-all", "/nonexistent")]
+    public void Missing_or_unreadable_inputs_give_one_line_and_exit_2(params string[] args)
+    {
+        var (exit, _, stderr) = Cli([.. args, "--out", Path.Combine(Path.GetTempPath(), "randcond-never-written")]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(args[1], stderr);
+        Assert.DoesNotContain("   at ", stderr); // a message, not a stack trace
     }
 }

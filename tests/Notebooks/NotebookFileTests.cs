@@ -103,15 +103,61 @@ public class NotebookFileTests
         Assert.Equal(path, error.FileName);
     }
 
+    private const string Code = "{\"cell_type\": \"code\", \"source\": \"1\", \"metadata\": {}, \"outputs\": []";
+
+    /// <summary>Each shape a hostile or broken file can take, with the JSON path and the problem the error must name.</summary>
     [Theory]
-    [InlineData("[1, 2]", "not an object")]
-    [InlineData("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}}", "no \"cells\"")]
-    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": 3}]}", "cell 0: \"source\"")]
-    [InlineData("{\"cells\": []}", "no integer \"nbformat\"")]
-    public void Malformed_notebooks_are_rejected(string json, string problem)
+    [InlineData("[1, 2]", "$", "not an object")]
+    [InlineData("{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}}", "$.cells", "missing")]
+    [InlineData("{\"cells\": []}", "$.nbformat", "missing")]
+    [InlineData("{\"nbformat\": \"4\", \"cells\": []}", "$.nbformat", "must be an integer, not a string")]
+    [InlineData("{\"nbformat\": 4, \"nbformat_minor\": \"5\", \"cells\": []}", "$.nbformat_minor", "must be an integer, not a string")]
+    [InlineData("{\"nbformat\": 4, \"nbformat_minor\": 5.5, \"cells\": []}", "$.nbformat_minor", "must be an integer, not the number 5.5")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [], \"cells\": []}", "$", "Duplicate")]
+    [InlineData("{\"nbformat\": 4, \"cells\": {}}", "$.cells", "must be a list, not an object")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [3]}", "$.cells[0]", "must be an object, not the number 3")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"source\": \"\"}]}", "$.cells[0].cell_type", "missing")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": 7, \"source\": \"\"}]}", "$.cells[0].cell_type", "must be a string, not the number 7")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"python\", \"source\": \"\"}]}", "$.cells[0].cell_type", "'python' is not one of code, markdown, raw")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": 3}]}", "$.cells[0].source", "must be a string or a list of strings, not the number 3")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\"}]}", "$.cells[0].source", "missing")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": [\"a\", 1]}]}", "$.cells[0].source[1]", "must be a string, not the number 1")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": {\"a\": 1}}]}", "$.cells[0].source", "not an object")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"id\": 5, \"source\": \"\"}]}", "$.cells[0].id", "must be a string")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [" + Code + ", \"execution_count\": \"1\"}]}", "$.cells[0].execution_count", "must be an integer or null, not a string")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"\", \"outputs\": {}}]}", "$.cells[0].outputs", "must be a list")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"\", \"outputs\": [\"x\"]}]}", "$.cells[0].outputs[0]", "must be an object, not a string")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"\", \"metadata\": []}]}", "$.cells[0].metadata", "must be an object, not a list")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"\", \"metadata\": {\"dotnet_interactive\": \"csharp\"}}]}",
+                "$.cells[0].metadata.dotnet_interactive", "must be an object, not a string")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"\", \"metadata\": {\"dotnet_interactive\": {\"language\": 5}}}]}",
+                "$.cells[0].metadata.dotnet_interactive.language", "must be a string, not the number 5")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"\", \"metadata\": {\"polyglot_notebook\": {\"kernelName\": true}}}]}",
+                "$.cells[0].metadata.polyglot_notebook.kernelName", "must be a string, not true")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"\", \"metadata\": {\"tags\": \"parameters\"}}]}",
+                "$.cells[0].metadata.tags", "must be a list, not a string")]
+    [InlineData("{\"nbformat\": 4, \"cells\": [{\"cell_type\": \"code\", \"source\": \"\", \"metadata\": {\"tags\": [null]}}]}",
+                "$.cells[0].metadata.tags[0]", "must be a string, not null")]
+    [InlineData("{\"nbformat\": 4, \"metadata\": \"x\", \"cells\": []}", "$.metadata", "must be an object, not a string")]
+    [InlineData("{\"nbformat\": 4, \"metadata\": {\"kernelspec\": {\"name\": 1}}, \"cells\": []}", "$.metadata.kernelspec.name", "must be a string")]
+    [InlineData("{\"nbformat\": 4, \"metadata\": {\"polyglot_notebook\": {\"kernelInfo\": {\"items\": [{\"aliases\": [2]}]}}}, \"cells\": []}",
+                "$.metadata.polyglot_notebook.kernelInfo.items[0].aliases[0]", "must be a string")]
+    public void Malformed_notebooks_are_rejected_naming_the_file_and_the_json_path(string json, string jsonPath, string problem)
     {
         var error = Assert.Throws<NotebookFormatException>(() => NotebookFile.Parse(json, "x.ipynb"));
         Assert.Contains(problem, error.Message);
-        Assert.StartsWith("x.ipynb: ", error.Message);
+        Assert.Equal(jsonPath, error.JsonPath);
+        Assert.StartsWith($"x.ipynb: {jsonPath}: ", error.Message);
+    }
+
+    [Fact]
+    public void A_valid_notebook_reads_every_field_the_runner_uses_without_throwing()
+    {
+        var notebook = NotebookFile.Parse("{\"nbformat\": 4, \"nbformat_minor\": 4, \"cells\": [" + Code +
+                                          ", \"execution_count\": null}, {\"cell_type\": \"raw\", \"source\": [\"a\\n\", \"b\"]}]}");
+        Assert.Equal(4, notebook.NbFormatMinor);
+        Assert.Equal(["csharp", "csharp"], notebook.Cells.Select(c => c.Language));
+        Assert.Equal("a\nb", notebook.Cells[1].Source);
+        Assert.Empty(notebook.Cells[0].Tags);
     }
 }

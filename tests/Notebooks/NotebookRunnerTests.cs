@@ -156,4 +156,85 @@ public class NotebookRunnerTests
         Assert.Equal("skipped", Status(pwsh));
         Assert.Empty(pwsh.Outputs);
     }
+
+    [Fact]
+    public void A_cell_that_exits_the_process_fails_and_the_notebook_is_still_written()
+    {
+        using var temp = new TempFolder();
+        var path = WriteNotebook(temp.Combine("exit.ipynb"),
+            "Console.WriteLine(\"before\");", "Environment.Exit(0);", "Console.WriteLine(\"never\");");
+
+        var result = NotebookRunner.Run(path);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(1, result.Failure!.CellIndex);
+        Assert.Contains("ProcessExited: The cell ended the process (exit code 0)", result.Failure.ToString());
+        var notebook = NotebookFile.Read(path);
+        Assert.Equal("before\n", (string?)notebook.Cells[0].Outputs[0]!["text"]![0]);
+        Assert.Equal("error", Status(notebook.Cells[1]));
+        Assert.Equal("ProcessExited", (string?)notebook.Cells[1].Outputs.Single()!["ename"]);
+        Assert.Equal("not-run", Status(notebook.Cells[2]));
+    }
+
+    [Fact]
+    public void A_cell_that_runs_past_the_cell_timeout_fails_with_a_timeout()
+    {
+        using var temp = new TempFolder();
+        var path = WriteNotebook(temp.Combine("spin.ipynb"), "var x = 1;", "while (true) { }", "Console.WriteLine(x);");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = NotebookRunner.Run(path, cellTimeout: TimeSpan.FromSeconds(8));
+
+        Assert.InRange(clock.Elapsed.TotalSeconds, 8, 90);
+        Assert.Equal(1, result.Failure!.CellIndex);
+        Assert.Equal(CellStatus.Cancelled, result.Failure.Status);
+        Assert.Contains("longer than the cell timeout of 8 s", result.Failure.Message);
+        var notebook = NotebookFile.Read(path);
+        Assert.Equal("ok", Status(notebook.Cells[0]));
+        Assert.Equal("timeout", Status(notebook.Cells[1]));
+        Assert.True((double)notebook.Cells[1].Metadata["randcond"]!["duration_s"]! >= 8);
+        Assert.Equal("not-run", Status(notebook.Cells[2]));
+    }
+
+    [Fact]
+    public void Output_of_a_cell_that_does_not_wait_for_its_work_never_corrupts_the_run()
+    {
+        using var temp = new TempFolder();
+        var path = WriteNotebook(temp.Combine("stray.ipynb"),
+            "_ = Task.Run(async () => { for (var i = 0; i < 50; i++) { Console.Out.WriteLine(\"stray\"); await Task.Delay(5); } });",
+            "await Task.Delay(300);\n\"done\"");
+
+        var result = NotebookRunner.Run(path);
+
+        Assert.True(result.Succeeded, result.Failure?.ToString());
+        Assert.Equal(2, result.CellsExecuted);
+    }
+
+    [Fact]
+    public void A_nuget_reference_is_restored_and_usable()
+    {
+        using var temp = new TempFolder();
+        // xunit.assert 2.9.3 is in the machine's package folder already: the test project restores it.
+        var path = WriteNotebook(temp.Combine("nuget.ipynb"),
+            "#r \"nuget: xunit.assert, 2.9.3\"",
+            "Xunit.Assert.Equal(4, 2 + 2);\ntypeof(Xunit.Assert).Assembly.GetName().Version.ToString()");
+
+        var result = NotebookRunner.Run(path);
+
+        Assert.True(result.Succeeded, result.Failure?.ToString());
+        Assert.Equal("2.9.3.0", (string?)NotebookFile.Read(path).Cells[1].Outputs[0]!["data"]!["text/plain"]![0]);
+    }
+
+    [Fact]
+    public void A_nuget_reference_that_cannot_be_restored_fails_its_cell_with_the_package_named()
+    {
+        using var temp = new TempFolder();
+        var path = WriteNotebook(temp.Combine("nuget-missing.ipynb"), "#r \"nuget: RandCond.No.Such.Package, 9.9.9\"");
+
+        var result = NotebookRunner.Run(path);
+
+        Assert.Equal(0, result.Failure!.CellIndex);
+        Assert.Contains("RandCond.No.Such.Package, 9.9.9", result.Failure.Message);
+        Assert.Contains("restore failed", result.Failure.Message);
+    }
 }

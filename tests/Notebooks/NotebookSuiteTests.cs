@@ -79,7 +79,9 @@ public class NotebookSuiteTests
         var outPath = temp.Combine(name);
         var exports = temp.Combine("exports");
 
-        var result = NotebookRunner.Run(source, [new("scale", "smoke"), new("outDir", exports)], outPath);
+        // As `randcond run` does by default: the executed notebook and its exports go to a folder of their own.
+        var result = NotebookRunner.RunAsync(source, [new("scale", "smoke")],
+            new NotebookRunOptions { OutPath = outPath, ExportsFolder = exports }).GetAwaiter().GetResult();
 
         Assert.True(result.Succeeded, $"{name}: {result.Failure}");
         Assert.Equal(before, File.ReadAllBytes(source));
@@ -87,6 +89,7 @@ public class NotebookSuiteTests
         var code = notebook.CodeCells.ToList();
         Assert.All(code, cell => Assert.Equal("ok", (string?)cell.Metadata[NotebookRunner.MetadataKey]?["status"]));
         Assert.Contains("string scale = \"smoke\"", code.Single(c => c.HasTag(ParameterInjector.InjectedTag)).Source);
+        Assert.Contains($"string outDir = \"{exports}\"", code.Single(c => c.HasTag(ParameterInjector.InjectedTag)).Source);
         var outputs = code.SelectMany(c => c.Outputs.OfType<JsonObject>()).ToList();
         Assert.Contains(outputs, o => Text(o).Contains("scale smoke on "));
         Assert.DoesNotContain(outputs, o => (string?)o["output_type"] == "error");

@@ -30,7 +30,8 @@ public sealed class CellExecutor : IDisposable
         var baseDirectory = Path.GetFullPath(options.BaseDirectory);
         _globals = new CellGlobals { BaseDirectory = baseDirectory };
         _options = ScriptOptions.Default
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(baseDirectory))
+            .WithMetadataResolver(new NuGetReferenceResolver(ScriptMetadataResolver.Default.WithBaseDirectory(baseDirectory),
+                NuGetReferenceResolver.CacheFolderFor(baseDirectory)))
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, baseDirectory))
             .AddReferences(typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(Console).Assembly,
                 typeof(CellGlobals).Assembly)

@@ -1,0 +1,38 @@
+using RandCond.Notebooks.Running;
+
+namespace RandCond.Cli;
+
+/// <summary>
+/// Where `run` and `run-all` write: executed notebooks as FOLDER/NAME.ipynb and their exports in FOLDER/exports, so
+/// committed notebooks and results/ stay as they are. FOLDER is --out, by default .cache/notebooks of the repository
+/// holding the notebook. --in-place writes the notebooks back and lets them export where they say (their outDir).
+/// </summary>
+public sealed record RunOutputFolder(string? Folder)
+{
+    public const string ExportsSubfolder = "exports";
+
+    public static RunOutputFolder InPlace { get; } = new((string?)null);
+
+    public static RunOutputFolder For(CliArguments arguments, string notebookOrFolder) =>
+        arguments.InPlace ? InPlace : new(Path.GetFullPath(arguments.Out ?? DefaultFolder(notebookOrFolder)));
+
+    public NotebookRunOptions OptionsFor(string notebook, TimeSpan? cellTimeout) => Folder is null
+        ? new NotebookRunOptions { CellTimeout = cellTimeout }
+        : new NotebookRunOptions
+        {
+            OutPath = Path.Combine(Folder, Path.GetFileName(notebook)),
+            ExportsFolder = Path.Combine(Folder, ExportsSubfolder),
+            CellTimeout = cellTimeout,
+        };
+
+    /// <summary>.cache/notebooks of the repository above the notebook (or above the current folder).</summary>
+    private static string DefaultFolder(string notebookOrFolder)
+    {
+        var start = Path.GetFullPath(notebookOrFolder);
+        foreach (var from in new[] { start, Environment.CurrentDirectory })
+            for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "RandCond.Lib.csproj")))
+                    return Path.Combine(dir.FullName, ".cache", "notebooks");
+        return Path.Combine(Environment.CurrentDirectory, ".cache", "notebooks");
+    }
+}

@@ -1,0 +1,19 @@
+namespace RandCond.Notebooks.Running;
+
+public sealed record NotebookRunOptions
+{
+    /// <summary>Where the executed notebook is written; null writes it back over the input.</summary>
+    public string? OutPath { get; init; }
+
+    /// <summary>
+    /// Where the notebook's exports go: when set, a notebook whose parameters cell declares
+    /// <see cref="NotebookRunner.OutDirParameter"/> gets it set to this folder, unless the overrides set it already.
+    /// </summary>
+    public string? ExportsFolder { get; init; }
+
+    /// <summary>A cell running longer fails with a timeout (its worker process is killed); null waits forever.</summary>
+    public TimeSpan? CellTimeout { get; init; }
+
+    /// <summary>The randcond.dll that runs cells as `randcond __notebook-worker`; null looks beside this library.</summary>
+    public string? WorkerAssembly { get; init; }
+}
