@@ -76,7 +76,7 @@ public class ToyOverlapLabTests
 
             var html = File.ReadAllText(outBase + ".html");
             Assert.Contains("\"sliders\"", html);
-            Assert.Equal(ToyOverlapLab.Timesteps.Length, html.Split("\"traces\":[0,1,3]").Length - 1);
+            Assert.Equal(ToyOverlapLab.Timesteps.Length, html.Split("\"method\":\"update\"").Length - 1); // one slider step per t
             Assert.False(File.Exists(outBase + ".png"));
         }
         finally

@@ -3,7 +3,7 @@
 namespace RandCond.Plotting;
 
 /// <summary>
-/// DataFrame, with its attached TableStyle: text/html, text/plain. DataFrame is not our type, so this source is named
+/// DataFrame, with its attached TableStyle: text/html, text/markdown, text/plain. DataFrame is not our type, so this source is named
 /// by an assembly attribute, which our kernel honours; .NET Interactive shows DataFrames with its own formatter.
 /// </summary>
 public sealed class DataFrameFormatterSource
@@ -11,6 +11,7 @@ public sealed class DataFrameFormatterSource
     public IEnumerable<object> CreateTypeFormatters() => new object[]
     {
         ConventionFormatter.For<Microsoft.Data.Analysis.DataFrame>("text/html", f => f.ToHtml()),
+        ConventionFormatter.For<Microsoft.Data.Analysis.DataFrame>("text/markdown", f => f.ToMarkdown()),
         ConventionFormatter.For<Microsoft.Data.Analysis.DataFrame>("text/plain", f => f.ToText()),
     };
 }
