@@ -86,6 +86,63 @@ def compile_error(km, kc):
             "silent_outputs": silent_outputs, "next_reply": reply, "next_outputs": outputs}
 
 
+def streaming(km, kc):
+    """A cell that prints three lines 1 s apart: reads shell and iopub together and stamps each message on arrival."""
+    code = 'for (var i = 1; i <= 3; i++) { Console.WriteLine($"line {i}"); Thread.Sleep(1000); }'
+    msg_id = kc.execute(code)
+    started = time.time()
+    arrivals = []
+    reply = None
+    idle = False
+    while reply is None or not idle:
+        if time.time() - started > TIMEOUT:
+            raise TimeoutError("no reply or idle within %d s" % TIMEOUT)
+        if kc.iopub_channel.msg_ready():
+            msg = kc.get_iopub_msg(timeout=TIMEOUT)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status":
+                idle = idle or msg["content"]["execution_state"] == "idle"
+            elif msg["msg_type"] != "execute_input":
+                arrivals.append({"type": msg["msg_type"], "content": msg["content"],
+                                 "seconds": round(time.time() - started, 3)})
+        elif kc.shell_channel.msg_ready():
+            msg = kc.get_shell_msg(timeout=TIMEOUT)
+            assert msg["parent_header"]["msg_id"] == msg_id, "reply to another request"
+            reply = msg["content"]
+            arrivals.append({"type": "execute_reply", "content": reply, "seconds": round(time.time() - started, 3)})
+        else:
+            time.sleep(0.005)
+    return {"arrivals": arrivals}
+
+
+def display_updates(km, kc):
+    """display(...) returns a handle; Update sends update_display_data with the display_id in transient."""
+    reply, outputs = execute(kc, 'var h = display("first");\nh.Update("second");\nh.Update("third");')
+    return {"reply": reply, "outputs": outputs}
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS for %d" % pid)
+
+
+def memory(km, kc, cells):
+    """Runs CELLS one-line cells and samples the kernel's resident memory every 50 cells."""
+    pid = km.provisioner.process.pid
+    samples = [{"cells": 0, "rss_kb": rss_kb(pid)}]
+    started = time.time()
+    for i in range(1, cells + 1):
+        reply, _ = execute(kc, "var x%d = %d;" % (i, i))
+        assert reply["status"] == "ok", reply
+        if i % 50 == 0:
+            samples.append({"cells": i, "rss_kb": rss_kb(pid), "seconds": round(time.time() - started, 1)})
+    return {"samples": samples}
+
+
 def orphan():
     """Starts a kernel and exits without shutting it down: the kernel must notice and exit by itself."""
     km = KernelManager(kernel_name="randcond-csharp")
@@ -113,6 +170,12 @@ def main():
             result = interrupt(km, kc)
         elif scenario == "compile-error":
             result = compile_error(km, kc)
+        elif scenario == "streaming":
+            result = streaming(km, kc)
+        elif scenario == "display":
+            result = display_updates(km, kc)
+        elif scenario == "memory":
+            result = memory(km, kc, int(sys.argv[2]))
         else:
             raise SystemExit("unknown scenario " + scenario)
     finally:

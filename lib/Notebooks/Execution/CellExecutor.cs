@@ -47,13 +47,19 @@ public sealed class CellExecutor : IDisposable
     /// Compiles and runs one cell. Never throws for the cell's own errors: they come back as
     /// <see cref="CellStatus.CompileError"/> or <see cref="CellStatus.RuntimeError"/> with an error output.
     /// </summary>
-    public async Task<CellResult> ExecuteAsync(string code, CancellationToken cancellationToken = default)
+    /// <param name="liveOutput">
+    /// Sees the outputs while the cell runs, in order: console text in chunks at most
+    /// <see cref="OutputSink.StreamFlushInterval"/> old, displays and their updates (<see cref="DisplayUpdateOutput"/>)
+    /// at once, then the result or error. Called on the cell's threads under a lock: queue, do not block.
+    /// </param>
+    public async Task<CellResult> ExecuteAsync(string code, CancellationToken cancellationToken = default,
+        Action<CellOutput>? liveOutput = null)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ExecutionCount++;
-            return await ExecuteCoreAsync(code, cancellationToken).ConfigureAwait(false);
+            return await ExecuteCoreAsync(code, cancellationToken, liveOutput).ConfigureAwait(false);
         }
         finally
         {
@@ -61,10 +67,10 @@ public sealed class CellExecutor : IDisposable
         }
     }
 
-    private async Task<CellResult> ExecuteCoreAsync(string code, CancellationToken cancellationToken)
+    private async Task<CellResult> ExecuteCoreAsync(string code, CancellationToken cancellationToken, Action<CellOutput>? liveOutput)
     {
         var clock = Stopwatch.StartNew();
-        var sink = new OutputSink();
+        var sink = new OutputSink(liveOutput);
         _globals.CancellationToken = cancellationToken;
         CellResult Finish(CellStatus status, object? value = null, IReadOnlyList<string>? diagnostics = null) =>
             new(status, sink.Close(), clock.Elapsed, value) { Diagnostics = diagnostics ?? [] };
