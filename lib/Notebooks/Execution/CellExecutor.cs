@@ -84,9 +84,12 @@ public sealed class CellExecutor : IDisposable
         // threads a 2-core machine starts with, and the timer that signals cancellation could wait behind it.
         var run = Task.Factory.StartNew(async () =>
         {
+            // Later cells inherit the first cell's options without them: given again, each cell's compilation would
+            // re-apply every reference and import, and the chain of compilations Roslyn keeps (each cell's refers to
+            // the one before) grew by ~4.5 MB a one-line cell (1,000 cells: 57 MB -> 5.7 GB) instead of ~0.1 MB.
             var script = previous is null
                 ? CSharpScript.Create(code, _options, typeof(CellGlobals))
-                : previous.Script.ContinueWith(code, _options);
+                : previous.Script.ContinueWith(code);
             var errors = script.Compile(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             if (errors.Count > 0) return (State: (ScriptState<object>?)null, Errors: errors);
             var state = previous is null
