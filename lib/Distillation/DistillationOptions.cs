@@ -49,7 +49,11 @@ public sealed record DistillationOptions
 /// <summary>One progress report: means over the last LogEvery steps of each loss term and of the replaced fraction.</summary>
 public sealed record DistillationProgress(int Step, int TotalSteps, double Total, double Output, double Feature, double Task,
                                           double ReplacedFraction, double ImagesPerSecond, TimeSpan Eta)
+    : global::RandCond.Training.IProgressReport
 {
+    public global::RandCond.Training.ProgressSnapshot Snapshot => new(Step, TotalSteps,
+        [("loss", Total), ("output", Output), ("feature", Feature), ("task", Task), ("replaced", ReplacedFraction)], ImagesPerSecond, "img/s", Eta);
+
     /// <summary>A report of an earlier run that this one resumes, replayed from the checkpoint before training goes on.</summary>
     public bool Restored { get; init; }
 

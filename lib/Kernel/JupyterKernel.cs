@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using RandCond.Kernel.Code;
@@ -10,7 +11,10 @@ namespace RandCond.Kernel;
 /// <summary>
 /// A Jupyter kernel for C# cells (messaging protocol 5.3) over the five zmq channels of a connection file.
 /// One thread owns the shell, control and iopub sockets; the heartbeat echoes on its own thread; cells run on
-/// the executor's worker while control stays served, so interrupt and shutdown work during a long cell.
+/// the executor's worker while control stays served, so interrupt and shutdown work during a long cell. A running
+/// cell's outputs are queued by the executor and published by the socket thread as they come (stream text at least
+/// every 0.2 s). Every well-formed signed request gets a reply, an error reply when its content is malformed; messages
+/// with bad framing, a bad or replayed signature, or a header without a string msg_type are dropped and logged.
 /// </summary>
 public sealed class JupyterKernel : IDisposable
 {
@@ -26,6 +30,8 @@ public sealed class JupyterKernel : IDisposable
     private volatile bool _stopping;
     private int _executionCount;
     private volatile RunningCell? _running;
+    private readonly ConcurrentQueue<CellOutput> _liveOutputs = new();
+    private readonly SignatureHistory _signatures = new();
 
     public JupyterKernel(ConnectionInfo connection, KernelOptions? options = null)
     {
@@ -54,6 +60,7 @@ public sealed class JupyterKernel : IDisposable
         {
             while (!_stopping)
             {
+                if (_running is { } running) PublishLiveOutputs(running);
                 if (_running is { Task.IsCompleted: true } done) FinishCell(done);
                 var readable = ZmqSocket.Poll(_running is null ? [_sockets.Control, _sockets.Shell] : [_sockets.Control], PollInterval);
                 if (readable[0]) Receive(_sockets.Control, "control");
@@ -86,6 +93,7 @@ public sealed class JupyterKernel : IDisposable
         try
         {
             request = JupyterMessage.FromFrames(frames, _signer);
+            if (!_signatures.Add(request.Signature)) throw new InvalidMessageException("replayed signature");
         }
         catch (InvalidMessageException e)
         {
@@ -96,19 +104,25 @@ public sealed class JupyterKernel : IDisposable
         {
             Handle(socket, channel, request);
         }
+        catch (BadRequestException e)
+        {
+            Log($"error reply to {request.MsgType} on {channel}: {e.Message}");
+            ReplyError(socket, request, e.Message);
+        }
         catch (Exception e) when (e is not ZmqException)
         {
             Log($"error handling {request.MsgType} on {channel}: {e}");
+            ReplyError(socket, request, $"{e.GetType().Name}: {e.Message}");
         }
     }
 
     private void Handle(ZmqSocket socket, string channel, JupyterMessage request)
     {
-        var content = request.Content;
+        var content = new RequestContent(request.Content);
         switch (request.MsgType)
         {
             case "execute_request" when channel == "shell":
-                StartCell(request);
+                StartCell(request, content);
                 return;
             case "interrupt_request":
                 Interrupt();
@@ -116,7 +130,7 @@ public sealed class JupyterKernel : IDisposable
                 return;
             case "shutdown_request":
                 // Restart or not, this process ends: a client restarting the kernel starts a new one.
-                var restart = content["restart"]?.GetValue<bool>() ?? false;
+                var restart = content.Bool("restart", false);
                 Reply(socket, request, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = restart });
                 _stopping = true;
                 return;
@@ -130,35 +144,58 @@ public sealed class JupyterKernel : IDisposable
             "inspect_request" => Inspect(content),
             "comm_info_request" => new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() },
             "history_request" => new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() },
+            _ when request.MsgType.EndsWith("_request", StringComparison.Ordinal) =>
+                throw new BadRequestException($"{request.MsgType} is not supported on the {channel} channel"),
             _ => null,
         };
         if (reply is null)
         {
-            Log($"ignored {request.MsgType} on {channel}: not supported");
+            Log($"ignored {request.MsgType} on {channel}: not a request");
             return;
         }
         Publish(request, "status", new JsonObject { ["execution_state"] = "busy" });
-        Reply(socket, request, request.MsgType.Replace("_request", "_reply"), reply);
+        Reply(socket, request, ReplyType(request), reply);
         Publish(request, "status", new JsonObject { ["execution_state"] = "idle" });
     }
 
-    private void StartCell(JupyterMessage request)
+    /// <summary>An error reply (status "error", ename, evalue, traceback), with busy/idle around it as for any request.</summary>
+    private void ReplyError(ZmqSocket socket, JupyterMessage request, string message)
     {
-        var code = request.Content["code"]?.GetValue<string>() ?? "";
-        var silent = request.Content["silent"]?.GetValue<bool>() ?? false;
-        var storeHistory = !silent && (request.Content["store_history"]?.GetValue<bool>() ?? true);
+        if (!request.MsgType.EndsWith("_request", StringComparison.Ordinal)) return;
+        var reply = new JsonObject
+        {
+            ["status"] = "error", ["ename"] = "BadRequest", ["evalue"] = message,
+            ["traceback"] = new JsonArray($"BadRequest: {message}"),
+        };
+        if (request.MsgType == "execute_request") reply["execution_count"] = _executionCount;
+        Publish(request, "status", new JsonObject { ["execution_state"] = "busy" });
+        Reply(socket, request, ReplyType(request), reply);
+        Publish(request, "status", new JsonObject { ["execution_state"] = "idle" });
+    }
+
+    private static string ReplyType(JupyterMessage request) => request.MsgType[..^"_request".Length] + "_reply";
+
+    private void StartCell(JupyterMessage request, RequestContent content)
+    {
+        var code = content.String("code");
+        var silent = content.Bool("silent", false);
+        var storeHistory = content.Bool("store_history", true) && !silent;
         if (storeHistory) _executionCount++;
         var count = _executionCount;
 
         Publish(request, "status", new JsonObject { ["execution_state"] = "busy" });
         if (!silent) Publish(request, "execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count });
         var interrupt = new CancellationTokenSource();
-        var task = Task.Run(() => _executor.ExecuteAsync(code, interrupt.Token));
+        // Errors are held back for the end, where an interrupted cell's error becomes KeyboardInterrupt.
+        Action<CellOutput>? live = silent ? null : output => { if (output is not ErrorOutput) _liveOutputs.Enqueue(output); };
+        var task = Task.Run(() => _executor.ExecuteAsync(code, interrupt.Token, live));
         _running = new RunningCell(request, code, count, silent, interrupt, task);
     }
 
     private void FinishCell(RunningCell cell)
     {
+        // Everything but the error went out live while the cell ran; the sink was closed before the task completed.
+        PublishLiveOutputs(cell);
         _running = null;
         cell.Interrupt.Dispose();
         var request = cell.Request;
@@ -177,13 +214,10 @@ public sealed class JupyterKernel : IDisposable
         var outputs = result.Status == CellStatus.Cancelled
             ? result.Outputs.Where(o => o is not ErrorOutput).Append(OutputMessages.Interrupted()).ToList()
             : result.Outputs;
-        if (!cell.Silent)
+        if (!cell.Silent && outputs.OfType<ErrorOutput>().LastOrDefault() is { } shown)
         {
-            foreach (var output in outputs)
-            {
-                var (msgType, content) = OutputMessages.From(output, cell.ExecutionCount);
-                Publish(request, msgType, content);
-            }
+            var (msgType, content) = OutputMessages.From(shown, cell.ExecutionCount);
+            Publish(request, msgType, content);
         }
 
         var reply = new JsonObject { ["execution_count"] = cell.ExecutionCount };
@@ -202,24 +236,33 @@ public sealed class JupyterKernel : IDisposable
         Publish(request, "status", new JsonObject { ["execution_state"] = "idle" });
     }
 
+    private void PublishLiveOutputs(RunningCell cell)
+    {
+        while (_liveOutputs.TryDequeue(out var output))
+        {
+            var (msgType, content) = OutputMessages.From(output, cell.ExecutionCount);
+            Publish(cell.Request, msgType, content);
+        }
+    }
+
     private void Interrupt()
     {
         try { _running?.Interrupt.Cancel(); }
         catch (ObjectDisposedException) { } // the cell finished meanwhile
     }
 
-    private static JsonObject IsComplete(JsonObject content)
+    private static JsonObject IsComplete(RequestContent content)
     {
-        var status = CodeIntelligence.IsComplete(content["code"]?.GetValue<string>() ?? "");
+        var status = CodeIntelligence.IsComplete(content.String("code"));
         var reply = new JsonObject { ["status"] = status };
         if (status == "incomplete") reply["indent"] = "";
         return reply;
     }
 
-    private JsonObject Complete(JsonObject content)
+    private JsonObject Complete(RequestContent content)
     {
-        var code = content["code"]?.GetValue<string>() ?? "";
-        var cursor = CodePoints.ToUtf16Index(code, content["cursor_pos"]?.GetValue<int>() ?? code.Length);
+        var code = content.String("code");
+        var cursor = CodePoints.ToUtf16Index(code, content.Count("cursor_pos", int.MaxValue));
         var result = _intelligence.Complete(code, cursor);
         return new JsonObject
         {
@@ -231,10 +274,10 @@ public sealed class JupyterKernel : IDisposable
         };
     }
 
-    private JsonObject Inspect(JsonObject content)
+    private JsonObject Inspect(RequestContent content)
     {
-        var code = content["code"]?.GetValue<string>() ?? "";
-        var cursor = CodePoints.ToUtf16Index(code, content["cursor_pos"]?.GetValue<int>() ?? code.Length);
+        var code = content.String("code");
+        var cursor = CodePoints.ToUtf16Index(code, content.Count("cursor_pos", int.MaxValue));
         var text = _intelligence.Inspect(code, cursor);
         return new JsonObject
         {

@@ -29,6 +29,7 @@ internal sealed class KernelSockets : IDisposable
         {
             var socket = _context.CreateSocket(type);
             _all.Add(socket);
+            if (connection.IsIpv6) socket.Ipv6 = true;
             socket.Bind(connection.Endpoint(port));
             return socket;
         }

@@ -120,4 +120,59 @@ public class CellExecutorTests
         Assert.Equal(CellStatus.Cancelled, result.Status);
         Assert.True(result.Duration < TimeSpan.FromSeconds(2.5), result.Duration.ToString());
     }
+
+    [Fact]
+    public async Task Live_output_arrives_while_the_cell_runs_and_the_result_keeps_the_merged_streams()
+    {
+        using var executor = new CellExecutor();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var live = new System.Collections.Concurrent.ConcurrentQueue<(double Seconds, CellOutput Output)>();
+
+        var result = await executor.ExecuteAsync("""
+            Console.WriteLine("one");
+            Thread.Sleep(800);
+            Console.Write("two");
+            Console.Error.WriteLine("warn");
+            Thread.Sleep(800);
+            display(3);
+            "done"
+            """, liveOutput: o => live.Enqueue((clock.Elapsed.TotalSeconds, o)));
+        var finished = clock.Elapsed.TotalSeconds;
+
+        Assert.Equal(CellStatus.Ok, result.Status);
+        var seen = live.ToList();
+        Assert.Collection(seen.Select(s => s.Output),
+            o => Assert.Equal(new StreamOutput("stdout", "one\n"), o),
+            o => Assert.Equal(new StreamOutput("stdout", "two"), o),
+            o => Assert.Equal(new StreamOutput("stderr", "warn\n"), o),
+            o => Assert.Equal("3", Assert.IsType<DisplayDataOutput>(o).Data["text/plain"]),
+            o => Assert.Equal("done", Assert.IsType<ExecuteResultOutput>(o).Data["text/plain"]));
+        // "one" was sent within the flush interval of being written, long before the cell ended.
+        Assert.True(finished - seen[0].Seconds > 1.2, $"first chunk at {seen[0].Seconds:0.00} s, cell done at {finished:0.00} s");
+        Assert.Equal(new StreamOutput("stdout", "one\ntwo"), result.Outputs[0]);
+    }
+
+    [Fact]
+    public async Task A_display_handle_updates_its_output_in_place_and_tells_live_listeners()
+    {
+        using var executor = new CellExecutor();
+        var live = new List<CellOutput>();
+
+        var result = await executor.ExecuteAsync("""
+            var shown = display("step 1");
+            Console.WriteLine("between");
+            shown.Update("step 2");
+            shown.Update("step 3");
+            """, liveOutput: live.Add);
+        var later = await executor.ExecuteAsync("shown.Update(\"from a later cell\");", liveOutput: live.Add);
+
+        var display = Assert.IsType<DisplayDataOutput>(result.Outputs[0]);
+        Assert.Equal("step 3", display.Data["text/plain"]);
+        Assert.Equal(new StreamOutput("stdout", "between\n"), result.Outputs[1]);
+        Assert.Equal(2, result.Outputs.Count);
+        var updates = live.OfType<DisplayUpdateOutput>().ToList();
+        Assert.Equal(["step 2", "step 3", "from a later cell"], updates.Select(u => u.Data["text/plain"]));
+        Assert.All(updates, u => Assert.Equal(display.DisplayId, u.DisplayId));
+        Assert.Empty(later.Outputs); // the earlier cell's output is the front end's to update
+    }
 }

@@ -21,7 +21,10 @@ public sealed record DiffusionTrainingOptions
 
 /// <summary>One progress report: step, loss (mean over the last LogEvery steps), throughput and ETA.</summary>
 public sealed record DiffusionTrainingProgress(int Step, int TotalSteps, double Loss, double ImagesPerSecond, TimeSpan Eta)
+    : global::RandCond.Training.IProgressReport
 {
+    public global::RandCond.Training.ProgressSnapshot Snapshot => new(Step, TotalSteps, [("loss", Loss)], ImagesPerSecond, "img/s", Eta);
+
     public override string ToString() =>
         $"step {Step}/{TotalSteps}  loss {Loss:F4}  {ImagesPerSecond:F0} img/s  ETA {Eta:hh\\:mm\\:ss}";
 }

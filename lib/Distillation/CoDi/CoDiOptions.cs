@@ -142,7 +142,11 @@ public sealed record CoDiOptions
 
 /// <summary>One progress report: the loss and its terms, means over the last LogEvery steps; throughput and ETA.</summary>
 public sealed record CoDiProgress(int Step, int TotalSteps, double Loss, double Consistency, double Guidance, double ImagesPerSecond, TimeSpan Eta)
+    : global::RandCond.Training.IProgressReport
 {
+    public global::RandCond.Training.ProgressSnapshot Snapshot =>
+        new(Step, TotalSteps, [("loss", Loss), ("consistency", Consistency), ("guidance", Guidance)], ImagesPerSecond, "img/s", Eta);
+
     /// <summary>A report of an earlier run that this one resumes, replayed from the checkpoint before training goes on.</summary>
     public bool Restored { get; init; }
 

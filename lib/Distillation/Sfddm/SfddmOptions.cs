@@ -53,7 +53,11 @@ public sealed record SfddmOptions
 
 /// <summary>One progress report: the loss and its two terms, each a mean over the last LogEvery steps; throughput and ETA.</summary>
 public sealed record SfddmProgress(int Step, int TotalSteps, double Loss, double OutputLoss, double FeatureLoss, double ImagesPerSecond, TimeSpan Eta)
+    : global::RandCond.Training.IProgressReport
 {
+    public global::RandCond.Training.ProgressSnapshot Snapshot =>
+        new(Step, TotalSteps, [("loss", Loss), ("output", OutputLoss), ("feature", FeatureLoss)], ImagesPerSecond, "img/s", Eta);
+
     /// <summary>A report of an earlier run that this one resumes, replayed from the checkpoint before training goes on.</summary>
     public bool Restored { get; init; }
 

@@ -150,7 +150,7 @@ public sealed class CodeIntelligence
     private Script Continue(string code)
     {
         lock (_lock)
-            return _accepted is null ? CSharpScript.Create(code, _options, typeof(CellGlobals)) : _accepted.ContinueWith(code, _options);
+            return _accepted is null ? CSharpScript.Create(code, _options, typeof(CellGlobals)) : _accepted.ContinueWith(code); // options are inherited; see CellExecutor
     }
 }
 

@@ -58,6 +58,9 @@ public sealed record ConnectionInfo(
     public static bool IsLoopback(string ip) =>
         ip == "localhost" || (IPAddress.TryParse(ip, out var address) && IPAddress.IsLoopback(address));
 
+    /// <summary>Whether the tcp address is IPv6 (such as ::1), which zmq sockets accept only with ZMQ_IPV6 set.</summary>
+    public bool IsIpv6 => Transport == "tcp" && Ip.Contains(':');
+
     /// <summary>The zmq endpoint of a port: tcp://ip:port, or for ipc the file "ip-port".</summary>
     public string Endpoint(int port) => Transport == "ipc" ? $"ipc://{Ip}-{port}" : $"tcp://{BindAddress}:{port}";
 

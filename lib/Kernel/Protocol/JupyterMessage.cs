@@ -15,9 +15,16 @@ public sealed record JupyterMessage(
     public const string ProtocolVersion = "5.3";
     public static readonly byte[] Delimiter = "<IDS|MSG>"u8.ToArray();
 
-    public string MsgType => Header["msg_type"]?.GetValue<string>() ?? "";
+    // Duplicate keys are refused at parse time: a JsonObject would otherwise throw on first use, far from the parse.
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
-    public string MsgId => Header["msg_id"]?.GetValue<string>() ?? "";
+    /// <summary>header.msg_type; a received message without a string msg_type is refused by <see cref="FromFrames"/>.</summary>
+    public string MsgType => Header["msg_type"] is JsonValue v && v.TryGetValue<string>(out var type) ? type : "";
+
+    public string MsgId => Header["msg_id"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : "";
+
+    /// <summary>The signature a received message carried (empty when unsigned), for refusing replays.</summary>
+    public string Signature { get; init; } = "";
 
     /// <summary>A new message answering (or caused by) <paramref name="parent"/>; its identities route it back.</summary>
     public static JupyterMessage Create(string msgType, JsonObject content, string session, JupyterMessage? parent,
@@ -71,13 +78,20 @@ public sealed record JupyterMessage(
         {
             try
             {
-                return JsonNode.Parse(parts[index]) as JsonObject
+                return JsonNode.Parse(parts[index], documentOptions: StrictJson) as JsonObject
                     ?? throw new InvalidMessageException($"{name} is not a JSON object");
             }
             catch (JsonException e) { throw new InvalidMessageException($"{name} is not valid JSON: {e.Message}"); }
         }
-        return new JupyterMessage(frames.Take(delimiter).ToList(), Part(0, "header"), Part(1, "parent_header"),
-            Part(2, "metadata"), Part(3, "content"), frames.Skip(delimiter + 6).ToList());
+        var header = Part(0, "header");
+        // Without a string msg_type there is no telling what reply is expected: the message is dropped.
+        foreach (var field in new[] { "msg_type", "msg_id" })
+        {
+            if (header[field] is not JsonValue v || !v.TryGetValue<string>(out var text) || text.Length == 0)
+                throw new InvalidMessageException($"header.{field} must be a non-empty string");
+        }
+        return new JupyterMessage(frames.Take(delimiter).ToList(), header, Part(1, "parent_header"),
+            Part(2, "metadata"), Part(3, "content"), frames.Skip(delimiter + 6).ToList()) { Signature = signature };
     }
 }
 

@@ -14,7 +14,11 @@ internal static class OutputMessages
         StreamOutput s => ("stream", new JsonObject { ["name"] = s.Name, ["text"] = s.Text }),
         DisplayDataOutput d => ("display_data", new JsonObject
         {
-            ["data"] = Bundle(d.Data), ["metadata"] = new JsonObject(), ["transient"] = new JsonObject(),
+            ["data"] = Bundle(d.Data), ["metadata"] = new JsonObject(), ["transient"] = Transient(d.DisplayId),
+        }),
+        DisplayUpdateOutput u => ("update_display_data", new JsonObject
+        {
+            ["data"] = Bundle(u.Data), ["metadata"] = new JsonObject(), ["transient"] = Transient(u.DisplayId),
         }),
         ExecuteResultOutput r => ("execute_result", new JsonObject
         {
@@ -36,6 +40,9 @@ internal static class OutputMessages
         "Code that does not check CancellationToken keeps running in the background (.NET cannot abort a thread);",
         "variables it declares are not kept; restarting the kernel stops it.",
     ]);
+
+    private static JsonObject Transient(string? displayId) =>
+        displayId is null ? new JsonObject() : new JsonObject { ["display_id"] = displayId };
 
     // JSON mime types travel as JSON, everything else (text, base64 images) as strings.
     private static JsonObject Bundle(IReadOnlyDictionary<string, string> data)

@@ -18,7 +18,7 @@ public sealed class ZmqContext : SafeHandle
     protected override bool ReleaseHandle()
     {
         // zmq_ctx_term may be interrupted by a signal; it is then safe (and required) to call again.
-        while (ZmqNative.zmq_ctx_term(handle) != 0 && ZmqNative.zmq_errno() == ZmqNative.EIntr) { }
+        while (ZmqNative.zmq_ctx_term(handle) != 0 && ZmqNative.LastError == ZmqNative.EIntr) { }
         return true;
     }
 }

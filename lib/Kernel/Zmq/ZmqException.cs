@@ -9,7 +9,7 @@ public sealed class ZmqException(string message, int errorCode) : Exception(mess
 
     internal static ZmqException FromErrno(string what)
     {
-        var code = ZmqNative.zmq_errno();
+        var code = ZmqNative.LastError;
         var text = Marshal.PtrToStringUTF8(ZmqNative.zmq_strerror(code)) ?? "unknown error";
         return new ZmqException($"{what}: {text} (errno {code})", code);
     }

@@ -9,7 +9,7 @@ internal static unsafe class ZmqNative
 
     public const int Pub = 1, Sub = 2, Req = 3, Rep = 4, Dealer = 5, Router = 6;
     public const int DontWait = 1, SendMore = 2;
-    public const int OptRcvMore = 13, OptLinger = 17;
+    public const int OptRcvMore = 13, OptLinger = 17, OptIpv6 = 42;
     public const short PollIn = 1;
     public const int EIntr = 4, EAgain = 11;
 
@@ -27,20 +27,24 @@ internal static unsafe class ZmqNative
         public short Revents;
     }
 
-    [DllImport(Library)] public static extern IntPtr zmq_ctx_new();
-    [DllImport(Library)] public static extern int zmq_ctx_term(IntPtr context);
-    [DllImport(Library)] public static extern IntPtr zmq_socket(IntPtr context, int type);
-    [DllImport(Library)] public static extern int zmq_close(IntPtr socket);
-    [DllImport(Library)] public static extern int zmq_bind(IntPtr socket, [MarshalAs(UnmanagedType.LPUTF8Str)] string endpoint);
-    [DllImport(Library)] public static extern int zmq_setsockopt(IntPtr socket, int option, void* value, nuint length);
-    [DllImport(Library)] public static extern int zmq_getsockopt(IntPtr socket, int option, void* value, nuint* length);
-    [DllImport(Library)] public static extern int zmq_send(IntPtr socket, void* buffer, nuint length, int flags);
-    [DllImport(Library)] public static extern int zmq_msg_init(Message* message);
-    [DllImport(Library)] public static extern int zmq_msg_recv(Message* message, IntPtr socket, int flags);
-    [DllImport(Library)] public static extern void* zmq_msg_data(Message* message);
-    [DllImport(Library)] public static extern nuint zmq_msg_size(Message* message);
-    [DllImport(Library)] public static extern int zmq_msg_close(Message* message);
-    [DllImport(Library)] public static extern int zmq_poll(PollItem* items, int count, long timeoutMilliseconds);
-    [DllImport(Library)] public static extern int zmq_errno();
-    [DllImport(Library)] public static extern IntPtr zmq_strerror(int error);
+    [DllImport(Library, SetLastError = true)] public static extern IntPtr zmq_ctx_new();
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_ctx_term(IntPtr context);
+    [DllImport(Library, SetLastError = true)] public static extern IntPtr zmq_socket(IntPtr context, int type);
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_close(IntPtr socket);
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_bind(IntPtr socket, [MarshalAs(UnmanagedType.LPUTF8Str)] string endpoint);
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_setsockopt(IntPtr socket, int option, void* value, nuint length);
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_getsockopt(IntPtr socket, int option, void* value, nuint* length);
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_send(IntPtr socket, void* buffer, nuint length, int flags);
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_msg_init(Message* message);
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_msg_recv(Message* message, IntPtr socket, int flags);
+    [DllImport(Library, SetLastError = true)] public static extern void* zmq_msg_data(Message* message);
+    [DllImport(Library, SetLastError = true)] public static extern nuint zmq_msg_size(Message* message);
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_msg_close(Message* message);
+    [DllImport(Library, SetLastError = true)] public static extern int zmq_poll(PollItem* items, int count, long timeoutMilliseconds);
+    /// <summary>
+    /// errno of the last call, saved by the runtime right after it returned (SetLastError): calling zmq_errno()
+    /// afterwards can read an errno the runtime has overwritten meanwhile ("Success (errno 0)").
+    /// </summary>
+    public static int LastError => Marshal.GetLastPInvokeError();
+    [DllImport(Library, SetLastError = true)] public static extern IntPtr zmq_strerror(int error);
 }

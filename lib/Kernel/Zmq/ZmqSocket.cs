@@ -42,6 +42,12 @@ public sealed unsafe class ZmqSocket : SafeHandle
         set => SetInt(ZmqNative.OptLinger, (int)value.TotalMilliseconds, "ZMQ_LINGER");
     }
 
+    /// <summary>Whether tcp endpoints may be IPv6 addresses (ZMQ_IPV6); libzmq refuses them unless set.</summary>
+    public bool Ipv6
+    {
+        set => SetInt(ZmqNative.OptIpv6, value ? 1 : 0, "ZMQ_IPV6");
+    }
+
     public void Bind(string endpoint)
     {
         if (ZmqNative.zmq_bind(handle, endpoint) != 0) throw ZmqException.FromErrno($"zmq_bind({Type}, {endpoint})");
@@ -59,7 +65,7 @@ public sealed unsafe class ZmqSocket : SafeHandle
             {
                 while (ZmqNative.zmq_send(handle, p, (nuint)frames[i].Length, flags) < 0)
                 {
-                    if (ZmqNative.zmq_errno() != ZmqNative.EIntr) throw ZmqException.FromErrno($"zmq_send on {Endpoint}");
+                    if (ZmqNative.LastError != ZmqNative.EIntr) throw ZmqException.FromErrno($"zmq_send on {Endpoint}");
                 }
             }
         }
@@ -77,7 +83,7 @@ public sealed unsafe class ZmqSocket : SafeHandle
             {
                 while (ZmqNative.zmq_msg_recv(&message, handle, 0) < 0)
                 {
-                    if (ZmqNative.zmq_errno() != ZmqNative.EIntr) throw ZmqException.FromErrno($"zmq_msg_recv on {Endpoint}");
+                    if (ZmqNative.LastError != ZmqNative.EIntr) throw ZmqException.FromErrno($"zmq_msg_recv on {Endpoint}");
                 }
                 var size = (int)ZmqNative.zmq_msg_size(&message);
                 frames.Add(new ReadOnlySpan<byte>(ZmqNative.zmq_msg_data(&message), size).ToArray());
@@ -111,7 +117,7 @@ public sealed unsafe class ZmqSocket : SafeHandle
         var readable = new bool[sockets.Count];
         if (ZmqNative.zmq_poll(items, sockets.Count, (long)timeout.TotalMilliseconds) < 0)
         {
-            if (ZmqNative.zmq_errno() == ZmqNative.EIntr) return readable;
+            if (ZmqNative.LastError == ZmqNative.EIntr) return readable;
             throw ZmqException.FromErrno("zmq_poll");
         }
         for (var i = 0; i < sockets.Count; i++) readable[i] = (items[i].Revents & ZmqNative.PollIn) != 0;

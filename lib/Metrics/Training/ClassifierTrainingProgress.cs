@@ -6,8 +6,11 @@ namespace RandCond.Metrics;
 /// </summary>
 public sealed record ClassifierTrainingProgress(
     int Epoch, int Epochs, long Step, long TotalSteps, double Loss, double Accuracy, double ImagesPerSecond,
-    double LearningRate, double? TestAccuracy, TimeSpan Elapsed)
+    double LearningRate, double? TestAccuracy, TimeSpan Elapsed) : global::RandCond.Training.IProgressReport
 {
+    public global::RandCond.Training.ProgressSnapshot Snapshot => new(Step, TotalSteps,
+        [("loss", Loss), ("acc", Accuracy), .. (TestAccuracy is { } t ? new[] { ("test", t) } : [])], ImagesPerSecond, "img/s", Remaining);
+
     public TimeSpan Remaining => Step == 0 ? TimeSpan.Zero : Elapsed * ((double)(TotalSteps - Step) / Step);
 
     public override string ToString() =>

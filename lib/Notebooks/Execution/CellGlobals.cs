@@ -9,13 +9,8 @@ public sealed class CellGlobals
     /// <summary>Cancelled when the running cell is interrupted; long loops may check it.</summary>
     public CancellationToken CancellationToken { get; internal set; }
 
-    /// <summary>Shows <paramref name="value"/> as rich output (see <see cref="MimeFormatter"/>).</summary>
+    /// <summary>Shows <paramref name="value"/> as rich output; the handle's Update(value) replaces it in place.</summary>
 #pragma warning disable IDE1006 // lower-case on purpose: the name notebooks use (Polyglot, IPython)
-    public void display(object? value)
-    {
-        // The sink of the cell this call belongs to (not the latest cell's): work a cancelled cell left running
-        // must not show up in the next cell. Outside any cell there is nowhere to display.
-        ConsoleRouter.CurrentSink?.Add(new DisplayDataOutput(MimeFormatter.Format(value)));
-    }
+    public DisplayHandle display(object? value) => NotebookDisplay.Show(value);
 #pragma warning restore IDE1006
 }
