@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using RandCond.Benchmarks;
+using RandCond.Experiments;
 using RandCond.Tensors;
 
 // randcond-bench: RandCond against a PyTorch reference run in the same invocation (see README.md).
@@ -13,6 +14,11 @@ catch (UsageException e)
     if (e.Message.Length > 0) Console.Error.WriteLine($"randcond-bench: {e.Message}\n");
     (e.Message.Length > 0 ? Console.Error : Console.Out).WriteLine(Options.Usage);
     return e.Message.Length > 0 ? 2 : 0;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"randcond-bench: {CommandFailure.Line(e)}");
+    return CommandFailure.ExitCode(e);
 }
 
 try
@@ -46,7 +52,7 @@ try
         if (options.Verb != "all" || options.Out is null)
         {
             var path = options.Verb == "all" || options.Out is null ? ctx.DefaultOut(result.Name) : options.Out;
-            RandCond.Experiments.ResultFiles.Write(path, result.ToJson(ctx));
+            ResultFiles.Write(path, result.ToJson(ctx));
             Console.Out.WriteLine($"  -> {Path.GetFullPath(path)}");
         }
     }
@@ -55,7 +61,7 @@ try
         var combined = ctx.Header("all");
         combined["benchmarks"] = new JsonArray(results.Select(r => (JsonNode)r.ToJson(ctx)).ToArray());
         combined["libtorch_python"] = results.Select(r => r.Python["torch_version"]?.GetValue<string>()).FirstOrDefault(v => v is not null);
-        RandCond.Experiments.ResultFiles.Write(options.Out, combined);
+        ResultFiles.Write(options.Out, combined);
         Console.Out.WriteLine($"\n  -> {Path.GetFullPath(options.Out)}");
     }
     return 0;
@@ -80,4 +86,10 @@ catch (TorchException e)
 {
     Console.Error.WriteLine($"randcond-bench: libtorch error: {e.Message}");
     return 1;
+}
+catch (Exception e)
+{
+    // Anything else (a malformed reference output, a file that cannot be written): one line, never an abort.
+    Console.Error.WriteLine($"randcond-bench: {CommandFailure.Line(e)}");
+    return CommandFailure.ExitCode(e);
 }

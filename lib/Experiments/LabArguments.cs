@@ -14,8 +14,10 @@ public sealed class LabArguments
     {
         for (int i = 0; i < args.Count; i++)
         {
-            if (!args[i].StartsWith("--")) throw new ArgumentException($"unexpected argument '{args[i]}' (options are --name value)");
-            values[args[i][2..]] = i + 1 < args.Count && !args[i + 1].StartsWith("--") ? args[++i] : "true";
+            if (!args[i].StartsWith("--") || args[i].Length == 2) throw new ArgumentException($"unexpected argument '{args[i]}' (options are --name value)");
+            var name = args[i][2..];
+            if (values.ContainsKey(name)) throw new ArgumentException($"--{name} is given twice");
+            values[name] = i + 1 < args.Count && !args[i + 1].StartsWith("--") ? args[++i] : "true";
         }
     }
 
@@ -67,6 +69,9 @@ public sealed class LabArguments
         used.Add(name);
         if (!values.TryGetValue(name, out var v)) return fallback;
         try { return parse(v); }
-        catch (FormatException) { throw new ArgumentException($"--{name}: '{v}' is not a valid {typeof(T).Name}"); }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new ArgumentException($"--{name}: '{v}' is not a valid {typeof(T).Name}");
+        }
     }
 }

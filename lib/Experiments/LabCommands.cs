@@ -57,15 +57,9 @@ public static class LabCommands
                 _ => TeacherLab.Evaluate(a, stdout),
             };
         }
-        catch (ArgumentException e)
+        catch (Exception e)
         {
-            stderr.WriteLine($"error: {e.Message}");
-            return 2;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or Tensors.TorchException or DllNotFoundException or Plotting.PlottingDependencyException)
-        {
-            stderr.WriteLine($"error: {e.Message}");
-            return 1;
+            return CommandFailure.Report(e, stderr);
         }
     }
 }

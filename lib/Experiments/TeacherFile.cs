@@ -33,33 +33,41 @@ public static class TeacherFile
             throw new FileNotFoundException($"teacher checkpoint not found: {path} (train one with 'randcond-lab train-teacher', or restore data/teachers from git)", path);
         using var contents = Safetensors.Load(path, device);
         var meta = contents.Metadata;
-        string Need(string key) => meta.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{path}: teacher metadata lacks '{key}'");
-        var dataset = Need("dataset") switch
-        {
-            "mnist" => DatasetKind.Mnist,
-            "fashion-mnist" => DatasetKind.FashionMnist,
-            var other => throw new InvalidDataException($"{path}: unknown dataset '{other}' in metadata"),
-        };
-        var tokenizer = WordTokenizer.FromVocabulary(Need("vocabulary").Split('\n'));
-        TeacherPreset preset;
         try
         {
-            preset = TeacherPreset.Named(Need("preset"), dataset, tokenizer);
+            string Need(string key) => meta.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"teacher metadata lacks '{key}'");
+            var dataset = Need("dataset") switch
+            {
+                "mnist" => DatasetKind.Mnist,
+                "fashion-mnist" => DatasetKind.FashionMnist,
+                var other => throw new InvalidDataException($"unknown dataset '{other}' in metadata"),
+            };
+            var tokenizer = WordTokenizer.FromVocabulary(Need("vocabulary").Split('\n'));
+            var preset = TeacherPreset.Named(Need("preset"), dataset, tokenizer);
+            // Files written before label conditioning carry no "conditioning" entry: they are text-conditioned.
+            var conditioning = meta.TryGetValue("conditioning", out var c) ? c : "text";
+            if (conditioning != preset.Text.Kind)
+                throw new InvalidDataException($"metadata says conditioning '{conditioning}' but preset '{preset.Name}' is {preset.Text.Kind}-conditioned");
+            var model = new TextDiffusionModel(preset.Text, preset.UNet, device);
+            try
+            {
+                using (var scope = Torch.NewDisposeScope())
+                    model.LoadStateDict(contents.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.To(DType.Float32)));
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+            model.RequiresGrad(false);
+            model.Eval();
+            return (model, tokenizer, preset, meta);
         }
-        catch (InvalidDataException e)
+        // The metadata's vocabulary, preset or tensors do not make a teacher: name the file, not only the field.
+        catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or TorchException)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new InvalidDataException($"{path}: not a usable teacher: {e.Message}", e);
         }
-        // Files written before label conditioning carry no "conditioning" entry: they are text-conditioned.
-        var conditioning = meta.TryGetValue("conditioning", out var c) ? c : "text";
-        if (conditioning != preset.Text.Kind)
-            throw new InvalidDataException($"{path}: metadata says conditioning '{conditioning}' but preset '{preset.Name}' is {preset.Text.Kind}-conditioned");
-        var model = new TextDiffusionModel(preset.Text, preset.UNet, device);
-        using (var scope = Torch.NewDisposeScope())
-            model.LoadStateDict(contents.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.To(DType.Float32)));
-        model.RequiresGrad(false);
-        model.Eval();
-        return (model, tokenizer, preset, meta);
     }
 
     public static Dictionary<string, string> Provenance(Device device, int steps, double finalLoss, double seconds) => new()
