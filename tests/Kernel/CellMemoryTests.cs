@@ -50,10 +50,11 @@ public class CellMemoryTests(ITestOutputHelper log)
         File.WriteAllText(notebook, document.ToJsonString());
         var cli = Path.Combine(AppContext.BaseDirectory, "randcond.dll");
 
-        var process = sandbox.RunProcess("dotnet", [cli, "run", notebook, "--out", sandbox.Combine("ran.ipynb")], TimeSpan.FromSeconds(240));
+        var outFolder = sandbox.Combine("ran");
+        var process = sandbox.RunProcess("dotnet", [cli, "run", notebook, "--out", outFolder], TimeSpan.FromSeconds(240));
 
         Assert.True(process.ExitCode == 0, process.ToString());
-        var written = File.ReadAllText(sandbox.Combine("ran.ipynb"));
+        var written = File.ReadAllText(Path.Combine(outFolder, Path.GetFileName(notebook)));
         double Rss(int cell) => long.Parse(System.Text.RegularExpressions.Regex.Match(written, $@"rss {cell} (\d+)").Groups[1].Value) / 1048576.0;
         log.WriteLine($"{WarmUp} cells {Rss(WarmUp):0.0} MB, {Cells} cells {Rss(Cells):0.0} MB");
         AssertFlat(Rss(WarmUp), Rss(Cells));
