@@ -114,7 +114,7 @@ public class CliTests
         var notebook = PolyglotFormat.CreateNotebook();
         notebook.Cells.Add(PolyglotFormat.CodeCell("string outDir = \"exports-here\";", Notebook.NewCellId(), "parameters"));
         notebook.Cells.Add(PolyglotFormat.CodeCell(
-            "var dir = Path.GetFullPath(Path.Combine(BaseDirectory, outDir));\nDirectory.CreateDirectory(dir);\n" +
+            "var dir = RandCond.Notebooks.NotebookPaths.Resolve(outDir);\nDirectory.CreateDirectory(dir);\n" +
             "File.WriteAllText(Path.Combine(dir, \"export.txt\"), \"exported\");", Notebook.NewCellId()));
         NotebookFile.Write(notebook, path);
         return path;

@@ -41,7 +41,7 @@ public class ReferenceTests
         var path = NotebookRunnerTests.WriteNotebook(temp.Combine("uses-dll.ipynb"),
             $"#r \"bin/{assemblyName}.dll\"\n#load \"helpers.csx\"",
             "using Tiny;\ndisplay(new Swatch());\nGreeter.Hello(\"rc\") + Triple(2)",
-            "File.Exists(Path.Combine(BaseDirectory, \"helpers.csx\"))");
+            "File.Exists(RandCond.Notebooks.NotebookPaths.Resolve(\"helpers.csx\"))");
 
         var result = NotebookRunner.Run(path);
 

@@ -20,15 +20,15 @@ public sealed class CellExecutor : IDisposable
     ];
 
     private readonly ScriptOptions _options;
-    private readonly CellGlobals _globals;
+    private readonly CellGlobals _globals = new();
+    private readonly string _baseDirectory;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ScriptState<object>? _state;
 
     public CellExecutor(CellExecutorOptions? options = null)
     {
         options ??= new CellExecutorOptions();
-        var baseDirectory = Path.GetFullPath(options.BaseDirectory);
-        _globals = new CellGlobals { BaseDirectory = baseDirectory };
+        var baseDirectory = _baseDirectory = Path.GetFullPath(options.BaseDirectory);
         _options = ScriptOptions.Default
             .WithMetadataResolver(new NuGetReferenceResolver(ScriptMetadataResolver.Default.WithBaseDirectory(baseDirectory),
                 NuGetReferenceResolver.CacheFolderFor(baseDirectory)))
@@ -73,7 +73,7 @@ public sealed class CellExecutor : IDisposable
         var clock = Stopwatch.StartNew();
         var sink = new OutputSink(liveOutput);
         _globals.CancellationToken = cancellationToken;
-        NotebookPaths.EnterFolder(_globals.BaseDirectory); // flows into the cell's run below, not back to the caller
+        NotebookPaths.EnterFolder(_baseDirectory); // flows into the cell's run below, not back to the caller
         CellResult Finish(CellStatus status, object? value = null, IReadOnlyList<string>? diagnostics = null) =>
             new(status, sink.Close(), clock.Elapsed, value) { Diagnostics = diagnostics ?? [] };
 

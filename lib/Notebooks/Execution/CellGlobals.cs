@@ -1,11 +1,8 @@
 namespace RandCond.Notebooks.Execution;
 
-/// <summary>Members every cell can use unqualified: display(...), the cell's CancellationToken, BaseDirectory.</summary>
+/// <summary>Members every cell can use unqualified: display(...) and the cell's CancellationToken (what .NET Interactive offers too).</summary>
 public sealed class CellGlobals
 {
-    /// <summary>The folder #r paths resolve against (the notebook's folder), for cells that open files.</summary>
-    public string BaseDirectory { get; internal init; } = "";
-
     /// <summary>Cancelled when the running cell is interrupted; long loops may check it.</summary>
     public CancellationToken CancellationToken { get; internal set; }
 
