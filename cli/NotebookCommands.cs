@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.Globalization;
 using RandCond.Notebooks;
 using RandCond.Notebooks.Parameters;
 using RandCond.Notebooks.Running;
@@ -5,12 +7,80 @@ using RandCond.Notebooks.Running;
 namespace RandCond.Cli;
 
 /// <summary>
-/// The verbs `run` and `run-all`. Exit codes: 0 all ran; 1 a cell failed; 2 a notebook or its parameters are bad
+/// The commands `run` and `run-all`. Exit codes: 0 all ran; 1 a cell failed; 2 a notebook or its parameters are bad
 /// (`run`; `run-all` counts such a notebook as failed and exits 1).
 /// </summary>
 public static class NotebookCommands
 {
-    public static int Run(string notebook, CliArguments arguments, TextWriter stdout, TextWriter stderr)
+    private static readonly Option<string[]> Parameter = new("--parameter", "-p")
+    {
+        Description = "Override a variable of the cell tagged 'parameters' (repeatable)",
+        HelpName = "name=value",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    private static readonly Option<string?> Out = new("--out", "-o")
+    {
+        Description = "Where executed notebooks and their exports go (default: .cache/notebooks of the repository)",
+        HelpName = "folder",
+    };
+
+    private static readonly Option<bool> InPlace = new("--in-place")
+    {
+        Description = "Update the notebooks themselves and the exports they name (e.g. results/notebooks)",
+    };
+
+    private static readonly Option<TimeSpan?> CellTimeout = new("--cell-timeout")
+    {
+        Description = "Fail a cell that runs longer than this many seconds (default: no limit)",
+        HelpName = "seconds",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+                return TimeSpan.FromSeconds(seconds);
+            result.AddError($"--cell-timeout: '{text}' is not a positive number of seconds");
+            return null;
+        },
+    };
+
+    public static IEnumerable<Command> Create()
+    {
+        var notebook = new Argument<string>("notebook") { Description = "The .ipynb file to run" };
+        var run = WithRunOptions(new Command("run",
+            "Run every C# cell of a notebook; write the executed notebook to FOLDER/NAME.ipynb and its exports to " +
+            "FOLDER/exports, or with --in-place back into the notebook") { notebook });
+        run.SetAction(parsed => Run(parsed.GetValue(notebook)!, Settings(parsed), parsed.InvocationConfiguration.Output,
+            parsed.InvocationConfiguration.Error));
+
+        var folder = new Argument<string>("folder") { Description = "The folder of notebooks", DefaultValueFactory = _ => "notebooks" };
+        var runAll = WithRunOptions(new Command("run-all", "Run every *.ipynb of a folder in name order, the same way; print a summary") { folder });
+        runAll.SetAction(parsed => RunAll(parsed.GetValue(folder)!, Settings(parsed), parsed.InvocationConfiguration.Output,
+            parsed.InvocationConfiguration.Error));
+        return [run, runAll];
+    }
+
+    private static Command WithRunOptions(Command command)
+    {
+        command.Options.Add(Parameter);
+        command.Options.Add(Out);
+        command.Options.Add(InPlace);
+        command.Options.Add(CellTimeout);
+        command.Validators.Add(result =>
+        {
+            var output = result.GetValue(Out);
+            if (result.GetValue(InPlace) && output is not null) result.AddError("give --out FOLDER or --in-place, not both");
+            if (output is not null && output.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase))
+                result.AddError($"--out takes a folder (the executed notebook is written there under its own name), not '{output}'");
+        });
+        return command;
+    }
+
+    private static NotebookRunSettings Settings(ParseResult parsed) =>
+        new(parsed.GetValue(Parameter) ?? [], parsed.GetValue(Out), parsed.GetValue(InPlace), parsed.GetValue(CellTimeout));
+
+    public static int Run(string notebook, NotebookRunSettings arguments, TextWriter stdout, TextWriter stderr)
     {
         var output = RunOutputFolder.For(arguments, notebook);
         var (result, error) = RunOne(notebook, arguments, output);
@@ -29,7 +99,7 @@ public static class NotebookCommands
         return 0;
     }
 
-    public static int RunAll(string folder, CliArguments arguments, TextWriter stdout, TextWriter stderr)
+    public static int RunAll(string folder, NotebookRunSettings arguments, TextWriter stdout, TextWriter stderr)
     {
         if (!Directory.Exists(folder))
         {
@@ -68,7 +138,7 @@ public static class NotebookCommands
         return failed == 0 ? 0 : 1;
     }
 
-    private static (NotebookRunResult? Result, string? Error) RunOne(string notebook, CliArguments arguments, RunOutputFolder output)
+    private static (NotebookRunResult? Result, string? Error) RunOne(string notebook, NotebookRunSettings arguments, RunOutputFolder output)
     {
         try
         {

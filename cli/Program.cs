@@ -1,28 +1,17 @@
+using System.CommandLine;
+using RandCond.Experiments;
 using RandCond.Notebooks;
 using RandCond.Notebooks.Parameters;
 using RandCond.Notebooks.Running;
 
 namespace RandCond.Cli;
 
+/// <summary>
+/// `randcond`: runs notebooks headless (`run`, `run-all`), serves them as a Jupyter kernel (`kernel`), and runs the
+/// experiments (the lab verbs). Exit codes: 0 ok; 1 a cell or a run failed; 2 bad arguments or bad input.
+/// </summary>
 public static class Program
 {
-    public const string Usage = """
-        usage:
-          randcond run NOTEBOOK [-p name=value ...] [--out FOLDER | --in-place] [--cell-timeout SECONDS]
-              run every C# cell of NOTEBOOK; write the executed notebook to FOLDER/NOTEBOOK and its exports to
-              FOLDER/exports (FOLDER: .cache/notebooks of the repository unless --out), or, with --in-place, back
-              into NOTEBOOK, exporting where the notebook says
-          randcond run-all [FOLDER] [-p name=value ...] [--out FOLDER | --in-place] [--cell-timeout SECONDS]
-              run every *.ipynb in FOLDER (default: notebooks) in name order, the same way; print a summary
-          randcond kernel -f CONNECTION_FILE | kernel install [--user | --prefix PATH]   Jupyter kernel; its kernelspec
-          randcond train-classifier | train-teacher | eval-teacher ...   the lab verbs (randcond-lab; see README)
-        -p, --parameter name=value   override a variable of the cell tagged 'parameters' (repeatable)
-        -o, --out FOLDER             where executed notebooks and their exports go (default .cache/notebooks)
-        --in-place                   update the notebooks themselves and the exports they name (e.g. results/notebooks)
-        --cell-timeout SECONDS       fail a cell that runs longer (default: no limit)
-        exit codes: 0 ok, 1 a cell failed, 2 bad arguments or input
-        """;
-
     public static int Main(string[] args)
     {
         // A background thread's exception would otherwise abort with a runtime dump; say it in one line instead.
@@ -35,12 +24,31 @@ public static class Program
         return Run(args, Console.Out, Console.Error);
     }
 
-    /// <summary>Runs a command line; never throws: whatever a verb does not handle becomes one line on stderr.</summary>
+    /// <summary>The command tree: what `randcond --help` lists.</summary>
+    public static RootCommand Commands()
+    {
+        var root = new RootCommand("RandCond: reproduce the Random Conditioning paper (CVPR 2025), SFDDM and CoDi from C# notebooks.");
+        foreach (var command in NotebookCommands.Create()) root.Subcommands.Add(command);
+        root.Subcommands.Add(KernelCommands.Create());
+        foreach (var command in LabVerbCommands.Create()) root.Subcommands.Add(command);
+        return root;
+    }
+
+    /// <summary>Runs a command line; never throws: whatever a command does not handle becomes one line on stderr.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         try
         {
-            return Dispatch(args, stdout, stderr);
+            var root = Commands();
+            // '@file' is an ordinary value here (a caption, a parameter), never a response file.
+            var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            if (parsed.Errors.Count > 0)
+            {
+                foreach (var error in parsed.Errors) stderr.WriteLine($"error: {error.Message}");
+                root.Parse([.. CommandPath(parsed.CommandResult.Command, root), "--help"]).Invoke(new InvocationConfiguration { Output = stderr });
+                return 2;
+            }
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is NotebookFormatException or NotebookParameterException or FormatException
                                       or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
@@ -55,36 +63,11 @@ public static class Program
         }
     }
 
-    private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr)
+    private static IEnumerable<string> CommandPath(Command command, RootCommand root)
     {
-        if (args is ["-h" or "--help" or "help", ..])
-        {
-            stdout.WriteLine(Usage);
-            return 0;
-        }
-        if (args is ["kernel", .. var kernelArgs]) return KernelCommands.Run(kernelArgs, stdout, stderr);
-        if (args is [var verb, ..] && RandCond.Experiments.LabCommands.Verbs.Contains(verb))
-            return RandCond.Experiments.LabCommands.Run(args, stdout, stderr);
-        var parsed = CliArguments.Parse(args, out var error);
-        switch (parsed)
-        {
-            case { Verb: "run", Positionals: [var notebook] }:
-                return NotebookCommands.Run(notebook, parsed, stdout, stderr);
-            case { Verb: "run-all", Positionals.Count: <= 1 }:
-                return NotebookCommands.RunAll(parsed.Positionals.FirstOrDefault() ?? "notebooks", parsed, stdout, stderr);
-            case { Verb: "run" }:
-                error = "run takes exactly one NOTEBOOK";
-                break;
-            case { Verb: "run-all" }:
-                error = "run-all takes at most one FOLDER";
-                break;
-            case not null:
-                error = $"unknown command '{parsed.Verb}'";
-                break;
-        }
-        stderr.WriteLine($"error: {error}");
-        stderr.WriteLine(Usage);
-        return 2;
+        var names = new List<string>();
+        for (var c = command; c is not null && c != root; c = c.Parents.OfType<Command>().FirstOrDefault()) names.Insert(0, c.Name);
+        return names;
     }
 
     private static string Describe(Exception? e) => e is null ? "unknown" : $"{e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}";

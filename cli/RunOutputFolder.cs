@@ -13,7 +13,7 @@ public sealed record RunOutputFolder(string? Folder)
 
     public static RunOutputFolder InPlace { get; } = new((string?)null);
 
-    public static RunOutputFolder For(CliArguments arguments, string notebookOrFolder) =>
+    public static RunOutputFolder For(NotebookRunSettings arguments, string notebookOrFolder) =>
         arguments.InPlace ? InPlace : new(Path.GetFullPath(arguments.Out ?? DefaultFolder(notebookOrFolder)));
 
     public NotebookRunOptions OptionsFor(string notebook, TimeSpan? cellTimeout) => Folder is null

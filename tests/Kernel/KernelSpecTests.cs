@@ -44,7 +44,7 @@ public class KernelSpecTests
     }
 
     [Theory]
-    [InlineData(new[] { "kernel" }, "kernel needs -f CONNECTION_FILE")]
+    [InlineData(new[] { "kernel" }, "Option '--connection-file' is required")]
     [InlineData(new[] { "kernel", "install", "--user", "--prefix", "/tmp/x" }, "give at most one of --user, --prefix PATH")]
     public void Bad_kernel_arguments_exit_2_with_the_reason(string[] args, string message)
     {

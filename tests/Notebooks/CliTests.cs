@@ -74,7 +74,8 @@ public class CliTests
     {
         var (exit, _, stderr) = Cli(args);
         Assert.Equal(2, exit);
-        Assert.Contains("usage:", stderr);
+        Assert.Contains("error: ", stderr);
+        Assert.Contains("Usage:", stderr); // the command's help, on stderr
     }
 
     [Fact]
@@ -219,5 +220,18 @@ public class CliTests
         Assert.Equal(2, exit);
         Assert.Contains(args[1], stderr);
         Assert.DoesNotContain("   at ", stderr); // a message, not a stack trace
+    }
+
+    [Fact]
+    public void Help_lists_every_command_and_lab_verbs_pass_their_options_through()
+    {
+        var (exit, stdout, _) = Cli("--help");
+        Assert.Equal(0, exit);
+        foreach (var verb in new[] { "run", "run-all", "kernel" }.Concat(RandCond.Experiments.LabCommands.Verbs))
+            Assert.Contains($"  {verb} ", stdout);
+
+        var (labExit, _, labError) = Cli("held-out-digit", "--scale", "bogus");
+        Assert.Equal(2, labExit);
+        Assert.Contains("unknown scale 'bogus'", labError);
     }
 }
