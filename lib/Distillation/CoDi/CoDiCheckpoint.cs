@@ -1,6 +1,7 @@
 using System.Globalization;
 using RandCond.Nn;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Distillation.CoDi;
 

@@ -4,13 +4,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using RandCond.Tensors;
 
-namespace RandCond.Distillation;
+namespace RandCond.Training;
 
 /// <summary>One progress report: the step it closes, each loss term's mean over its window, and images/s.</summary>
 public sealed record StepReport(int Step, double[] Means, double ImagesPerSecond);
 
 /// <summary>
-/// The bookkeeping the distillers' loops share: each step's loss terms are summed on the device, read back as means once
+/// The bookkeeping the training loops share (teacher, random conditioning, SFDDM, CoDi): each step's loss terms are summed on the device, read back as means once
 /// per report window (the one host synchronization per LogEvery steps) with images/s and an ETA, and a time budget ends
 /// the run at a report step. It keeps every report, and a checkpoint carries them (<see cref="MetadataKey"/>), so the loss
 /// curve of a resumed run starts at its first step, not at the resumption.
