@@ -48,11 +48,11 @@ public static class HeldOutDigitLab
         var (captions, withoutDigit) = Corpora(config);
         var recipe = config.Recipe(bench.Preset.GuidanceScale);
         log.WriteLine($"held-out digit {config.HeldOutDigit}, {config.Scale} scale, on {RunRecord.DeviceName(config.Device)}: D = teacher images of the other digits ({recipe}); C = all {captions.Count} captions");
-        using var images = bench.Generate(withoutDigit, recipe);
+        using var images = bench.Generate(withoutDigit, recipe, progress);
         var data = new DistillationData(images, captions);
         var plan = config.Sampling();
 
-        var (teacherScores, teacherSamples) = bench.Score("teacher", bench.Teacher, plan);
+        var (teacherScores, teacherSamples) = bench.Score("teacher", bench.Teacher, plan, progress);
         var armResults = new List<ArmResult>();
         try
         {
@@ -60,7 +60,7 @@ public static class HeldOutDigitLab
             double teacherHeldOut = teacherScores.PerClassAccuracy[config.HeldOutDigit];
             foreach (var (arm, probability) in Arms(config))
             {
-                var result = bench.Run(Arm(config, data, arm, probability), plan);
+                var result = bench.Run(Arm(config, data, arm, probability), plan, progress, progress);
                 armResults.Add(result);
                 var entry = HeldOutDigitArm.Of(arm, probability.Name, result, config.HeldOutDigit, teacherHeldOut);
                 log.WriteLine($"  {arm}: held-out digit {entry.HeldOutAccuracy:P1}, seen digits {entry.SeenAccuracy:P1}");

@@ -147,6 +147,18 @@ public sealed class HeldOutDigitLabTests
         Assert.Contains("no-RC student", html);
     }
 
+    [Fact]
+    public void The_reading_follows_the_numbers()
+    {
+        var paper = HeldOutDigitResult.Recorded("held-out-digit-paper-cuda.json")!.Reading();
+        Assert.Contains("the RC student 96.5%", paper.Replace(" %", "%"));
+        Assert.Contains("no-RC student also draws the digit", paper);
+        Assert.DoesNotContain("under-trained", paper);
+        var label = HeldOutDigitResult.Recorded("held-out-digit-paper-label-digit5-cuda.json")!.Reading();
+        Assert.Contains("short of the paper's effect", label);
+        Assert.Contains("under-trained", label);
+    }
+
     // Records hold lists, which records compare by reference.
     private sealed class ResultComparer : IEqualityComparer<HeldOutDigitResult>
     {
