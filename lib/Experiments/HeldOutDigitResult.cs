@@ -116,7 +116,9 @@ public sealed record HeldOutDigitResult(string Experiment, string GitCommit, str
             $"{SourceFile ?? $"This {Scale}-scale run"}: asked for the held-out digit {HeldOutDigit}, the teacher draws it {teacher:P1} of the time, " +
             $"the RC student {rc:P1} ({rc / Math.Max(teacher, 1e-9):P0} of the teacher's), the no-RC student {noRc:P1}.",
         };
-        if (rc >= 0.9 * teacher && noRc <= 0.5 * rc)
+        if (teacher < 0.5)
+            lines.Add("The teacher itself rarely draws the digit at this scale, so the students' numbers say nothing about the paper's effect.");
+        else if (rc >= 0.9 * teacher && noRc <= 0.5 * rc)
             lines.Add("That is the paper's effect: with random conditioning the student learned the digit it never saw; without it, it mostly did not.");
         else if (rc >= 0.9 * teacher)
             lines.Add($"RC reaches the teacher, but the no-RC student also draws the digit {noRc:P1} of the time (through the teacher's frozen condition encoder it shares), " +
@@ -128,7 +130,7 @@ public sealed record HeldOutDigitResult(string Experiment, string GitCommit, str
         double seen = Math.Max(Rc.SeenAccuracy, NoRc.SeenAccuracy);
         if (seen < TeacherSeenAccuracy - 0.05)
             lines.Add($"Both students read their seen digits less reliably than the teacher ({NoRc.SeenAccuracy:P1} without RC, {Rc.SeenAccuracy:P1} with, teacher {TeacherSeenAccuracy:P1}): " +
-                      $"after {Rc.Steps} steps ({Distillation}) they are under-trained, which caps the held-out accuracy too.");
+                      $"after {Rc.Steps} steps (recipe: {Distillation}) they are under-trained, which caps the held-out accuracy too.");
         return string.Join(Environment.NewLine, lines);
     }
 

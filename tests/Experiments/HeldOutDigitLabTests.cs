@@ -157,6 +157,8 @@ public sealed class HeldOutDigitLabTests
         var label = HeldOutDigitResult.Recorded("held-out-digit-paper-label-digit5-cuda.json")!.Reading();
         Assert.Contains("short of the paper's effect", label);
         Assert.Contains("under-trained", label);
+        var untrainedTeacher = HeldOutDigitResult.Recorded("held-out-digit-paper-cuda.json")! with { TeacherHeldOutAccuracy = 0.2 };
+        Assert.Contains("say nothing", untrainedTeacher.Reading());
     }
 
     // Records hold lists, which records compare by reference.
