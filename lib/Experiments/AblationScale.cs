@@ -5,7 +5,7 @@ namespace RandCond.Experiments;
 /// footwear-unseen setup (Fashion-MNIST, students from the teacher's weights) as their own labs size them, with
 /// students short enough for five or six per study; and the D and C sizes the data-size and text-size studies sweep.
 /// </summary>
-public sealed record AblationScale(string Name, HeldOutDigitScale Digit, DistillationTableScale Fashion,
+public sealed record AblationScale(string Name, HeldOutDigitConfig Digit, DistillationTableScale Fashion,
                                    IReadOnlyList<int> ImageSizes, IReadOnlyList<int> CaptionSizes)
 {
     /// <summary>What a run at this scale can and cannot show, written into its record.</summary>
@@ -17,7 +17,7 @@ public sealed record AblationScale(string Name, HeldOutDigitScale Digit, Distill
     };
 
     /// <summary>Seconds on the CPU, for tests and notebooks' smoke runs.</summary>
-    public static readonly AblationScale Smoke = new("smoke", HeldOutDigitScale.Smoke, DistillationTableScale.Smoke with { SamplesPerClass = 1 }, [1, 2], [10, 20]);
+    public static readonly AblationScale Smoke = new("smoke", HeldOutDigitConfig.Smoke, DistillationTableScale.Smoke with { SamplesPerClass = 1 }, [1, 2], [10, 20]);
 
     /// <summary>
     /// Two CPU cores, about 2-3 minutes a study: D as the labs' quick scales make it (cached, shared with them), 30 steps of 8
@@ -25,7 +25,7 @@ public sealed record AblationScale(string Name, HeldOutDigitScale Digit, Distill
     /// No time budget: on a busy machine a budget would stop some students early, and their study would compare unequal arms.
     /// </summary>
     public static readonly AblationScale Quick = new("quick",
-        HeldOutDigitScale.Quick with
+        HeldOutDigitConfig.Quick with
         {
             DistillSteps = 30, BatchSize = 8, LearningRate = 1e-3, CosineDecay = false, SamplesPerDigit = 2, SamplingSteps = 5, TimeBudgetMinutes = 0,
         },
@@ -37,7 +37,7 @@ public sealed record AblationScale(string Name, HeldOutDigitScale Digit, Distill
     /// 256 per student (about a minute at the ~15 steps/s the paper-scale runs measured; the time budget is a safety net).
     /// </summary>
     public static readonly AblationScale Paper = new("paper",
-        HeldOutDigitScale.Paper with { DistillSteps = 900, TimeBudgetMinutes = 1.2 },
+        HeldOutDigitConfig.Paper with { DistillSteps = 900, TimeBudgetMinutes = 1.2 },
         DistillationTableScale.Paper with { DistillSteps = 900, MinutesPerStudent = 1.2 },
         [100, 300, 1000], [10, 20, 50, 100, 280]);
 
