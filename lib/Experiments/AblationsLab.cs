@@ -13,7 +13,7 @@ namespace RandCond.Experiments;
 /// the shared per-arm routine (<see cref="DistillationBench"/>) in the setups of the held-out-digit and unseen-concept
 /// labs. <see cref="Run(AblationConfig, TextWriter, IProgress{IProgressReport}?)"/> composes the public steps a notebook
 /// runs cell by cell: <see cref="Open"/> the bench, <see cref="Generate"/> D, <see cref="Data"/> for each setting,
-/// <see cref="Train"/> each student, <see cref="Result"/>, <see cref="Record"/>.
+/// <see cref="Train"/> each student (<see cref="Arm"/> is what it distils, for a preview), <see cref="Result"/>, <see cref="Record"/>.
 /// </summary>
 public static class AblationsLab
 {
@@ -71,7 +71,7 @@ public static class AblationsLab
         }
     }
 
-    /// <summary>Runs the whole study and writes its record; <paramref name="progress"/> hears each student's training and one report per finished student.</summary>
+    /// <summary>Runs the whole study and writes its record; <paramref name="progress"/> hears each student's distillation in turn.</summary>
     public static AblationResult Run(AblationConfig config, TextWriter log, IProgress<IProgressReport>? progress = null)
     {
         var settings = config.Settings();
@@ -87,7 +87,6 @@ public static class AblationsLab
         {
             using var data = Data(config, setting, generated);
             rows.Add(Train(bench, config, data, progress));
-            progress?.Report(new ProgressSnapshot(rows.Count, settings.Count, [("students", rows.Count)]));
         }
         var result = Result(config, bench, generated, teacherScores, rows, clock.Elapsed);
         var path = Record(config, result, log);
@@ -106,8 +105,8 @@ public static class AblationsLab
     }
 
     /// <summary>D: the teacher's images for every caption but the excluded group's, at the scale's images per class (cached in .cache/imagesets, shared with notebooks 03 and 05).</summary>
-    public static ImageSet Generate(DistillationBench bench, AblationConfig config) =>
-        bench.Generate(CaptionCorpus.Full(config.Dataset).Excluding(config.Group), config.Recipe(bench.Preset.GuidanceScale));
+    public static ImageSet Generate(DistillationBench bench, AblationConfig config, IProgress<IProgressReport>? progress = null) =>
+        bench.Generate(CaptionCorpus.Full(config.Dataset).Excluding(config.Group), config.Recipe(bench.Preset.GuidanceScale), progress);
 
     /// <summary>
     /// D and C of one setting (owned: dispose). D is the first n images of each class of <paramref name="generated"/> (a
@@ -138,20 +137,26 @@ public static class AblationsLab
         return new ImageSet(set.Images.IndexSelect(0, index), set.CaptionIndices.IndexSelect(0, index), set.Captions);   // aliases: they outlive the scope
     }
 
-    /// <summary>
-    /// Distils one setting's student (its checkpoint in .cache/checkpoints: a rerun reuses a finished student), samples
-    /// every class from the study's noise and scores the samples.
-    /// </summary>
-    public static AblationRow Train(DistillationBench bench, AblationConfig config, AblationData data, IProgress<IProgressReport>? progress = null)
+    /// <summary>The setting's student to distil: its run name, D and C, the study's student and options with the setting's p(t).</summary>
+    public static DistillationArm Arm(AblationConfig config, AblationData data)
     {
         var setting = data.Setting;
-        var distillation = new DistillationData(data.Images, data.TextCorpus);
         var extra = new System.Text.Json.Nodes.JsonObject
         {
             ["study"] = config.Study.Slug(), ["scale"] = config.Scale.Name, ["excluded"] = config.Group.Name, ["images_per_class"] = setting.ImagesPerClass,
         };
-        var arm = new DistillationArm(RunName(config, setting), distillation, config.Student, config.Options with { Replacement = setting.Replacement }, extra);
-        using var result = bench.Run(arm, config.Sampling);
+        return new DistillationArm(RunName(config, setting), new DistillationData(data.Images, data.TextCorpus), config.Student,
+                                   config.Options with { Replacement = setting.Replacement }, extra);
+    }
+
+    /// <summary>
+    /// Distils one setting's student (its checkpoint in .cache/checkpoints: a rerun reuses a finished student), samples
+    /// every class from the study's noise and scores the samples; <paramref name="progress"/> hears of the distillation.
+    /// </summary>
+    public static AblationRow Train(DistillationBench bench, AblationConfig config, AblationData data, IProgress<IProgressReport>? progress = null)
+    {
+        var setting = data.Setting;
+        using var result = bench.Run(Arm(config, data), config.Sampling, progress);
         var scores = AblationScores.Of(result.Scores, config.Group);
         return new AblationRow
         {
