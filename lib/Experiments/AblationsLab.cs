@@ -1,176 +1,61 @@
-using Microsoft.Data.Analysis;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using RandCond.Data;
 using RandCond.Distillation;
 using RandCond.Plotting;
 using RandCond.Tensors;
-using Plotly.NET;
-using Plotly.NET.CSharp;
-using Chart = Plotly.NET.CSharp.Chart;
+using RandCond.Training;
 
 namespace RandCond.Experiments;
 
-/// <summary>What one ablation study wrote: the JSON record, its table and its figure.</summary>
-public sealed record AblationResult(JsonObject Record, DataFrame Table, GenericChart Figure);
-
 /// <summary>
-/// The paper's ablations at our scale, one study per call, each a set of students distilled with the shared per-arm
-/// routine (<see cref="DistillationBench"/>) and the setups of the held-out-digit and footwear-unseen labs:
-/// <list type="bullet">
-/// <item><c>family-random</c>: the p(t) family for a randomly initialized student, held-out-digit setup (MNIST, digit 3 absent from D);</item>
-/// <item><c>family-teacher</c>: the p(t) family for a student initialized from the teacher, footwear-unseen setup (Fashion-MNIST);</item>
-/// <item><c>images</c>: the size of D (images per class, nested subsets of one generated set), without and with RC, held-out-digit setup;</item>
-/// <item><c>captions</c>: the size of C (balanced, nested subsets that keep every class, the held-out digit included), with RC, held-out-digit setup.</item>
-/// </list>
-/// Writes ablation-&lt;study&gt;-&lt;scale&gt;-&lt;cpu|cuda&gt;.{json,md,tex,html,png} to <see cref="RepoPaths.ResultsFor"/>.
+/// The paper's ablations at our scale (<see cref="AblationStudy"/>), one study per call: a set of students distilled with
+/// the shared per-arm routine (<see cref="DistillationBench"/>) in the setups of the held-out-digit and unseen-concept
+/// labs. <see cref="Run(AblationConfig, TextWriter, IProgress{IProgressReport}?)"/> composes the public steps a notebook
+/// runs cell by cell: <see cref="Open"/> the bench, <see cref="Generate"/> D, <see cref="Data"/> for each setting,
+/// <see cref="Train"/> each student (<see cref="Arm"/> is what it distils, for a preview), <see cref="Result"/>, <see cref="Record"/>.
 /// </summary>
 public static class AblationsLab
 {
     public const string Experiment = "ablations";
-    public static readonly string[] Studies = ["family-random", "family-teacher", "images", "captions"];
-    public const string DefaultFamilies = "off,linear,exponential,sigmoid,constant:0.5";
 
-    /// <summary>One student of a study: its label, p(t), D's images per class, and C's size (null: the full corpus with D's own captions).</summary>
-    private sealed record Arm(string Label, ReplacementProbability Replacement, int ImagesPerClass, int? CaptionCount);
-
+    /// <summary>The CLI verb: maps its options onto an <see cref="AblationConfig"/> and runs the study.</summary>
     public static int Run(LabArguments a, TextWriter log)
     {
-        Execute(a, log);
+        Run(ConfigFrom(a), log);
         return 0;
     }
 
-    public static AblationResult Execute(LabArguments a, TextWriter log)
+    /// <summary>The study's config from the verb's options (--study, --scale, --families, --image-sizes, --caption-sizes, --held-out, --exclude, --steps, --time-budget-min, --device, --cuda-graph, --teacher).</summary>
+    public static AblationConfig ConfigFrom(LabArguments a)
     {
-        var study = a.Optional("study") ?? throw new ArgumentException($"--study is required: one of {string.Join(", ", Studies)}");
-        if (!Studies.Contains(study)) throw new ArgumentException($"--study: unknown study '{study}' (known: {string.Join(", ", Studies)})");
+        var slug = a.Optional("study") ?? throw new ArgumentException($"--study is required: one of {string.Join(", ", AblationStudies.All.Select(s => s.Slug()))}");
+        var study = AblationStudies.Parse(slug);
         var device = a.Device();
-        var scale = AblationScale.Named(a.String("scale", "quick"));
+        var preset = AblationConfig.For(a.String("scale", "quick"));
         int steps = a.Int("steps", -1);
         double budget = a.Double("time-budget-min", -1);
-        if (steps > 0 || budget > 0)
-            scale = scale with
-            {
-                Digit = scale.Digit with
-                {
-                    DistillSteps = steps > 0 ? steps : scale.Digit.DistillSteps, TimeBudgetMinutes = budget > 0 ? budget : scale.Digit.TimeBudgetMinutes,
-                },
-                Fashion = scale.Fashion with
-                {
-                    DistillSteps = steps > 0 ? steps : scale.Fashion.DistillSteps, MinutesPerStudent = budget > 0 ? budget : scale.Fashion.MinutesPerStudent,
-                },
-            };
-        bool fashion = study == "family-teacher";
-        var kind = fashion ? DatasetKind.FashionMnist : DatasetKind.Mnist;
-        var group = fashion ? ConceptGroups.Named(kind, a.String("exclude", "footwear")) : ConceptGroups.Digit(a.Int("held-out", 3));
-        int generatedPerClass = fashion ? scale.Fashion.ImagesPerClass : scale.Digit.ImagesPerDigit;
-        var arms = study switch
+        var config = preset with
         {
-            "family-random" or "family-teacher" => Families(a.String("families", DefaultFamilies), generatedPerClass),
-            "images" => ImageSizes(Sizes(a.String("image-sizes", string.Join(",", scale.ImageSizes)), "image-sizes"), generatedPerClass),
-            _ => CaptionSizes(Sizes(a.String("caption-sizes", string.Join(",", scale.CaptionSizes)), "caption-sizes"), generatedPerClass),
+            Study = study,
+            Device = device,
+            Families = a.Optional("families") is { } families ? Families(families) : preset.Families,
+            ImageSizes = a.Optional("image-sizes") is { } images ? Sizes(images, "image-sizes") : preset.ImageSizes,
+            CaptionSizes = a.Optional("caption-sizes") is { } captions ? Sizes(captions, "caption-sizes") : preset.CaptionSizes,
+            HeldOutDigit = a.Int("held-out", preset.HeldOutDigit),
+            ExcludedGroup = a.String("exclude", preset.ExcludedGroup),
+            Steps = steps > 0 ? steps : null,
+            TimeBudgetMinutes = budget > 0 ? budget : null,
+            CudaGraph = a.CudaGraph(device),
+            Teacher = a.Optional("teacher"),
         };
-        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-teacher.safetensors"));
-        bool cudaGraph = a.CudaGraph(device);
         a.CheckAllUsed();
-        var clock = Stopwatch.StartNew();
-
-        using var bench = DistillationBench.Open(Experiment, teacherPath, device, log, fashion ? group : null);
-        if (bench.Kind != kind) throw new ArgumentException($"the {study} study needs a {kind.DisplayName()} teacher; {teacherPath} is {bench.Kind.DisplayName()}");
-        var spec = fashion ? StudentSpec.BlockRemoved(StudentInit.Teacher) : StudentSpec.BlockRemoved(StudentInit.Random);
-        var options = (fashion ? DistillationTableLab.Options(scale.Fashion) : HeldOutDigitLab.Options(scale.Digit)) with { CudaGraph = cudaGraph };
-        var plan = fashion ? DistillationTableLab.Sampling(scale.Fashion) : HeldOutDigitLab.Sampling(scale.Digit);
-        var recipe = fashion
-            ? new ImageSetRecipe(scale.Fashion.ImagesPerClass, scale.Fashion.GenerationSteps, bench.Preset.GuidanceScale)
-            : new ImageSetRecipe(scale.Digit.ImagesPerDigit, scale.Digit.GenerationSteps, bench.Preset.GuidanceScale);
-        var full = CaptionCorpus.Full(kind);
-        var dCaptions = full.Excluding(group);
-        log.WriteLine($"ablation {study}, {scale.Name} scale on {RunRecord.DeviceName(device)}: {spec.Label}, {group.Name} absent from D, {arms.Count} students");
-
-        using var generated = bench.Generate(dCaptions, recipe);
-        var (teacherScores, teacherSamples) = bench.Score("teacher", bench.Teacher, plan);
-        teacherSamples.Dispose();
-        var rows = new JsonArray();
-        foreach (var arm in arms)
-        {
-            using var images = arm.ImagesPerClass < generatedPerClass ? FirstPerClass(generated, arm.ImagesPerClass) : null;
-            var textCorpus = arm.CaptionCount is { } count ? BalancedCaptions.Subset(full, count) : full;
-            using var repaired = arm.CaptionCount is null ? null : Repaired(images ?? generated, textCorpus.Excluding(group));
-            var data = new DistillationData(repaired ?? images ?? generated, textCorpus);
-            var name = RunName(scale.Name, kind, group, spec, arm);
-            var config = new JsonObject { ["study"] = study, ["scale"] = scale.Name, ["excluded"] = group.Name, ["images_per_class"] = arm.ImagesPerClass };
-            using var result = bench.Run(new DistillationArm(name, data, spec, options with { Replacement = arm.Replacement }, config), plan);
-            rows.Add(Row(arm, data, result, group, fashion));
-        }
-
-        var folder = RepoPaths.ResultsFor(scale.Name);
-        var stem = Path.Combine(folder, $"ablation-{study}-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}");
-        string setup = $"{kind.DisplayName()}, {group.Name} absent from D and present in C; {spec.Label}";
-        var json = RunRecord.Header(Experiment, device);
-        json["study"] = study;
-        json["scale"] = scale.Name;
-        json["scale_note"] = scale.Note;
-        json["dataset"] = kind.Slug();
-        json["excluded_group"] = group.Name;
-        json["teacher"] = Path.GetFileName(teacherPath);
-        json["student"] = spec.Label;
-        json["image_set"] = $"{generated.Count} teacher images of every class but {group.Name}: {recipe}" +
-                            (study == "images" ? "; smaller D are its first n images of each class" : "");
-        json["text_corpus"] = study == "captions"
-            ? $"balanced nested subsets of the {full.Count} captions (every class, {group.Name} included); D's images re-paired with captions of their class from each subset"
-            : $"all {full.Count} captions ({group.Name} included)";
-        json["cuda_graph"] = cudaGraph;
-        json["distillation"] = $"{options.Steps} steps of {options.BatchSize} ({(options.TimeBudget is { } limit ? $"time budget {limit.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min per student" : "no time budget")}), lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, seed {options.Seed}";
-        json["sampling"] = $"{plan.PerClass} per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}, seed {plan.Seed}";
-        json["table_caption"] = $"Ablation {study}, {scale.Name} scale ({RunRecord.DeviceName(device)}): {setup}; {options.Steps} steps of {options.BatchSize}; " +
-                                $"scores from {plan.PerClass} samples per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}";
-        json["teacher_scores"] = ScoresJson(teacherScores, group, fashion);
-        json["rows"] = rows;
-        var table = TableOf(json);
-        var figure = FigureOf(json);
-        table.Save(stem + ".md");
-        table.Save(stem + ".tex");
-        figure.Export(stem + ".html");
-
-        json["table"] = Path.GetFileName(stem + ".md");
-        json["figure_html"] = Path.GetFileName(stem + ".html");
-        try
-        {
-            figure.Export(stem + ".png", scale: 1);
-            json["figure_png"] = Path.GetFileName(stem + ".png");
-        }
-        catch (PlottingDependencyException e)
-        {
-            log.WriteLine($"(no figure PNG: {e.Message})");
-        }
-        json["seconds"] = clock.Elapsed.TotalSeconds;
-        var path = ResultFiles.Write(stem + ".json", json);
-        log.WriteLine(table.ToText());
-        log.WriteLine($"-> {path} ({clock.Elapsed.TotalMinutes:F1} min)");
-        return new AblationResult(json, table, figure);
+        _ = config.Settings();   // a bad size or family fails before the teacher loads
+        return config;
     }
 
-    private static List<Arm> Families(string text, int imagesPerClass) =>
-        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(f => new Arm(f, ReplacementProbability.Parse(f), imagesPerClass, null)).ToList();
-
-    private static List<Arm> ImageSizes(IReadOnlyList<int> sizes, int generatedPerClass)
-    {
-        if (sizes.Max() > generatedPerClass)
-            throw new ArgumentException($"--image-sizes: at most the {generatedPerClass} images per class this scale generates, got {sizes.Max()}");
-        return sizes.SelectMany(n => new[]
-        {
-            new Arm($"{n} per class, no RC", ReplacementProbability.Off, n, null),
-            new Arm($"{n} per class, RC", ReplacementProbability.DefaultFor(teacherInitialized: false), n, null),
-        }).ToList();
-    }
-
-    private static List<Arm> CaptionSizes(IReadOnlyList<int> sizes, int generatedPerClass)
-    {
-        foreach (var size in sizes) BalancedCaptions.Subset(CaptionCorpus.Full(DatasetKind.Mnist), size);   // a bad size fails before anything runs
-        return sizes.Select(k => new Arm($"|C| = {k}", ReplacementProbability.DefaultFor(teacherInitialized: false), generatedPerClass, k)).ToList();
-    }
+    private static ReplacementProbability[] Families(string text) =>
+        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ReplacementProbability.Parse).ToArray();
 
     private static int[] Sizes(string text, string option)
     {
@@ -180,13 +65,68 @@ public static class AblationsLab
             if (sizes.Length == 0 || sizes.Any(s => s < 1)) throw new FormatException();
             return sizes;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new ArgumentException($"--{option}: a comma-separated list of positive integers, got '{text}'");
         }
     }
 
-    /// <summary>The first <paramref name="perClass"/> images of each class of D (a generated D is class-major, so smaller sets nest in larger ones).</summary>
+    /// <summary>Runs the whole study and writes its record; <paramref name="progress"/> hears each student's distillation in turn.</summary>
+    public static AblationResult Run(AblationConfig config, TextWriter log, IProgress<IProgressReport>? progress = null)
+    {
+        var settings = config.Settings();
+        var clock = Stopwatch.StartNew();
+        using var bench = Open(config, log);
+        log.WriteLine($"ablation {config.Study.Slug()}, {config.Scale.Name} scale on {RunRecord.DeviceName(config.Device)}: {config.Student.Label}, " +
+                      $"{config.Group.Name} absent from D, {settings.Count} students");
+        using var generated = Generate(bench, config);
+        var (teacherScores, teacherSamples) = bench.Score("teacher", bench.Teacher, config.Sampling);
+        teacherSamples.Dispose();
+        var rows = new List<AblationRow>();
+        foreach (var setting in settings)
+        {
+            using var data = Data(config, setting, generated);
+            rows.Add(Train(bench, config, data, progress));
+        }
+        var result = Result(config, bench, generated, teacherScores, rows, clock.Elapsed);
+        var path = Record(config, result, log);
+        log.WriteLine(result.Table().ToText());
+        log.WriteLine($"-> {path} ({clock.Elapsed.TotalMinutes:F1} min)");
+        return result;
+    }
+
+    /// <summary>The teacher of the study's dataset with the domain classifier that scores samples (and the excluded group alone, for the family-teacher study).</summary>
+    public static DistillationBench Open(AblationConfig config, TextWriter log)
+    {
+        var bench = DistillationBench.Open(Experiment, config.TeacherPath, config.Device, log, config.Study == AblationStudy.FamilyTeacher ? config.Group : null);
+        if (bench.Kind == config.Dataset) return bench;
+        bench.Dispose();
+        throw new ArgumentException($"the {config.Study.Slug()} study needs a {config.Dataset.DisplayName()} teacher; {config.TeacherPath} is another dataset's");
+    }
+
+    /// <summary>D: the teacher's images for every caption but the excluded group's, at the scale's images per class (cached in .cache/imagesets, shared with notebooks 03 and 05).</summary>
+    public static ImageSet Generate(DistillationBench bench, AblationConfig config, IProgress<IProgressReport>? progress = null) =>
+        bench.Generate(CaptionCorpus.Full(config.Dataset).Excluding(config.Group), config.Recipe(bench.Preset.GuidanceScale), progress);
+
+    /// <summary>
+    /// D and C of one setting (owned: dispose). D is the first n images of each class of <paramref name="generated"/> (a
+    /// generated D is class-major, so smaller sets nest in larger ones). C is the full corpus, or a balanced subset of it
+    /// that keeps every class; then D's images are re-paired with captions of their class from that subset, so that C
+    /// holds D's captions.
+    /// </summary>
+    public static AblationData Data(AblationConfig config, AblationSetting setting, ImageSet generated)
+    {
+        var full = CaptionCorpus.Full(config.Dataset);
+        var corpus = setting.CaptionCount is { } count ? BalancedCaptions.Subset(full, count) : full;
+        var images = FirstPerClass(generated, setting.ImagesPerClass);
+        if (setting.CaptionCount is null) return new AblationData(setting, images, corpus);
+        using (images)
+        {
+            using var generator = new Generator(5);
+            return new AblationData(setting, ImageSet.FromLabeledImages(images.Images, images.Labels, corpus.Excluding(config.Group), generator), corpus);
+        }
+    }
+
     private static ImageSet FirstPerClass(ImageSet set, int perClass)
     {
         using var scope = Torch.NewDisposeScope();
@@ -194,170 +134,124 @@ public static class AblationsLab
         var labels = set.Labels.Cpu().ToArray<long>();
         var keep = Enumerable.Range(0, labels.Length).Where(i => (seen[labels[i]] = seen.GetValueOrDefault(labels[i]) + 1) <= perClass).Select(i => (long)i).ToArray();
         var index = Torch.FromArray(keep, device: set.Device);
-        return new ImageSet(set.Images.IndexSelect(0, index), set.CaptionIndices.IndexSelect(0, index), set.Captions);
+        return new ImageSet(set.Images.IndexSelect(0, index), set.CaptionIndices.IndexSelect(0, index), set.Captions);   // aliases: they outlive the scope
     }
 
-    /// <summary>D's images, each paired with a caption of its class drawn (seeded) from <paramref name="captions"/>, so that C ⊇ D's captions holds for a small C.</summary>
-    private static ImageSet Repaired(ImageSet set, CaptionCorpus captions)
+    /// <summary>The setting's student to distil: its run name, D and C, the study's student and options with the setting's p(t).</summary>
+    public static DistillationArm Arm(AblationConfig config, AblationData data)
     {
-        using var generator = new Generator(5);
-        return ImageSet.FromLabeledImages(set.Images, set.Labels, captions, generator);
+        var setting = data.Setting;
+        var extra = new System.Text.Json.Nodes.JsonObject
+        {
+            ["study"] = config.Study.Slug(), ["scale"] = config.Scale.Name, ["excluded"] = config.Group.Name, ["images_per_class"] = setting.ImagesPerClass,
+        };
+        return new DistillationArm(RunName(config, setting), new DistillationData(data.Images, data.TextCorpus), config.Student,
+                                   config.Options with { Replacement = setting.Replacement }, extra);
+    }
+
+    /// <summary>
+    /// Distils one setting's student (its checkpoint in .cache/checkpoints: a rerun reuses a finished student), samples
+    /// every class from the study's noise and scores the samples; <paramref name="progress"/> hears of the distillation.
+    /// </summary>
+    public static AblationRow Train(DistillationBench bench, AblationConfig config, AblationData data, IProgress<IProgressReport>? progress = null)
+    {
+        var setting = data.Setting;
+        using var result = bench.Run(Arm(config, data), config.Sampling, progress);
+        var scores = AblationScores.Of(result.Scores, config.Group);
+        return new AblationRow
+        {
+            Arm = setting.Label, Replacement = setting.Replacement.Name, ReplacementMean = setting.Replacement.Mean(TeacherPreset.TimeSteps),
+            ImagesPerClass = setting.ImagesPerClass, ImageSetSize = data.Images.Count, TextCorpusSize = data.TextCorpus.Count,
+            Steps = result.Outcome.Steps, FinalLoss = result.Outcome.History.Count > 0 ? result.Outcome.History[^1].Total : null, RunId = result.RunId,
+            Fd = scores.Fd, InceptionScore = scores.InceptionScore, Accuracy = scores.Accuracy, PerClassAccuracy = scores.PerClassAccuracy,
+            ImagesPerSecond = scores.ImagesPerSecond, HeldOutAccuracy = scores.HeldOutAccuracy, SeenAccuracy = scores.SeenAccuracy,
+            GroupFd = scores.GroupFd, GroupAccuracy = scores.GroupAccuracy,
+        };
     }
 
     /// <summary>Named by configuration, not by study, so an identical student (e.g. sigmoid p(t) on the full D and C) is trained once and reused.</summary>
-    private static string RunName(string scale, DatasetKind kind, ConceptGroup group, StudentSpec spec, Arm arm)
+    private static string RunName(AblationConfig config, AblationSetting setting)
     {
-        var text = $"{scale}-{kind.Slug()}-without-{group.Name}-{spec.Name}-{(spec.Init == StudentInit.Random ? "random" : "teacher")}-d{arm.ImagesPerClass}" +
-                   $"-c{(arm.CaptionCount is { } k ? k.ToString(CultureInfo.InvariantCulture) + "-repaired" : "all")}-{arm.Replacement.Name}";
+        var spec = config.Student;
+        var text = $"{config.Scale.Name}-{config.Dataset.Slug()}-without-{config.Group.Name}-{spec.Name}-{(spec.Init == StudentInit.Random ? "random" : "teacher")}-d{setting.ImagesPerClass}" +
+                   $"-c{(setting.CaptionCount is { } k ? k.ToString(CultureInfo.InvariantCulture) + "-repaired" : "all")}-{setting.Replacement.Name}";
         return new string(text.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' ? ch : '-').ToArray());
     }
 
-    private static JsonObject ScoresJson(ModelScores s, ConceptGroup group, bool fashion)
+    /// <summary>The study's typed result: how it ran (setup, D, C, distillation, sampling, provenance), the teacher's scores and the students' rows.</summary>
+    public static AblationResult Result(AblationConfig config, DistillationBench bench, ImageSet generated, ModelScores teacherScores,
+                                        IReadOnlyList<AblationRow> rows, TimeSpan elapsed)
     {
-        var json = new JsonObject
+        var (group, options, plan, recipe) = (config.Group, config.Options, config.Sampling, config.Recipe(bench.Preset.GuidanceScale));
+        var full = CaptionCorpus.Full(config.Dataset);
+        string study = config.Study.Slug(), device = RunRecord.DeviceName(config.Device), guidance = bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture);
+        string setup = $"{config.Dataset.DisplayName()}, {group.Name} absent from D and present in C; {config.Student.Label}";
+        return new AblationResult
         {
-            ["fd"] = s.FrechetDistance, ["inception_score"] = s.InceptionScore, ["accuracy"] = s.Accuracy,
-            ["per_class_accuracy"] = new JsonArray(s.PerClassAccuracy.Select(v => (JsonNode?)v).ToArray()),
-            ["images_per_second"] = s.ImagesPerSecond,
+            Experiment = Experiment, GitCommit = RunRecord.Commit(), Device = device, Libtorch = Torch.Version, Dotnet = Environment.Version.ToString(),
+            Command = Environment.CommandLine, DateUtc = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), Host = Environment.MachineName,
+            Study = study, Scale = config.Scale.Name, ScaleNote = config.Scale.Note, Dataset = config.Dataset.Slug(), ExcludedGroup = group.Name,
+            Teacher = Path.GetFileName(bench.TeacherPath), Student = config.Student.Label,
+            ImageSet = $"{generated.Count} teacher images of every class but {group.Name}: {recipe}" +
+                       (config.Study == AblationStudy.Images ? "; smaller D are its first n images of each class" : ""),
+            TextCorpus = config.Study == AblationStudy.Captions
+                ? $"balanced nested subsets of the {full.Count} captions (every class, {group.Name} included); D's images re-paired with captions of their class from each subset"
+                : $"all {full.Count} captions ({group.Name} included)",
+            CudaGraph = config.UsesCudaGraph,
+            Distillation = $"{options.Steps} steps of {options.BatchSize} ({(options.TimeBudget is { } limit ? $"time budget {limit.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min per student" : "no time budget")}), " +
+                           $"lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, seed {options.Seed}",
+            Sampling = $"{plan.PerClass} per class, DDIM {plan.Steps} steps, guidance {guidance}, seed {plan.Seed}",
+            TableCaption = $"Ablation {study}, {config.Scale.Name} scale ({device}): {setup}; {options.Steps} steps of {options.BatchSize}; " +
+                           $"scores from {plan.PerClass} samples per class, DDIM {plan.Steps} steps, guidance {guidance}",
+            TeacherScores = AblationScores.Of(teacherScores, group),
+            Rows = rows,
+            Seconds = elapsed.TotalSeconds,
         };
-        if (fashion)
+    }
+
+    /// <summary>
+    /// Writes ablation-&lt;study&gt;-&lt;scale&gt;-&lt;cpu|cuda&gt;.{md,tex,html,png,json} to <see cref="RepoPaths.ResultsFor"/>
+    /// (the PNG where a browser is available); returns the record's path.
+    /// </summary>
+    public static string Record(AblationConfig config, AblationResult result, TextWriter log)
+    {
+        var stem = Path.Combine(RepoPaths.ResultsFor(result.Scale), $"ablation-{result.Study}-{result.Scale}-{(config.Device.IsCuda ? "cuda" : "cpu")}");
+        var table = result.Table();
+        var figure = result.Chart();
+        table.Save(stem + ".md");
+        table.Save(stem + ".tex");
+        figure.Export(stem + ".html");
+        string? png = null;
+        try
         {
-            json["group_fd"] = s.GroupFrechetDistance;
-            json["group_accuracy"] = s.GroupAccuracy;
+            figure.Export(stem + ".png", scale: 1);
+            png = Path.GetFileName(stem + ".png");
         }
-        else
+        catch (PlottingDependencyException e)
         {
-            json["held_out_accuracy"] = s.PerClassAccuracy[group.Classes[0]];
-            json["seen_accuracy"] = s.AccuracyOutside(group);
+            log.WriteLine($"(no figure PNG: {e.Message})");
         }
-        return json;
+        return (result with { TableFile = Path.GetFileName(stem + ".md"), FigureHtml = Path.GetFileName(stem + ".html"), FigurePng = png }).Write(stem + ".json");
     }
 
-    private static JsonObject Row(Arm arm, DistillationData data, ArmResult result, ConceptGroup group, bool fashion)
+    /// <summary>A grid of the first <paramref name="perClass"/> images of each class of D, one row per class, labeled by class.</summary>
+    public static ImageGrid Grid(ImageSet set, int perClass)
     {
-        var row = new JsonObject
-        {
-            ["arm"] = arm.Label, ["replacement"] = arm.Replacement.Name, ["replacement_mean"] = arm.Replacement.Mean(TeacherPreset.TimeSteps),
-            ["images_per_class"] = arm.ImagesPerClass, ["image_set_size"] = data.Images.Count, ["text_corpus_size"] = data.TextCorpus.Count,
-            ["steps"] = result.Outcome.Steps, ["final_loss"] = result.Outcome.History.Count > 0 ? result.Outcome.History[^1].Total : null,
-            ["run_id"] = result.RunId,
-        };
-        foreach (var (key, value) in ScoresJson(result.Scores, group, fashion)) row[key] = value?.DeepClone();
-        return row;
+        using var sample = FirstPerClass(set, perClass);
+        using var scope = Torch.NewDisposeScope();
+        var pixels = sample.Images.Clamp(-1, 1).Cpu().Float();
+        var labels = sample.Labels.Cpu().ToArray<long>();
+        var kind = set.Captions.Kind;
+        var rows = labels.Distinct().Select(l => kind.ClassNames()[(int)l]).ToArray();
+        return ImageGrid.FromPixels(pixels.ToArray<float>(), (int)sample.Count, 1, 28, 28, Plotting.PixelRange.MinusOneToOne)
+            .Columns(perClass).Upscale(2).Padding(2).RowLabels(rows);
     }
+}
 
-    private static double D(JsonNode? row, string key) => (double)row![key]!;
+/// <summary>D and C of one setting of a study (D owned: dispose).</summary>
+public sealed record AblationData(AblationSetting Setting, ImageSet Images, CaptionCorpus TextCorpus) : IDisposable
+{
+    public void Dispose() => Images.Dispose();
 
-    /// <summary>The study's table, rebuilt from its JSON record (so a recorded run, e.g. from the GPU, shows as it was written).</summary>
-    public static DataFrame TableOf(JsonObject record)
-    {
-        var study = record["study"]!.GetValue<string>();
-        var group = record["excluded_group"]!.GetValue<string>();
-        var rows = record["rows"]!.AsArray();
-        var teacher = record["teacher_scores"]!;
-        var (table, style) = study == "family-teacher" ? FamilyTeacherTable(rows, teacher, group) : DigitTable(study, rows, teacher, group);
-        return table.WithStyle(style.WithCaption(record["table_caption"]!.GetValue<string>(), $"tab:ablation-{study}"));
-    }
-
-    private static (DataFrame, TableStyle) DigitTable(string study, JsonArray rows, JsonNode teacher, string group)
-    {
-        (string, Type)[] head = study switch
-        {
-            "images" => [("model", typeof(string)), ("images per class", typeof(int)), ("|D|", typeof(long)), ("p(t)", typeof(string))],
-            "captions" => [("model", typeof(string)), ("|C|", typeof(int)), ("captions per class", typeof(int)), ("p(t)", typeof(string))],
-            _ => [("model", typeof(string)), ("p(t)", typeof(string)), ("mean p", typeof(double))],
-        };
-        var table = DataFrames.Empty([.. head, ($"held-out {group}", typeof(double)), ("seen digits", typeof(double)), ("FD", typeof(double)), ("steps", typeof(int))]);
-        var style = new TableStyle().Column("mean p", "0.000").Column($"held-out {group}", "0.0%", Better.Higher)
-            .Column("seen digits", "0.0%", Better.Higher).Column("FD", "0.00", Better.Lower);
-        object?[] teacherHead = study == "family-random" ? ["teacher", null, null] : ["teacher", null, null, null];
-        table.AddRow([.. teacherHead, D(teacher, "held_out_accuracy"), D(teacher, "seen_accuracy"), D(teacher, "fd"), null]);
-        foreach (var r in rows)
-        {
-            object?[] cells = study switch
-            {
-                "images" => ["student", (int)r!["images_per_class"]!, (long)r["image_set_size"]!, r["replacement"]!.GetValue<string>()],
-                "captions" => ["student", (int)r!["text_corpus_size"]!, (int)r["text_corpus_size"]! / DatasetKind.Mnist.NumClasses(), r["replacement"]!.GetValue<string>()],
-                _ => ["student", r!["replacement"]!.GetValue<string>(), D(r, "replacement_mean")],
-            };
-            table.AddRow([.. cells, D(r, "held_out_accuracy"), D(r, "seen_accuracy"), D(r, "fd"), (int)r["steps"]!]);
-        }
-        return (table, style);
-    }
-
-    private static (DataFrame, TableStyle) FamilyTeacherTable(JsonArray rows, JsonNode teacher, string group)
-    {
-        var table = DataFrames.Empty(("model", typeof(string)), ("p(t)", typeof(string)), ("mean p", typeof(double)), ($"FD {group}", typeof(double)),
-            ($"accuracy {group}", typeof(double)), ("FD", typeof(double)), ("accuracy", typeof(double)), ("steps", typeof(int)));
-        var style = new TableStyle().Column("mean p", "0.000").Column($"FD {group}", "0.00", Better.Lower).Column($"accuracy {group}", "0.0%", Better.Higher)
-            .Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher);
-        table.AddRow("teacher", null, null, D(teacher, "group_fd"), D(teacher, "group_accuracy"), D(teacher, "fd"), D(teacher, "accuracy"), null);
-        foreach (var r in rows)
-            table.AddRow("student", r!["replacement"]!.GetValue<string>(), D(r, "replacement_mean"), D(r, "group_fd"), D(r, "group_accuracy"),
-                         D(r, "fd"), D(r, "accuracy"), (int)r["steps"]!);
-        return (table, style);
-    }
-
-    /// <summary>The study's figure, rebuilt from its JSON record.</summary>
-    public static GenericChart FigureOf(JsonObject record)
-    {
-        var study = record["study"]!.GetValue<string>();
-        var group = record["excluded_group"]!.GetValue<string>();
-        var teacher = record["teacher_scores"]!;
-        var list = record["rows"]!.AsArray().Select(r => r!).ToList();
-        string[] labels = list.Select(r => r["arm"]!.GetValue<string>()).ToArray();
-        double[] Of(string key, IEnumerable<JsonNode> from) => from.Select(r => D(r, key)).ToArray();
-        string scale = record["scale"]!.GetValue<string>();
-        GenericChart Bars(double[] values, string name, string color) =>
-            Chart.Column<double, string, string>(values, Keys: labels, Name: name, MarkerColor: Color.fromString(color));
-        GenericChart Curve(double[] x, double[] y, string name, string color, bool dotted) =>
-            Chart.Line<double, double, string>(x, y, ShowMarkers: true, Name: name, LineColor: Color.fromString(color),
-                LineWidth: dotted ? 2 : 3, LineDash: dotted ? StyleParam.DrawingStyle.Dot : StyleParam.DrawingStyle.Solid);
-        switch (study)
-        {
-            case "family-teacher":
-                return Chart.Combine(new[]
-                    {
-                        Bars(Of("group_fd", list), $"FD {group}", "#d62728"),
-                        Bars(Of("fd", list), "FD, all classes", "#1f77b4"),
-                        Chart.Line<string, double, string>(new[] { labels[0], labels[^1] }, new[] { D(teacher, "group_fd"), D(teacher, "group_fd") },
-                            Name: $"teacher, FD {group}", LineColor: Color.fromString("#444"), LineDash: StyleParam.DrawingStyle.Dot),
-                    })
-                    .WithTitle($"Fréchet distance of samples per p(t) family, student from the teacher's weights ({group} absent from D; {scale} scale)")
-                    .WithXAxis("p(t) family").WithYAxis("Fréchet distance (classifier features), lower is better").WithSize(800, 480);
-            case "family-random":
-                return Chart.Combine(new[]
-                    {
-                        Bars(Of("held_out_accuracy", list), $"held-out {group}", "#d62728"),
-                        Bars(Of("seen_accuracy", list), "seen digits", "#1f77b4"),
-                    })
-                    .WithTitle($"Accuracy of samples per p(t) family, student from random weights ({group} absent from D; {scale} scale)")
-                    .WithXAxis("p(t) family").WithYAxis("accuracy of samples", min: 0, max: 1.02).WithSize(800, 480);
-            case "images":
-            {
-                var curves = new List<GenericChart>();
-                foreach (var (rc, color) in new[] { (false, "#1f77b4"), (true, "#d62728") })
-                {
-                    var arm = list.Where(r => D(r, "replacement_mean") > 0 == rc).ToList();
-                    var x = arm.Select(r => (double)(int)r["images_per_class"]!).ToArray();
-                    curves.Add(Curve(x, Of("held_out_accuracy", arm), $"held-out {group}, {(rc ? "RC" : "no RC")}", color, dotted: false));
-                    curves.Add(Curve(x, Of("seen_accuracy", arm), $"seen digits, {(rc ? "RC" : "no RC")}", color, dotted: true));
-                }
-                return Chart.Combine(curves)
-                    .WithTitle($"Accuracy of samples against the size of D ({group} absent from D; {scale} scale)")
-                    .WithXAxis("images per class in D", log: true).WithYAxis("accuracy of samples", min: 0, max: 1.02).WithSize(800, 480);
-            }
-            default:
-            {
-                var x = list.Select(r => (double)(int)r["text_corpus_size"]!).ToArray();
-                return Chart.Combine(new[]
-                    {
-                        Curve(x, Of("held_out_accuracy", list), $"held-out {group}", "#d62728", dotted: false),
-                        Curve(x, Of("seen_accuracy", list), "seen digits", "#1f77b4", dotted: true),
-                    })
-                    .WithTitle($"Accuracy of samples against the size of C, with RC ({group} absent from D, its captions in every C; {scale} scale)")
-                    .WithXAxis("captions in C", log: true).WithYAxis("accuracy of samples", min: 0, max: 1.02).WithSize(800, 480);
-            }
-        }
-    }
+    public override string ToString() => $"{Setting.Label}: |D| = {Images.Count} images, |C| = {TextCorpus.Count} captions, p(t) {Setting.Replacement.Name}";
 }

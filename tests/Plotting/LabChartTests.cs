@@ -51,18 +51,21 @@ public class LabChartTests
     [Fact]
     public void Ablation_images_chart_has_a_log_axis_with_power_exponents_and_a_title_naming_what_is_plotted()
     {
-        JsonObject Row(int images, double rc) => new()
+        AblationRow Row(int images, double rc) => new()
         {
-            ["arm"] = $"{images}", ["images_per_class"] = images, ["replacement_mean"] = rc,
-            ["held_out_accuracy"] = 0.5, ["seen_accuracy"] = 0.9,
+            Arm = $"{images}", Replacement = rc > 0 ? "sigmoid(20, 0.7)" : "constant(0)", ReplacementMean = rc, ImagesPerClass = images,
+            ImageSetSize = 9 * images, TextCorpusSize = 280, Steps = 1, Fd = 1, InceptionScore = 1, Accuracy = 0.8, PerClassAccuracy = [],
+            ImagesPerSecond = 1, HeldOutAccuracy = 0.5, SeenAccuracy = 0.9,
         };
-        var record = new JsonObject
+        var record = new AblationResult
         {
-            ["study"] = "images", ["excluded_group"] = "digit 3", ["scale"] = "smoke",
-            ["teacher_scores"] = new JsonObject(),
-            ["rows"] = new JsonArray(Row(10, 0), Row(100, 0), Row(10, 0.5), Row(100, 0.5)),
+            Experiment = "ablations", GitCommit = "test", Device = "test", DateUtc = "test", Study = "images", Scale = "smoke", Dataset = "mnist",
+            ExcludedGroup = "digit 3", Teacher = "test", Student = "test", ImageSet = "test", TextCorpus = "test", Distillation = "test", Sampling = "test",
+            TableCaption = "test",
+            TeacherScores = new AblationScores { Fd = 1, InceptionScore = 1, Accuracy = 1, PerClassAccuracy = [], ImagesPerSecond = 1, HeldOutAccuracy = 1, SeenAccuracy = 1 },
+            Rows = [Row(10, 0), Row(100, 0), Row(10, 0.5), Row(100, 0.5)],
         };
-        var layout = ChartJson.Figure(AblationsLab.FigureOf(record))["layout"]!;
+        var layout = ChartJson.Figure(record.Chart())["layout"]!;
         Assert.Equal("log", (string)layout["xaxis"]!["type"]!);
         Assert.Equal("power", (string)layout["xaxis"]!["exponentformat"]!);
         Assert.StartsWith("Accuracy of samples against the size of D", (string)layout["title"]!["text"]!);
