@@ -176,18 +176,20 @@ public sealed class SfddmBench : IDisposable
 
     /// <summary>
     /// Samples every class with the student (DDIM over its T' steps) and with the teacher (DDIM over the same teacher
-    /// steps), from the same noise and captions (SampleSeed), with the config's guidance and clip.
+    /// steps), from the same noise and captions (SampleSeed), with the config's guidance and clip; each side's
+    /// progress hears of its every denoising step.
     /// </summary>
-    public SfddmSamples Sample(TextDiffusionModel student, int studentSteps)
+    public SfddmSamples Sample(TextDiffusionModel student, int studentSteps, IProgress<IProgressReport>? studentProgress = null,
+                               IProgress<IProgressReport>? teacherProgress = null)
     {
         using var studentSchedule = StudentSchedule(studentSteps);
         var device = Config.Device;
         int perClass = Config.SamplesPerClass;
         var (studentImages, labels, studentRate) = ClassSampling.EveryClass(student, SfddmSampling.Sampler(studentSchedule, clipX0: Config.ClipX0),
-            Corpus, CaptionTokens, NullTokens, perClass, Guidance, ImageShape, device, Config.SampleSeed);
+            Corpus, CaptionTokens, NullTokens, perClass, Guidance, ImageShape, device, Config.SampleSeed, progress: studentProgress);
         var teacherSampler = new DdimSampler(Schedule, studentSchedule.ParentIndices!, clipX0: Config.ClipX0);
         var (teacherImages, teacherLabels, teacherRate) = ClassSampling.EveryClass(Teacher, teacherSampler, Corpus, CaptionTokens, NullTokens,
-            perClass, Guidance, ImageShape, device, Config.SampleSeed);
+            perClass, Guidance, ImageShape, device, Config.SampleSeed, progress: teacherProgress);
         teacherLabels.Dispose();
         return new SfddmSamples(studentSteps, studentImages, teacherImages, labels, studentRate, teacherRate, Config.Dataset, perClass);
     }
