@@ -1,211 +1,100 @@
-using Microsoft.Data.Analysis;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using RandCond.Data;
-using RandCond.Diffusion.Sampling;
 using RandCond.Distillation.Sfddm;
-using RandCond.Metrics;
 using RandCond.Nn;
 using RandCond.Plotting;
-using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Experiments;
-
-/// <summary>The sizes of one scale of the SFDDM experiment.</summary>
-public sealed record SfddmScale(string Name, string Students, int Steps, int BatchSize, double MinutesPerStudent, int SamplesPerClass,
-                                double LearningRate = 2e-4, string TeacherSize = "teacher")
-{
-    /// <summary>Seconds on the CPU, for tests and notebooks' smoke runs.</summary>
-    public static readonly SfddmScale Smoke = new("smoke", "5", 2, 4, 0, 2);
-
-    /// <summary>
-    /// Two CPU cores, under 10 minutes: the 0.9 M-parameter quick teacher (MNIST), 700 steps of 32 at a high constant rate
-    /// (a cosine decay, --lr-schedule cosine, did no better). No time budget, so a busy machine changes the run's length, not its result.
-    /// </summary>
-    public static readonly SfddmScale Quick = new("quick", "10", 700, 32, 0, 10, LearningRate: 2e-3, TeacherSize: "quick-teacher");
-
-    /// <summary>One H100/H200 in under 10 minutes for one student; pass --students for more (each gets the same budget).</summary>
-    public static readonly SfddmScale Paper = new("paper", "10", 8000, 128, 6, 100);
-
-    public static SfddmScale Named(string name) => name switch
-    {
-        "smoke" => Smoke,
-        "quick" => Quick,
-        "paper" => Paper,
-        _ => throw new ArgumentException($"unknown scale '{name}' (smoke, quick, paper)"),
-    };
-}
 
 /// <summary>
 /// sfddm: for each student step count T', distils the committed teacher into a randomly initialized student of its
 /// architecture with SFDDM (resumable, one checkpoint per T'), samples it with DDIM over its T' steps and guidance,
 /// and scores it with the domain classifier (FD against the test set, per-condition accuracy, Inception-style
 /// score) next to the teacher sampled with DDIM over the same teacher steps index(0..T'-1), from the same noise and
-/// captions. Writes results/sfddm-&lt;dataset&gt;-&lt;scale&gt;-&lt;device&gt;.json after every student, a table and a grid of
-/// one sample per class and row.
+/// captions. Writes the record (<see cref="SfddmResult"/>) after every student, a table and a grid of one sample per
+/// class and row, into <see cref="RepoPaths.ResultsFor"/> the scale.
 /// </summary>
 public static class SfddmLab
 {
+    /// <summary>The CLI verb: maps its options onto <see cref="SfddmConfig"/> and runs it.</summary>
     public static int Run(LabArguments a, TextWriter log)
     {
-        Execute(a, log);
+        Run(FromArguments(a), log);
         return 0;
     }
 
-    public static (JsonObject Result, DataFrame Table, ImageGrid Samples) Execute(LabArguments a, TextWriter log)
+    /// <summary>The verb's options (defaults from the --scale preset) as a config; throws, naming the option, on a bad one.</summary>
+    public static SfddmConfig FromArguments(LabArguments a)
     {
-        var kind = a.Dataset();
+        var dataset = a.Dataset();
         var device = a.Device();
-        var scale = SfddmScale.Named(a.String("scale", "paper"));
-        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-{a.String("size", scale.TeacherSize)}.safetensors"));
-        var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
-        var studentSteps = ParseList(a.String("students", scale.Students));
-        var list = SfddmSchedule.Parse(a.String("index-list", "ends-at-last"));
-        double budget = a.Double("time-budget-min", scale.MinutesPerStudent);
-        var template = new SfddmOptions
+        var preset = SfddmConfig.For(a.String("scale", "paper"));
+        var config = preset with
         {
-            IndexList = list, Steps = a.Int("steps", scale.Steps), BatchSize = a.Int("batch", scale.BatchSize), LearningRate = a.Double("lr", scale.LearningRate),
-            WarmupSteps = a.Int("warmup", 0), CosineDecay = LearningRateSchedule.ParseCosine(a.String("lr-schedule", "constant")),
-            Seed = (ulong)a.Int("seed", 0), LogEvery = a.Int("log-every", Math.Min(100, scale.Steps)), CheckpointEvery = a.Int("checkpoint-every", 500),
-            TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null, CudaGraph = a.CudaGraph(device),
+            Dataset = dataset, Device = device,
+            Students = ParseList(a.Optional("students")) ?? preset.Students,
+            IndexList = SfddmSchedule.Parse(a.String("index-list", "ends-at-last")),
+            Steps = a.Int("steps", preset.Steps), BatchSize = a.Int("batch", preset.BatchSize), LearningRate = a.Double("lr", preset.LearningRate),
+            WarmupSteps = a.Int("warmup", preset.WarmupSteps), CosineDecay = LearningRateSchedule.ParseCosine(a.String("lr-schedule", "constant")),
+            TimeBudgetMinutes = a.Double("time-budget-min", preset.TimeBudgetMinutes), CudaGraph = a.CudaGraph(device),
+            Seed = (ulong)a.Int("seed", (int)preset.Seed), LogEvery = a.Optional("log-every") is null ? null : a.Int("log-every", 100),
+            CheckpointEvery = a.Int("checkpoint-every", preset.CheckpointEvery), SamplesPerClass = a.Int("samples-per-class", preset.SamplesPerClass),
+            Guidance = a.Optional("guidance") is not null ? a.Double("guidance", 0) : null,
+            ClipX0 = SamplingClip.Parse(a),
+            Teacher = a.Optional("teacher"), TeacherSize = a.String("size", preset.TeacherSize),
+            Classifier = a.Optional("classifier"), CheckpointDir = a.Optional("checkpoint-dir"),
         };
-        int perClass = a.Int("samples-per-class", scale.SamplesPerClass);
-        double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, CultureInfo.InvariantCulture) : null;
-        double? clipX0 = SamplingClip.Parse(a);
-        var checkpointDir = a.String("checkpoint-dir", RepoPaths.Cache("checkpoints"));
         a.CheckAllUsed();
-        if (perClass < 1) throw new ArgumentException("--samples-per-class must be at least 1");
-
-        var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
-        using var _t = teacher;
-        foreach (var steps in studentSteps)
+        if (config.SamplesPerClass < 1) throw new ArgumentException("--samples-per-class must be at least 1");
+        foreach (var steps in config.Students)
             if (steps > TeacherPreset.TimeSteps) throw new ArgumentException($"--students: {steps} is more than the teacher's T = {TeacherPreset.TimeSteps}");
-        double guidance = guidanceOverride ?? preset.GuidanceScale;
-        var (classifier, info) = ClassifierCheckpoint.Load(classifierPath, device);
-        using var _c = classifier;
-        using var train = ImageDataset.Load(kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, device);
-        using var test = ImageDataset.Load(kind, DatasetSplit.Test, Data.PixelRange.MinusOneOne, device);
-        using var reference = FeatureStatistics.FromImages(classifier, test.Images);
-        var evaluator = new SampleEvaluator(classifier, reference);
-        var corpus = CaptionCorpus.Full(kind);
-        using var tokens = corpus.Encode(tokenizer, preset.MaxCaptionLength, device);
-        using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device).Reshape(-1);
-        using var schedule = preset.Schedule();
-        long[] imageShape = train.Images.Shape[1..];
-
-        // The floor: as many real training images as samples, against the same test statistics (FD grows as N shrinks).
-        long count = (long)perClass * kind.NumClasses();
-        using var floorImages = train.Images.Narrow(0, 0, count);
-        using var floorLabels = train.Labels.Narrow(0, 0, count);
-        var floor = evaluator.Evaluate(floorImages, floorLabels);
-
-        var json = RunRecord.Header("sfddm", device);
-        json["scale"] = scale.Name;
-        json["teacher"] = Path.GetFileName(teacherPath);
-        json["classifier_test_accuracy"] = info.TestAccuracy;
-        json["index_list"] = SfddmSchedule.Name(list);
-        json["options"] = new JsonObject
-        {
-            ["steps"] = template.Steps, ["batch_size"] = template.BatchSize, ["learning_rate"] = template.LearningRate,
-            ["lr_schedule"] = template.CosineDecay ? "cosine" : "constant", ["warmup_steps"] = template.WarmupSteps,
-            ["optimizer"] = "Adam (AdamW, weight decay 0), no EMA", ["loss"] = "mean|eps_S - eps_T| + mean|h_S - h_T| (h = out.hidden), 1:1",
-            ["null_caption_probability"] = template.NullCaptionProbability, ["seed"] = template.Seed,
-            ["time_budget_min_per_student"] = budget > 0 ? budget : null, ["cuda_graph"] = template.CudaGraph,
-        };
-        json["sampler"] = $"DDIM eta 0, guidance {guidance}, {perClass} samples per class; the teacher over the students' teacher steps" +
-                          $"; {SamplingClip.Describe(clipX0)}{(clipX0 is null ? "" : " on both sides")}";
-        json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
-        var rows = new JsonArray();
-        json["students"] = rows;
-        var gridRows = new List<(string Label, float[] Pixels)>();
-        var folder = RepoPaths.ResultsFor(scale.Name);
-        // A run of other students than the scale's own is another record, not a replacement of it.
-        var students = studentSteps.SequenceEqual(ParseList(scale.Students)) ? "" : "-t" + string.Join("-", studentSteps);
-        var slug = $"sfddm-{kind.Slug()}-{scale.Name}{students}{SamplingClip.RecordTag(clipX0)}-{(device.IsCuda ? "cuda" : "cpu")}";
-        var resultPath = Path.Combine(folder, slug + ".json");
-        var gridPath = Path.Combine(folder, slug + "-samples.png");
-        var table = DataFrames.Empty(("T'", typeof(int)), ("model", typeof(string)), ("FD", typeof(double)), ("accuracy", typeof(double)),
-            ("IS", typeof(double)), ("distillation steps", typeof(int)), ("img/s", typeof(double)));
-        table.WithStyle(new TableStyle().Column("FD", "0.00", Better.Lower).Column("accuracy", "0.0%", Better.Higher)
-            .Column("IS", "0.00", Better.Higher).Column("distillation steps", "0").Column("img/s", "0").WithCaption($"SFDDM on {kind.DisplayName()}, {scale.Name} scale ({RunRecord.DeviceName(device)}): the student of T' steps against the teacher " +
-                          $"with DDIM over the same teacher steps; {perClass} samples per class, guidance {guidance}; real-image floor FD {floor.FrechetDistance:F2}"));
-        log.WriteLine($"SFDDM on {kind.DisplayName()}: teacher {teacher.ParameterCount / 1e6:F2} M parameters, students T' = {string.Join(", ", studentSteps)} " +
-                      $"({SfddmSchedule.Name(list)}), {template.Steps} steps of {template.BatchSize} on {RunRecord.DeviceName(device)}");
-
-        ImageGrid? samples = null;
-        foreach (int steps in studentSteps)
-        {
-            var options = template with
-            {
-                StudentSteps = steps,
-                CheckpointPath = Path.Combine(checkpointDir, $"sfddm-{Path.GetFileNameWithoutExtension(teacherPath)}-{scale.Name}-{SfddmSchedule.Name(list)}-{steps}.safetensors"),
-            };
-            var distiller = new SfddmDistiller(options);
-            using var studentSchedule = distiller.StudentSchedule(schedule);
-            Torch.ManualSeed(template.Seed * 7919UL + (ulong)steps);
-            using var student = new Diffusion.TextDiffusionModel(preset.Text, preset.UNet, device);
-            var curve = new JsonArray();
-            SfddmProgress? last = null;
-            log.WriteLine($"T' = {steps}: teacher steps {string.Join(", ", Ends(studentSchedule.ParentIndices!))}; checkpoint {options.CheckpointPath}");
-            var clock = Stopwatch.StartNew();
-            int done = distiller.Distill(teacher, student, schedule, train.Images, train.Labels, corpus, tokens, nullTokens,
-                new SynchronousProgress<SfddmProgress>(p =>
-                {
-                    last = p;
-                    curve.Add(new JsonObject
-                    {
-                        ["step"] = p.Step, ["loss"] = p.Loss, ["output_loss"] = p.OutputLoss, ["feature_loss"] = p.FeatureLoss,
-                        ["images_per_second"] = p.ImagesPerSecond,
-                    });
-                    if (!p.Restored) log.WriteLine($"  {p}");
-                }));
-            double trainSeconds = clock.Elapsed.TotalSeconds;
-            student.Eval();
-
-            ulong sampleSeed = 1234;
-            var (studentImages, labels, studentRate) = ClassSampling.EveryClass(student, SfddmSampling.Sampler(studentSchedule, clipX0: clipX0), corpus, tokens, nullTokens,
-                perClass, guidance, imageShape, device, sampleSeed);
-            using var si = studentImages;
-            using var l = labels;
-            var teacherSampler = new DdimSampler(schedule, studentSchedule.ParentIndices!, clipX0: clipX0);
-            var (teacherImages, teacherLabels, teacherRate) = ClassSampling.EveryClass(teacher, teacherSampler, corpus, tokens, nullTokens,
-                perClass, guidance, imageShape, device, sampleSeed);
-            using var ti = teacherImages;
-            using var tl = teacherLabels;
-            var studentEval = evaluator.Evaluate(studentImages, labels);
-            var teacherEval = evaluator.Evaluate(teacherImages, labels);
-
-            rows.Add(new JsonObject
-            {
-                ["student_steps"] = steps,
-                ["teacher_steps_first_last"] = new JsonArray(studentSchedule.ParentIndices![0], studentSchedule.ParentIndices![^1]),
-                ["alpha_bar_noisiest"] = studentSchedule.AlphaBar(steps - 1),
-                ["distillation_steps"] = done,
-                ["distillation_seconds_this_run"] = trainSeconds,
-                ["final_loss"] = last?.Loss, ["final_output_loss"] = last?.OutputLoss, ["final_feature_loss"] = last?.FeatureLoss,
-                ["loss_curve"] = curve,
-                ["student"] = Scores(studentEval, studentRate),
-                ["teacher_same_steps"] = Scores(teacherEval, teacherRate),
-                ["checkpoint"] = Path.GetFileName(options.CheckpointPath),
-            });
-            gridRows.Add(($"S {steps}", FirstOfEachClass(studentImages, perClass, kind)));
-            gridRows.Add(($"T {steps}", FirstOfEachClass(teacherImages, perClass, kind)));
-            samples = SaveGrid(gridRows, imageShape, kind.NumClasses(), gridPath);
-            json["sample_grid"] = Path.GetFileName(gridPath);
-            table.AddRow(steps, $"SFDDM student ({done} steps)", studentEval.FrechetDistance, studentEval.Accuracy!.Overall, studentEval.InceptionScore.Mean, done, studentRate);
-            table.AddRow(steps, "teacher, DDIM", teacherEval.FrechetDistance, teacherEval.Accuracy!.Overall, teacherEval.InceptionScore.Mean, null, teacherRate);
-            ResultFiles.Write(resultPath, json);
-            table.Save(Path.Combine(folder, slug + ".md"));
-            log.WriteLine($"  student T' = {steps}: accuracy {studentEval.Accuracy!.Overall:P2}, FD {studentEval.FrechetDistance:F3}; " +
-                          $"teacher DDIM {steps}: accuracy {teacherEval.Accuracy!.Overall:P2}, FD {teacherEval.FrechetDistance:F3} (real floor {floor.FrechetDistance:F3})");
-        }
-        log.WriteLine($"-> {resultPath}, {gridPath}");
-        return (json, table, samples!);
+        return config;
     }
 
-    private static int[] ParseList(string text)
+    /// <summary>
+    /// Runs the experiment of <paramref name="config"/>; progress gets every training report (null: they are written
+    /// to the log). Returns the result, also written with its table and sample grid.
+    /// </summary>
+    public static SfddmResult Run(SfddmConfig config, TextWriter log, IProgress<IProgressReport>? progress = null)
     {
+        using var bench = SfddmBench.Open(config);
+        var folder = RepoPaths.ResultsFor(config.Scale);
+        var resultPath = Path.Combine(folder, config.RecordStem + ".json");
+        var gridPath = Path.Combine(folder, config.RecordStem + "-samples.png");
+        log.WriteLine($"SFDDM on {config.Dataset.Slug()}: teacher {bench.Teacher.ParameterCount / 1e6:F2} M parameters, students T' = {string.Join(", ", config.Students)} " +
+                      $"({SfddmSchedule.Name(config.IndexList)}), {config.Steps} steps of {config.BatchSize} on {RunRecord.DeviceName(config.Device)}");
+        var report = progress ?? new SynchronousProgress<IProgressReport>(p =>
+        {
+            if (p is not SfddmProgress { Restored: true }) log.WriteLine($"  {p}");
+        });
+        var rows = new List<SfddmStudentRow>();
+        var grid = new SfddmSampleGrid();
+        SfddmResult? result = null;
+        foreach (int steps in config.Students)
+        {
+            using var student = bench.NewStudent(steps);
+            using (var schedule = bench.StudentSchedule(steps))
+                log.WriteLine($"T' = {steps}: teacher steps {Ends(schedule.ParentIndices!)}; checkpoint {config.OptionsFor(steps).CheckpointPath}");
+            var training = bench.Distill(student, steps, report);
+            using var samples = bench.Sample(student, steps);
+            var row = bench.Score(training, samples);
+            rows.Add(row);
+            grid.Add(samples);
+            grid.Image().SavePng(gridPath);
+            result = bench.Result(rows, Path.GetFileName(gridPath));
+            ResultFiles.Write(resultPath, result.ToJson());
+            result.Table().Save(Path.Combine(folder, config.RecordStem + ".md"));
+            log.WriteLine($"  student T' = {steps}: accuracy {row.Student.Accuracy:P2}, FD {row.Student.FdVsTest:F3}; teacher DDIM {steps}: " +
+                          $"accuracy {row.TeacherSameSteps.Accuracy:P2}, FD {row.TeacherSameSteps.FdVsTest:F3} (real floor {result.FdFloorRealTrainVsTest:F3})");
+        }
+        log.WriteLine($"-> {resultPath}, {gridPath}");
+        return result!;
+    }
+
+    private static int[]? ParseList(string? text)
+    {
+        if (text is null) return null;
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var values = parts.Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out var v) && v >= 1
             ? v
@@ -216,31 +105,4 @@ public static class SfddmLab
 
     private static string Ends(IReadOnlyList<int> indices) =>
         indices.Count <= 6 ? string.Join(", ", indices) : $"{indices[0]}, {indices[1]}, {indices[2]}, ..., {indices[^2]}, {indices[^1]}";
-
-    private static JsonObject Scores(SampleEvaluation eval, double imagesPerSecond) => new()
-    {
-        ["accuracy"] = eval.Accuracy?.Overall,
-        ["per_class_accuracy"] = new JsonArray(eval.Accuracy!.PerClass.Select(v => (JsonNode?)v).ToArray()),
-        ["fd_vs_test"] = eval.FrechetDistance,
-        ["inception_score"] = eval.InceptionScore.Mean,
-        ["samples"] = eval.SampleCount,
-        ["sampling_images_per_second"] = imagesPerSecond,
-    };
-
-    private static float[] FirstOfEachClass(Tensor images, int perClass, DatasetKind kind)
-    {
-        using var scope = Torch.NewDisposeScope();
-        var picked = Torch.Cat(Enumerable.Range(0, kind.NumClasses()).Select(c => images.Narrow(0, (long)c * perClass, 1)).ToArray());
-        return picked.Cpu().Float().ToArray<float>();
-    }
-
-    /// <summary>One row per student (S T') and per teacher at the same steps (T T'), one column per class.</summary>
-    private static ImageGrid SaveGrid(List<(string Label, float[] Pixels)> rows, long[] imageShape, int classes, string path)
-    {
-        var pixels = rows.SelectMany(r => r.Pixels).ToArray();
-        var grid = ImageGrid.FromPixels(pixels, rows.Count * classes, (int)imageShape[0], (int)imageShape[1], (int)imageShape[2], Plotting.PixelRange.MinusOneToOne)
-            .Columns(classes).Upscale(2).Padding(2).RowLabels(rows.Select(r => r.Label).ToArray());
-        grid.SavePng(path);
-        return grid;
-    }
 }
