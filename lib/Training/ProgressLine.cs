@@ -67,7 +67,8 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
             if (_finished) return;
             _pending = snapshot;
             var minimum = _style == ProgressLineStyle.Lines ? LinesInterval : Interval;
-            var wait = _lastDrawn + minimum - _clock.Elapsed;
+            // Nothing drawn yet: draw now (MinValue + minimum - elapsed would overflow once the line is older than minimum).
+            var wait = _lastDrawn == TimeSpan.MinValue ? TimeSpan.Zero : _lastDrawn + minimum - _clock.Elapsed;
             if (snapshot.Step >= snapshot.Total || wait <= TimeSpan.Zero) DrawPending();
             else _pendingTimer.Change(wait, Timeout.InfiniteTimeSpan);
         }
