@@ -15,6 +15,7 @@ public static class Program
           randcond run-all [FOLDER] [-p name=value ...] [--out FOLDER | --in-place] [--cell-timeout SECONDS]
               run every *.ipynb in FOLDER (default: notebooks) in name order, the same way; print a summary
           randcond kernel -f CONNECTION_FILE | kernel install [--user | --prefix PATH]   Jupyter kernel; its kernelspec
+          randcond report results [--check]   regenerate the tables of docs/RESULTS.md from the records in results/
           randcond train-classifier | train-teacher | eval-teacher ...   the lab verbs (randcond-lab; see README)
         -p, --parameter name=value   override a variable of the cell tagged 'parameters' (repeatable)
         -o, --out FOLDER             where executed notebooks and their exports go (default .cache/notebooks)
@@ -63,6 +64,7 @@ public static class Program
             return 0;
         }
         if (args is ["kernel", .. var kernelArgs]) return KernelCommands.Run(kernelArgs, stdout, stderr);
+        if (args is ["report", .. var reportArgs]) return RandCond.Experiments.Reports.ResultsReport.Command(reportArgs, stdout, stderr);
         if (args is [var verb, ..] && RandCond.Experiments.LabCommands.Verbs.Contains(verb))
             return RandCond.Experiments.LabCommands.Run(args, stdout, stderr);
         var parsed = CliArguments.Parse(args, out var error);
