@@ -30,6 +30,7 @@ public static class Program
         var root = new RootCommand("RandCond: reproduce the Random Conditioning paper (CVPR 2025), SFDDM and CoDi from C# notebooks.");
         foreach (var command in NotebookCommands.Create()) root.Subcommands.Add(command);
         root.Subcommands.Add(KernelCommands.Create());
+        root.Subcommands.Add(ReportCommands.Create());
         foreach (var command in LabVerbCommands.Create()) root.Subcommands.Add(command);
         return root;
     }

@@ -1,44 +1,67 @@
 using Microsoft.Data.Analysis;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using RandCond.Data;
 using RandCond.Diffusion;
 using RandCond.Diffusion.Sampling;
 using RandCond.Metrics;
 using RandCond.Plotting;
 using RandCond.Tensors;
+using RandCond.Training;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
 
 namespace RandCond.Experiments;
 
-/// <summary>The sizes of one scale of the altered-conditioning experiment.</summary>
-public sealed record AlteredConditioningScale(string Name, int[] Timesteps, int Images, int GridSteps, int ExampleRows, int Batch)
+/// <summary>Every knob of the altered-conditioning experiment, with the presets of each scale.</summary>
+/// <param name="Scale">The preset's name; records are written under <see cref="RepoPaths.ResultsFor"/> of it.</param>
+/// <param name="Timesteps">The t values of the curve, each in [0, 1000).</param>
+/// <param name="Images">MNIST test images, each noised to every t.</param>
+/// <param name="GridSteps">DDIM's uniform grid; a run from t walks the grid steps below t.</param>
+/// <param name="ExampleRows">Images kept as example rows (original, then the result from each t).</param>
+/// <param name="Batch">Images denoised at once.</param>
+/// <param name="Seed">Picks the images, the new digits, their captions and the noise.</param>
+public sealed record AlteredConditioningConfig(string Scale, int[] Timesteps, int Images, int GridSteps, int ExampleRows, int Batch, ulong Seed = 0)
 {
     /// <summary>
     /// About two minutes on 2 CPU cores: 16 images, DDIM on a 20-step grid, so a run from t takes about 20 t / 1000 steps; t is denser
-    /// below 500, where a first 10-image run showed the switch (between t = 300 and 500), than above it (100% new class from 500 on).
+    /// below 500, where the switch happens, than above it.
     /// </summary>
-    public static readonly AlteredConditioningScale Quick = new("quick", [0, 100, 200, 300, 400, 500, 600, 800, 999], 16, 20, 6, 100);
+    public static readonly AlteredConditioningConfig Quick = new("quick", [0, 100, 200, 300, 400, 500, 600, 800, 999], 16, 20, 6, 100);
 
-    public static readonly AlteredConditioningScale Paper = new("paper", [0, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600, 650, 700, 750, 800, 850, 900, 950, 999],
-                                                                1000, 50, 8, 500);
+    public static readonly AlteredConditioningConfig Paper = new("paper", [0, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600, 650, 700, 750, 800, 850, 900, 950, 999],
+                                                                 1000, 50, 8, 500);
 
     /// <summary>Seconds on the CPU, for tests and notebooks' smoke runs; its numbers mean nothing.</summary>
-    public static readonly AlteredConditioningScale Smoke = new("smoke", [0, 500, 999], 2, 4, 2, 2);
+    public static readonly AlteredConditioningConfig Smoke = new("smoke", [0, 500, 999], 2, 4, 2, 2);
 
-    public static AlteredConditioningScale Named(string name) => name switch
+    public static AlteredConditioningConfig For(string scale) => scale switch
     {
         "quick" => Quick,
         "paper" => Paper,
         "smoke" => Smoke,
-        _ => throw new ArgumentException($"unknown scale '{name}' (quick, paper, smoke)"),
+        _ => throw new ArgumentException($"altered conditioning: unknown scale '{scale}' (expected smoke, quick or paper)", nameof(scale)),
     };
+
+    /// <summary>Throws naming the first knob out of range.</summary>
+    public void Validate(int totalSteps = TeacherPreset.TimeSteps)
+    {
+        if (Timesteps.Length == 0) throw new ArgumentException("altered conditioning: Timesteps is empty");
+        foreach (int t in Timesteps)
+            if (t < 0 || t >= totalSteps) throw new ArgumentException($"altered conditioning: Timesteps holds {t}, outside [0, {totalSteps})");
+        if (Images < 1) throw new ArgumentException($"altered conditioning: Images must be at least 1, not {Images}");
+        if (GridSteps < 1 || GridSteps > totalSteps) throw new ArgumentException($"altered conditioning: GridSteps must be in [1, {totalSteps}], not {GridSteps}");
+        if (ExampleRows < 0) throw new ArgumentException($"altered conditioning: ExampleRows must be at least 0, not {ExampleRows}");
+        if (Batch < 1) throw new ArgumentException($"altered conditioning: Batch must be at least 1, not {Batch}");
+    }
 }
 
 /// <summary>One t of the curve: how many of the images, denoised from t under another class's caption, the classifier reads as which class.</summary>
-public sealed record AlteredConditioningRow(int T, double AlphaBar, int SamplingSteps, int Images, double FollowsNew, double KeepsOriginal)
+public sealed record AlteredConditioningRow(
+    int T, double AlphaBar, int SamplingSteps, int Images,
+    [property: JsonPropertyName("follows_new_condition")] double FollowsNew,
+    [property: JsonPropertyName("keeps_original_class")] double KeepsOriginal)
 {
     /// <summary>Read as neither the original class nor the new one.</summary>
     public double Neither => 1 - FollowsNew - KeepsOriginal;
@@ -53,7 +76,46 @@ public sealed record AlteredConditioningExamples(float[] Originals, float[][] Re
     public int Count => OriginalLabels.Length;
 }
 
-public sealed record AlteredConditioningResult(IReadOnlyList<AlteredConditioningRow> Rows, AlteredConditioningExamples Examples, JsonObject Record);
+/// <summary>
+/// A run of the altered-conditioning experiment as its record holds it (results/altered-conditioning-*.json), plus, for a run
+/// made in this process, its example images.
+/// </summary>
+public sealed record AlteredConditioningResult : RecordedRun
+{
+    public required string Scale { get; init; }
+    public ulong Seed { get; init; }
+    public required string Teacher { get; init; }
+    public required string Classifier { get; init; }
+    public double ClassifierTestAccuracy { get; init; }
+    /// <summary>How the images, new classes and captions were drawn.</summary>
+    [JsonPropertyName("images")] public required string ImageDraw { get; init; }
+    /// <summary>How each image was noised and denoised.</summary>
+    public required string Sampler { get; init; }
+    public required IReadOnlyList<AlteredConditioningRow> Rows { get; init; }
+    public double Seconds { get; init; }
+    /// <summary>The example grid's PNG beside the record, when the run wrote one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ExampleGrid { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CurvePng { get; init; }
+    /// <summary>The example images; only a run made in this process has them.</summary>
+    [JsonIgnore] public AlteredConditioningExamples? Examples { get; init; }
+
+    /// <summary>The committed record results/<paramref name="fileName"/>, or null when that run has not been recorded.</summary>
+    public static AlteredConditioningResult? Recorded(string fileName) => RecordedRuns.Recorded<AlteredConditioningResult>(fileName);
+
+    public static AlteredConditioningResult Load(string path) => RecordedRuns.Load<AlteredConditioningResult>(path);
+
+    /// <summary>t, ab_t, steps and the three fractions, one row per t.</summary>
+    public DataFrame Table() => AlteredConditioningLab.CurveTable(Rows, SourceFile is null ? null : Provenance);
+
+    /// <summary>Both fractions against t.</summary>
+    public GenericChart Figure(string? title = null) => AlteredConditioningLab.CurveFigure(Rows, title);
+
+    /// <summary>The smallest t from which most results follow the new caption, or null.</summary>
+    public AlteredConditioningRow? FirstFollowingNew => Rows.FirstOrDefault(r => r.FollowsNew > 0.5);
+
+    /// <summary>The largest t from which most results keep the original class, or null.</summary>
+    public AlteredConditioningRow? LastKeepingOriginal => Rows.LastOrDefault(r => r.KeepsOriginal > 0.5);
+}
 
 /// <summary>
 /// The paper's Fig. 3 (altered-conditioning): real MNIST test images of class a are noised to step t with the forward
@@ -92,88 +154,64 @@ public static class AlteredConditioningLab
         return sampler.Sample(denoiser, xt).Clamp(-1, 1).MoveToOuterScope();
     }
 
-    /// <summary>The whole curve: loads the committed teacher, classifier and the MNIST test set, and runs every t of the scale.</summary>
-    public static AlteredConditioningResult Compute(AlteredConditioningScale scale, Device device, ulong seed = 0, TextWriter? log = null)
+    /// <summary>The whole curve: loads the committed teacher, classifier and the MNIST test set, and measures every t of the configuration.</summary>
+    public static AlteredConditioningResult Run(AlteredConditioningConfig config, Device device, TextWriter? log = null, IProgress<IProgressReport>? progress = null)
+    {
+        using var setup = AlteredConditioningSetup.Load(config, device);
+        return Run(setup, log, progress);
+    }
+
+    /// <summary>
+    /// Measures every t of <paramref name="setup"/>'s configuration (one line per t on <paramref name="log"/>, one progress step
+    /// per batch of images) and returns the curve as the record of this run, with the example images.
+    /// </summary>
+    public static AlteredConditioningResult Run(AlteredConditioningSetup setup, TextWriter? log = null, IProgress<IProgressReport>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        var teacherPath = RepoPaths.Data("teachers", "mnist-teacher.safetensors");
-        var classifierPath = RepoPaths.Data("classifiers", ClassifierLab.FileName(DatasetKind.Mnist));
-        var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
-        using var _t = teacher;
-        var (classifier, info) = ClassifierCheckpoint.Load(classifierPath, device);
-        using var _c = classifier;
-        using var test = ImageDataset.Load(DatasetKind.Mnist, DatasetSplit.Test, Data.PixelRange.MinusOneOne, device);
-        if (scale.Images > test.Count) throw new ArgumentException($"AlteredConditioningLab: {scale.Images} images asked for, the MNIST test set has {test.Count}");
-        using var schedule = preset.Schedule();
-        var corpus = CaptionCorpus.Full(DatasetKind.Mnist);
-        int classes = DatasetKind.Mnist.NumClasses();
-
-        // Images, new classes, captions and noise come from a CPU generator, so a seed picks the same draws on every device.
-        using var gen = new Generator(seed);
-        using var pick = Torch.Randperm(test.Count, gen).Narrow(0, 0, scale.Images).To(device);
-        using var originals = test.Images.IndexSelect(0, pick);
-        using var labels = test.Labels.IndexSelect(0, pick);
-        using var shift = Torch.Randint(1, classes, [scale.Images], gen).To(device);
-        using var newLabels = (labels + shift) % classes;
-        using var captionIndex = corpus.SampleForLabels(newLabels.Cpu(), gen).To(device);
-        using var eps = Torch.Randn([scale.Images, 1, 28, 28], gen).To(device);
-        using var allTokens = corpus.Encode(tokenizer, preset.MaxCaptionLength, device);
-        using var tokens = allTokens.IndexSelect(0, captionIndex);
-        double guidance = preset.GuidanceScale;
-
-        log?.WriteLine($"altered conditioning, {scale.Name} scale, on {RunRecord.DeviceName(device)}: {scale.Images} MNIST test images, each noised to t and " +
-                       $"denoised under another digit's caption (DDIM on a {scale.GridSteps}-step grid, guidance {guidance}), t = {string.Join(", ", scale.Timesteps)}");
-        int shown = Math.Min(scale.ExampleRows, scale.Images);
+        var config = setup.Config;
+        log?.WriteLine(setup.Describe());
         var rows = new List<AlteredConditioningRow>();
         var examples = new List<float[]>();
-        foreach (int t in scale.Timesteps)
+        var perT = progress is null ? null : new StepOffset(progress, config.Timesteps.Length * (long)config.Images);
+        foreach (int t in config.Timesteps)
         {
             var stepClock = Stopwatch.StartNew();
-            var parts = new List<Tensor>();
-            for (long start = 0; start < scale.Images; start += scale.Batch)
-            {
-                long n = Math.Min(scale.Batch, scale.Images - start);
-                using var x0 = originals.Narrow(0, start, n);
-                using var noise = eps.Narrow(0, start, n);
-                using var cond = tokens.Narrow(0, start, n);
-                using var nul = tokenizer.NullTokens((int)n, preset.MaxCaptionLength, device);
-                parts.Add(Denoise(teacher, schedule, x0, noise, cond, nul, t, scale.GridSteps, guidance));
-            }
-            using var results = Torch.Cat(parts);
-            foreach (var p in parts) p.Dispose();
-            using var outputs = ClassifierOutputs.Collect(classifier, results);
-            using var predicted = outputs.Logits.ArgMax(1);
-            double followsNew = Fraction(predicted, newLabels), keepsOriginal = Fraction(predicted, labels);
-            var row = new AlteredConditioningRow(t, schedule.AlphaBar(t), SamplingTimesteps(t, scale.GridSteps).Length, scale.Images, followsNew, keepsOriginal);
+            var (row, shown) = setup.Measure(t, perT);
+            perT?.Advance(config.Images);
             rows.Add(row);
-            using (var first = results.Narrow(0, 0, shown).Cpu()) examples.Add(first.ToArray<float>());
-            log?.WriteLine($"  t = {t,4} ({row.SamplingSteps,2} steps): new class {followsNew,6:P1}, original {keepsOriginal,6:P1} ({stepClock.Elapsed.TotalSeconds:F1} s)");
+            examples.Add(shown);
+            log?.WriteLine($"  t = {t,4} ({row.SamplingSteps,2} steps): new class {row.FollowsNew,6:P1}, original {row.KeepsOriginal,6:P1} ({stepClock.Elapsed.TotalSeconds:F1} s)");
         }
-
-        using var shownOriginals = originals.Narrow(0, 0, shown).Cpu();
-        using var shownCaptions = captionIndex.Narrow(0, 0, shown);
-        var exampleSet = new AlteredConditioningExamples(shownOriginals.ToArray<float>(), examples.ToArray(), scale.Timesteps.ToArray(),
-            HostInts(labels, shown), HostInts(newLabels, shown), corpus.CaptionsAt(shownCaptions));
-
-        var json = RunRecord.Header(Experiment, device);
-        json["scale"] = scale.Name;
-        json["seed"] = seed;
-        json["teacher"] = Path.GetFileName(teacherPath);
-        json["classifier"] = Path.GetFileName(classifierPath);
-        json["classifier_test_accuracy"] = info.TestAccuracy;
-        json["images"] = $"{scale.Images} MNIST test images drawn at random; per image a new class b != a uniform over the other {classes - 1}, a caption of b from CaptionCorpus.Full(mnist)";
-        json["sampler"] = $"x_t = forward process of the image at t (one eps per image, shared by every t); DDIM eta 0 from t over the uniform trailing {scale.GridSteps}-step grid below t; guidance {guidance}";
-        json["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+        var result = new AlteredConditioningResult
         {
-            ["t"] = r.T, ["alpha_bar"] = r.AlphaBar, ["sampling_steps"] = r.SamplingSteps, ["images"] = r.Images,
-            ["follows_new_condition"] = r.FollowsNew, ["keeps_original_class"] = r.KeepsOriginal, ["neither"] = r.Neither,
-        }).ToArray());
-        json["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
-        return new AlteredConditioningResult(rows, exampleSet, json);
+            Scale = config.Scale,
+            Seed = config.Seed,
+            Teacher = Path.GetFileName(setup.TeacherFile),
+            Classifier = Path.GetFileName(setup.ClassifierFile),
+            ClassifierTestAccuracy = setup.ClassifierInfo.TestAccuracy,
+            ImageDraw = setup.ImageDraw,
+            Sampler = setup.SamplerDescription,
+            Rows = rows,
+            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Examples = setup.Examples(config.Timesteps, examples),
+        };
+        return (AlteredConditioningResult)result.StampedNow(Experiment, setup.Device);
+    }
+
+    /// <summary>Turns each t's per-batch reports (step of the images) into steps of the whole run (step of t values x images).</summary>
+    private sealed class StepOffset(IProgress<IProgressReport> inner, long total) : IProgress<IProgressReport>
+    {
+        private long done;
+        public void Advance(long steps) => done += steps;
+        public void Report(IProgressReport value)
+        {
+            var s = value.Snapshot;
+            inner.Report(s with { Step = done + s.Step, Total = total });
+        }
     }
 
     /// <summary>t, ab_t, steps and the three fractions, one row per t.</summary>
-    public static DataFrame CurveTable(IReadOnlyList<AlteredConditioningRow> rows) =>
+    public static DataFrame CurveTable(IReadOnlyList<AlteredConditioningRow> rows, string? provenance = null) =>
         new DataFrame(
                 new Int32DataFrameColumn("t", rows.Select(r => r.T)),
                 new DoubleDataFrameColumn("ab_t", rows.Select(r => r.AlphaBar)),
@@ -184,7 +222,7 @@ public static class AlteredConditioningLab
                 new DoubleDataFrameColumn("neither", rows.Select(r => r.Neither)))
             .WithStyle(new TableStyle().Column("ab_t", "F4").Column("follows new caption (b)", "0.0%").Column("keeps original (a)", "0.0%").Column("neither", "0.0%")
                 .WithCaption("MNIST test images of class a noised to t and denoised by the teacher under a caption of class b != a: " +
-                             "the fraction the classifier reads as b and as a", "tab:altered-conditioning"));
+                             "the fraction the classifier reads as b and as a" + (provenance is null ? "" : $" ({provenance})"), "tab:altered-conditioning"));
 
     /// <summary>Both fractions against t.</summary>
     public static GenericChart CurveFigure(IReadOnlyList<AlteredConditioningRow> rows, string? title = null)
@@ -220,49 +258,29 @@ public static class AlteredConditioningLab
             .RowLabels([.. Enumerable.Range(0, n).Select(i => $"{examples.OriginalLabels[i]}>{examples.NewLabels[i]}")]);
     }
 
-    /// <summary>The lab verb: computes the curve, prints it, writes the JSON record, the curve figure and the example grid.</summary>
-    public static AlteredConditioningResult Execute(LabArguments a, TextWriter log)
+    /// <summary>The lab verb: maps the options onto the configuration, runs it, prints the curve, writes the record, the curve figure and the example grid.</summary>
+    public static int Run(LabArguments a, TextWriter log)
     {
-        var scale = AlteredConditioningScale.Named(a.String("scale", "quick"));
+        var config = AlteredConditioningConfig.For(a.String("scale", "quick")) with { Seed = (ulong)a.Int("seed", 0) };
         var device = a.Device();
-        ulong seed = (ulong)a.Int("seed", 0);
         a.CheckAllUsed();
-        var result = Compute(scale, device, seed, log);
-        log.WriteLine(CurveTable(result.Rows).ToText());
+        var result = Run(config, device, log);
+        log.WriteLine(result.Table().ToText());
 
-        var folder = RepoPaths.ResultsFor(scale.Name);
-        var baseName = Path.Combine(folder, $"{Experiment}-{scale.Name}");
-        ExampleGrid(result.Examples).SavePng(baseName + "-examples.png");
-        result.Record["example_grid"] = Path.GetFileName(baseName + "-examples.png");
+        var baseName = Path.Combine(RepoPaths.ResultsFor(config.Scale), $"{Experiment}-{config.Scale}");
+        ExampleGrid(result.Examples!).SavePng(baseName + "-examples.png");
+        result = result with { ExampleGrid = Path.GetFileName(baseName + "-examples.png") };
         try
         {
-            CurveFigure(result.Rows).Export(baseName + "-curve.png", scale: 1);
-            result.Record["curve_png"] = Path.GetFileName(baseName + "-curve.png");
+            result.Figure().Export(baseName + "-curve.png", scale: 1);
+            result = result with { CurvePng = Path.GetFileName(baseName + "-curve.png") };
         }
         catch (PlottingDependencyException e)
         {
             log.WriteLine($"(no curve PNG: {e.Message})");
         }
-        var path = ResultFiles.Write($"{baseName}-{(device.IsCuda ? "cuda" : "cpu")}.json", result.Record);
+        var path = RecordedRuns.Write($"{baseName}-{(device.IsCuda ? "cuda" : "cpu")}.json", result);
         log.WriteLine($"-> {path}");
-        return result;
-    }
-
-    public static int Run(LabArguments a, TextWriter log)
-    {
-        Execute(a, log);
         return 0;
-    }
-
-    private static double Fraction(Tensor predicted, Tensor labels)
-    {
-        using var same = predicted.Eq(labels).To(DType.Float64).Mean();
-        return same.Item();
-    }
-
-    private static int[] HostInts(Tensor labels, int count)
-    {
-        using var host = labels.Narrow(0, 0, count).Cpu();
-        return host.ToArray<long>().Select(v => (int)v).ToArray();
     }
 }

@@ -79,14 +79,14 @@ public class AlteredConditioningLabTests
         Assert.Equal("altered-conditioning", (string?)json["experiment"]);
         Assert.Equal("smoke", (string?)json["scale"]);
         var rows = json["rows"]!.AsArray();
-        Assert.Equal(AlteredConditioningScale.Smoke.Timesteps, rows.Select(r => (int)r!["t"]!));
+        Assert.Equal(AlteredConditioningConfig.Smoke.Timesteps, rows.Select(r => (int)r!["t"]!));
         foreach (var row in rows)
         {
             double b = (double)row!["follows_new_condition"]!, a = (double)row["keeps_original_class"]!;
             Assert.InRange(b, 0, 1);
             Assert.InRange(a, 0, 1);
             Assert.InRange(a + b, 0, 1);
-            Assert.Equal(AlteredConditioningScale.Smoke.Images, (int)row["images"]!);
+            Assert.Equal(AlteredConditioningConfig.Smoke.Images, (int)row["images"]!);
         }
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(path)!, "altered-conditioning-smoke-examples.png")));
     }
