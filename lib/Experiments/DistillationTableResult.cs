@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Data.Analysis;
 using Plotly.NET;
 using Plotly.NET.CSharp;
+using RandCond.Data;
 using RandCond.Plotting;
 using Chart = Plotly.NET.CSharp.Chart;
 
@@ -59,6 +60,8 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
     /// <summary>"NVIDIA H100 80GB HBM3, 2026-11-22T14:12:37Z, commit 29d44af00f9e".</summary>
     public string Provenance => $"{Device}, {DateUtc}, commit {(GitCommit.Length > 12 ? GitCommit[..12] : GitCommit)}";
 
+    private string DatasetName => Enum.GetValues<DatasetKind>().Where(k => k.Slug() == Dataset).Select(k => k.DisplayName()).FirstOrDefault() ?? Dataset;
+
     private string What => ExcludedGroup is null ? "main table" : $"unseen concepts ({ExcludedGroup} absent from D, present in C)";
 
     /// <summary>The paper's layout: model, D, RC, FD, IS, accuracy, [the excluded group's FD and accuracy], size, speed, steps.</summary>
@@ -81,7 +84,7 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
             cells.AddRange([r.UnetParameters / 1e6, r.Macs / 1e6, r.ImagesPerSecond, r.Steps]);
             table.AddRow([.. cells]);
         }
-        return table.WithStyle(style.WithCaption($"{Dataset} {What}, {Scale} scale ({Provenance}); {Distillation}; D {ImageSet}"));
+        return table.WithStyle(style.WithCaption($"{DatasetName} {What}, {Scale} scale ({Provenance}); {Distillation}; D {ImageSet}"));
     }
 
     /// <summary>
@@ -99,6 +102,11 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
             style.Column($"FD {g} no RC", "0.00").Column($"FD {g} RC", "0.00").Column($"FD {g} change", "+0.0%;-0.0%", Better.Lower);
         }
         columns.AddRange([("accuracy no RC", typeof(double)), ("accuracy RC", typeof(double))]);
+        if (ExcludedGroup is { } group)
+        {
+            columns.AddRange([($"accuracy {group} no RC", typeof(double)), ($"accuracy {group} RC", typeof(double))]);
+            style.Column($"accuracy {group} no RC", "0.0%").Column($"accuracy {group} RC", "0.0%");
+        }
         var table = DataFrames.Empty([.. columns]);
         foreach (var pair in StudentRows.GroupBy(r => (r.Model, r.D)))
         {
@@ -108,6 +116,7 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
             var cells = new List<object?> { pair.Key.Model, pair.Key.D, no.Fd, rc.Fd, rc.Fd / no.Fd - 1 };
             if (ExcludedGroup is not null) cells.AddRange([no.GroupFd, rc.GroupFd, rc.GroupFd / no.GroupFd - 1]);
             cells.AddRange([no.Accuracy, rc.Accuracy]);
+            if (ExcludedGroup is not null) cells.AddRange([no.GroupAccuracy, rc.GroupAccuracy]);
             table.AddRow([.. cells]);
         }
         return table.WithStyle(style.WithCaption($"Random conditioning against none, {Scale} scale ({Provenance})"));
@@ -115,13 +124,13 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
 
     /// <summary>FD per student and D, without and with random conditioning, the teacher's as a dotted line; on the excluded group where there is one.</summary>
     public GenericChart FdChart() => ExcludedGroup is { } g
-        ? Bars(r => r.GroupFd, $"Fréchet distance of samples of {g} (absent from D) to its test images", $"FD on {g}, lower is better")
-        : Bars(r => r.Fd, "Fréchet distance of samples to the test set", "FD (classifier features), lower is better");
+        ? Bars(r => r.GroupFd, $"FD of samples of {g} (absent from D) to its test images", $"FD on {g} ↓")
+        : Bars(r => r.Fd, "FD of samples to the test set (classifier features)", "FD ↓");
 
     /// <summary>Per-condition accuracy per student and D, without and with random conditioning; on the excluded group where there is one.</summary>
     public GenericChart AccuracyChart() => ExcludedGroup is { } g
-        ? Bars(r => r.GroupAccuracy, $"Per-condition accuracy of samples asked for {g} (absent from D)", $"accuracy on {g}", max: 1.02)
-        : Bars(r => r.Accuracy, "Per-condition accuracy of samples", "accuracy", max: 1.02);
+        ? Bars(r => r.GroupAccuracy, $"Per-condition accuracy of samples asked for {g} (absent from D)", $"accuracy on {g} ↑", max: 1.02)
+        : Bars(r => r.Accuracy, "Per-condition accuracy of samples", "accuracy ↑", max: 1.02);
 
     private GenericChart Bars(Func<DistillationTableRow, double?> value, string title, string axis, double? max = null)
     {
@@ -138,7 +147,7 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
             traces.Add(Chart.Line<string, double, string>(new[] { keys[0], keys[^1] }, new[] { teacher, teacher }, Name: "teacher",
                 LineColor: Color.fromString("#444"), LineDash: StyleParam.DrawingStyle.Dot));
         return Chart.Combine(traces).WithTitle($"{title}, {Scale} scale").WithXAxis("student · D").WithYAxis(axis, min: max is null ? null : 0, max: max)
-            .WithSize(860, 480);
+            .WithSize(900, 560);
     }
 
     /// <summary>Writes the record (JSON, atomically) with its table as Markdown and LaTeX beside it; returns the JSON's path.</summary>
