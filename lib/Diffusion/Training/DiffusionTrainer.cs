@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RandCond.Data;
 using RandCond.Nn;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Diffusion.Training;
 
@@ -29,6 +30,7 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
         using var optimizer = new AdamW(model, lr: Options.LearningRate, weightDecay: Options.WeightDecay);
         var average = new Ema(model, ema, Options.EmaDecay);
         int start = 0;
+        if (checkpointPath is not null) CheckpointFiles.RemoveStaleTemporaries(checkpointPath);
         if (checkpointPath is not null && File.Exists(checkpointPath))
             start = TrainingCheckpoint.Load(checkpointPath, model, ema, optimizer);
         model.Train();
