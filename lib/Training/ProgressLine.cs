@@ -37,7 +37,7 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Timer _pendingTimer;
     private DisplayHandle? _display;
-    private TimeSpan _lastDrawn = TimeSpan.MinValue;
+    private TimeSpan _lastDrawn = -LinesInterval; // long enough ago that the first report draws; MinValue overflowed "wait" below
     private ProgressSnapshot? _pending;
     private string _lastText = "";
     private int _lastWidth;
