@@ -2,7 +2,9 @@ using RandCond.Data;
 using RandCond.Distillation;
 using RandCond.Experiments;
 using RandCond.Plotting;
+using RandCond.Diffusion.Sampling;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Tests.Labs;
 
@@ -15,7 +17,13 @@ public sealed class DistillationTableLabTests
         {
             Students = [StudentSpec.BlockRemovedNoInnermost()], Sources = [ImageSource.Real], Excluded = ConceptGroups.Footwear,
         };
-        var result = DistillationTableLab.Run(config, Device.CPU, TextWriter.Null);
+        var reports = new List<IProgressReport>();
+        var result = DistillationTableLab.Run(config, Device.CPU, TextWriter.Null, new SynchronousProgress<IProgressReport>(reports.Add));
+
+        // Both arms report every step (the smoke scale logs each one; a reused checkpoint reports its steps as restored),
+        // and the teacher and both students each finish a sampling.
+        Assert.Equal(2 * config.Sizes.DistillSteps, reports.OfType<DistillationProgress>().Count());
+        Assert.Equal(3, reports.OfType<ClassSamplingProgress>().Count(p => p.Step == p.TotalSteps));
 
         Assert.Equal(["teacher", "block-removed-no-inner", "block-removed-no-inner"], result.Rows.Select(r => r.Model).ToArray());
         Assert.Equal(["", "no", "yes"], result.Rows.Select(r => r.Rc).ToArray());
