@@ -1,14 +1,13 @@
-using Microsoft.Data.Analysis;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using RandCond.Data;
 using RandCond.Distillation;
-using RandCond.Plotting;
+using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Experiments;
 
-/// <summary>The sizes of one scale of the distillation table.</summary>
+/// <summary>The sizes of one scale of the distillation table (also the Fashion-MNIST sizes of the ablations).</summary>
 public sealed record DistillationTableScale(string Name, int ImagesPerClass, int RealPerClass, int GenerationSteps, int DistillSteps,
                                             int BatchSize, double LearningRate, int SamplesPerClass, int SamplingSteps, double MinutesPerStudent)
 {
@@ -27,106 +26,137 @@ public sealed record DistillationTableScale(string Name, int ImagesPerClass, int
 
 /// <summary>
 /// Paper Table 1 (main distillation) and, with a concept group excluded from D, Table 2 (unseen concepts). The teacher
-/// generates D (or D is real images); each block-removed student, initialized from the teacher, is distilled without
-/// and with random conditioning; every model is scored on samples of every class: FD against the test set, the
-/// Inception-style score and per-condition accuracy, and for an excluded group the same on that group's classes
-/// alone; plus parameters, MACs and sampling throughput. Writes results/distillation-table-... (JSON, Markdown, LaTeX).
+/// generates D (or D is real images); each student, initialized from the teacher, is distilled without and with random
+/// conditioning; every model is scored on samples of every class: FD against the test set, the Inception-style score
+/// and per-condition accuracy, and for an excluded group the same on that group's classes alone; plus parameters, MACs
+/// and sampling throughput. The notebooks 04 and 05 run the same building blocks cell by cell.
 /// </summary>
 public static class DistillationTableLab
 {
     public const string Experiment = "distillation-table";
 
+    /// <summary>The CLI verb: maps its options onto the configuration, runs it and writes the record through <see cref="RepoPaths.ResultsFor"/>.</summary>
     public static int Run(LabArguments a, TextWriter log)
     {
-        Execute(a, log);
+        var device = a.Device();
+        var config = Configure(a, device);
+        var result = Run(config, device, log);
+        var path = result.Save(RepoPaths.ResultsFor(config.Scale), config.FileStem(device.IsCuda));
+        log.WriteLine($"-> {path} ({result.Seconds / 60:F1} min)");
         return 0;
     }
 
-    public static (JsonObject Result, DataFrame Table) Execute(LabArguments a, TextWriter log)
+    /// <summary>The configuration the verb's options describe: --dataset --scale --time-budget-min --steps --students --sources --exclude --teacher --cuda-graph.</summary>
+    public static DistillationTableConfig Configure(LabArguments a, Device device)
     {
-        var device = a.Device();
         var kind = a.Dataset("fashion-mnist");
-        var scale = DistillationTableScale.Named(a.String("scale", "quick"));
-        scale = scale with { MinutesPerStudent = a.Double("time-budget-min", scale.MinutesPerStudent), DistillSteps = a.Int("steps", scale.DistillSteps) };
-        var specs = a.String("students", "block-removed,block-removed-no-mid,block-removed-no-inner").Split(',').Select(StudentSpec.Parse).ToArray();
-        var sources = a.String("sources", "generated,real").Split(',');
-        if (sources.Any(s => s is not ("generated" or "real"))) throw new ArgumentException($"--sources: each must be 'generated' or 'real', got '{string.Join(",", sources)}'");
-        var excluded = a.Optional("exclude") is { } name ? ConceptGroups.Named(kind, name) : null;
-        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-teacher.safetensors"));
-        bool cudaGraph = a.CudaGraph(device);
-        a.CheckAllUsed();
-        var clock = Stopwatch.StartNew();
-
-        using var bench = DistillationBench.Open(Experiment, teacherPath, device, log, excluded);
-        var preset = bench.Preset;
-        var full = CaptionCorpus.Full(kind);
-        var dCaptions = excluded is null ? full : full.Excluding(excluded);
-        string what = excluded is null ? "main table" : $"unseen concepts ({excluded.Name} absent from D, present in C)";
-        log.WriteLine($"{kind.DisplayName()} distillation, {what}, {scale.Name} scale on {RunRecord.DeviceName(device)}");
-
-        var columns = new List<(string, Type)> { ("model", typeof(string)), ("D", typeof(string)), ("RC", typeof(string)), ("FD", typeof(double)), ("IS", typeof(double)), ("accuracy", typeof(double)) };
-        var style = new TableStyle().Column("FD", "0.00", Better.Lower).Column("IS", "0.00", Better.Higher).Column("accuracy", "0.0%", Better.Higher)
-            .Column("U-Net params (M)", "0.00").Column("MACs (M)", "0").Column("img/s", "0");
-        if (excluded is not null)
+        var config = DistillationTableConfig.For(a.String("scale", "quick"));
+        var exclude = a.Optional("exclude");
+        config = config with
         {
-            columns.AddRange([($"FD {excluded.Name}", typeof(double)), ($"accuracy {excluded.Name}", typeof(double))]);
-            style.Column($"FD {excluded.Name}", "0.00", Better.Lower).Column($"accuracy {excluded.Name}", "0.0%", Better.Higher);
-        }
-        columns.AddRange([("U-Net params (M)", typeof(double)), ("MACs (M)", typeof(double)), ("img/s", typeof(double))]);
-        var table = DataFrames.Empty([.. columns]).WithStyle(style);
-        var rows = new JsonArray();
-        var plan = Sampling(scale);
-
-        void AddRow(string model, string source, string rc, ModelScores s, long parameters, long macs)
-        {
-            var cells = new List<object?> { model, source, rc, s.FrechetDistance, s.InceptionScore, s.Accuracy };
-            if (excluded is not null) cells.AddRange([s.GroupFrechetDistance!.Value, s.GroupAccuracy!.Value]);
-            cells.AddRange([parameters / 1e6, macs / 1e6, s.ImagesPerSecond]);
-            table.AddRow(cells.ToArray());
-            var row = new JsonObject
+            Dataset = kind,
+            Sizes = config.Sizes with
             {
-                ["model"] = model, ["d"] = source, ["rc"] = rc, ["fd"] = s.FrechetDistance, ["inception_score"] = s.InceptionScore,
-                ["accuracy"] = s.Accuracy, ["unet_parameters"] = parameters, ["macs"] = macs, ["images_per_second"] = s.ImagesPerSecond,
-            };
-            if (excluded is not null) { row["group_fd"] = s.GroupFrechetDistance; row["group_accuracy"] = s.GroupAccuracy; }
-            rows.Add(row);
-        }
+                MinutesPerStudent = a.Double("time-budget-min", config.Sizes.MinutesPerStudent), DistillSteps = a.Int("steps", config.Sizes.DistillSteps),
+            },
+            Students = a.String("students", "block-removed,block-removed-no-mid,block-removed-no-inner").Split(',').Select(StudentSpec.Parse).ToArray(),
+            Sources = ParseSources(a.String("sources", "generated,real")),
+            Excluded = exclude is null ? null : ConceptGroups.Named(kind, exclude),
+            TeacherPath = a.Optional("teacher"),
+            CudaGraph = a.CudaGraph(device),
+        };
+        a.CheckAllUsed();
+        config.Validate();
+        return config;
+    }
 
-        var (teacherScores, teacherSamples) = bench.Score("teacher", bench.Teacher, plan);
-        teacherSamples.Dispose();
-        AddRow("teacher", "", "", teacherScores, bench.Teacher.UNet.ParameterCount, bench.Teacher.UNet.Macs(28, 28, bench.ContextLength).Total);
-        var recipe = new ImageSetRecipe(scale.ImagesPerClass, scale.GenerationSteps, preset.GuidanceScale);
-        foreach (var source in sources)
+    private static ImageSource[] ParseSources(string text)
+    {
+        try
         {
-            using var images = source == "generated" ? bench.Generate(dCaptions, recipe) : bench.Real(dCaptions, scale.RealPerClass);
-            var data = new DistillationData(images, full);
-            foreach (var spec in specs)
-                foreach (var (arm, p) in new[] { ("no", ReplacementProbability.Off), ("yes", ReplacementProbability.DefaultFor(spec.Init == StudentInit.Teacher)) })
+            return text.Split(',').Select(DistillationTableConfig.ParseSource).ToArray();
+        }
+        catch (ArgumentException)
+        {
+            throw new ArgumentException($"--sources: each must be 'generated' or 'real', got '{text}'");
+        }
+    }
+
+    /// <summary>
+    /// Runs the table: opens the bench (teacher, classifier, test statistics, scored group), scores the teacher, then for
+    /// each source of D and each student distils both arms and scores them, all sampled from the same noise.
+    /// </summary>
+    /// <param name="progress">hears of D's generation, each distillation and each sampling (a <see cref="ProgressLine"/>); without it the log gets their lines</param>
+    public static DistillationTableResult Run(DistillationTableConfig config, Device device, TextWriter log, IProgress<IProgressReport>? progress = null)
+    {
+        config.Validate();
+        var clock = Stopwatch.StartNew();
+        using var bench = Open(config, device, log);
+        log.WriteLine($"{config.Dataset.DisplayName()} distillation, {(config.Excluded is null ? "main table" : $"{config.Excluded.Name} absent from D, present in C")}, {config.Scale} scale on {RunRecord.DeviceName(device)}");
+        var rows = new List<DistillationTableRow>();
+        var (teacherScores, teacherSamples) = bench.Score("teacher", bench.Teacher, config.Sampling, progress);
+        teacherSamples.Dispose();
+        rows.Add(DistillationTableRow.Teacher(teacherScores, bench.Teacher.UNet.ParameterCount, bench.Teacher.UNet.Macs(28, 28, bench.ContextLength).Total));
+        foreach (var source in config.Sources)
+        {
+            using var images = ImageSet(bench, config, source, progress);
+            var data = new DistillationData(images, config.TextCorpus);
+            foreach (var student in config.Students)
+                foreach (var (rc, p) in DistillationTableConfig.Arms(student))
                 {
-                    var runName = $"{kind.Slug()}-{scale.Name}-{excluded?.Name ?? "all"}-{spec.Name}-{source}-rc-{arm}".Replace(' ', '-');
-                    using var result = bench.Run(new DistillationArm(runName, data, spec, Options(scale) with { Replacement = p, CudaGraph = cudaGraph },
-                        new JsonObject { ["d_source"] = source, ["excluded"] = excluded?.Name, ["scale"] = scale.Name }), plan);
-                    AddRow(spec.Label, source, arm, result.Scores, result.UNetParameters, result.Macs);
+                    using var result = Distil(bench, config, Arm(config, data, student, source, rc, p), progress, progress);
+                    rows.Add(DistillationTableRow.Student(student.Label, source, rc, result));
                 }
         }
+        return Result(config, device, bench.Preset, rows, clock.Elapsed);
+    }
 
-        string slug = $"distillation-table-{kind.Slug()}{(excluded is null ? "" : "-without-" + excluded.Name.Replace(' ', '-'))}-{scale.Name}-{(device.IsCuda ? "cuda" : "cpu")}";
-        var folder = RepoPaths.ResultsFor(scale.Name);
-        style.WithCaption($"{kind.DisplayName()} {what}, {scale.Name} scale ({RunRecord.DeviceName(device)}); FD and accuracy from {scale.SamplesPerClass} samples per class, DDIM {scale.SamplingSteps} steps, guidance {preset.GuidanceScale}");
-        table.Save(Path.Combine(folder, slug + ".md"));
-        table.Save(Path.Combine(folder, slug + ".tex"));
-        var json = RunRecord.Header(Experiment, device);
-        json["dataset"] = kind.Slug();
-        json["scale"] = scale.Name;
-        json["excluded_group"] = excluded?.Name;
-        json["image_set"] = $"generated: {recipe}; real: {scale.RealPerClass} training images per class";
-        json["cuda_graph"] = cudaGraph;
-        json["distillation"] = $"{scale.DistillSteps} steps of {scale.BatchSize} ({(scale.MinutesPerStudent > 0 ? $"at most {scale.MinutesPerStudent.ToString(CultureInfo.InvariantCulture)} min per student" : "no time budget")}), lr {scale.LearningRate}, output + feature KD, students from the teacher's weights";
-        json["rows"] = rows;
-        json["seconds"] = clock.Elapsed.TotalSeconds;
-        var path = ResultFiles.Write(Path.Combine(folder, slug + ".json"), json);
-        log.WriteLine($"-> {path} ({clock.Elapsed.TotalMinutes:F1} min)");
-        return (json, table);
+    /// <summary>The bench of the table: the configured teacher, and the excluded group scored alone.</summary>
+    public static DistillationBench Open(DistillationTableConfig config, Device device, TextWriter log)
+    {
+        var bench = DistillationBench.Open(Experiment, config.Teacher, device, log, config.Excluded);
+        if (bench.Kind != config.Dataset)
+        {
+            bench.Dispose();
+            throw new ArgumentException($"Dataset: the teacher {config.Teacher} is a {bench.Kind.DisplayName()} teacher, the configuration asks for {config.Dataset.DisplayName()}");
+        }
+        return bench;
+    }
+
+    /// <summary>D from one source for the configuration's image captions (C without the excluded group): generated by the teacher (cached) or real.</summary>
+    public static ImageSet ImageSet(DistillationBench bench, DistillationTableConfig config, ImageSource source, IProgress<IProgressReport>? progress = null) => source switch
+    {
+        ImageSource.Generated => bench.Generate(config.ImageCaptions, config.Recipe(bench.Preset.GuidanceScale), progress),
+        _ => bench.Real(config.ImageCaptions, config.Sizes.RealPerClass),
+    };
+
+    /// <summary>One arm of the table: its run name, D and C, the student and the options with the arm's p(t).</summary>
+    public static DistillationArm Arm(DistillationTableConfig config, DistillationData data, StudentSpec student, ImageSource source, bool randomConditioning,
+        ReplacementProbability p) =>
+        new(config.ArmName(student, source, randomConditioning), data, student, config.Options(p),
+            new() { ["d_source"] = DistillationTableConfig.Name(source), ["excluded"] = config.Excluded?.Name, ["scale"] = config.Scale });
+
+    /// <summary>
+    /// Distils one arm (resuming or reusing its checkpoint) and scores it; the result owns the student's samples.
+    /// <paramref name="progress"/> hears of the distillation, <paramref name="samplingProgress"/> of the sampling.
+    /// </summary>
+    public static ArmResult Distil(DistillationBench bench, DistillationTableConfig config, DistillationArm arm,
+        IProgress<IProgressReport>? progress = null, IProgress<IProgressReport>? samplingProgress = null) =>
+        bench.Run(arm, config.Sampling, progress, samplingProgress);
+
+    /// <summary>The typed record of a run of <paramref name="config"/> whose rows are <paramref name="rows"/>.</summary>
+    public static DistillationTableResult Result(DistillationTableConfig config, Device device, TeacherPreset preset, IReadOnlyList<DistillationTableRow> rows, TimeSpan elapsed)
+    {
+        var header = RunRecord.Header(Experiment, device);
+        string H(string field) => header[field]!.GetValue<string>();
+        var s = config.Sizes;
+        var budget = s.MinutesPerStudent > 0 ? $"at most {s.MinutesPerStudent.ToString(CultureInfo.InvariantCulture)} min per student" : "no time budget";
+        return new DistillationTableResult(Experiment, H("git_commit"), H("device"), H("libtorch"), H("dotnet"), H("command"), H("date_utc"), H("host"),
+            config.Dataset.Slug(), config.Scale,
+            $"generated: {config.Recipe(preset.GuidanceScale)}; real: {s.RealPerClass} training images per class",
+            config.CudaGraph,
+            $"{s.DistillSteps} steps of {s.BatchSize} ({budget}), lr {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, students from the teacher's weights",
+            rows, elapsed.TotalSeconds, config.Excluded?.Name);
     }
 
     /// <summary>How every model of the table is sampled for scoring (the same noise and captions for each).</summary>
