@@ -18,7 +18,7 @@ import time
 import zmq
 from jupyter_client import KernelManager
 
-REPLY_WAIT_MS = 500
+REPLY_WAIT_S = 3
 ALIVE_TIMEOUT = 20
 
 
@@ -65,27 +65,44 @@ def sign(key, frames):
     return mac.hexdigest().encode()
 
 
+def msg_id_of(header_frame):
+    try:
+        header = json.loads(header_frame)
+        return header.get("msg_id") if isinstance(header, dict) else None
+    except ValueError:
+        return None
+
+
 def run_case(kernel, case):
     frames = [base64.b64decode(f) for f in case["frames"]]
     if case["sign"] != "none":
         key = kernel.key if case["sign"] == "key" else b"not-the-key"
         frames = [b"<IDS|MSG>", sign(key, frames[:4])] + frames
+    at = frames.index(b"<IDS|MSG>") if b"<IDS|MSG>" in frames else -1
+    sent_id = msg_id_of(frames[at + 2]) if 0 <= at and at + 2 < len(frames) else None
     socket = kernel.sockets[case["channel"]]
     socket.send_multipart(frames)
     outcome, detail = "dropped", ""
-    if socket.poll(REPLY_WAIT_MS):
+    deadline = time.time() + REPLY_WAIT_S
+    # Only a reply to this message counts: a slow reply to an earlier one is read and set aside.
+    while sent_id is not None and time.time() < deadline:
+        if not socket.poll(max(1, int((deadline - time.time()) * 1000))):
+            break
         reply = socket.recv_multipart()
         try:
             at = reply.index(b"<IDS|MSG>")
             header = json.loads(reply[at + 2])
+            parent = json.loads(reply[at + 3])
             content = json.loads(reply[at + 5])
-            status = content.get("status")
-            outcome = "error_reply" if status == "error" else "ok_reply"
-            detail = "%s %s: %s" % (header.get("msg_type"), status, content.get("evalue", ""))
-        except Exception as e:  # noqa: BLE001 - a reply we cannot read is reported as such
+        except (ValueError, IndexError) as e:
             outcome, detail = "ok_reply", "unreadable reply: %r" % e
-        while socket.poll(50):
-            socket.recv_multipart()
+            break
+        if parent.get("msg_id") != sent_id:
+            continue
+        status = content.get("status")
+        outcome = "error_reply" if status == "error" else "ok_reply"
+        detail = "%s %s: %s" % (header.get("msg_type"), status, content.get("evalue", ""))
+        break
     if not kernel.km.is_alive():
         return "died", detail
     if not kernel.responsive():
