@@ -69,7 +69,7 @@ def msg_id_of(header_frame):
     try:
         header = json.loads(header_frame)
         return header.get("msg_id") if isinstance(header, dict) else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's parser goes
         return None
 
 
@@ -94,7 +94,7 @@ def run_case(kernel, case):
             header = json.loads(reply[at + 2])
             parent = json.loads(reply[at + 3])
             content = json.loads(reply[at + 5])
-        except (ValueError, IndexError) as e:
+        except (ValueError, IndexError, RecursionError) as e:
             outcome, detail = "ok_reply", "unreadable reply: %r" % e
             break
         if parent.get("msg_id") != sent_id:
