@@ -11,7 +11,7 @@ namespace RandCond.Tests.Malformed;
 /// </summary>
 public class MalformedInputTests(ITestOutputHelper output)
 {
-    public const int DefaultStride = 6;
+    public const int DefaultStride = 8;
 
     [Fact]
     public void There_are_at_least_200_distinct_cases_across_the_four_families()

@@ -109,7 +109,11 @@ public static class MalformedSuite
         File.WriteAllText(casesFile, list.ToJsonString());
         var script = Path.Combine(ThisFolder(), "kernel_malformed.py");
         var process = sandbox.RunProcess(KernelSandbox.Python, [script, casesFile], TimeSpan.FromSeconds(90 + 30 * cases.Count));
-        if (process.ExitCode != 0) return cases.Select(c => new CaseResult(c, process.TimedOut ? Outcome.Hang : Outcome.Crash, $"the kernel client failed: {process}"));
+        if (process.ExitCode != 0)
+        {
+            var failure = $"the kernel client failed (exit {process.ExitCode}{(process.TimedOut ? ", timed out" : "")}): …{process.Stderr[^Math.Min(2000, process.Stderr.Length)..]}";
+            return cases.Select(c => new CaseResult(c, process.TimedOut ? Outcome.Hang : Outcome.Crash, failure));
+        }
         var byName = process.Json()["results"]!.AsArray().ToDictionary(r => (string)r!["name"]!, r => r!.AsObject());
         bool unhandled = process.Stderr.Contains("Unhandled exception", StringComparison.Ordinal);
         return cases.Select(c =>
