@@ -5,12 +5,9 @@ using RandCond.Tensors;
 
 namespace RandCond.Distillation;
 
-/// <summary>Both networks' noise predictions and the loss terms of one batch (in the caller's dispose scope).</summary>
-public sealed record DistillationForward(Tensor TeacherEps, Tensor StudentEps, DistillationLossTerms Terms);
-
 /// <summary>
-/// One optimization step of distillation on a prepared batch (x_t, t, tokens): the frozen teacher's forward pass
-/// without gradients, the student's with feature capture, output and feature KD losses (<see cref="DistillationLoss"/>),
+/// One optimization step of distillation on a prepared batch (x_t, t, tokens): the forward pass
+/// (<see cref="DistillationForwardPass"/>: teacher without gradients, student with feature capture, the loss terms),
 /// backward, gradient clipping, AdamW and the EMA update. <see cref="RandomConditioningDistiller"/> runs it every step;
 /// benchmarks time it alone. Honors the options' performance switches: <see cref="DistillationOptions.Autocast"/>
 /// (forward passes and losses in mixed precision) and <see cref="DistillationOptions.ChannelsLast"/> (the three
@@ -18,15 +15,12 @@ public sealed record DistillationForward(Tensor TeacherEps, Tensor StudentEps, D
 /// </summary>
 public sealed class DistillationStep : IDisposable
 {
-    private readonly TextDiffusionModel teacher;
-    private readonly DistillationStudent student;
     private readonly Parameter[] trainable;
-    private readonly FeatureCapture teacherFeatures;
-    private readonly FeatureCapture studentFeatures;
+    private readonly DistillationForwardPass forward;
 
     public DistillationStep(TextDiffusionModel teacher, DistillationStudent student, DistillationStudent ema, DistillationOptions options)
     {
-        (this.teacher, this.student, Options) = (teacher, student, options);
+        Options = options;
         if (options.ChannelsLast)
         {
             teacher.To(MemoryFormat.ChannelsLast);
@@ -36,8 +30,7 @@ public sealed class DistillationStep : IDisposable
         Optimizer = new AdamW(student.NamedParameters(), lr: options.LearningRate, weightDecay: options.WeightDecay, capturable: options.CudaGraph);
         Average = new Ema(student, ema, options.EmaDecay);
         trainable = student.Parameters().Where(p => p.RequiresGrad).ToArray();
-        teacherFeatures = new FeatureCapture(student.Pairs.Select(p => p.Teacher));
-        studentFeatures = new FeatureCapture(student.Pairs.Select(p => p.Student));
+        forward = new DistillationForwardPass(teacher, student, options);
         if (options.CudaGraph) emaDecay = Torch.Scalar(options.EmaDecay, DType.Float32, student.Student.UNet.Parameters().First().Data.Device).DetachFromDisposeScope();
     }
 
@@ -54,24 +47,9 @@ public sealed class DistillationStep : IDisposable
     public AdamW Optimizer { get; }
     public Ema Average { get; }
 
-    /// <summary>Teacher and student predictions at (x_t, t) under the captions' tokens, and the loss on them; captures the matched features.</summary>
-    /// <param name="noise">the true noise (only read by the task term)</param>
-    /// <param name="keptCaption">Bool (B), true where the caption was not replaced (only read by the task term)</param>
-    public DistillationForward Forward(Tensor xt, Tensor t, Tensor tokens, Tensor? noise = null, Tensor? keptCaption = null)
-    {
-        using var scope = Torch.NewDisposeScope();
-        if (Options.ChannelsLast) xt = xt.ToMemoryFormat(MemoryFormat.ChannelsLast);
-        using var autocast = Options.Autocast is { } dtype ? Torch.Autocast(xt.Device, dtype) : default;
-        Tensor teacherEps;
-        using (Torch.NoGrad())
-            teacherEps = teacher.Forward(xt, t, tokens, teacherFeatures);
-        var studentEps = student.Student.Forward(xt, t, tokens, studentFeatures);
-        var terms = DistillationLoss.Compute(studentEps, teacherEps, studentFeatures, teacherFeatures, student.Pairs,
-            student.Projections, Options.Weights, noise, keptCaption);
-        return new DistillationForward(teacherEps.MoveToOuterScope(), studentEps.MoveToOuterScope(),
-            new DistillationLossTerms(terms.Total.MoveToOuterScope(), terms.Output.MoveToOuterScope(),
-                terms.Feature.MoveToOuterScope(), terms.Task.MoveToOuterScope()));
-    }
+    /// <summary>Teacher and student predictions at (x_t, t) under the captions' tokens, and the loss on them (<see cref="DistillationForwardPass.Run"/>).</summary>
+    public DistillationForward Forward(Tensor xt, Tensor t, Tensor tokens, Tensor? noise = null, Tensor? keptCaption = null) =>
+        forward.Run(xt, t, tokens, noise, keptCaption);
 
     /// <summary>Backward from the total loss, clipping, AdamW at the current learning rate, EMA update with warm-up at <paramref name="step"/>; returns the gradient norm before clipping.</summary>
     public Tensor Update(DistillationLossTerms terms, int step)
@@ -83,8 +61,7 @@ public sealed class DistillationStep : IDisposable
         Optimizer.ZeroGrad();
         if (emaDecay is not null) Average.Update(emaDecay);
         else Average.Update(step);
-        teacherFeatures.Clear();
-        studentFeatures.Clear();
+        forward.ClearFeatures();
         return norm.MoveToOuterScope();
     }
 
@@ -102,7 +79,6 @@ public sealed class DistillationStep : IDisposable
     {
         Optimizer.Dispose();
         emaDecay?.Dispose();
-        teacherFeatures.Dispose();
-        studentFeatures.Dispose();
+        forward.Dispose();
     }
 }

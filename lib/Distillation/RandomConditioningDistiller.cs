@@ -4,6 +4,7 @@ using RandCond.Diffusion.Training;
 using RandCond.Diffusion.UNet;
 using RandCond.Nn;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Distillation;
 
@@ -26,8 +27,7 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         IProgress<DistillationProgress>? progress = null, CancellationToken cancel = default)
     {
         var device = corpusTokens.Device;
-        if (corpusTokens.Size(0) != data.TextCorpus.Count)
-            throw new ArgumentException($"corpusTokens has {corpusTokens.Size(0)} rows, the text corpus C {data.TextCorpus.Count} captions", nameof(corpusTokens));
+        using var batches = new DistillationBatches(data, schedule, corpusTokens, nullTokens, Options);
         if (Options.CudaGraph && !device.IsCuda) throw new ArgumentException($"DistillationOptions.CudaGraph needs a CUDA device; this run is on {device}");
         using var stepper = new DistillationStep(teacher, student, ema, Options);
         using var graphed = Options.CudaGraph ? new GraphedDistillationStep(stepper) : null;
@@ -35,6 +35,7 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         var history = new List<DistillationProgress>();
         using var log = new StepLog(Options.Steps, Options.BatchSize, Options.LogEvery, Options.TimeBudget);   // (total, output, feature, task, replaced)
         int start = 0;
+        if (checkpointPath is not null) CheckpointFiles.RemoveStaleTemporaries(checkpointPath);
         if (checkpointPath is not null && File.Exists(checkpointPath))
         {
             start = TrainingCheckpoint.Load(checkpointPath, student, ema, optimizer, out var metadata);
@@ -49,36 +50,19 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         }
         teacher.Eval();
         student.Train();
-        using var conditions = new ConditionSampler(data.TextCorpus, Options.Replacement, schedule.Steps, Options.NullCaptionProbability);
-        using var generator = new Generator(Options.Seed);
-        var images = data.Images;
-        long n = images.Count;
-        // Each image's own caption as an index into C, on the CPU where the condition sampler draws: computed once, not per step.
-        Tensor ownCaptions;
-        using (var scope = Torch.NewDisposeScope())
-            ownCaptions = data.ToTextCorpusIndices(images.CaptionIndices).Cpu().DetachFromDisposeScope();
-        using var _ownCaptions = ownCaptions;
         var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay);
         for (int step = start; step < Options.Steps; step++)
         {
             cancel.ThrowIfCancellationRequested();
-            generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
             optimizer.LearningRate = rates.At(step, Options.Steps);
             using (var scope = Torch.NewDisposeScope())
             {
-                var index = Torch.Randint(0, n, [Options.BatchSize], generator);
-                var x0 = images.Images.IndexSelect(0, index.To(images.Device)).To(device);
-                var own = ownCaptions.IndexSelect(0, index);
-                var tCpu = Torch.Randint(0, schedule.Steps, [Options.BatchSize], generator);
-                var t = tCpu.To(device);
-                var chosen = conditions.Sample(own, tCpu, generator, device);
-                var tokens = chosen.Tokens(corpusTokens, nullTokens);
-                var eps = Torch.Randn(x0.Shape, generator).To(device);
-                var xt = ForwardProcess.QSample(schedule, x0, t, eps);
-                var kept = chosen.Replaced.LogicalNot();
-                var terms = graphed?.Run(xt, t, tokens, step, eps, kept) ?? stepper.Run(xt, t, tokens, step, eps, kept);
+                var batch = batches.Draw(step, Options.BatchSize);
+                var kept = batch.Kept;
+                var terms = graphed?.Run(batch.Xt, batch.T, batch.Tokens, step, batch.Noise, kept)
+                            ?? stepper.Run(batch.Xt, batch.T, batch.Tokens, step, batch.Noise, kept);
                 var row = Torch.Stack([terms.Total.Detach(), terms.Output.Detach(), terms.Feature.Detach(), terms.Task.Detach(),
-                                       chosen.Replaced.To(DType.Float32).Mean()]);
+                                       batch.Conditions.Replaced.To(DType.Float32).Mean()]);
                 log.Add(row);
             }
             bool last = log.EndsAt(step);
@@ -91,10 +75,7 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
             }
             if (checkpointPath is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
                 TrainingCheckpoint.Save(checkpointPath, student, ema, optimizer, step + 1,
-                    new Dictionary<string, string>
-                    {
-                        ["student"] = student.Spec.Label, ["replacement"] = Options.Replacement.Name, [StepLog.MetadataKey] = log.ReportsJson(),
-                    });
+                    new Dictionary<string, string>(log.Metadata()) { ["student"] = student.Spec.Label, ["replacement"] = Options.Replacement.Name });
             if (last) return new DistillationOutcome(step + 1, history);
         }
         return new DistillationOutcome(Math.Max(start, Options.Steps), history);

@@ -1,25 +1,29 @@
 using System.Text.Json.Nodes;
 using RandCond.Data;
 using RandCond.Diffusion;
+using RandCond.Diffusion.UNet;
 using RandCond.Distillation;
 using RandCond.Experiments.Runs;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Experiments;
 
 /// <summary>
 /// One distillation run as the experiments do it: builds the student and its EMA from the teacher, distills on D and C,
-/// resumes from its checkpoint under .cache/checkpoints (keyed by experiment, run name and teacher fingerprint), and records configuration, loss curves and the final step in the
-/// run store. Returns the EMA student (the projections are dropped).
+/// resumes from its checkpoint under .cache/checkpoints (keyed by experiment, run name and the hash of its whole
+/// <see cref="Recipe"/>, so another learning rate, batch, D or teacher is another checkpoint), and records configuration, loss curves and the final step in the
+/// run store. Returns the EMA student (the projections are dropped). Each progress report (losses, replaced fraction,
+/// images/s, ETA) goes to <c>progress</c> when one is given (a <see cref="ProgressLine"/> in a notebook), else as a line to the log.
 /// </summary>
 public static class StudentDistillation
 {
     public static (TextDiffusionModel Student, DistillationOutcome Outcome, long RunId) Run(string experiment, string name,
         TextDiffusionModel teacher, string teacherFingerprint, TeacherPreset preset, WordTokenizer tokenizer, DistillationData data, StudentSpec spec,
-        DistillationOptions options, Device device, RunStore store, TextWriter log, JsonObject? extraConfig = null)
+        DistillationOptions options, Device device, RunStore store, TextWriter log, JsonObject? extraConfig = null,
+        IProgress<IProgressReport>? progress = null)
     {
-        Torch.ManualSeed(options.Seed);
-        using var student = new DistillationStudent(teacher, spec, device);
+        using var student = NewStudent(teacher, spec, options, device);
         var ema = new DistillationStudent(teacher, spec, device);
         var config = new JsonObject
         {
@@ -42,6 +46,8 @@ public static class StudentDistillation
             ["device"] = RunRecord.DeviceName(device),
             ["git_commit"] = RunRecord.Commit(),
         };
+        var recipe = Recipe(teacherFingerprint, data, spec, teacher.UNet.Config, options, TeacherPreset.TimeSteps);
+        config["recipe_hash"] = recipe.Hash();
         if (extraConfig is not null) foreach (var (k, v) in extraConfig) config[k] = v?.DeepClone();
         long runId = store.StartRun(experiment, name, config);
         log.WriteLine($"{name}: {spec.Label}, {student.StudentUNetParameters / 1e6:F2} M U-Net parameters (teacher {teacher.UNet.ParameterCount / 1e6:F2} M), p(t) {options.Replacement.Name}, {options.Steps} steps of {options.BatchSize}");
@@ -50,13 +56,13 @@ public static class StudentDistillation
         using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device);
         using var nullRow = nullTokens.Reshape(-1);
         using var schedule = preset.Schedule();
-        // Keyed by the teacher's weights too: a run of the same name distilled from another teacher is another run.
-        var checkpoint = RepoPaths.Cache("checkpoints", $"{experiment}-{name}-{teacherFingerprint[..12]}.safetensors");
+        var checkpoint = CheckpointPath(experiment, name, recipe);
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
         var outcome = new RandomConditioningDistiller(options).Train(teacher, student, ema, schedule, data, corpusTokens, nullRow, checkpoint,
             new SynchronousProgress<DistillationProgress>(p =>
             {
-                if (!p.Restored) log.WriteLine($"  {p}");
+                if (progress is not null) progress.Report(p);
+                else if (!p.Restored) log.WriteLine($"  {p}");
                 store.LogMetrics(runId, p.Step, new Dictionary<string, double>
                 {
                     ["loss"] = p.Total, ["loss_output"] = p.Output, ["loss_feature"] = p.Feature, ["loss_task"] = p.Task,
@@ -67,5 +73,37 @@ public static class StudentDistillation
         var result = ema.Student;
         ema.Projections.Dispose();
         return (result, outcome, runId);
+    }
+
+    /// <summary>
+    /// Everything that changes the student's trained weights: the teacher's weights, the student's architecture and
+    /// initialization, the options (learning rate, batch, steps, schedule, p(t), loss weights, seed, precision; not the log
+    /// and checkpoint intervals or the time budget), p(t)'s values, D (images and captions) and C.
+    /// </summary>
+    public static RecipeKey Recipe(string teacherFingerprint, DistillationData data, StudentSpec spec, UNetConfig teacherUNet,
+                                   DistillationOptions options, int timeSteps)
+    {
+        static string Captions(CaptionCorpus corpus) => string.Join("\n", corpus.Entries.Select(e => $"{e.Label}\t{e.Caption}"));
+        return new RecipeKey()
+            .Add("teacher", teacherFingerprint)
+            .Add("student", spec.Label)
+            .AddJson("student_unet", spec.ConfigFor(teacherUNet))
+            .AddJson("options", options with { TimeBudget = null, LogEvery = 1, CheckpointEvery = 1 })
+            .AddNumbers("replacement_probability", Enumerable.Range(0, timeSteps).Select(t => options.Replacement.At(t, timeSteps)))
+            .AddTensor("image_set", data.Images.Images)
+            .AddTensor("image_set_captions", data.Images.CaptionIndices)
+            .Add("image_set_caption_corpus", Captions(data.Images.Captions))
+            .Add("text_corpus", Captions(data.TextCorpus));
+    }
+
+    /// <summary>Where a run's resumable state lives: .cache/checkpoints/EXPERIMENT-NAME-RECIPEHASH.safetensors.</summary>
+    public static string CheckpointPath(string experiment, string name, RecipeKey recipe) =>
+        RepoPaths.Cache("checkpoints", $"{experiment}-{name}-{recipe.Hash()}.safetensors");
+
+    /// <summary>The student as a run of these options starts: built from the teacher (copied or random, per the spec) under the options' seed.</summary>
+    public static DistillationStudent NewStudent(TextDiffusionModel teacher, StudentSpec spec, DistillationOptions options, Device device)
+    {
+        Torch.ManualSeed(options.Seed);
+        return new DistillationStudent(teacher, spec, device);
     }
 }

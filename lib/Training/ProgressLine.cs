@@ -37,7 +37,7 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Timer _pendingTimer;
     private DisplayHandle? _display;
-    private TimeSpan _lastDrawn = TimeSpan.MinValue;
+    private TimeSpan? _lastDrawn;       // null until the first draw
     private ProgressSnapshot? _pending;
     private string _lastText = "";
     private int _lastWidth;
@@ -67,7 +67,7 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
             if (_finished) return;
             _pending = snapshot;
             var minimum = _style == ProgressLineStyle.Lines ? LinesInterval : Interval;
-            var wait = _lastDrawn + minimum - _clock.Elapsed;
+            var wait = _lastDrawn is { } drawn ? drawn + minimum - _clock.Elapsed : TimeSpan.Zero;
             if (snapshot.Step >= snapshot.Total || wait <= TimeSpan.Zero) DrawPending();
             else _pendingTimer.Change(wait, Timeout.InfiniteTimeSpan);
         }

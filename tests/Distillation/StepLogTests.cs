@@ -1,5 +1,6 @@
 using RandCond.Distillation;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Tests.Distillation;
 

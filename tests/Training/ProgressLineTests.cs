@@ -8,6 +8,17 @@ namespace RandCond.Tests.Training;
 public class ProgressLineTests
 {
     [Fact]
+    public void A_first_report_that_comes_after_the_redraw_interval_is_drawn()
+    {
+        var writer = new StringWriter();
+        using var line = new ProgressLine("student", writer, ProgressLineStyle.CarriageReturn);
+        Thread.Sleep(ProgressLine.Interval + TimeSpan.FromMilliseconds(200));   // a first training window takes longer than the interval
+        line.Report(new DiffusionTrainingProgress(2, 6, 0.5, 10, TimeSpan.FromSeconds(4)));
+        Assert.Contains("2/6", line.Text);
+        Assert.Contains("2/6", writer.ToString());
+    }
+
+    [Fact]
     public void A_report_shows_step_total_values_rate_and_eta()
     {
         using var line = new ProgressLine("teacher", TextWriter.Null, ProgressLineStyle.Lines);

@@ -10,14 +10,16 @@ public static class ClassSampling
     /// <summary>
     /// perClass samples of every class (class-major order), a caption per sample drawn from <paramref name="corpus"/>,
     /// guided by <paramref name="guidance"/> against the null caption; returns images clamped to [-1, 1], their
-    /// labels (on <paramref name="device"/>) and the sampling throughput.
+    /// labels (on <paramref name="device"/>) and the sampling throughput. <paramref name="progress"/> hears of every
+    /// denoising step of every batch.
     /// </summary>
     /// <param name="captionTokens">Int64 (captions, L): the corpus tokenized</param>
     /// <param name="nullTokens">Int64 (L): the null caption</param>
     /// <param name="imageShape">(C, H, W) of one image</param>
     public static (Tensor Images, Tensor Labels, double ImagesPerSecond) EveryClass(
         TextDiffusionModel model, Sampler sampler, CaptionCorpus corpus, Tensor captionTokens, Tensor nullTokens,
-        int perClass, double guidance, long[] imageShape, Device device, ulong seed, int batch = 500)
+        int perClass, double guidance, long[] imageShape, Device device, ulong seed, int batch = 500,
+        IProgress<ClassSamplingProgress>? progress = null)
     {
         if (imageShape.Length != 3) throw new ArgumentException($"ClassSampling: imageShape must be (C, H, W), got {imageShape.Length} dimensions", nameof(imageShape));
         using var gen = new Generator(seed);
@@ -27,16 +29,25 @@ public static class ClassSampling
         using var nullRow = nullTokens.Reshape(1, -1);
         var parts = new List<Tensor>();
         var clock = Stopwatch.StartNew();
+        long total = labels.Size(0), batches = (total + batch - 1) / batch, stepsBefore = 0;
         try
         {
-            for (long start = 0; start < labels.Size(0); start += batch)
+            for (long start = 0; start < total; start += batch)
             {
-                long n = Math.Min(batch, labels.Size(0) - start);
+                long n = Math.Min(batch, total - start), done = start;
+                double shownRate = done > 0 ? done / Math.Max(clock.Elapsed.TotalSeconds, 1e-9) : double.NaN;
+                Action<SamplingStep>? onStep = progress is null ? null : s =>
+                {
+                    bool lastOfBatch = s.Index + 1 == s.Count;
+                    if (lastOfBatch) (done, shownRate) = (start + n, (start + n) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
+                    progress.Report(new ClassSamplingProgress(stepsBefore + s.Index + 1, batches * s.Count, done, total, shownRate));
+                    if (lastOfBatch) stepsBefore += s.Count;
+                };
                 using var scope = Torch.NewDisposeScope();
                 var cond = tokens.Narrow(0, start, n);
                 var nul = nullRow.Expand([n, nullRow.Size(1)]).Contiguous();
                 var denoiser = ClassifierFreeGuidance.Bind(model, cond, nul, guidance);
-                parts.Add(sampler.Sample(denoiser, [n, .. imageShape], gen, device: device).DetachFromDisposeScope());
+                parts.Add(sampler.Sample(denoiser, [n, .. imageShape], gen, device: device, progress: onStep).DetachFromDisposeScope());
             }
             if (device.IsCuda) Cuda.Synchronize(device.Index);
             double rate = labels.Size(0) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using RandCond.Data;
 using RandCond.Nn;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Diffusion.Training;
 
@@ -10,11 +10,22 @@ namespace RandCond.Diffusion.Training;
 /// image from the corpus (by class), replaces captions by the null caption with probability
 /// NullCaptionProbability (for classifier-free guidance), draws t uniformly, and regresses the noise.
 /// AdamW with linear warm-up, gradient clipping, an EMA copy; checkpoints every CheckpointEvery steps and
-/// resumes from the last one.
+/// resumes from the last one, replaying its reports (<see cref="StepLog"/>). A checkpoint records the hash of the
+/// run's <see cref="Recipe"/> and one of another recipe is refused, so a changed run never resumes an old one.
 /// </summary>
 public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
 {
+    /// <summary>The checkpoint metadata key of the recipe hash.</summary>
+    public const string RecipeKeyName = "recipe_hash";
+
     public DiffusionTrainingOptions Options { get; } = options;
+
+    /// <summary>What changes the trained weights: the options (not the log and checkpoint intervals or the time budget), the images, labels and captions.</summary>
+    public RecipeKey Recipe(Tensor images, Tensor labels, CaptionCorpus corpus) => new RecipeKey()
+        .AddJson("options", Options with { TimeBudget = null, LogEvery = 1, CheckpointEvery = 1 })
+        .AddTensor("images", images)
+        .AddTensor("labels", labels)
+        .Add("captions", string.Join("\n", corpus.Entries.Select(e => $"{e.Label}\t{e.Caption}")));
 
     /// <param name="images">(N, C, H, W) in [-1, 1], on the training device</param>
     /// <param name="labels">Int64 (N) class of each image</param>
@@ -28,18 +39,28 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
         var device = images.Device;
         using var optimizer = new AdamW(model, lr: Options.LearningRate, weightDecay: Options.WeightDecay);
         var average = new Ema(model, ema, Options.EmaDecay);
+        using var log = new StepLog(Options.Steps, Options.BatchSize, Options.LogEvery, Options.TimeBudget);
         int start = 0;
-        if (checkpointPath is not null && File.Exists(checkpointPath))
-            start = TrainingCheckpoint.Load(checkpointPath, model, ema, optimizer);
+        string? recipe = null;
+        if (checkpointPath is not null)
+        {
+            recipe = Recipe(images, labels, corpus).Hash();
+            CheckpointFiles.RemoveStaleTemporaries(checkpointPath);
+            if (File.Exists(checkpointPath))
+            {
+                start = TrainingCheckpoint.Load(checkpointPath, model, ema, optimizer, out var metadata);
+                if (!metadata.TryGetValue(RecipeKeyName, out var saved) || saved != recipe)
+                    throw new InvalidDataException($"{checkpointPath}: checkpoint of another training recipe ({(saved is null ? "none recorded" : $"recipe {saved}")}, " +
+                                                   $"this run's is {recipe}: options, images or captions differ); delete it or choose another checkpoint path");
+                log.Restore(metadata, checkpointPath, terms: 1);
+                foreach (var r in log.Reports)
+                    progress?.Report(new DiffusionTrainingProgress(r.Step, Options.Steps, r.Means[0], r.ImagesPerSecond, TimeSpan.Zero) { Restored = true });
+            }
+        }
         model.Train();
         using var generator = new Generator(Options.Seed);
         using var nullRow = nullTokens.Reshape(1, -1);
         long n = images.Size(0);
-        var clock = Stopwatch.StartNew();
-        var wall = Stopwatch.StartNew();
-        double lossSum = 0;
-        int lossCount = 0, stepsSinceLog = 0;
-        Tensor? lossAccumulator = null;
         var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps);
         for (int step = start; step < Options.Steps; step++)
         {
@@ -64,37 +85,19 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
                 optimizer.Step();
                 optimizer.ZeroGrad();
                 average.Update(step);
-                var detached = loss.Detach();
-                lossAccumulator = lossAccumulator is null ? detached.MoveToOuterScope() : Accumulate(lossAccumulator, detached);
+                log.Add(loss.Detach().Reshape(1));
             }
-            lossCount++;
-            stepsSinceLog++;
-            bool last = step + 1 == Options.Steps ||
-                        Options.TimeBudget is { } budget && (step + 1) % Options.LogEvery == 0 && wall.Elapsed > budget;
-            if ((step + 1) % Options.LogEvery == 0 || last)
+            bool last = log.EndsAt(step);
+            if (log.ReportsAt(step, last))
             {
-                lossSum = lossAccumulator!.Item();          // the one host synchronization per LogEvery steps
-                lossAccumulator.Dispose();
-                lossAccumulator = null;
-                double seconds = clock.Elapsed.TotalSeconds;
-                double rate = stepsSinceLog * Options.BatchSize / Math.Max(seconds, 1e-9);
-                var eta = TimeSpan.FromSeconds((Options.Steps - step - 1) * (double)Options.BatchSize / Math.Max(rate, 1e-9));
-                progress?.Report(new DiffusionTrainingProgress(step + 1, Options.Steps, lossSum / lossCount, rate, eta));
-                lossCount = 0;
-                stepsSinceLog = 0;
-                clock.Restart();
+                var (mean, rate, eta) = log.Read(step);
+                progress?.Report(new DiffusionTrainingProgress(step + 1, Options.Steps, mean[0], rate, eta));
             }
             if (checkpointPath is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
-                TrainingCheckpoint.Save(checkpointPath, model, ema, optimizer, step + 1);
+                TrainingCheckpoint.Save(checkpointPath, model, ema, optimizer, step + 1,
+                    new Dictionary<string, string>(log.Metadata()) { [RecipeKeyName] = recipe! });
             if (last) return step + 1;
         }
-        lossAccumulator?.Dispose();
         return Math.Max(start, Options.Steps);
-    }
-
-    private static Tensor Accumulate(Tensor sum, Tensor value)
-    {
-        sum.AddInPlace(value);
-        return sum;
     }
 }

@@ -25,6 +25,9 @@ public sealed record DiffusionTrainingProgress(int Step, int TotalSteps, double 
 {
     public global::RandCond.Training.ProgressSnapshot Snapshot => new(Step, TotalSteps, [("loss", Loss)], ImagesPerSecond, "img/s", Eta);
 
+    /// <summary>A report of an earlier run that this one resumes, replayed from the checkpoint before training goes on.</summary>
+    public bool Restored { get; init; }
+
     public override string ToString() =>
         $"step {Step}/{TotalSteps}  loss {Loss:F4}  {ImagesPerSecond:F0} img/s  ETA {Eta:hh\\:mm\\:ss}";
 }

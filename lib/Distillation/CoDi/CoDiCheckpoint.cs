@@ -1,6 +1,7 @@
 using System.Globalization;
 using RandCond.Nn;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Distillation.CoDi;
 
@@ -34,8 +35,7 @@ public static class CoDiCheckpoint
             ["codi_variant"] = options.Variant,
             ["codi_recipe"] = Recipe(options),
             ["codi_checkpoint_format"] = Format,
-            [StepLog.MetadataKey] = log.ReportsJson(),
-        }) meta[k] = v;
+        }.Concat(log.Metadata())) meta[k] = v;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         Safetensors.Save(path, tensors, meta);

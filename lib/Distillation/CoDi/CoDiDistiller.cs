@@ -1,6 +1,7 @@
 using RandCond.Diffusion;
 using RandCond.Nn;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Distillation.CoDi;
 
@@ -40,6 +41,7 @@ public sealed class CoDiDistiller
         var path = Options.CheckpointPath;
         int batch = Options.BatchSize;
         using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
+        if (path is not null) CheckpointFiles.RemoveStaleTemporaries(path);
         int start = path is not null && File.Exists(path) ? CoDiCheckpoint.Load(path, model, target, optimizer, Options, log) : 0;
         foreach (var r in log.Reports)
             progress?.Report(new CoDiProgress(r.Step, Options.Steps, r.Means[0], r.Means[1], r.Means[2], r.ImagesPerSecond, TimeSpan.Zero) { Restored = true });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using RandCond.Nn;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Distillation.Sfddm;
 
@@ -29,8 +30,8 @@ public static class SfddmCheckpoint
             ["sfddm_student_steps"] = options.StudentSteps.ToString(CultureInfo.InvariantCulture),
             ["sfddm_index_list"] = SfddmSchedule.Name(options.IndexList),
             ["sfddm_recipe"] = Recipe(options),
-            [StepLog.MetadataKey] = log.ReportsJson(),
         };
+        foreach (var (k, v) in log.Metadata()) meta[k] = v;
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         Safetensors.Save(path, tensors, meta);

@@ -2,6 +2,7 @@ using RandCond.Data;
 using RandCond.Diffusion;
 using RandCond.Nn;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Distillation.Sfddm;
 
@@ -57,6 +58,7 @@ public sealed class SfddmDistiller
         using var graphed = Options.CudaGraph ? new GraphedFunction(Update, warmupCalls: 3) : null;
         int batch = Options.BatchSize;
         using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
+        if (path is not null) CheckpointFiles.RemoveStaleTemporaries(path);
         int start = path is not null && File.Exists(path) ? SfddmCheckpoint.Load(path, student, optimizer, Options, log) : 0;
         foreach (var r in log.Reports)
             progress?.Report(new SfddmProgress(r.Step, Options.Steps, r.Means[0], r.Means[1], r.Means[2], r.ImagesPerSecond, TimeSpan.Zero) { Restored = true });

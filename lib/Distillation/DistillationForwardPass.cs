@@ -1,0 +1,53 @@
+using RandCond.Diffusion;
+using RandCond.Diffusion.UNet;
+using RandCond.Tensors;
+
+namespace RandCond.Distillation;
+
+/// <summary>Both networks' noise predictions and the loss terms of one batch (in the caller's dispose scope).</summary>
+public sealed record DistillationForward(Tensor TeacherEps, Tensor StudentEps, DistillationLossTerms Terms);
+
+/// <summary>
+/// The forward half of a distillation step: the frozen teacher's prediction without gradients, the student's with
+/// feature capture, and the loss terms (<see cref="DistillationLoss"/>), under the options' autocast and memory layout.
+/// <see cref="DistillationStep"/> follows it with the update; <see cref="DistillationPreview"/> stops after it.
+/// </summary>
+public sealed class DistillationForwardPass(TextDiffusionModel teacher, DistillationStudent student, DistillationOptions options) : IDisposable
+{
+    private readonly FeatureCapture teacherFeatures = new(student.Pairs.Select(p => p.Teacher));
+    private readonly FeatureCapture studentFeatures = new(student.Pairs.Select(p => p.Student));
+
+    public DistillationOptions Options { get; } = options;
+
+    /// <summary>Teacher and student predictions at (x_t, t) under the captions' tokens, and the loss on them; captures the matched features until <see cref="ClearFeatures"/>.</summary>
+    /// <param name="noise">the true noise (only read by the task term)</param>
+    /// <param name="keptCaption">Bool (B), true where the caption was not replaced (only read by the task term)</param>
+    public DistillationForward Run(Tensor xt, Tensor t, Tensor tokens, Tensor? noise = null, Tensor? keptCaption = null)
+    {
+        using var scope = Torch.NewDisposeScope();
+        if (Options.ChannelsLast) xt = xt.ToMemoryFormat(MemoryFormat.ChannelsLast);
+        using var autocast = Options.Autocast is { } dtype ? Torch.Autocast(xt.Device, dtype) : default;
+        Tensor teacherEps;
+        using (Torch.NoGrad())
+            teacherEps = teacher.Forward(xt, t, tokens, teacherFeatures);
+        var studentEps = student.Student.Forward(xt, t, tokens, studentFeatures);
+        var terms = DistillationLoss.Compute(studentEps, teacherEps, studentFeatures, teacherFeatures, student.Pairs,
+            student.Projections, Options.Weights, noise, keptCaption);
+        return new DistillationForward(teacherEps.MoveToOuterScope(), studentEps.MoveToOuterScope(),
+            new DistillationLossTerms(terms.Total.MoveToOuterScope(), terms.Output.MoveToOuterScope(),
+                terms.Feature.MoveToOuterScope(), terms.Task.MoveToOuterScope()));
+    }
+
+    /// <summary>Drops the captured features (after the backward pass, or when no update follows).</summary>
+    public void ClearFeatures()
+    {
+        teacherFeatures.Clear();
+        studentFeatures.Clear();
+    }
+
+    public void Dispose()
+    {
+        teacherFeatures.Dispose();
+        studentFeatures.Dispose();
+    }
+}
