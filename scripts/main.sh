@@ -2,7 +2,8 @@
 # The main job of the README: set up a fresh machine, then run the held-out-digit experiment (paper Fig. 2) at quick
 # scale on the CPU from the committed quick teacher and classifier: two students from random weights distilled on
 # teacher images without the digit 3, without and with random conditioning, scored on every digit (under 10 minutes
-# on two cores). Extra arguments go to `randcond-lab held-out-digit` (e.g. --held-out 7).
+# on two cores). Its record and figures go to .cache/results, nothing tracked changes; extra arguments go to
+# `randcond-lab held-out-digit` (e.g. --held-out 7, or --record to write the committed record in results/).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"

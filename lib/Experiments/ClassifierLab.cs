@@ -8,8 +8,9 @@ namespace RandCond.Experiments;
 
 /// <summary>
 /// train-classifier: trains the domain classifier of a dataset (LeNet for MNIST, a small ResNet for
-/// Fashion-MNIST), saves it to data/classifiers, its test-set feature statistics next to it, and the
-/// accuracy and time to results/classifier-DATASET.json.
+/// Fashion-MNIST), saves it to <see cref="RepoPaths.ClassifiersOut"/> (.cache/classifiers; data/classifiers with
+/// --record), its test-set feature statistics next to it, and the accuracy and time to classifier-DATASET.json in
+/// <see cref="RepoPaths.ResultsOut"/>.
 /// </summary>
 public static class ClassifierLab
 {
@@ -21,8 +22,8 @@ public static class ClassifierLab
         var kind = a.Dataset();
         var device = a.Device();
         int epochs = a.Int("epochs", kind == DatasetKind.Mnist ? 12 : 25);
-        var outPath = a.String("out", RepoPaths.Data("classifiers", FileName(kind)));
         a.CheckAllUsed();
+        var outPath = Path.Combine(RepoPaths.ClassifiersOut(), FileName(kind));
         using var train = ImageDataset.Load(kind, DatasetSplit.Train, PixelRange.MinusOneOne, device);
         using var test = ImageDataset.Load(kind, DatasetSplit.Test, PixelRange.MinusOneOne, device);
         Torch.ManualSeed(0);
@@ -48,7 +49,7 @@ public static class ClassifierLab
         json["train_seconds"] = clock.Elapsed.TotalSeconds;
         json["images_per_second"] = result.ImagesPerSecond;
         json["checkpoint"] = Path.GetFileName(outPath);
-        var resultPath = ResultFiles.Write(RepoPaths.Results($"classifier-{kind.Slug()}.json"), json);
+        var resultPath = ResultFiles.Write(Path.Combine(RepoPaths.ResultsOut(), $"classifier-{kind.Slug()}.json"), json);
         log.WriteLine($"{kind.DisplayName()} {classifier.Architecture}: test accuracy {accuracy:P2} after {epochs} epochs, {clock.Elapsed.TotalSeconds:F0} s -> {outPath}, {resultPath}");
         return 0;
     }

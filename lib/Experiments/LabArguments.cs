@@ -57,6 +57,19 @@ public sealed class LabArguments
         var other => throw new ArgumentException($"--dataset: unknown '{other}' (mnist, fashion-mnist)"),
     };
 
+    /// <summary>
+    /// The options every verb shares on where it writes: --record (records into results/, models into data/: what is
+    /// committed) or --out DIR (everything into DIR); neither: under .cache/. Dispose the scope when the verb is done.
+    /// </summary>
+    public IDisposable? OutputScope()
+    {
+        bool record = Bool("record", false);
+        var folder = Optional("out");
+        if (record && folder is not null) throw new ArgumentException("--record and --out: give one (--record writes into results/ and data/, --out into its folder)");
+        if (folder == "true") throw new ArgumentException("--out: expected a folder");
+        return record ? RepoPaths.Recording() : folder is not null ? RepoPaths.WritingTo(folder) : null;
+    }
+
     /// <summary>Fails on options the verb did not read (typos should not be silently ignored).</summary>
     public void CheckAllUsed()
     {

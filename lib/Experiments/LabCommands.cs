@@ -6,11 +6,14 @@ public static class LabCommands
     public static readonly string[] Verbs = ["quickstart", "toy-overlap", "train-classifier", "train-teacher", "eval-teacher", "altered-conditioning", "held-out-digit", "distillation-table", "ablations", "sfddm", "codi"];
 
     public const string Usage = """
+          Every verb writes its records, figures and models under .cache/ (.cache/results, .cache/smoke-results,
+          .cache/teachers, .cache/classifiers) unless given --out DIR (everything into DIR) or --record (records into
+          results/, teachers and classifiers into data/: the committed files). Models are read from data/ either way.
           randcond-lab quickstart [--device cpu] [--samples-per-class 5] [--steps 25]
-          randcond-lab toy-overlap [--device cpu] [--points 400] [--seed 0] [--out results/toy-overlap] [--png true|false]
-          randcond-lab train-classifier --dataset mnist|fashion-mnist [--device cuda] [--epochs N] [--out PATH]
+          randcond-lab toy-overlap [--device cpu] [--points 400] [--seed 0] [--png true|false]
+          randcond-lab train-classifier --dataset mnist|fashion-mnist [--device cuda] [--epochs N]
           randcond-lab train-teacher --dataset D [--size teacher|quick-teacher|label-teacher|label-quick-teacher] [--device cuda] [--steps N] [--batch N] [--time-budget-min M]
-                                    [--checkpoint PATH] [--out PATH]
+                                    [--checkpoint PATH]
           randcond-lab held-out-digit [--scale quick|paper|smoke] [--held-out 3] [--conditioning text|label] [--device cuda] [--student block-removed:random] [--teacher PATH]
                                      [--replacement sigmoid|exponential[:lambda]|linear|constant:p] [--steps N] [--batch N] [--lr X]
                                      [--lr-schedule constant|cosine] [--feature-weight X] [--cuda-graph true|false (default: true on CUDA)]
@@ -18,7 +21,7 @@ public static class LabCommands
           randcond-lab distillation-table [--dataset fashion-mnist] [--scale quick|paper|smoke] [--device cuda] [--exclude footwear]
                                          [--students block-removed,block-removed-no-mid,block-removed-no-inner] [--sources generated,real]
                                          [--steps N] [--time-budget-min M] [--cuda-graph true|false (default: true on CUDA)]
-          randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
+          randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--teacher PATH] [--classifier PATH] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
           randcond-lab sfddm --dataset D [--scale smoke|quick|paper] [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--lr-schedule constant|cosine] [--warmup N] [--time-budget-min M] [--cuda-graph true|false (default: true on CUDA)]
                              [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--clip-x0 1|none] [--lr 2e-4] [--seed S]
                              [--size teacher|quick-teacher] [--teacher PATH] [--checkpoint-dir DIR] [--log-every N] [--checkpoint-every N]
@@ -42,6 +45,7 @@ public static class LabCommands
         try
         {
             var a = new LabArguments(args[1..]);
+            using var output = a.OutputScope();
             return args[0] switch
             {
                 "quickstart" => QuickstartLab.Run(a, stdout),

@@ -49,7 +49,8 @@ public static class QuickstartLab
         using var l1 = labels;
         using var outputs = ClassifierOutputs.Collect(classifier, images);
         var accuracy = ConditionAccuracy.FromLogits(outputs.Logits, labels);
-        var grid = RepoPaths.Results("quickstart-mnist-samples.png");
+        var folder = RepoPaths.ResultsOut();
+        var grid = Path.Combine(folder, "quickstart-mnist-samples.png");
         TeacherLab.SaveGrid(images, perClass, DatasetKind.Mnist, grid, columns: Math.Min(perClass, 10));
         log.WriteLine($"  per-condition accuracy {accuracy.Overall:P1} ({clock.Elapsed.TotalSeconds:F0} s, {rate:F1} images/s) -> {grid}");
         json["teacher_samples"] = labels.Size(0);
@@ -57,7 +58,7 @@ public static class QuickstartLab
         json["teacher_per_class_accuracy"] = new JsonArray(accuracy.PerClass.Select(v => (JsonNode?)v).ToArray());
         json["sampling_images_per_second"] = rate;
         json["sample_grid"] = Path.GetFileName(grid);
-        var path = ResultFiles.Write(RepoPaths.Results($"quickstart-{(device.IsCuda ? "cuda" : "cpu")}.json"), json);
+        var path = ResultFiles.Write(Path.Combine(folder, $"quickstart-{(device.IsCuda ? "cuda" : "cpu")}.json"), json);
         log.WriteLine($"-> {path}");
         return 0;
     }

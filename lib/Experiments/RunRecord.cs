@@ -1,11 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using RandCond.Tensors;
 
 namespace RandCond.Experiments;
 
-/// <summary>Who made a result: commit, device, libtorch, date and command, written next to every number.</summary>
+/// <summary>
+/// Who made a result: commit, device, libtorch, date and command, written next to every number. The command names the
+/// repository as &lt;repo&gt; and the home folder as ~, and no host is recorded: a record says how to rerun it, not whose
+/// machine it ran on.
+/// </summary>
 public static class RunRecord
 {
     public static JsonObject Header(string experiment, Device device) => new()
@@ -15,10 +20,29 @@ public static class RunRecord
         ["device"] = DeviceName(device),
         ["libtorch"] = Torch.Version,
         ["dotnet"] = Environment.Version.ToString(),
-        ["command"] = Environment.CommandLine,
+        ["command"] = PortableCommand(Environment.CommandLine),
         ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        ["host"] = Environment.MachineName,
     };
+
+    /// <summary><paramref name="command"/> with the repository root written &lt;repo&gt; and the home folder ~.</summary>
+    public static string PortableCommand(string command) => Portable(command, RepoPaths.Root,
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    /// <summary>
+    /// <paramref name="text"/> with <paramref name="repo"/> written &lt;repo&gt; and <paramref name="home"/> ~, each only
+    /// as a whole path at the start of a word (so /home/ann does not rewrite /home/anna, nor /x/home/ann).
+    /// </summary>
+    public static string Portable(string text, string? repo, string? home)
+    {
+        foreach (var (folder, name) in new[] { (repo, "<repo>"), (home, "~") })
+        {
+            if (string.IsNullOrEmpty(folder)) continue;
+            var trimmed = folder.TrimEnd('/');
+            if (trimmed.Length == 0) continue;
+            text = Regex.Replace(text, "(?<=^|[\\s\"'=])" + Regex.Escape(trimmed) + "(?=/|\\s|\"|'|$)", name.Replace("$", "$$"));
+        }
+        return text;
+    }
 
     public static string DeviceName(Device device)
     {

@@ -12,7 +12,8 @@ namespace RandCond.Experiments;
 
 /// <summary>
 /// train-teacher: trains a text-conditioned teacher (preset <see cref="TeacherPreset"/>) on a dataset with
-/// every caption of its corpus, resumable from a checkpoint, and saves the EMA weights to data/teachers.
+/// every caption of its corpus, resumable from a checkpoint, and saves the EMA weights to <see cref="RepoPaths.TeachersOut"/>
+/// (.cache/teachers; data/teachers with --record).
 /// eval-teacher: samples every class with DDIM and guidance, and scores the samples with the domain classifier
 /// (per-condition accuracy, FD against the test set next to the real-vs-real floor, Inception-style score).
 /// </summary>
@@ -30,9 +31,9 @@ public static class TeacherLab
             Steps = a.Int("steps", preset.Training.Steps), BatchSize = a.Int("batch", preset.Training.BatchSize),
             TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null,
         };
-        var outPath = a.String("out", RepoPaths.Data("teachers", preset.FileName));
         var checkpoint = a.String("checkpoint", RepoPaths.Cache("checkpoints", preset.Name + ".safetensors"));
         a.CheckAllUsed();
+        var outPath = Path.Combine(RepoPaths.TeachersOut(), preset.FileName);
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
 
         using var data = ImageDataset.Load(kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, device);
@@ -65,7 +66,7 @@ public static class TeacherLab
         json["train_seconds_this_run"] = seconds;
         json["loss_curve"] = curve;
         json["checkpoint"] = Path.GetFileName(outPath);
-        var resultPath = ResultFiles.Write(RepoPaths.Results($"{preset.Size}-training-{kind.Slug()}.json"), json);
+        var resultPath = ResultFiles.Write(Path.Combine(RepoPaths.ResultsOut(), $"{preset.Size}-training-{kind.Slug()}.json"), json);
         log.WriteLine($"saved {outPath} ({new FileInfo(outPath).Length / 1e6:F1} MB); {resultPath}");
         return 0;
     }
@@ -101,7 +102,8 @@ public static class TeacherLab
         using var s = samples;
         using var l = labels;
         var eval = evaluator.Evaluate(samples, labels);
-        var gridPath = RepoPaths.Results($"{preset.Size}-{kind.Slug()}-samples.png");
+        var folder = RepoPaths.ResultsOut();
+        var gridPath = Path.Combine(folder, $"{preset.Size}-{kind.Slug()}-samples.png");
         SaveGrid(samples, perClass, kind, gridPath, columns: 10);
 
         var json = RunRecord.Header("eval-teacher", device);
@@ -120,7 +122,7 @@ public static class TeacherLab
         json["sampling_images_per_second"] = imagesPerSecond;
         json["parameters"] = teacher.ParameterCount;
         json["sample_grid"] = Path.GetFileName(gridPath);
-        var resultPath = ResultFiles.Write(RepoPaths.Results($"{preset.Size}-{kind.Slug()}.json"), json);
+        var resultPath = ResultFiles.Write(Path.Combine(folder, $"{preset.Size}-{kind.Slug()}.json"), json);
         log.WriteLine($"{kind.DisplayName()} {preset.Size}: accuracy {eval.Accuracy.Overall:P2}, FD {eval.FrechetDistance:F3} (real floor {floor.FrechetDistance:F3}), IS {eval.InceptionScore.Mean:F2}, {imagesPerSecond:F0} img/s -> {resultPath}");
         return 0;
     }

@@ -21,8 +21,8 @@ public sealed record ToyNoisedPoints(IReadOnlyList<int> Timesteps, IReadOnlyList
 /// The paper's Fig. 5 (toy-overlap): two conditional 2-D Gaussian mixtures (<see cref="ToyPresets.TwoConditions"/>) noised
 /// to several t under the linear schedule, in closed form. Per t the total-variation overlap of the two noised
 /// conditions (<see cref="DistributionOverlap"/>): near 0 at t = 0, near 1 at t = T - 1, because noise washes out
-/// what tells the conditions apart. Writes results/toy-overlap.json and a figure (HTML with a slider over t, PNG with
-/// one panel per t) next to it.
+/// what tells the conditions apart. Writes toy-overlap.json and a figure (HTML with a slider over t, PNG with one panel
+/// per t) next to it, in <see cref="RepoPaths.ResultsOut"/>.
 /// </summary>
 public static class ToyOverlapLab
 {
@@ -132,15 +132,15 @@ public static class ToyOverlapLab
             .WithStyle(new TableStyle().Column("ab_t", "F4").Column("overlap", "F4")
                 .WithCaption("Total-variation overlap of the two noised conditions (1 = indistinguishable)", "tab:toy-overlap"));
 
-    /// <summary>The lab verb: computes, prints, and writes results/toy-overlap.{json,html,png}.</summary>
+    /// <summary>The lab verb: computes, prints, and writes toy-overlap.{json,html,png}.</summary>
     public static int Run(LabArguments a, TextWriter log)
     {
         var device = a.Device();
         int perCondition = a.Int("points", 400);
         ulong seed = (ulong)a.Int("seed", 0);
-        var outBase = a.String("out", RepoPaths.Results("toy-overlap"));
-        bool png = a.String("png", "true") != "false";
+        bool png = a.Bool("png", true);
         a.CheckAllUsed();
+        var outBase = Path.Combine(RepoPaths.ResultsOut(), "toy-overlap");
         var clock = Stopwatch.StartNew();
         var json = RunRecord.Header("toy-overlap", device);
         using var schedule = NoiseSchedule.Linear(TeacherPreset.TimeSteps);

@@ -142,8 +142,8 @@ public sealed class JupyterKernel : IDisposable
             "is_complete_request" => IsComplete(content),
             "complete_request" => Complete(content),
             "inspect_request" => Inspect(content),
-            "comm_info_request" => new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() },
-            "history_request" => new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() },
+            "comm_info_request" => CommInfo(content),
+            "history_request" => History(content),
             _ when request.MsgType.EndsWith("_request", StringComparison.Ordinal) =>
                 throw new BadRequestException($"{request.MsgType} is not supported on the {channel} channel"),
             _ => null,
@@ -180,6 +180,10 @@ public sealed class JupyterKernel : IDisposable
         var code = content.String("code");
         var silent = content.Bool("silent", false);
         var storeHistory = content.Bool("store_history", true) && !silent;
+        // Read, though unused, so that a request of the wrong shape gets an error reply rather than running.
+        content.Bool("allow_stdin", false);
+        content.Bool("stop_on_error", true);
+        content.StringMap("user_expressions");
         if (storeHistory) _executionCount++;
         var count = _executionCount;
 
@@ -274,10 +278,24 @@ public sealed class JupyterKernel : IDisposable
         };
     }
 
+    /// <summary>No comms and no history are kept; the request is still checked, so that a malformed one gets an error.</summary>
+    private static JsonObject CommInfo(RequestContent content)
+    {
+        content.String("target_name", "");
+        return new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() };
+    }
+
+    private static JsonObject History(RequestContent content)
+    {
+        content.OneOf("hist_access_type", "tail", "range", "tail", "search");
+        return new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() };
+    }
+
     private JsonObject Inspect(RequestContent content)
     {
         var code = content.String("code");
         var cursor = CodePoints.ToUtf16Index(code, content.Count("cursor_pos", int.MaxValue));
+        if (content.Count("detail_level", 0) > 1) throw new BadRequestException("content.detail_level must be 0 or 1");
         var text = _intelligence.Inspect(code, cursor);
         return new JsonObject
         {

@@ -161,6 +161,7 @@ public static class Safetensors
             throw new SafetensorsFormatException(path, $"header is not valid JSON ({e.Message})");
         }
         using (doc)
+        try
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new SafetensorsFormatException(path, "header is not a JSON object");
             var entries = new List<Entry>();
@@ -186,6 +187,11 @@ public static class Safetensors
             }
             CheckOffsets(path, entries, dataLength);
             return (entries, metadata, dataStart);
+        }
+        // Valid UTF-8 can still escape half a surrogate pair ("\ud800"), which no .NET string may hold.
+        catch (InvalidOperationException e)
+        {
+            throw new SafetensorsFormatException(path, $"header has a string that is not valid Unicode ({e.Message})");
         }
     }
 

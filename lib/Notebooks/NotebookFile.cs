@@ -8,10 +8,17 @@ namespace RandCond.Notebooks;
 /// <summary>Reads and writes .ipynb files (nbformat 4) the way Jupyter lays them out: 1-space indents, UTF-8, final newline.</summary>
 public static class NotebookFile
 {
+    // nbformat files are UTF-8; a bad byte is an error, not a silent U+FFFD in a cell.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static Notebook Read(string path)
     {
         string text;
-        try { text = File.ReadAllText(path, Encoding.UTF8); }
+        try { text = File.ReadAllText(path, StrictUtf8); }
+        catch (DecoderFallbackException e)
+        {
+            throw new NotebookFormatException(path, $"is not valid UTF-8 (byte {e.Index} of a bad sequence)", e);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new NotebookFormatException(path, $"cannot be read: {e.Message}", e);

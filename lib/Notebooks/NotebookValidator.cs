@@ -19,6 +19,8 @@ internal sealed class NotebookValidator(string fileName)
         if (major != 4)
             throw Fail("$.nbformat", $"nbformat {major} is not supported; only nbformat 4 (convert it with `jupyter nbconvert --to notebook`)");
         OptionalInteger(root, "nbformat_minor", "$");
+        if ((int?)root["nbformat_minor"] < 0) throw Fail("$.nbformat_minor", $"must not be negative, not {Describe(root["nbformat_minor"])}");
+        if (root.ContainsKey("metadata") && root["metadata"] is null) throw Fail("$.metadata", "must be an object, not null");
         if (Optional<JsonObject>(root, "metadata", "$") is { } metadata) NotebookMetadata(metadata);
         var cells = root["cells"] as JsonArray ?? throw Fail("$.cells",
             root["cells"] is null ? "missing: an nbformat 4 notebook has a \"cells\" list" : $"must be a list, not {Describe(root["cells"])}");

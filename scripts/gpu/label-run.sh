@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Issue 20 on one GPU in under 10 minutes (after scripts/gpu/pack.sh lab mnist, carrying what it names): trains the label
 # teachers (paper and quick) side by side, then the label held-out-digit experiment at paper scale for three digits side
-# by side and at quick scale for digit 3; packs teachers, records and logs into $1/label-run.tar.gz.
+# by side and at quick scale for digit 3; packs teachers, records and logs into $1/label-run.tar.gz. Every run passes
+# --record: these are the committed records (results/) and teachers (data/teachers).
 set -uo pipefail
 out="$1"; cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash scripts/gpu/unpack.sh >/dev/null
 export RANDCOND_COMMIT="$(cat .gpu/commit)"
-lab() { bash scripts/gpu/run.sh .gpu/lab/randcond-lab "$@"; }
+lab() { bash scripts/gpu/run.sh .gpu/lab/randcond-lab "$@" --record; }
 pack() { tar czf "$out/label-run.tar.gz" logs results data/teachers/mnist-label-*.safetensors 2>/dev/null; }
 mkdir -p logs; t0=$SECONDS
 lab --help > logs/build.log 2>&1; echo "shim ready after $((SECONDS - t0)) s"

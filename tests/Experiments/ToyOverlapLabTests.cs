@@ -57,11 +57,11 @@ public class ToyOverlapLabTests
         var dir = Directory.CreateTempSubdirectory("randcond-toy-");
         try
         {
-            var outBase = Path.Combine(dir.FullName, "toy");
+            var outBase = Path.Combine(dir.FullName, "toy-overlap");
             var stdout = new StringWriter();
             var stderr = new StringWriter();
 
-            int code = LabCommands.Run(["toy-overlap", "--out", outBase, "--points", "50", "--png", "false"], stdout, stderr);
+            int code = LabCommands.Run(["toy-overlap", "--out", dir.FullName, "--points", "50", "--png", "false"], stdout, stderr);
 
             Assert.True(code == 0, stderr.ToString());
             var json = JsonNode.Parse(File.ReadAllText(outBase + ".json"))!;

@@ -25,6 +25,9 @@ public sealed class ImageDataset : IDisposable
         var files = (store ?? DatasetStore.Default).Files(kind, split);
         var images = IdxReader.Read(files.Images, IdxReader.ImagesMagic);
         var labels = IdxReader.Read(files.Labels, IdxReader.LabelsMagic);
+        // Both datasets are 28 x 28 grey images; the models built for them take nothing else.
+        if (images.Dimensions is not [_, 28, 28])
+            throw new IdxFormatException(files.Images, "dimensions", $"images of {string.Join(" x ", images.Dimensions[1..])} pixels; {kind.DisplayName()} has 28 x 28");
         if (labels.Count != images.Count)
             throw new IdxFormatException(files.Labels, "dimension 0", $"{labels.Count} labels, but {files.Images} holds {images.Count} images");
         int classes = kind.NumClasses();

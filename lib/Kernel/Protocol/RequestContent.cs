@@ -20,6 +20,24 @@ internal sealed class RequestContent(JsonObject content)
     public int Count(string name, int fallback) => Read<int?>(name, fallback, JsonValueKind.Number, "a non-negative integer",
         v => v.TryGetValue<int>(out var n) && n >= 0 ? n : null)!.Value;
 
+    /// <summary>A string that must be one of <paramref name="allowed"/>.</summary>
+    public string OneOf(string name, string fallback, params string[] allowed)
+    {
+        var value = String(name, fallback);
+        return allowed.Contains(value) ? value
+            : throw new BadRequestException($"content.{name} must be one of {string.Join(", ", allowed)}, not \"{value}\"");
+    }
+
+    /// <summary>An object whose values are all strings (user_expressions); missing or null is empty.</summary>
+    public IReadOnlyDictionary<string, string> StringMap(string name)
+    {
+        var node = content[name];
+        if (node is null) return new Dictionary<string, string>();
+        if (node is not JsonObject map) throw new BadRequestException($"content.{name} must be an object of strings, not {Describe(node)}");
+        return map.ToDictionary(kv => kv.Key, kv => kv.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
+            : throw new BadRequestException($"content.{name}.{kv.Key} must be a string, not {(kv.Value is null ? "null" : Describe(kv.Value))}"));
+    }
+
     private T Read<T>(string name, T? fallback, JsonValueKind kind, string expected, Func<JsonValue, T?> convert)
     {
         var node = content[name];
