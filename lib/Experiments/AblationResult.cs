@@ -78,6 +78,7 @@ public sealed record AblationResult
     public string? Dotnet { get; init; }
     public string? Command { get; init; }
     public required string DateUtc { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Host { get; init; }
     /// <summary>family-random, family-teacher, images or captions (<see cref="AblationStudies.Slug"/>).</summary>
     public required string Study { get; init; }

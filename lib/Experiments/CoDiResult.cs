@@ -59,7 +59,8 @@ public sealed record CoDiResult
     public required string Dotnet { get; init; }
     public required string Command { get; init; }
     public required string DateUtc { get; init; }
-    public required string Host { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Host { get; init; }
     public required string Scale { get; init; }
     public required string Dataset { get; init; }
     public required string Task { get; init; }

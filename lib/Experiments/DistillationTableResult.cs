@@ -39,7 +39,7 @@ public sealed record DistillationTableRow(string Model, string D, string Rc, dou
 /// paper's table, <see cref="FdChart"/> and <see cref="AccuracyChart"/> compare no-RC and RC per student.
 /// </summary>
 public sealed record DistillationTableResult(string Experiment, string GitCommit, string Device, string Libtorch, string Dotnet, string Command,
-    string DateUtc, string Host, string Dataset, string Scale, string ImageSet, bool CudaGraph, string Distillation,
+    string DateUtc, string? Host, string Dataset, string Scale, string ImageSet, bool CudaGraph, string Distillation,
     IReadOnlyList<DistillationTableRow> Rows, double Seconds, string? ExcludedGroup = null)
 {
     public static readonly JsonSerializerOptions Json = new()

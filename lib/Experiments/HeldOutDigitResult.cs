@@ -42,7 +42,7 @@ public sealed record HeldOutDigitArm(string Arm, string Replacement, int Steps, 
 /// Records written before a field existed load with its default (conditioning "text"; no teacher per-digit accuracy).
 /// </summary>
 public sealed record HeldOutDigitResult(string Experiment, string GitCommit, string Device, string Libtorch, string Dotnet, string Command,
-    string DateUtc, string Host, string Scale, int HeldOutDigit, string Teacher, string Student, string ImageSet, string TextCorpus,
+    string DateUtc, string? Host, string Scale, int HeldOutDigit, string Teacher, string Student, string ImageSet, string TextCorpus,
     string Distillation, string Sampling, double TeacherHeldOutAccuracy, double TeacherSeenAccuracy, IReadOnlyList<HeldOutDigitArm> Students,
     string SampleGrid, double Seconds, string Conditioning = "text", bool? CudaGraph = null, IReadOnlyList<double>? TeacherPerDigitAccuracy = null,
     string? Goals = null)

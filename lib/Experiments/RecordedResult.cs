@@ -54,7 +54,9 @@ public abstract record RecordedRun
     public string Dotnet { get; init; } = "unknown";
     public string Command { get; init; } = "";
     public string DateUtc { get; init; } = "unknown";
-    public string Host { get; init; } = "";
+    /// <summary>Older records name the machine; new ones do not.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Host { get; init; }
 
     /// <summary>The file this run was read from (results/NAME.json), or null for a run made in this process.</summary>
     [JsonIgnore] public string? SourceFile { get; init; }
@@ -79,9 +81,9 @@ public abstract record RecordedRun
         Device = RunRecord.DeviceName(device),
         Libtorch = Tensors.Torch.Version,
         Dotnet = Environment.Version.ToString(),
-        Command = Environment.CommandLine,
+        Command = RunRecord.PortableCommand(Environment.CommandLine),
         DateUtc = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-        Host = Environment.MachineName,
+        Host = null,
     };
 }
 

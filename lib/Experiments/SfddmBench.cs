@@ -225,7 +225,7 @@ public sealed class SfddmBench : IDisposable
         return new SfddmResult
         {
             GitCommit = Field("git_commit"), Device = Field("device"), Libtorch = Field("libtorch"), Dotnet = Field("dotnet"),
-            Command = Field("command"), DateUtc = Field("date_utc"), Host = Field("host"),
+            Command = Field("command"), DateUtc = Field("date_utc"),
             DatasetSlug = Config.Dataset.Slug(), Scale = Config.Scale, Teacher = Path.GetFileName(Config.TeacherPath),
             ClassifierTestAccuracy = ClassifierTestAccuracy, IndexList = SfddmSchedule.Name(Config.IndexList),
             Options = new SfddmRecipe

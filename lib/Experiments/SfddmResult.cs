@@ -25,6 +25,7 @@ public sealed record SfddmResult
     public string? Dotnet { get; init; }
     public string? Command { get; init; }
     public required string DateUtc { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Host { get; init; }
     /// <summary>"mnist" or "fashion-mnist"; records written before it was kept name it only by their teacher file.</summary>
     [JsonPropertyName("dataset")]
