@@ -17,7 +17,7 @@ public sealed record RunOutputFolder(string? Folder)
         arguments.InPlace ? InPlace : new(Path.GetFullPath(arguments.Out ?? DefaultFolder(notebookOrFolder)));
 
     public NotebookRunOptions OptionsFor(string notebook, TimeSpan? cellTimeout) => Folder is null
-        ? new NotebookRunOptions { CellTimeout = cellTimeout }
+        ? new NotebookRunOptions { CellTimeout = cellTimeout, InlinePlotlyJs = false } // committed: small, charts as PNG until re-run
         : new NotebookRunOptions
         {
             OutPath = Path.Combine(Folder, Path.GetFileName(notebook)),

@@ -14,6 +14,13 @@ public sealed record NotebookRunOptions
     /// <summary>A cell running longer fails with a timeout (its worker process is killed); null waits forever.</summary>
     public TimeSpan? CellTimeout { get; init; }
 
+    /// <summary>
+    /// Whether the first chart inlines plotly.js (about 4.8 MB) so the written notebook's charts are interactive offline.
+    /// Off for notebooks committed to the repository: each chart's output holds its PNG, which stays in place where no
+    /// plotly.js is loaded (GitHub, a fresh Jupyter page), and re-running the cell in a kernel draws it interactively.
+    /// </summary>
+    public bool InlinePlotlyJs { get; init; } = true;
+
     /// <summary>The randcond.dll that runs cells as `randcond __notebook-worker`; null looks beside this library.</summary>
     public string? WorkerAssembly { get; init; }
 }

@@ -54,7 +54,7 @@ public static class NotebookRunner
 
         var (executed, failure) = toRun.Count == 0
             ? (0, null)
-            : await ExecuteAsync(notebook, new(Path.GetDirectoryName(Path.GetFullPath(path))!, toRun), workerAssembly,
+            : await ExecuteAsync(notebook, new(Path.GetDirectoryName(Path.GetFullPath(path))!, toRun, options.InlinePlotlyJs), workerAssembly,
                                  options.CellTimeout, cancellationToken).ConfigureAwait(false);
         NotebookFile.Write(notebook, outPath);
         return new NotebookRunResult(path, outPath, executed, clock.Elapsed, failure);

@@ -36,6 +36,7 @@ public static class NotebookWorker
             }
         }
 
+        Plotting.ChartHtml.InlinePlotlyJs = request.InlinePlotlyJs;
         using var executor = new CellExecutor(new CellExecutorOptions { BaseDirectory = request.BaseDirectory });
         var executed = 0;
         foreach (var cell in request.Cells)

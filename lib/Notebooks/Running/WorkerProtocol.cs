@@ -14,13 +14,15 @@ internal static class WorkerProtocol
 {
     public const string Marker = "\u001erandcond-worker ";
 
-    public sealed record Request(string BaseDirectory, IReadOnlyList<RequestCell> Cells);
+    /// <param name="InlinePlotlyJs">whether the first chart of the run inlines plotly.js (see <see cref="NotebookRunOptions.InlinePlotlyJs"/>)</param>
+    public sealed record Request(string BaseDirectory, IReadOnlyList<RequestCell> Cells, bool InlinePlotlyJs = true);
 
     public sealed record RequestCell(int Index, string Source);
 
     public static JsonObject ToJson(Request request) => new()
     {
         ["base_directory"] = request.BaseDirectory,
+        ["inline_plotly_js"] = request.InlinePlotlyJs,
         ["cells"] = new JsonArray(request.Cells.Select(c => (JsonNode)new JsonObject { ["index"] = c.Index, ["source"] = c.Source }).ToArray()),
     };
 
@@ -29,7 +31,8 @@ internal static class WorkerProtocol
         var root = JsonNode.Parse(json)!.AsObject();
         return new Request(
             (string)root["base_directory"]!,
-            root["cells"]!.AsArray().Select(c => new RequestCell((int)c!["index"]!, (string)c["source"]!)).ToList());
+            root["cells"]!.AsArray().Select(c => new RequestCell((int)c!["index"]!, (string)c["source"]!)).ToList(),
+            (bool?)root["inline_plotly_js"] ?? true);
     }
 
     /// <summary>One event as the line the worker writes, marker and newline included.</summary>

@@ -10,6 +10,9 @@ public static class ChartHtml
 {
     private static int _inlinedInProcess;
 
+    /// <summary>Whether the first <see cref="NotebookFragment"/> of the process inlines plotly.js (the default).</summary>
+    public static bool InlinePlotlyJs { get; set; } = true;
+
     /// <summary>
     /// A complete page. It loads plotly.min.js from its local file:// path, or inlines it (about 4.8 MB) when
     /// <paramref name="selfContained"/>, for pages that travel to other machines.
@@ -40,7 +43,7 @@ public static class ChartHtml
         var (width, height) = ChartJson.Size(figure);
         string id = "randcond-chart-" + Guid.NewGuid().ToString("N")[..12];
         var html = new StringBuilder();
-        if (Interlocked.Exchange(ref _inlinedInProcess, 1) == 0)
+        if (InlinePlotlyJs && Interlocked.Exchange(ref _inlinedInProcess, 1) == 0)
             html.Append("<meta charset=\"utf-8\">\n<script type=\"text/javascript\">if (!window.Plotly) {\n")
                 .Append(PlotlyJs.ReadInlineable()).Append("\n}</script>\n");
         html.Append("<div id=\"").Append(id).Append("\" style=\"").Append(SizeStyle(figure)).Append("\">");
