@@ -34,4 +34,33 @@ public class ChartDisplayTests
         Assert.True(second.Length < 500_000, "later charts reuse the inlined plotly.js");
         Assert.Contains("data:image/png;base64,", second);
     }
+
+    [Fact]
+    public void Without_inlining_a_chart_keeps_its_png_and_no_plotly_js()
+    {
+        ChartHtml.ResetInlinedPlotly();
+        ChartHtml.InlinePlotlyJs = false;
+        try
+        {
+            var html = MimeFormatter.Format(SampleCharts.LogLineAndBars().InNotebook())["text/html"];
+            Assert.True(html.Length < 500_000, $"{html.Length} characters: plotly.js was inlined");
+            Assert.DoesNotContain("plotly.js v", html);
+            Assert.Contains("data:image/png;base64,", html); // what stays shown where plotly.js is not loaded
+            Assert.Contains("if (!window.Plotly) { if (tries++ < 100)", html);
+        }
+        finally
+        {
+            ChartHtml.InlinePlotlyJs = true;
+            ChartHtml.ResetInlinedPlotly();
+        }
+    }
+
+    [Fact]
+    public void The_runner_tells_its_worker_whether_to_inline_plotly_js()
+    {
+        var request = new RandCond.Notebooks.Running.WorkerProtocol.Request("/nb", [new(0, "1")], InlinePlotlyJs: false);
+        var json = RandCond.Notebooks.Running.WorkerProtocol.ToJson(request).ToJsonString();
+        Assert.False(RandCond.Notebooks.Running.WorkerProtocol.ReadRequest(json).InlinePlotlyJs);
+        Assert.True(RandCond.Notebooks.Running.WorkerProtocol.ReadRequest("{\"base_directory\": \"/nb\", \"cells\": []}").InlinePlotlyJs);
+    }
 }
