@@ -15,10 +15,14 @@ for folder in .gpu/datasets/*/; do
   slug="$(basename "$folder")"
   target=".cache/datasets/$slug"
   mkdir -p "$target"
-  while read -r _ name; do
-    if [[ "$name" == *.gz ]]; then cp "$folder/$name" "$target/$name"
-    else gunzip -c "$folder/$name.gz" > "$target/$name"; fi
+  checked=()
+  while read -r sum name; do   # a split may have been carried alone (pack.sh DATASET:test): unpack and check what came
+    if [[ -f "$folder/$name" ]]; then cp "$folder/$name" "$target/$name"
+    elif [[ -f "$folder/$name.gz" ]]; then gunzip -c "$folder/$name.gz" > "$target/$name"
+    else continue; fi
+    checked+=("$name")
+    echo "$sum  $name" | (cd "$target" && sha256sum -c --quiet -) || { echo "unpack: $slug/$name does not match data/$slug.sha256" >&2; exit 1; }
   done < "data/$slug.sha256"
-  (cd "$target" && sha256sum -c --quiet "$root/data/$slug.sha256") || { echo "unpack: $slug does not match data/$slug.sha256" >&2; exit 1; }
-  echo "dataset $slug -> $target (checked against data/$slug.sha256)"
+  (( ${#checked[@]} > 0 )) || { echo "unpack: .gpu/datasets/$slug holds no file data/$slug.sha256 names" >&2; exit 1; }
+  echo "dataset $slug -> $target: ${checked[*]} (checked against data/$slug.sha256)"
 done

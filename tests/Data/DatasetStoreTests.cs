@@ -69,6 +69,22 @@ public class DatasetStoreTests : IDisposable
     }
 
     [Fact]
+    public void OneSplitIsUsableWithoutTheOther()
+    {
+        var installed = DatasetStore.Default;
+        var dataset = Path.Combine(folder.Path, "test-only", "mnist");
+        Directory.CreateDirectory(dataset);
+        foreach (var name in new[] { "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+            File.Copy(Path.Combine(installed.Folder(DatasetKind.Mnist), name), Path.Combine(dataset, name));
+        var store = new DatasetStore(Path.Combine(folder.Path, "test-only"), RepositoryFile("data"));
+
+        Assert.EndsWith("t10k-images-idx3-ubyte", store.Files(DatasetKind.Mnist, DatasetSplit.Test).Images);
+        var e = Assert.Throws<FileNotFoundException>(() => store.Files(DatasetKind.Mnist, DatasetSplit.Train));
+        Assert.Contains("train-images-idx3-ubyte", e.Message);
+        Assert.Throws<FileNotFoundException>(() => store.Verify(DatasetKind.Mnist));
+    }
+
+    [Fact]
     public void MalformedManifestNamesTheLine()
     {
         var path = folder.Combine("bad.sha256");

@@ -42,31 +42,44 @@ public sealed class DatasetStore
     public string ManifestPath(DatasetKind kind) =>
         ManifestFolder is null ? Path.Combine(Folder(kind), "SHA256SUMS") : Path.Combine(ManifestFolder, kind.Slug() + ".sha256");
 
-    /// <summary>The verified files of one split; throws with the fix when they are missing or differ from the manifest.</summary>
+    /// <summary>
+    /// The verified files of one split (a split is usable alone: the other split's files need not be installed); throws
+    /// with the fix when they are missing or differ from the manifest.
+    /// </summary>
     public DatasetFiles Files(DatasetKind kind, DatasetSplit split)
     {
-        var manifest = Verify(kind);
-        return new DatasetFiles(Find(kind, manifest, DatasetKinds.FileStem(split, images: true)),
-                                Find(kind, manifest, DatasetKinds.FileStem(split, images: false)));
+        var manifest = ReadManifest(kind);
+        var images = Find(kind, manifest, DatasetKinds.FileStem(split, images: true));
+        var labels = Find(kind, manifest, DatasetKinds.FileStem(split, images: false));
+        Check(kind, images);
+        Check(kind, labels);
+        return new DatasetFiles(Path.Combine(Folder(kind), images.FileName), Path.Combine(Folder(kind), labels.FileName));
     }
 
     /// <summary>Checks every file the manifest names (hashing each once per process) and returns the manifest.</summary>
     public IReadOnlyList<ManifestEntry> Verify(DatasetKind kind)
     {
+        var manifest = ReadManifest(kind);
+        foreach (var entry in manifest) Check(kind, entry);
+        return manifest;
+    }
+
+    private IReadOnlyList<ManifestEntry> ReadManifest(DatasetKind kind)
+    {
         var manifestPath = ManifestPath(kind);
         if (!File.Exists(manifestPath)) throw NotInstalled(kind, manifestPath);
-        var manifest = ManifestEntry.ReadAll(manifestPath);
-        foreach (var entry in manifest)
-        {
-            var path = Path.Combine(Folder(kind), entry.FileName);
-            if (!File.Exists(path)) throw NotInstalled(kind, path);
-            var actual = Sha256Of(path);
-            if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException(
-                    $"{path}: SHA-256 is {actual}, but {manifestPath} expects {entry.Sha256}; the file is damaged or modified. " +
-                    $"Delete it and run {InstallScript}.");
-        }
-        return manifest;
+        return ManifestEntry.ReadAll(manifestPath);
+    }
+
+    private void Check(DatasetKind kind, ManifestEntry entry)
+    {
+        var path = Path.Combine(Folder(kind), entry.FileName);
+        if (!File.Exists(path)) throw NotInstalled(kind, path);
+        var actual = Sha256Of(path);
+        if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException(
+                $"{path}: SHA-256 is {actual}, but {ManifestPath(kind)} expects {entry.Sha256}; the file is damaged or modified. " +
+                $"Delete it and run {InstallScript}.");
     }
 
     /// <summary>The lower-case hex SHA-256 of a file, computed once per process while its length and write time stay the same.</summary>
@@ -104,12 +117,9 @@ public sealed class DatasetStore
         return new DatasetStore(Path.Combine(repo, ".cache", "datasets"), manifests);
     }
 
-    private string Find(DatasetKind kind, IReadOnlyList<ManifestEntry> manifest, string stem)
-    {
-        foreach (var entry in manifest)
-            if (entry.FileName == stem || entry.FileName == stem + ".gz") return Path.Combine(Folder(kind), entry.FileName);
-        throw new InvalidDataException($"{ManifestPath(kind)}: names no file {stem} or {stem}.gz");
-    }
+    private ManifestEntry Find(DatasetKind kind, IReadOnlyList<ManifestEntry> manifest, string stem) =>
+        manifest.FirstOrDefault(e => e.FileName == stem || e.FileName == stem + ".gz")
+        ?? throw new InvalidDataException($"{ManifestPath(kind)}: names no file {stem} or {stem}.gz");
 
     private FileNotFoundException NotInstalled(DatasetKind kind, string missing) =>
         new($"{kind.DisplayName()} is not installed: {missing} is missing. Run {InstallScript} " +
