@@ -7,8 +7,9 @@ using RandCond.Tensors;
 namespace RandCond.Experiments;
 
 /// <summary>
-/// A trained teacher as committed in data/teachers: the EMA weights in float16, the preset name, the
-/// tokenizer's vocabulary (so the file is self-contained) and how it was made, in the safetensors metadata.
+/// A trained teacher as committed in data/teachers: the EMA weights in float16, and in the safetensors metadata its whole
+/// configuration (<see cref="TeacherConfigJson"/>), the tokenizer's vocabulary (so the file is self-contained) and how
+/// it was made.
 /// </summary>
 public static class TeacherFile
 {
@@ -22,6 +23,7 @@ public static class TeacherFile
             ["dataset"] = preset.Dataset.Slug(),
             ["conditioning"] = preset.Text.Kind,
             ["vocabulary"] = string.Join("\n", tokenizer.Vocabulary),
+            [TeacherConfigJson.MetadataKey] = TeacherConfigJson.Write(preset),
         };
         Safetensors.Save(path, tensors, meta);
     }
@@ -43,7 +45,10 @@ public static class TeacherFile
                 var other => throw new InvalidDataException($"unknown dataset '{other}' in metadata"),
             };
             var tokenizer = WordTokenizer.FromVocabulary(Need("vocabulary").Split('\n'));
-            var preset = TeacherPreset.Named(Need("preset"), dataset, tokenizer);
+            // The file's own configuration; files written before it was stored are read through their preset's name.
+            var preset = meta.TryGetValue(TeacherConfigJson.MetadataKey, out var config)
+                ? TeacherConfigJson.Read(config, dataset)
+                : TeacherPreset.Named(Need("preset"), dataset, tokenizer);
             // Files written before label conditioning carry no "conditioning" entry: they are text-conditioned.
             var conditioning = meta.TryGetValue("conditioning", out var c) ? c : "text";
             if (conditioning != preset.Text.Kind)
