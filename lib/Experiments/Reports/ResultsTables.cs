@@ -4,7 +4,7 @@ namespace RandCond.Experiments.Reports;
 public static class ResultsTables
 {
     private const string Percent = "0.0 %";
-    private const string Millions = "0.00,, 'M'";
+    private const string Millions = "0,,.00 'M'";
 
     private static ReportColumn C(string header, string path, string? format = null, string? path2 = null, string? format2 = null) =>
         new(header, path, format, path2, format2);
