@@ -48,7 +48,8 @@ internal static class PackageAssemblies
 /// <summary>
 /// The packages of the library at <c>libraryPath</c>, resolved through its deps.json into one load context (see
 /// <see cref="PackageAssemblies"/>): for each name the newer of the default context's copy and the package's, an
-/// assembly already loaded from the package's file reused rather than loaded again.
+/// assembly already loaded from the package's file reused rather than loaded again. Native libraries of the packages
+/// are found by <see cref="PackageNativeLibraries"/>, as for every context that holds one of this folder's assemblies.
 /// </summary>
 internal sealed class PackageLoadContext : AssemblyLoadContext
 {
@@ -78,9 +79,6 @@ internal sealed class PackageLoadContext : AssemblyLoadContext
     }
 
     protected override Assembly? Load(AssemblyName assemblyName) => Resolve(assemblyName);
-
-    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName) =>
-        _resolver.ResolveUnmanagedDllToPath(unmanagedDllName) is { } path ? LoadUnmanagedDllFromPath(path) : IntPtr.Zero;
 
     private static Assembly? LoadedFrom(string path) =>
         AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => !a.IsDynamic && string.Equals(a.Location, path, StringComparison.Ordinal));
