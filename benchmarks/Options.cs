@@ -118,7 +118,11 @@ internal sealed class Options
                     break;
                 case "--compile-configs":
                     o.CompileConfigs = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    foreach (var c in o.CompileConfigs) PerfConfig.Parse(c);
+                    foreach (var c in o.CompileConfigs)
+                    {
+                        try { PerfConfig.Parse(c); }
+                        catch (UsageException e) { throw new UsageException(e.Message.Replace("--configs:", "--compile-configs:")); }
+                    }
                     if (o.CompileConfigs.Length == 0) throw new UsageException("--compile-configs: give at least one configuration");
                     break;
                 case "--compile-timeout": o.CompileTimeout = PositiveInt(a, Value()); break;
@@ -136,6 +140,8 @@ internal sealed class Options
         bool pytorchVariants = o.CompileModes is not null || o.CompileConfigs is not null || o.CompileTimeout is not null || o.PyTorchGraph is not null;
         if (pytorchVariants && o.Verb is not ("distill-step" or "sample"))
             throw new UsageException("--compile-modes, --compile-configs, --compile-timeout and --no-pytorch-graph belong to distill-step and sample");
+        if ((o.CompileConfigs is not null || o.CompileTimeout is not null) && !o.Compile)
+            throw new UsageException("--compile-configs and --compile-timeout choose what torch.compile times: add --compile or --compile-modes LIST");
         return o;
     }
 

@@ -39,11 +39,11 @@ cd "$root"
 
 published="${2:-}"
 if [[ -z "$published" ]]; then
-  if [[ ! -x .gpu/benchmarks/randcond-bench && -f .gpu/benchmarks.tar.xz ]]; then
+  if [[ ! -f .gpu/benchmarks/randcond-bench && -f .gpu/benchmarks.tar.xz ]]; then
     bash scripts/gpu/unpack.sh > "$out/unpack.log" 2>&1 || { echo "FAILED  unpack of .gpu/benchmarks.tar.xz; see unpack.log" | tee -a "$summary"; exit 1; }
   fi
   published=.gpu/benchmarks
-  [[ -x "$published/randcond-bench" ]] || published=.gpu/bench
+  [[ -f "$published/randcond-bench" ]] || published=.gpu/bench
 fi
 bench="$(cd "$published" 2>/dev/null && pwd)/randcond-bench"
 if [[ ! -f "$bench" ]]; then
