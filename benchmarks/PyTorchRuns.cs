@@ -86,10 +86,11 @@ internal sealed class PyTorchRuns(RunContext ctx, string script, Func<PerfConfig
 
     private JsonObject Run(List<string> args, TimeSpan limit) => PythonReference.Run(ctx.PythonPath, script, args, limit);
 
-    /// <summary>The failure's first line and, when there is more (a crash's stderr), its last line.</summary>
+    /// <summary>The failure's first line and, when a crash printed more, the last line of its output (not the command line).</summary>
     private static string FirstLine(string message)
     {
-        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("command:", StringComparison.Ordinal)).ToArray();
         if (lines.Length == 0) return "no message";
         return Truncate(lines.Length == 1 ? lines[0] : $"{lines[0]} ... {lines[^1]}");
     }
