@@ -17,7 +17,7 @@ internal static class DistillStep
 {
     public const string Name = "distill-step";
     public const int ContextLength = 12;
-    private const double GoalEager = 0.7, GoalCompiled = 1.0;
+    private const double GoalVsBest = 0.7;
 
     public static BenchmarkResult Run(RunContext ctx)
     {
@@ -40,55 +40,69 @@ internal static class DistillStep
         };
         var flops = StepFlops(teacherPath, batch);
         var peak = PeakBf16Tflops(ctx.Device);
-        var perConfig = new JsonArray();
+        var pytorch = new PyTorchRuns(ctx, PythonReference.FindScript("distill_step.py"), config =>
+            [
+                "--teacher", teacherPath, "--device", ctx.Device.ToString(), "--batch", I(batch),
+                "--warmup", I(warmup), "--steps", I(steps), "--threads", I(threads), .. config.PythonArgs(),
+            ], TimeSpan.FromMinutes(20));
+        var measured = new List<(PerfConfig Config, List<double> Times, double LossFirst, double LossLast, long Leaked)>();
         using (PerfConfig.Keep(threads))
         {
             foreach (var config in configs)
             {
-                Console.Error.WriteLine($"[{Name}] {config.Name} ({config.Describe()}): PyTorch then C#, batch {batch}, {steps} steps after {warmup} warm-up steps ...");
-                var pyArgs = new List<string> { "--teacher", teacherPath, "--device", ctx.Device.ToString(), "--batch", I(batch),
-                                                "--warmup", I(warmup), "--steps", I(steps), "--threads", I(threads) };
-                pyArgs.AddRange(config.PythonArgs());
-                if (o.Compile) pyArgs.Add("--compile");
-                var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("distill_step.py"), pyArgs, TimeSpan.FromMinutes(20));
-
+                Console.Error.WriteLine($"[{Name}] {config.Name} ({config.Describe()}): PyTorch {config.PythonName} (eager{(pytorch.Graph ? ", graph" : "")}) " +
+                                        $"then C#, batch {batch}, {steps} steps after {warmup} warm-up steps ...");
+                pytorch.Reference(config);
                 config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors;
                 var (times, lossFirst, lossLast) = TimeSteps(ctx.Device, teacherPath, config, batch, warmup, steps);
-                long leaked = Torch.NativeLiveTensors - liveBefore;
-
-                double median = Stats.Median(times), pyMedian = py["ms_median"]!.GetValue<double>();
-                result.Measurements.Add(new($"step, {config.Name}", "ms/step", median, pyMedian, GoalEager));
-                var entry = new JsonObject
-                {
-                    ["config"] = config.Name,
-                    ["settings"] = config.Describe(),
-                    ["csharp_ms_median"] = median,
-                    ["csharp_ms_min"] = times.Min(),
-                    ["csharp_ms_all"] = ToArray(times),
-                    ["csharp_loss_first"] = lossFirst,
-                    ["csharp_loss_last"] = lossLast,
-                    ["csharp_tflops"] = flops.Total / (median * 1e-3) / 1e12,
-                    ["python_ms_median"] = pyMedian,
-                    ["python_tflops"] = flops.Total / (pyMedian * 1e-3) / 1e12,
-                    ["ratio"] = median / pyMedian,
-                    ["leaked_native_tensors"] = leaked,
-                    ["python"] = py,
-                };
-                result.Notes.Add(($"{config.Name}: achieved", $"C# {Tflops(flops.Total, median, peak)}, PyTorch {Tflops(flops.Total, pyMedian, peak)}; " +
-                                  $"loss C# {lossFirst:0.0000} -> {lossLast:0.0000}, PyTorch {py["loss_first"]!.GetValue<double>():0.0000} -> {py["loss_last"]!.GetValue<double>():0.0000}"));
-                if (py["compiled"] is JsonObject co && co["ms_median"] is { } cm)
-                {
-                    double c = cm.GetValue<double>();
-                    result.Measurements.Add(new($"step, {config.Name} vs torch.compile", "ms/step", median, c, GoalCompiled));
-                    entry["python_compiled_ms_median"] = c;
-                }
-                else if (py["compiled"] is { } reason)
-                    result.Notes.Add(($"{config.Name}: torch.compile", reason.ToString()));
-                if (leaked != 0) result.Notes.Add(("warning", $"{config.Name}: {leaked} native tensors were still alive after the steps"));
-                perConfig.Add(entry);
+                measured.Add((config, times, lossFirst, lossLast, Torch.NativeLiveTensors - liveBefore));
             }
+            // The slowest and least certain part last: a compile that fails or overruns its limit is recorded as unavailable.
+            var compileModes = o.CompileModesOrDefault;
+            if (compileModes.Count > 0)
+                pytorch.Compile(CompileConfigs(o, configs), compileModes, TimeSpan.FromSeconds(o.CompileTimeout ?? 600));
         }
+
+        var timings = pytorch.Timings(py => py["variants"], "variants");
+        var best = PyTorchBest.Of(timings) ?? throw new BenchmarkException("no PyTorch timing is available: " + string.Join("; ", timings));
+        var perConfig = new JsonArray();
+        foreach (var (config, times, lossFirst, lossLast, leaked) in measured)
+        {
+            var py = pytorch.Reference(config);
+            var own = timings.Where(t => t.Config == config.PythonName).ToDictionary(t => t.Variant);
+            double median = Stats.Median(times), pyMedian = own["eager"].MsMedian!.Value;
+            result.Measurements.Add(new($"step, {config.Name} vs PyTorch {best.Name}", "ms/step", median, best.MsMedian!.Value, GoalVsBest));
+            var entry = new JsonObject
+            {
+                ["config"] = config.Name,
+                ["settings"] = config.Describe(),
+                ["csharp_ms_median"] = median,
+                ["csharp_ms_min"] = times.Min(),
+                ["csharp_ms_all"] = ToArray(times),
+                ["csharp_loss_first"] = lossFirst,
+                ["csharp_loss_last"] = lossLast,
+                ["csharp_tflops"] = flops.Total / (median * 1e-3) / 1e12,
+                ["python_config"] = config.PythonName,
+                ["python_ms_median"] = pyMedian,
+                ["python_tflops"] = flops.Total / (pyMedian * 1e-3) / 1e12,
+                ["ratio"] = median / pyMedian,
+                ["python_graph_ms_median"] = own.TryGetValue("graph", out var graph) ? graph.MsMedian : null,
+                ["pytorch_best_ms"] = best.MsMedian,
+                ["pytorch_best_config"] = best.Name,
+                ["ratio_vs_pytorch_best"] = median / best.MsMedian!.Value,
+                ["leaked_native_tensors"] = leaked,
+                ["python"] = py.DeepClone(),
+            };
+            var eager = py["variants"]!["eager"]!;
+            result.Notes.Add(($"{config.Name}: achieved", $"C# {Tflops(flops.Total, median, peak)}, PyTorch eager {Tflops(flops.Total, pyMedian, peak)}; " +
+                              $"loss C# {lossFirst:0.0000} -> {lossLast:0.0000}, PyTorch {eager["loss_first"]!.GetValue<double>():0.0000} -> {eager["loss_last"]!.GetValue<double>():0.0000}"));
+            if (leaked != 0) result.Notes.Add(("warning", $"{config.Name}: {leaked} native tensors were still alive after the steps"));
+            perConfig.Add(entry);
+        }
+        foreach (var t in timings)
+            result.Notes.Add(($"PyTorch {t.Name}", t.MsMedian is { } ms ? $"{ms:0.000} ms/step, {Tflops(flops.Total, ms, peak)}" : t.Unavailable!));
+        result.Notes.Add(("PyTorch best", $"{best.Name}: {best.MsMedian:0.000} ms/step, {Tflops(flops.Total, best.MsMedian!.Value, peak)} (fastest of {timings.Count(t => t.MsMedian is not null)} PyTorch timings in this run)"));
 
         result.CSharp["batch"] = batch;
         result.CSharp["warmup"] = warmup;
@@ -99,12 +113,20 @@ internal static class DistillStep
         result.CSharp["flops_counting"] = flops.Counting;
         result.CSharp["peak_bf16_dense_tflops"] = peak?.Tflops;
         result.CSharp["peak_source"] = peak?.Source ?? "no peak known for this device";
+        result.CSharp["pytorch_best_ms"] = best.MsMedian;
+        result.CSharp["pytorch_best_config"] = best.Name;
+        result.CSharp["pytorch_best_tflops"] = flops.Total / (best.MsMedian!.Value * 1e-3) / 1e12;
+        result.CSharp["pytorch_timings"] = new JsonArray(timings.Select(t => (JsonNode)t.ToJson()).ToArray());
         result.CSharp["configs"] = perConfig;
         result.Python = new JsonObject { ["torch_version"] = perConfig.Count > 0 ? perConfig[0]!["python"]!["torch_version"]!.DeepClone() : null };
         result.Notes.Add(("work per step", $"{flops.Total / 1e9:0.0} GFLOP ({flops.Counting})"));
         if (peak is { } p) result.Notes.Add(("peak used for %", $"{p.Tflops} TFLOP/s ({p.Source})"));
         return result;
     }
+
+    /// <summary>The configurations whose PyTorch side --compile times: --compile-configs, else every configuration.</summary>
+    internal static IEnumerable<PerfConfig> CompileConfigs(Options o, IEnumerable<PerfConfig> configs) =>
+        o.CompileConfigs is { } chosen ? chosen.Select(PerfConfig.Parse) : configs;
 
     internal static string TeacherPath(Options o)
     {

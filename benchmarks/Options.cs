@@ -9,6 +9,10 @@ internal sealed class Options
     public string? Python { get; private set; }
     public bool Quick { get; private set; }
     public bool Compile { get; private set; }
+    public string[]? CompileModes { get; private set; }
+    public string[]? CompileConfigs { get; private set; }
+    public int? CompileTimeout { get; private set; }
+    public bool? PyTorchGraph { get; private set; }
     public int? Threads { get; private set; }
     public int? Batch { get; private set; }
     public int? DdimSteps { get; private set; }
@@ -43,7 +47,15 @@ internal sealed class Options
           --python PATH       Python with torch for the reference (default /usr/bin/python3 if it exists, else python3)
           --quick             few iterations (a CI smoke test, not a measurement)
           --threads N         intra-op threads for convnet-step on both sides (default: the number of cores)
-          --compile           also time torch.compile of the model(s) in PyTorch 2.x (convnet-step, distill-step, sample)
+          --compile           also time torch.compile of the model(s) in PyTorch 2.x (convnet-step; distill-step and
+                              sample: in modes default and reduce-overhead)
+          --compile-modes L   distill-step / sample: the torch.compile modes to time (implies --compile): a
+                              comma-separated list of default, reduce-overhead, max-autotune
+          --compile-configs L distill-step / sample: the configurations whose PyTorch side is compiled (default: all)
+          --compile-timeout S distill-step / sample: seconds each torch.compile mode may take, compiling included
+                              (default 600); past it the mode is reported unavailable and the run goes on
+          --no-pytorch-graph  distill-step / sample: leave out PyTorch's whole step / walk as one CUDA graph (timed for
+                              every configuration on CUDA by default); the ratios compare with PyTorch's best timing
           --batch N           distill-step / sample batch (default 256 on CUDA, 2 on the CPU)
           --configs LIST      distill-step / sample: comma-separated configurations, each 'fp32' or a '+'-joined set of
                               tf32, bf16 (autocast), bf16w (sample: bf16 weights), cl (channels-last), auto (cuDNN
@@ -98,6 +110,23 @@ internal sealed class Options
                     if (o.Configs.Length == 0) throw new UsageException("--configs: give at least one configuration");
                     break;
                 case "--compile": o.Compile = true; break;
+                case "--compile-modes":
+                    o.CompileModes = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
+                    if (o.CompileModes.Length == 0 || o.CompileModes.Any(m => !PyTorchRuns.CompileModes.Contains(m)))
+                        throw new UsageException($"--compile-modes: expected a comma-separated list of {string.Join(", ", PyTorchRuns.CompileModes)}, got '{string.Join(',', o.CompileModes)}'");
+                    o.Compile = true;
+                    break;
+                case "--compile-configs":
+                    o.CompileConfigs = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    foreach (var c in o.CompileConfigs)
+                    {
+                        try { PerfConfig.Parse(c); }
+                        catch (UsageException e) { throw new UsageException(e.Message.Replace("--configs:", "--compile-configs:")); }
+                    }
+                    if (o.CompileConfigs.Length == 0) throw new UsageException("--compile-configs: give at least one configuration");
+                    break;
+                case "--compile-timeout": o.CompileTimeout = PositiveInt(a, Value()); break;
+                case "--no-pytorch-graph": o.PyTorchGraph = false; break;
                 case "--threads":
                     var t = Value();
                     if (!int.TryParse(t, out var n) || n < 1) throw new UsageException($"--threads: expected a positive integer, got '{t}'");
@@ -108,8 +137,16 @@ internal sealed class Options
             }
         }
         if (o.Verify && o.Verb != "distill-step") throw new UsageException("--verify belongs to distill-step");
+        bool pytorchVariants = o.CompileModes is not null || o.CompileConfigs is not null || o.CompileTimeout is not null || o.PyTorchGraph is not null;
+        if (pytorchVariants && o.Verb is not ("distill-step" or "sample"))
+            throw new UsageException("--compile-modes, --compile-configs, --compile-timeout and --no-pytorch-graph belong to distill-step and sample");
+        if ((o.CompileConfigs is not null || o.CompileTimeout is not null) && !o.Compile)
+            throw new UsageException("--compile-configs and --compile-timeout choose what torch.compile times: add --compile or --compile-modes LIST");
         return o;
     }
+
+    /// <summary>distill-step / sample: the torch.compile modes to time (default and reduce-overhead with a bare --compile).</summary>
+    public IReadOnlyList<string> CompileModesOrDefault => CompileModes ?? (Compile ? ["default", "reduce-overhead"] : []);
 
     private static int PositiveInt(string option, string text) =>
         int.TryParse(text, out var n) && n >= 1 ? n : throw new UsageException($"{option}: expected a positive integer, got '{text}'");

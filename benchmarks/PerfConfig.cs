@@ -6,8 +6,9 @@ namespace RandCond.Benchmarks;
 /// One performance configuration, applied alike on both sides: "fp32" (TF32 off, float32, NCHW) or a '+'-joined set of
 /// tf32 (TF32 for float32 matmuls and cuDNN convolutions), bf16 (autocast to BFloat16), bf16w (sampling only: a BFloat16
 /// copy of the networks, x_t cast at their input and output), cl (channels-last) and auto (cuDNN autotuning,
-/// torch.backends.cudnn.benchmark); graph (C# only: the training step, or the whole sampling loop,
-/// replayed as a CUDA graph; the PyTorch side stays eager, as the goal compares).
+/// torch.backends.cudnn.benchmark); graph (C#: the training step, or the whole sampling loop, replayed as a CUDA graph;
+/// PyTorch's own graph, and torch.compile, are variants that <see cref="PyTorchRuns"/> times for every configuration
+/// whatever its graph part, so "tf32" and "tf32+graph" share one PyTorch configuration, <see cref="PythonName"/>).
 /// </summary>
 internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false, bool Graph = false, bool Bf16Weights = false)
 {
@@ -45,6 +46,17 @@ internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channe
     {
         RandCond.Tensors.Tf32.Set(Tf32, Tf32);
         Cudnn.Benchmark = Autotune;
+    }
+
+    /// <summary>The configuration as PyTorch runs it: the name without the C#-only graph part ("tf32+bf16+graph" -> "tf32+bf16").</summary>
+    public string PythonName
+    {
+        get
+        {
+            var parts = new[] { (Tf32, "tf32"), (Bf16, "bf16"), (Bf16Weights, "bf16w"), (ChannelsLast, "cl"), (Autotune, "auto") }
+                .Where(p => p.Item1).Select(p => p.Item2).ToArray();
+            return parts.Length == 0 ? "fp32" : string.Join('+', parts);
+        }
     }
 
     public AutocastScope Autocast(Device device) => Bf16 ? Torch.Autocast(device, DType.BFloat16) : default;

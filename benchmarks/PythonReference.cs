@@ -68,7 +68,7 @@ internal static class PythonReference
             if (!process.WaitForExit(timeout))
             {
                 try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                throw new BenchmarkException($"the Python reference ran longer than {timeout.TotalSeconds:0} s and was stopped: {command}");
+                throw new BenchmarkException($"the Python reference ran longer than {timeout.TotalSeconds:0} s and was stopped\n  command: {command}");
             }
             process.WaitForExit();
             string stdout = stdoutTask.GetAwaiter().GetResult();

@@ -54,7 +54,9 @@ internal sealed class BenchmarkResult
     {
         w.WriteLine();
         w.WriteLine($"== {Name}: {Description}");
-        const string fmt = "{0,-42} {1,12} {2,12} {3,8}  {4}";
+        // Rows name the PyTorch timing they compare with, so the first column is as wide as the longest name.
+        int width = Math.Max(42, Measurements.Select(m => m.Name.Length + m.Unit.Length + 3).DefaultIfEmpty(0).Max());
+        string fmt = "{0,-" + width + "} {1,12} {2,12} {3,8}  {4}";
         w.WriteLine(fmt, "measurement", "C#", "PyTorch", "ratio", "goal");
         foreach (var m in Measurements)
         {

@@ -16,7 +16,8 @@ namespace RandCond.Benchmarks;
 internal static class Sample
 {
     public const string Name = "sample";
-    private const double Guidance = 3.0, Goal = 0.7;
+    private const double Guidance = 3.0, GoalVsBest = 0.5;
+    private static readonly string[] Models = ["teacher", "student"];
 
     public static BenchmarkResult Run(RunContext ctx)
     {
@@ -37,23 +38,26 @@ internal static class Sample
         };
         var perConfig = new JsonArray();
         var reference = new Dictionary<string, Tensor>();
+        var pytorch = new PyTorchRuns(ctx, PythonReference.FindScript("sample.py"), config =>
+            [
+                "--teacher", teacherPath, "--device", ctx.Device.ToString(), "--batch", I(batch), "--ddim-steps", I(ddimSteps),
+                "--warmup", I(warmup), "--steps", I(repeats), "--threads", I(threads), .. config.PythonArgs(),
+            ], TimeSpan.FromMinutes(20));
+        var medians = new List<(PerfConfig Config, JsonObject Entry, string Model, double Median)>();
         using (PerfConfig.Keep(threads))
         {
             foreach (var config in configs)
             {
-                Console.Error.WriteLine($"[{Name}] {config.Name} ({config.Describe()}): PyTorch then C#, batch {batch}, {ddimSteps} DDIM steps, {repeats} runs after {warmup} warm-up ...");
-                var pyArgs = new List<string> { "--teacher", teacherPath, "--device", ctx.Device.ToString(), "--batch", I(batch), "--ddim-steps", I(ddimSteps),
-                                                "--warmup", I(warmup), "--steps", I(repeats), "--threads", I(threads) };
-                pyArgs.AddRange(config.PythonArgs());
-                if (o.Compile) pyArgs.Add("--compile");
-                var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("sample.py"), pyArgs, TimeSpan.FromMinutes(20));
+                Console.Error.WriteLine($"[{Name}] {config.Name} ({config.Describe()}): PyTorch {config.PythonName} (eager{(pytorch.Graph ? ", graph" : "")}) then C#, " +
+                                        $"batch {batch}, {ddimSteps} DDIM steps, {repeats} runs after {warmup} warm-up ...");
+                pytorch.Reference(config);
 
                 config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors, referencesBefore = reference.Count;
                 // C# warms a graph configuration up twice: an eager run, then the run that records the graph.
                 var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats, o.ReplayProbe, o.Profile, reference);
                 long leaked = Torch.NativeLiveTensors - liveBefore - (reference.Count - referencesBefore);
-                var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked, ["python"] = py };
+                var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked };
                 if (ctx.Device.IsCuda)
                 {
                     // What the configuration's models and graphs left behind: a graph whose memory outlives it shows here.
@@ -82,24 +86,52 @@ internal static class Sample
                     result.Notes.Add(($"{model}, {config.Name}, repeatability", config.Graph
                         ? $"replayed images differ from the eager ones by at most {runDifference:g3}"
                         : $"images of repeated runs differ by at most {runDifference:g3}"));
-                    double median = Stats.Median(ms), pyMedian = py[model]!["ms_median"]!.GetValue<double>();
-                    result.Measurements.Add(new($"{model}, {config.Name}", "ms/batch", median, pyMedian, Goal));
                     entry[$"{model}_csharp_ms_all"] = ToArray(ms);
-                    entry[$"{model}_csharp_images_per_s"] = batch / (median * 1e-3);
-                    entry[$"{model}_python_images_per_s"] = batch / (pyMedian * 1e-3);
-                    result.Notes.Add(($"{model}, {config.Name}", $"C# {batch / (median * 1e-3):0.0} img/s, PyTorch {batch / (pyMedian * 1e-3):0.0} img/s"));
-                    if (py[model]!["compiled"] is JsonObject co && co["ms_median"] is { } cm)
-                    {
-                        double c = cm.GetValue<double>();
-                        result.Notes.Add(($"{model}, {config.Name}, torch.compile", $"{batch / (c * 1e-3):0.0} img/s (C# / compiled time = {median / c:0.000}x)"));
-                        entry[$"{model}_python_compiled_images_per_s"] = batch / (c * 1e-3);
-                    }
-                    else if (py[model]!["compiled"] is { } reason)
-                        result.Notes.Add(($"{model}, {config.Name}, torch.compile", reason.ToString()));
+                    medians.Add((config, entry, model, Stats.Median(ms)));
                 }
                 if (leaked != 0) result.Notes.Add(("warning", $"{config.Name}: {leaked} native tensors were still alive after sampling"));
                 perConfig.Add(entry);
             }
+            // The slowest and least certain part last: a compile that fails or overruns its limit is recorded as unavailable.
+            var compileModes = o.CompileModesOrDefault;
+            if (compileModes.Count > 0)
+                pytorch.Compile(DistillStep.CompileConfigs(o, configs), compileModes, TimeSpan.FromSeconds(o.CompileTimeout ?? 600));
+        }
+
+        // Each model against PyTorch's fastest timing of that model in this run.
+        var best = new Dictionary<string, PyTorchTiming>();
+        var bestJson = new JsonObject();
+        foreach (var model in Models)
+        {
+            var timings = pytorch.Timings(py => py[model], model);
+            best[model] = PyTorchBest.Of(timings) ?? throw new BenchmarkException($"no PyTorch timing of the {model} is available: " + string.Join("; ", timings));
+            foreach (var t in timings)
+                result.Notes.Add(($"{model}, PyTorch {t.Name}", t.MsMedian is { } ms ? $"{ms:0.0} ms/batch, {batch / (ms * 1e-3):0.0} img/s" : t.Unavailable!));
+            result.Notes.Add(($"{model}, PyTorch best", $"{best[model].Name}: {best[model].MsMedian:0.0} ms/batch (fastest of {timings.Count(t => t.MsMedian is not null)} PyTorch timings in this run)"));
+            bestJson[model] = new JsonObject
+            {
+                ["pytorch_best_ms"] = best[model].MsMedian,
+                ["pytorch_best_config"] = best[model].Name,
+                ["pytorch_timings"] = new JsonArray(timings.Select(t => (JsonNode)t.ToJson()).ToArray()),
+            };
+        }
+        foreach (var (config, entry, model, median) in medians)
+        {
+            var py = pytorch.Reference(config);
+            entry["python_config"] = config.PythonName;
+            entry["python"] ??= py.DeepClone();
+            var own = PyTorchBest.Read(config.PythonName, py[model]!.AsObject(), $"sample.py ({config.PythonName}) {model}").ToDictionary(t => t.Variant);
+            double pyMedian = own["eager"].MsMedian!.Value, bestMs = best[model].MsMedian!.Value;
+            result.Measurements.Add(new($"{model}, {config.Name} vs PyTorch {best[model].Name}", "ms/batch", median, bestMs, GoalVsBest));
+            entry[$"{model}_csharp_images_per_s"] = batch / (median * 1e-3);
+            entry[$"{model}_python_images_per_s"] = batch / (pyMedian * 1e-3);
+            if (own.TryGetValue("graph", out var graph) && graph.MsMedian is { } graphMs)
+                entry[$"{model}_python_graph_images_per_s"] = batch / (graphMs * 1e-3);
+            entry[$"{model}_pytorch_best_ms"] = bestMs;
+            entry[$"{model}_pytorch_best_config"] = best[model].Name;
+            entry[$"{model}_ratio_vs_pytorch_best"] = median / bestMs;
+            result.Notes.Add(($"{model}, {config.Name}", $"C# {batch / (median * 1e-3):0.0} img/s, PyTorch {config.PythonName} eager {batch / (pyMedian * 1e-3):0.0} img/s, " +
+                              $"PyTorch best {batch / (bestMs * 1e-3):0.0} img/s"));
         }
         foreach (var images in reference.Values) images.Dispose();
         result.CSharp["batch"] = batch;
@@ -110,6 +142,7 @@ internal static class Sample
         result.CSharp["repeats"] = repeats;
         result.CSharp["threads"] = threads;
         result.CSharp["teacher"] = teacherPath;
+        result.CSharp["pytorch_best"] = bestJson;
         result.CSharp["configs"] = perConfig;
         result.Python = new JsonObject { ["torch_version"] = perConfig.Count > 0 ? perConfig[0]!["python"]!["torch_version"]!.DeepClone() : null };
         return result;

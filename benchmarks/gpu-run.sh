@@ -1,35 +1,58 @@
 #!/usr/bin/env bash
-# The GPU benchmark session, in under 10 minutes: builds the native shim against this machine's CUDA torch (through
-# scripts/gpu/run.sh), checks the binding and the fused kernels against the CPU and the PyTorch reference model against
-# the C# model on CUDA, then times distill-step and sample in their default configurations, then the fastest C#
-# configurations against torch.compile on the Python side, as far as the budget goes.
-# Every result goes to OUT_DIR as JSON, with a summary.txt of what ran, how long, and what failed or was skipped.
+# The GPU benchmark session, in one device call of under 10 minutes (budget RANDCOND_GPU_BUDGET_S, default 560 s):
+# builds the native shim against this machine's CUDA torch (through scripts/gpu/run.sh), checks the PyTorch reference
+# model against the C# model on CUDA (distill-step --verify), then times distill-step and sample against PyTorch at its
+# best (eager, the whole step / walk as one CUDA graph, torch.compile in reduce-overhead mode), then, as far as the
+# budget goes, the binding check (device-check) and torch.compile's max-autotune mode. Each step has its own time limit
+# and a line in summary.txt (ok, FAILED or SKIPPED); a torch.compile that overruns its limit is reported unavailable
+# inside the result and never fails the step.
+# Everything (JSON results, one log per step, summary.txt) is packed into ONE archive, OUT_DIR/bench.tar.gz, with a
+# copy of summary.txt beside it (the device returns at most 8 files).
 #
-# Publish first, where the .NET SDK is (from the repository root):
-#   dotnet publish benchmarks -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o .gpu/bench
-# then on the GPU machine, from the repository root:
-#   bash benchmarks/gpu-run.sh OUT_DIR [PUBLISHED_DIR (default .gpu/bench)]
+# Where the .NET SDK is, from the repository root:  bash scripts/gpu/pack.sh benchmarks
+#   (carry [".gpu/benchmarks.tar.xz", ".gpu/commit"]), then on the GPU machine, from the repository root:
+#   bash benchmarks/gpu-run.sh "$OUT" [PUBLISHED_DIR (default .gpu/benchmarks, unpacked from .gpu/benchmarks.tar.xz
+#   when needed; else .gpu/bench)]
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ $# -lt 1 ]]; then
   echo "usage: benchmarks/gpu-run.sh OUT_DIR [PUBLISHED_DIR]" >&2
   exit 2
 fi
-out="$(mkdir -p "$1" && cd "$1" && pwd)"
-published="${2:-$root/.gpu/bench}"
-bench="$published/randcond-bench"
-if [[ ! -f "$bench" ]]; then
-  echo "gpu-run: $bench not found; publish first (see the top of this script)" >&2
-  exit 2
+dest="$(mkdir -p "$1" && cd "$1" && pwd)"
+out="$dest/bench"
+rm -rf "$out" && mkdir -p "$out"
+summary="$out/summary.txt"
+: > "$summary"
+start=$SECONDS
+budget=${RANDCOND_GPU_BUDGET_S:-560}
+failures=0
+
+pack() {
+  echo "total $((SECONDS - start))s of the ${budget}s budget, $failures failed" | tee -a "$summary"
+  cp "$summary" "$dest/summary.txt"
+  tar -C "$dest" -czf "$dest/bench.tar.gz.tmp" bench && mv "$dest/bench.tar.gz.tmp" "$dest/bench.tar.gz" && rm -rf "$out"
+  echo "gpu-run: everything is in $dest/bench.tar.gz" >&2
+}
+trap pack EXIT
+cd "$root"
+
+published="${2:-}"
+if [[ -z "$published" ]]; then
+  if [[ ! -f .gpu/benchmarks/randcond-bench && -f .gpu/benchmarks.tar.xz ]]; then
+    bash scripts/gpu/unpack.sh > "$out/unpack.log" 2>&1 || { echo "FAILED  unpack of .gpu/benchmarks.tar.xz; see unpack.log" | tee -a "$summary"; exit 1; }
+  fi
+  published=.gpu/benchmarks
+  [[ -f "$published/randcond-bench" ]] || published=.gpu/bench
 fi
+bench="$(cd "$published" 2>/dev/null && pwd)/randcond-bench"
+if [[ ! -f "$bench" ]]; then
+  echo "FAILED  $published/randcond-bench not found; publish first (scripts/gpu/pack.sh benchmarks, see the top of this script)" | tee -a "$summary"
+  exit 1
+fi
+[[ -f .gpu/commit ]] && export RANDCOND_COMMIT="$(cat .gpu/commit)"
 # The reference is the python3 whose torch the shim is built against (the default /usr/bin/python3 may lack torch).
 python="$(command -v python3)"
-budget=${RANDCOND_GPU_BUDGET_S:-560}
-start=$SECONDS
-summary="$out/summary.txt"
-failures=0
-: > "$summary"
-cd "$root"
 
 # The shim is built once here (the later calls of run.sh find it up to date).
 t0=$SECONDS
@@ -38,37 +61,50 @@ if bash scripts/gpu/run.sh /bin/true > "$out/build-shim.log" 2>&1; then
 else
   echo "FAILED  build-shim after $((SECONDS - t0))s; see build-shim.log" | tee -a "$summary"
   tail -20 "$out/build-shim.log" >&2
+  failures=1
   exit 1
 fi
 
-# step NAME MAX_SECONDS NEEDED_SECONDS ARGS...: runs one benchmark unless fewer than NEEDED seconds of the budget remain.
+# step NAME LIMIT NEEDED RESERVE ARGS...: runs one benchmark under a time limit of LIMIT seconds (less when less of the
+# budget is left), unless fewer than NEEDED seconds remain. An argument COMPILE_TIMEOUT becomes the seconds each
+# torch.compile mode may take: the step's limit less RESERVE, what the rest of the step needs.
 step() {
-  local name="$1" limit="$2" needed="$3"
-  shift 3
+  local name="$1" limit="$2" needed="$3" reserve="$4"
+  shift 4
   local left=$((budget - (SECONDS - start)))
   if (( left < needed )); then
     echo "SKIPPED $name: ${left}s of the ${budget}s budget left, it needs about ${needed}s" | tee -a "$summary"
     return
   fi
   (( limit > left )) && limit=$left
+  local args=() a
+  for a in "$@"; do
+    if [[ "$a" == COMPILE_TIMEOUT ]]; then args+=("$(( limit - reserve > 30 ? limit - reserve : 30 ))"); else args+=("$a"); fi
+  done
   local t0=$SECONDS
-  echo "== $name (limit ${limit}s)" >&2
-  timeout --signal=TERM --kill-after=10 "$limit" bash scripts/gpu/run.sh "$bench" "$@" --python "$python" 2>&1 | tee "$out/$name.log"
-  local rc=${PIPESTATUS[0]}
+  echo "== $name (limit ${limit}s): ${args[*]}" >&2
+  timeout --signal=TERM --kill-after=10 "$limit" bash scripts/gpu/run.sh "$bench" "${args[@]}" --python "$python" > "$out/$name.log" 2>&1
+  local rc=$?
   if (( rc == 0 )); then
     echo "ok      $name: $((SECONDS - t0))s" | tee -a "$summary"
   else
     failures=$((failures + 1))
     echo "FAILED  $name: exit $rc after $((SECONDS - t0))s (124 = time limit; see $name.log)" | tee -a "$summary"
+    tail -5 "$out/$name.log" >&2
   fi
+  # The comparisons with PyTorch's best, from the benchmark's own table.
+  grep -E "vs PyTorch|PyTorch best|unavailable" "$out/$name.log" | sed 's/^/          /' | tee -a "$summary"
 }
 
-step device-check         90  40 device-check --device cuda --out "$out/device-check-cuda.json"
-step verify               150  30 distill-step --verify --device cuda --out "$out/distill-step-verify-cuda.json"
-step distill-step         150  60 distill-step --device cuda --out "$out/distill-step-cuda.json"
-step sample               260 200 sample --device cuda --out "$out/sample-cuda.json"
-step sample-compile       200 150 sample --device cuda --compile --configs tf32+bf16w+cl+graph --out "$out/sample-compile-cuda.json"
-step distill-step-compile 180 150 distill-step --device cuda --compile --configs tf32+bf16+graph --out "$out/distill-step-compile-cuda.json"
+dsc=tf32,tf32+graph,tf32+bf16+graph
+sc=tf32,tf32+bf16w+cl,tf32+bf16w+cl+graph
+step verify               90  30   0 distill-step --verify --device cuda --out "$out/distill-step-verify-cuda.json"
+step distill-step        330 150 110 distill-step --device cuda --configs "$dsc" --compile-modes reduce-overhead \
+                                     --compile-configs tf32+bf16 --compile-timeout COMPILE_TIMEOUT --out "$out/distill-step-cuda.json"
+step sample              300 150 130 sample --device cuda --configs "$sc" --compile-modes reduce-overhead \
+                                     --compile-configs tf32+bf16w+cl --compile-timeout COMPILE_TIMEOUT --out "$out/sample-cuda.json"
+step device-check         90  60   0 device-check --device cuda --out "$out/device-check-cuda.json"
+step distill-step-max-autotune 300 300 60 distill-step --device cuda --configs tf32+bf16+graph --compile-modes max-autotune \
+                                     --compile-configs tf32+bf16 --compile-timeout COMPILE_TIMEOUT --out "$out/distill-step-max-autotune-cuda.json"
 
-echo "total $((SECONDS - start))s, $failures failed; results in $out" | tee -a "$summary"
 (( failures == 0 ))

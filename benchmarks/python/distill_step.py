@@ -7,6 +7,16 @@ with the stage features, output KD + feature KD losses (MSE, weights 1:1), backw
 AdamW (lr 2e-4, wd 1e-2), EMA update with warm-up. A fixed batch (x_t, t, tokens) is made once.
 Prints ONE JSON line on stdout. Works with torch 1.13 and 2.x.
 
+Variants of the configuration, each on fresh networks, reported under "variants" as a summary or "unavailable: reason":
+  eager                   the step as written (the default; --no-eager leaves it out)
+  graph                   (--graph, CUDA) three eager steps on a side stream, then the whole step (forward, losses,
+                          backward, clipping, AdamW(capturable=True), the EMA with its decay from a device step counter)
+                          captured once with torch.cuda.graph and replayed on the fixed batch; gradients stay allocated
+                          (no zero_grad in the graph: the captured backward writes them afresh each replay)
+  compile-<mode>          (--compile-mode default,reduce-overhead,max-autotune) teacher and student wrapped in
+                          torch.compile(mode=...), optimizer, clipping and EMA eager, with
+                          torch.compiler.cudagraph_mark_step_begin() before each step
+
 --verify FILE: instead of timing, reads the inputs and the C# results that `randcond-bench distill-step --verify`
 wrote to FILE (safetensors), runs the same forward pass and step, and reports the largest differences.
 """
@@ -21,10 +31,12 @@ LR, WEIGHT_DECAY, EMA_DECAY, MAX_GRAD_NORM = 2e-4, 1e-2, 0.999, 1.0
 
 
 class Step:
-    """Teacher, student, EMA copy, optimizer; __call__ runs one step (DistillationStep.Run)."""
+    """Teacher, student, EMA copy, optimizer; __call__ runs one step (DistillationStep.Run). graphable: AdamW with
+    capturable=True and the EMA's decay computed on the device from a step counter, so the step holds no host number
+    that changes between steps and can be captured as a CUDA graph (GraphedStep)."""
 
-    def __init__(self, torch, rc_model, args, device, teacher, text, unet):
-        self.torch, self.args, self.device = torch, args, device
+    def __init__(self, torch, rc_model, args, device, teacher, text, unet, graphable=False):
+        self.torch, self.args, self.device, self.graphable = torch, args, device, graphable
         self.teacher = teacher
         self.student, s_unet = rc_model.block_removed_student(teacher, text, unet, device)
         self.ema, _ = rc_model.block_removed_student(teacher, text, unet, device)
@@ -34,21 +46,23 @@ class Step:
                 m.to(memory_format=torch.channels_last)
         self.pairs = rc_model.stage_pairs(s_unet)
         self.trainable = [p for p in self.student.parameters() if p.requires_grad]
-        self.opt = torch.optim.AdamW(self.trainable, lr=LR, weight_decay=WEIGHT_DECAY)
+        self.opt = torch.optim.AdamW(self.trainable, lr=LR, weight_decay=WEIGHT_DECAY, **({"capturable": True} if graphable else {}))
         self.ema_params = list(self.ema.parameters())
         self.params = list(self.student.parameters())
         self.step_index = 0
+        self.ema_steps = torch.zeros((), device=device) if graphable else None
         self.teacher_fn, self.student_fn = self.teacher, self.student
 
-    def compile(self):
-        self.teacher_fn = self.torch.compile(self.teacher)
-        self.student_fn = self.torch.compile(self.student)
+    def compile(self, compile_fn):
+        self.teacher_fn = compile_fn(self.teacher)
+        self.student_fn = compile_fn(self.student)
 
     def forward(self, xt, t, tokens):
         torch, F = self.torch, self.torch.nn.functional
         if self.args.channels_last:
             xt = xt.contiguous(memory_format=torch.channels_last)
-        with rc_bench.autocast(torch, self.args, self.device):
+        # A graph capture must not cache autocast's casts of the weights (they would be made once, inside the graph).
+        with rc_bench.autocast(torch, self.args, self.device, cache_enabled=not self.graphable):
             with torch.no_grad():
                 te, tf = self.teacher_fn(xt, t, tokens)
             se, sf = self.student_fn(xt, t, tokens)
@@ -60,16 +74,24 @@ class Step:
             total = output * 1.0 + feature * 1.0 + task * 0.0
         return te, se, total, output, feature
 
-    def update(self, total):
+    def update(self, total, zero_grad=True):
         torch = self.torch
         total.backward()
         norm = torch.nn.utils.clip_grad_norm_(self.trainable, MAX_GRAD_NORM)
         self.opt.step()
-        self.opt.zero_grad(set_to_none=True)
-        decay = min(EMA_DECAY, (1.0 + self.step_index) / (10.0 + self.step_index))
+        if zero_grad:
+            self.opt.zero_grad(set_to_none=True)
         with torch.no_grad():
-            torch._foreach_mul_(self.ema_params, decay)
-            torch._foreach_add_(self.ema_params, self.params, alpha=1 - decay)
+            if self.graphable:
+                # decay = min(0.999, (1 + k) / (10 + k)) with k on the device, as DistillationStep.Prepare writes it.
+                decay = torch.clamp((1.0 + self.ema_steps) / (10.0 + self.ema_steps), max=EMA_DECAY)
+                rc_bench.foreach_scale_(torch, self.ema_params, decay)
+                torch._foreach_add_(self.ema_params, rc_bench.foreach_scaled(torch, self.params, 1.0 - decay))
+                self.ema_steps.add_(1.0)
+            else:
+                decay = min(EMA_DECAY, (1.0 + self.step_index) / (10.0 + self.step_index))
+                torch._foreach_mul_(self.ema_params, decay)
+                torch._foreach_add_(self.ema_params, self.params, alpha=1 - decay)
         self.step_index += 1
         return norm
 
@@ -77,6 +99,33 @@ class Step:
         _, _, total, _, _ = self.forward(xt, t, tokens)
         self.update(total)
         return total
+
+
+class GraphedStep:
+    """A graphable Step captured once as one CUDA graph on static inputs (the fixed batch) and replayed. Three eager steps
+    on a side stream first (the optimizer's state, cuBLAS/cuDNN handles and autotuning come into being outside the
+    capture); the gradients are set to None before the capture, so the captured backward allocates them in the graph's
+    memory and every replay writes them afresh (no zero_grad inside the graph). The loss is the graph's static output."""
+
+    WARMUP_STEPS = 3
+
+    def __init__(self, step, xt, t, tokens):
+        torch = step.torch
+        if not step.graphable:
+            raise ValueError("GraphedStep needs Step(graphable=True)")
+        if step.args.channels_last:
+            xt = xt.contiguous(memory_format=torch.channels_last)
+        self.step, self.inputs = step, (xt, t, tokens)
+        rc_bench.side_stream_warmup(torch, step.device, lambda: step(*self.inputs), self.WARMUP_STEPS)
+        step.opt.zero_grad(set_to_none=True)
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            _, _, self.total, _, _ = step.forward(*self.inputs)
+            step.update(self.total, zero_grad=False)
+
+    def __call__(self):
+        self.graph.replay()
+        return self.total.clone()   # the static output is overwritten by the next replay
 
 
 def random_batch(torch, batch, vocab, device, seed):
@@ -110,9 +159,11 @@ def verify(torch, rc_model, args, device):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     rc_bench.add_config_args(ap)
+    rc_bench.add_variant_args(ap, "the whole step")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--verify", metavar="FILE", help="compare against the C# results in FILE instead of timing")
     args = ap.parse_args()
+    variants = [] if args.verify else rc_bench.variants_asked(args)
 
     torch = rc_bench.import_torch()
     import rc_model
@@ -124,25 +175,51 @@ def main():
         return 0
 
     torch.manual_seed(args.seed)
-    teacher, text, unet = rc_model.load_teacher(args.teacher, device)
+    _, text, _ = rc_model.load_teacher(args.teacher, device)
     xt, t, tokens = random_batch(torch, args.batch, text["vocab_size"], device, args.seed)
-    step = Step(torch, rc_model, args, device, teacher, text, unet)
-    losses = []
-    times = rc_bench.time_calls(torch, device, lambda: losses.append(step(xt, t, tokens)), args.warmup, args.steps)
-    out.update({"batch": args.batch, "warmup": args.warmup, "steps": args.steps,
-                "student_trainable_parameters": sum(p.numel() for p in step.trainable),
-                "loss_first": float(losses[0]), "loss_last": float(losses[-1]), **rc_bench.summary(times)})
 
-    if args.compile:
-        def compiled():
-            teacher_c, _, _ = rc_model.load_teacher(args.teacher, device)
-            s = Step(torch, rc_model, args, device, teacher_c, text, unet)
-            s.compile()
-            # Compilation happens in the first calls; give it a few more than the eager warm-up.
-            ts = rc_bench.time_calls(torch, device, lambda: s(xt, t, tokens), max(args.warmup, 3) + 2, args.steps)
-            return rc_bench.summary(ts)
-        out["compiled"] = rc_bench.compiled_or_reason(torch, compiled)
+    def fresh_step(graphable=False):
+        teacher, text_c, unet = rc_model.load_teacher(args.teacher, device)
+        return Step(torch, rc_model, args, device, teacher, text_c, unet, graphable)
 
+    def timed(fn, warmup):
+        losses = []
+        times = rc_bench.time_calls(torch, device, lambda: losses.append(fn()), warmup, args.steps)
+        return {**rc_bench.summary(times), "loss_first": float(losses[0]), "loss_last": float(losses[-1])}
+
+    def eager():
+        step = fresh_step()
+        out["student_trainable_parameters"] = sum(p.numel() for p in step.trainable)
+        return timed(lambda: step(xt, t, tokens), args.warmup)
+
+    def graph():
+        graphed = GraphedStep(fresh_step(graphable=True), xt, t, tokens)
+        # The capture's three eager steps count as warm-up steps of the run.
+        return {**timed(graphed, max(args.warmup - GraphedStep.WARMUP_STEPS, 1)), "eager_warmup_steps": GraphedStep.WARMUP_STEPS}
+
+    def compiled(mode):
+        def build_and_time(compile_fn):
+            step = fresh_step()
+            step.compile(compile_fn)
+
+            def one():
+                rc_bench.mark_step(torch)
+                return step(xt, t, tokens)
+            # Compilation (and, for the CUDA graph modes, recording) happens in the first calls: warm up longer.
+            return timed(one, max(args.warmup, 3) + 2)
+        return rc_bench.compiled_or_reason(torch, mode, build_and_time)
+
+    results = {}
+    for name in variants:
+        if name == "eager":
+            results[name] = eager()
+        elif name == "graph":
+            results[name] = rc_bench.variant_or_reason(graph)
+        else:
+            results[name] = compiled(name[len("compile-"):])
+        if device.type == "cuda":
+            torch.cuda.empty_cache()
+    out.update({"batch": args.batch, "warmup": args.warmup, "steps": args.steps, "variants": results})
     rc_bench.emit(out)
     return 0
 

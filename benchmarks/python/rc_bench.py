@@ -1,6 +1,9 @@
-"""Shared parts of the RandCond benchmark references: command-line options for the performance configuration,
-applying it, timing, torch.compile that reports failure instead of raising, and the one JSON line on stdout."""
+"""Shared parts of the RandCond benchmark references: command-line options for the performance configuration and for
+the PyTorch variants to time (eager, one CUDA graph, torch.compile modes), applying them, timing, variants that report
+failure instead of raising, and the one JSON line on stdout."""
+import argparse
 import contextlib
+import importlib
 import json
 import platform
 import statistics
@@ -21,8 +24,45 @@ def add_config_args(ap):
                     help="bf16: sample with a bf16 copy of the networks (x_t stays float32, cast at the model's input and output)")
     ap.add_argument("--channels-last", action="store_true")
     ap.add_argument("--cudnn-benchmark", type=int, default=0, help="1: cuDNN autotuning (torch.backends.cudnn.benchmark)")
-    ap.add_argument("--compile", action="store_true", help="also time the networks wrapped in torch.compile (torch 2.x)")
     ap.add_argument("--teacher", required=True, help="RandCond teacher safetensors file")
+
+
+COMPILE_MODES = ("default", "reduce-overhead", "max-autotune")
+
+
+def add_variant_args(ap, what):
+    """The PyTorch variants of one configuration that distill_step.py and sample.py time; `what` names the captured work."""
+    ap.add_argument("--no-eager", action="store_true", help="leave out the eager measurement (time only the variants asked for)")
+    ap.add_argument("--graph", action="store_true",
+                    help=f"also time {what} captured once as one CUDA graph and replayed (CUDA only)")
+    ap.add_argument("--compile-mode", type=compile_modes, default=[], metavar="MODE[,MODE]",
+                    help="also time torch.compile in these modes: " + ", ".join(COMPILE_MODES) +
+                         " (torch 2.x; a mode that fails is reported as 'unavailable: reason')")
+    ap.add_argument("--compile", action="store_true", help="the same as --compile-mode default")
+
+
+def compile_modes(text):
+    modes = [m.strip() for m in text.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in COMPILE_MODES]
+    if unknown or not modes:
+        raise argparse.ArgumentTypeError(f"unknown torch.compile mode(s) {unknown or text!r}; expected a comma-separated list of {', '.join(COMPILE_MODES)}")
+    return modes
+
+
+def variants_asked(args):
+    """The variant names to time, in order (cheapest and most robust first): eager, graph, compile-<mode>...;
+    refuses --graph off CUDA before torch is imported."""
+    if args.graph and not args.device.startswith("cuda"):
+        emit({"error": f"--graph needs --device cuda: a CUDA graph records GPU work, and the device is {args.device}"})
+        sys.exit(2)
+    modes = list(args.compile_mode)
+    if args.compile and "default" not in modes:
+        modes.insert(0, "default")
+    names = ([] if args.no_eager else ["eager"]) + (["graph"] if args.graph else []) + [f"compile-{m}" for m in modes]
+    if not names:
+        emit({"error": "--no-eager leaves nothing to time: add --graph or --compile-mode"})
+        sys.exit(2)
+    return names
 
 
 def import_torch():
@@ -48,10 +88,12 @@ def setup(torch, args):
     return device
 
 
-def autocast(torch, args, device):
+def autocast(torch, args, device, cache_enabled=True):
+    """The configuration's autocast; a CUDA graph capture needs cache_enabled=False (a cached cast made during capture
+    would live in the graph's memory and be reused outside it)."""
     if args.autocast == "none":
         return contextlib.nullcontext()
-    return torch.autocast(device_type=device.type, dtype=torch.bfloat16)
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, cache_enabled=cache_enabled)
 
 
 def weights_dtype(torch, args):
@@ -82,16 +124,67 @@ def summary(times):
     return {"ms_median": statistics.median(times), "ms_min": min(times), "ms_all": times}
 
 
-def compiled_or_reason(torch, build_and_time):
-    """build_and_time() with torch.compile inside; any failure becomes "unavailable: reason" (never fails the run)."""
+def variant_or_reason(build_and_time):
+    """build_and_time(); any failure becomes "unavailable: reason" (a variant that fails is a result, never a crash)."""
     try:
-        if not hasattr(torch, "compile"):
-            raise RuntimeError(f"torch {torch.__version__} has no torch.compile")
         return build_and_time()
-    except Exception as e:  # noqa: BLE001 - a failed compile is a result, not a crash
+    except Exception as e:  # noqa: BLE001
         traceback.print_exc(file=sys.stderr)
         first_line = (str(e).strip().splitlines() or [type(e).__name__])[0]
         return f"unavailable: {type(e).__name__}: {first_line[:300]}"
+
+
+def compiled_or_reason(torch, mode, build_and_time):
+    """build_and_time(compile) where compile(module) is torch.compile in `mode`; failure becomes "unavailable: reason".
+    Dynamo's caches are reset first, so each mode compiles afresh and earlier modes do not count against its
+    recompilation limit."""
+    def attempt():
+        if not hasattr(torch, "compile"):
+            raise RuntimeError(f"torch {torch.__version__} has no torch.compile")
+        importlib.import_module("torch._dynamo").reset()
+        return build_and_time(lambda module: torch.compile(module, mode=mode))
+    return variant_or_reason(attempt)
+
+
+def mark_step(torch):
+    """torch.compiler.cudagraph_mark_step_begin() where it exists: the compiled modes that replay CUDA graphs
+    (reduce-overhead, max-autotune) free a call's outputs at the next call unless told where a step begins."""
+    compiler = getattr(torch, "compiler", None)
+    if compiler is not None and hasattr(compiler, "cudagraph_mark_step_begin"):
+        compiler.cudagraph_mark_step_begin()
+
+
+def side_stream_warmup(torch, device, fn, calls):
+    """fn() `calls` times on a side stream, as CUDA graph capture wants (lazy initialisation, cuBLAS workspaces and
+    autotuning happen outside the capture and off the capturing stream)."""
+    side = torch.cuda.Stream(device)
+    side.wait_stream(torch.cuda.current_stream(device))
+    with torch.cuda.stream(side):
+        for _ in range(calls):
+            fn()
+    torch.cuda.current_stream(device).wait_stream(side)
+
+
+def foreach_scale_(torch, tensors, factor):
+    """tensors *= factor, factor a 0-d device tensor, with no host read (capturable): one fused call on torch >= 2.1."""
+    if _has_foreach_tensor_scalar(torch):
+        torch._foreach_mul_(tensors, factor)
+    else:
+        for x in tensors:
+            x.mul_(factor)
+
+
+def foreach_scaled(torch, tensors, factor):
+    """[x * factor for x in tensors], factor a 0-d device tensor, with no host read (capturable)."""
+    if _has_foreach_tensor_scalar(torch):
+        return torch._foreach_mul(tensors, factor)
+    return [x * factor for x in tensors]
+
+
+def _has_foreach_tensor_scalar(torch):
+    """torch._foreach_mul(list, Tensor) exists from torch 2.1."""
+    major, minor = (int(part) for part in torch.__version__.split(".")[:2])
+    return (major, minor) >= (2, 1)
 
 
 def environment(torch, args, device):

@@ -6,6 +6,14 @@ timesteps of a linear schedule, T = 1000) with classifier-free guidance (scale 3
 one batched call), as lib/Diffusion/Sampling (DdimSampler, ClassifierFreeGuidance) does it. With --weights bf16 the
 networks are a bf16 copy and x_t stays float32, cast at the model's input and its output cast back, as
 IDenoiser.InDType does. Prints ONE JSON line.
+
+Variants of the configuration, per model, each reported as a summary or "unavailable: reason":
+  eager                   the walk as written (the default; --no-eager leaves it out)
+  graph                   (--graph, CUDA) one eager walk on a side stream, then the whole walk (50 guided DDIM steps
+                          from the noise in a static tensor) captured once with torch.cuda.graph and replayed; each
+                          replay first copies the noise into the static tensor
+  compile-<mode>          (--compile-mode default,reduce-overhead,max-autotune) the network wrapped in
+                          torch.compile(mode=...), with torch.compiler.cudagraph_mark_step_begin() before each call
 """
 import argparse
 import os
@@ -29,7 +37,9 @@ def trailing(steps):
     return sorted(int(round(T - i * stride)) - 1 for i in range(steps))
 
 
-def ddim(torch, model, noise, tokens, null_tokens, steps, ab):
+def ddim(torch, model, noise, tokens, null_tokens, steps, ab, call=None):
+    """The guided walk from noise; call(x, t, tokens) runs the network (default: model itself)."""
+    call = call or model
     ts = trailing(steps)
     x = noise
     b = x.shape[0]
@@ -40,7 +50,7 @@ def ddim(torch, model, noise, tokens, null_tokens, steps, ab):
             t = ts[i]
             ab_t, ab_prev = ab[t], (ab[ts[i - 1]] if i > 0 else 1.0)
             tt = torch.full((2 * b,), t, dtype=torch.long, device=x.device)
-            out, _ = model(torch.cat([x, x]).to(dtype), tt, cond)
+            out, _ = call(torch.cat([x, x]).to(dtype), tt, cond)
             out = out.to(x.dtype)
             eps = out[b:] + GUIDANCE * (out[:b] - out[b:])
             x0 = (x - (1 - ab_t) ** 0.5 * eps) / ab_t ** 0.5
@@ -77,29 +87,87 @@ def configure(torch, args, model):
         model.to(memory_format=torch.channels_last)
 
 
+class GraphedWalk:
+    """The whole guided walk of one model captured once as a CUDA graph and replayed. The noise lives in a static
+    tensor that each call fills (copy_) before the replay; the images are the graph's static output. One eager walk on
+    a side stream comes first (cuDNN/cuBLAS handles and autotuning happen outside the capture); its images are kept
+    to compare the replays with."""
+
+    def __init__(self, torch, args, device, model, p):
+        self.noise = p.noise.clone()
+
+        def walk():
+            with rc_bench.autocast(torch, args, device, cache_enabled=False):
+                return ddim(torch, model, self.noise, p.tokens, p.null_tokens, args.ddim_steps, p.ab)
+        eager = []
+        rc_bench.side_stream_warmup(torch, device, lambda: eager.append(walk()), 1)
+        self.eager_images = eager[0]
+        self.graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(self.graph):
+            self.images = walk()
+
+    def __call__(self, noise):
+        self.noise.copy_(noise)
+        self.graph.replay()
+        return self.images
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     rc_bench.add_config_args(ap)
+    rc_bench.add_variant_args(ap, "the whole guided walk")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--ddim-steps", type=int, default=50)
     args = ap.parse_args()
+    variants = rc_bench.variants_asked(args)
     p = prepare(args)
     torch, device, out = p.torch, p.device, p.out
 
-    def run(model):
-        configure(torch, args, model)
-        with rc_bench.autocast(torch, args, device):
-            return ddim(torch, model, p.noise, p.tokens, p.null_tokens, args.ddim_steps, p.ab)
+    def timed(walk, warmup):
+        return rc_bench.summary(rc_bench.time_calls(torch, device, walk, warmup, args.steps))
+
+    def eager(model):
+        def walk():
+            with rc_bench.autocast(torch, args, device):
+                return ddim(torch, model, p.noise, p.tokens, p.null_tokens, args.ddim_steps, p.ab)
+        return timed(walk, args.warmup)
+
+    def graph(model):
+        graphed = GraphedWalk(torch, args, device, model, p)
+        result = timed(lambda: graphed(p.noise), args.warmup)
+        result["max_abs_difference_from_eager"] = float((graphed(p.noise) - graphed.eager_images).abs().max())
+        return result
+
+    def compiled(model, mode):
+        def build_and_time(compile_fn):
+            c = compile_fn(model)
+
+            def call(*inputs):
+                # Each guided call is one step for the CUDA graph modes: its outputs are used before the next call.
+                rc_bench.mark_step(torch)
+                return c(*inputs)
+
+            def walk():
+                with rc_bench.autocast(torch, args, device):
+                    return ddim(torch, model, p.noise, p.tokens, p.null_tokens, args.ddim_steps, p.ab, call=call)
+            # Compilation (and recording, for the CUDA graph modes) happens in the first walk: warm up one walk longer.
+            return timed(walk, max(args.warmup, 1) + 1)
+        return rc_bench.compiled_or_reason(torch, mode, build_and_time)
 
     out.update({"batch": args.batch, "ddim_steps": args.ddim_steps, "guidance": GUIDANCE, "warmup": args.warmup, "repeats": args.steps})
     for name, model in p.models:
-        times = rc_bench.time_calls(torch, device, lambda: run(model), args.warmup, args.steps)
-        out[name] = rc_bench.summary(times)
-        if args.compile:
-            def compiled():
-                c = torch.compile(model)
-                return rc_bench.summary(rc_bench.time_calls(torch, device, lambda: run(c), max(args.warmup, 1) + 1, args.steps))
-            out[name]["compiled"] = rc_bench.compiled_or_reason(torch, compiled)
+        configure(torch, args, model)
+        results = {}
+        for variant in variants:
+            if variant == "eager":
+                results[variant] = eager(model)
+            elif variant == "graph":
+                results[variant] = rc_bench.variant_or_reason(lambda: graph(model))
+            else:
+                results[variant] = compiled(model, variant[len("compile-"):])
+            if device.type == "cuda":
+                torch.cuda.empty_cache()
+        out[name] = results
     rc_bench.emit(out)
     return 0
 
