@@ -33,7 +33,7 @@ public static class LabCommands
           randcond-lab ablations --study family-random|family-teacher|images|captions [--scale quick|paper|smoke] [--device cuda]
                                  [--families off,linear,exponential,sigmoid,constant:0.5] [--image-sizes 100,300,1000]
                                  [--caption-sizes 10,20,50,100,280] [--held-out 3] [--exclude footwear] [--steps N] [--time-budget-min M]
-                                 [--cuda-graph true|false (default: true on CUDA)]
+                                 fast paths as for held-out-digit: [--cuda-graph B] [--bf16 B] [--channels-last B] [--graphed-sampling B] ...
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -76,6 +76,20 @@ public sealed class CudaFastPathsTests
     }
 
     [Fact]
+    public void The_ablation_studies_take_the_same_paths_and_switches()
+    {
+        var cuda = AblationsLab.ConfigFrom(new LabArguments(["--study", "images", "--scale", "paper", "--device", "cuda"]));
+        Assert.Equal(CudaFastPaths.All, cuda.Paths);
+        Assert.Equal((true, DType.BFloat16), (cuda.Options.CudaGraph, cuda.Options.Autocast));
+        var noBf16Step = AblationsLab.ConfigFrom(new LabArguments(["--study", "family-teacher", "--scale", "paper", "--device", "cuda", "--bf16-step", "false"]));
+        Assert.Equal((true, (DType?)null), (noBf16Step.Options.CudaGraph, noBf16Step.Options.Autocast));
+        Assert.True(noBf16Step.Paths.Bf16Sampling);
+        var cpu = AblationConfig.Quick;
+        Assert.Equal(CudaFastPaths.Off, cpu.Paths);
+        Assert.Equal((false, (DType?)null), (cpu.Options.CudaGraph, cpu.Options.Autocast));
+    }
+
+    [Fact]
     public void A_record_says_which_paths_ran_and_records_without_them_still_load()
     {
         var path = RepoPaths.Results("held-out-digit-paper-label-digit7-cuda.json");
@@ -88,8 +102,8 @@ public sealed class CudaFastPathsTests
         {
             (loaded with { FastPaths = CudaFastPaths.All with { Bf16Step = false }, StepPrecision = check }).Write(copy);
             var json = JsonNode.Parse(File.ReadAllText(copy))!.AsObject();
-            Assert.Equal(false, (bool)json["fast_paths"]!["bf16_step"]!);
-            Assert.Equal(true, (bool)json["fast_paths"]!["graphed_sampling"]!);
+            Assert.False((bool)json["fast_paths"]!["bf16_step"]!);
+            Assert.True((bool)json["fast_paths"]!["graphed_sampling"]!);
             var back = HeldOutDigitResult.Load(copy);
             Assert.Equal(CudaFastPaths.All with { Bf16Step = false }, back.FastPaths);
             Assert.Equal(check, back.StepPrecision);
