@@ -28,21 +28,25 @@ public sealed record ImageSetProgress(long Done, long Total, int Shard, int Shar
 /// corpus made with <see cref="CaptionCorpus.Excluding"/> leaves that group out), cached on disk in shards. Each
 /// shard has its own seed and is written to a temporary file and renamed, so an interrupted run resumes at the first
 /// missing shard and a finished set is reused by every later run with the same teacher, captions and recipe.
-/// Images are stored as 8-bit pixels, as real datasets are.
+/// Images are stored as 8-bit pixels, as real datasets are. The teacher samples on the given <see cref="SamplingPaths"/>
+/// (a CUDA graph per shard shape, BFloat16 weights, channels-last; null: eager float32); paths that change the images
+/// (BFloat16 weights) are part of the cache key, so a float32 set and a bf16 one are kept apart.
 /// </summary>
 public static class GeneratedImageSet
 {
     /// <param name="teacherFingerprint">identifies the teacher's weights (e.g. the SHA-256 of its file); part of the cache key</param>
     /// <param name="cacheFolder">parent folder of the cached sets; a subfolder is named after the cache key</param>
+    /// <param name="paths">how the teacher's walk runs; null: eager float32</param>
     public static ImageSet Generate(TextDiffusionModel teacher, string teacherFingerprint, WordTokenizer tokenizer, int maxCaptionLength,
         NoiseSchedule schedule, CaptionCorpus captions, ImageSetRecipe recipe, string cacheFolder, Device device,
-        IProgress<ImageSetProgress>? progress = null)
+        IProgress<ImageSetProgress>? progress = null, SamplingPaths? paths = null)
     {
+        paths ??= SamplingPaths.Eager;
         if (recipe.PerClass < 1 || recipe.ShardSize < 1 || recipe.SamplingSteps < 1)
             throw new ArgumentException($"image set recipe: per class, shard size and steps must be >= 1 ({recipe})", nameof(recipe));
         var classes = captions.Classes;
         long total = (long)classes.Count * recipe.PerClass;
-        var folder = Path.Combine(cacheFolder, CacheKey(teacherFingerprint, captions, recipe));
+        var folder = Path.Combine(cacheFolder, CacheKey(teacherFingerprint, captions, recipe, paths));
         Directory.CreateDirectory(folder);
         int shards = (int)((total + recipe.ShardSize - 1) / recipe.ShardSize);
 
@@ -52,6 +56,7 @@ public static class GeneratedImageSet
         var captionIndices = captions.SampleForLabels(labels, labelGenerator);
         var tokens = captions.Encode(tokenizer, maxCaptionLength, device).IndexSelect(0, captionIndices.To(device));
         var sampler = new DdimSampler(schedule, recipe.SamplingSteps);
+        using var walker = new GuidedBatchSampler(teacher, sampler, tokenizer.NullTokens(1, maxCaptionLength, device), recipe.Guidance, paths);
         var parts = new List<Tensor>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long generated = 0;
@@ -64,15 +69,14 @@ public static class GeneratedImageSet
             {
                 using var shardScope = Torch.NewDisposeScope();
                 using var generator = new Generator(recipe.Seed * 1_000_003UL + (ulong)k + 1);
-                var cond = tokens.Narrow(0, start, count);
-                var denoiser = ClassifierFreeGuidance.Bind(teacher, cond, tokenizer.NullTokens((int)count, maxCaptionLength, device), recipe.Guidance);
-                var images = sampler.Sample(denoiser, [count, 1, 28, 28], generator, device: device);
+                var noise = GaussianNoise.Sample([count, 1, 28, 28], DType.Float32, device, generator);
+                var images = walker.Sample(noise, tokens.Narrow(0, start, count), generator);
                 var pixels = ((images.Clamp(-1, 1) + 1) * 127.5).Round().To(DType.UInt8).Cpu();
                 Safetensors.Save(path, new Dictionary<string, Tensor>
                 {
                     ["images"] = pixels,
                     ["caption_indices"] = captionIndices.Narrow(0, start, count),
-                }, new Dictionary<string, string> { ["recipe"] = recipe.ToString(), ["teacher"] = teacherFingerprint });
+                }, new Dictionary<string, string> { ["recipe"] = recipe.ToString(), ["teacher"] = teacherFingerprint, ["sampling"] = paths.ToString() });
                 generated += count;
             }
             using (var contents = Safetensors.Load(path))
@@ -89,12 +93,16 @@ public static class GeneratedImageSet
         return new ImageSet(all, captionIndices.To(device), captions);
     }
 
-    /// <summary>A short hash of everything that determines the set's contents.</summary>
-    public static string CacheKey(string teacherFingerprint, CaptionCorpus captions, ImageSetRecipe recipe)
+    /// <summary>
+    /// A short hash of everything that determines the set's contents: the teacher, the captions, the recipe, and the
+    /// sampling paths where they change the images (BFloat16 weights; a float32 set keeps the key it always had).
+    /// </summary>
+    public static string CacheKey(string teacherFingerprint, CaptionCorpus captions, ImageSetRecipe recipe, SamplingPaths? paths = null)
     {
         var text = new StringBuilder()
             .AppendLine(teacherFingerprint).AppendLine(captions.Kind.Slug()).AppendLine(recipe.ToString())
             .AppendLine(recipe.ShardSize.ToString(CultureInfo.InvariantCulture));
+        if (paths is { ChangesImages: true }) text.AppendLine("sampled with bf16 weights");
         foreach (var e in captions.Entries) text.Append(e.Label).Append('\t').AppendLine(e.Caption);
         return $"{captions.Kind.Slug()}-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16].ToLowerInvariant()}";
     }

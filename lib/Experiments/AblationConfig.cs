@@ -68,8 +68,8 @@ public sealed record AblationConfig
     /// <summary>Minutes per student at most; null: the scale's; 0: none.</summary>
     public double? TimeBudgetMinutes { get; init; }
     public Device Device { get; init; } = Device.CPU;
-    /// <summary>Replay each distillation step as a CUDA graph; null: on CUDA devices.</summary>
-    public bool? CudaGraph { get; init; }
+    /// <summary>The fast paths of sampling and of the distillation step; null: <see cref="CudaFastPaths.For"/> the device (all on for CUDA, off on the CPU).</summary>
+    public CudaFastPaths? FastPaths { get; init; }
     /// <summary>The teacher's checkpoint; null: data/teachers/&lt;dataset&gt;-teacher.safetensors.</summary>
     public string? Teacher { get; init; }
 
@@ -88,7 +88,8 @@ public sealed record AblationConfig
     public DatasetKind Dataset => Fashion ? DatasetKind.FashionMnist : DatasetKind.Mnist;
     public ConceptGroup Group => Fashion ? ConceptGroups.Named(Dataset, ExcludedGroup) : ConceptGroups.Digit(HeldOutDigit);
     public string TeacherPath => Teacher ?? RepoPaths.Data("teachers", $"{Dataset.Slug()}-teacher.safetensors");
-    public bool UsesCudaGraph => CudaGraph ?? Device.IsCuda;
+    /// <summary>The paths this study takes: <see cref="FastPaths"/>, or the device's defaults.</summary>
+    public CudaFastPaths Paths => FastPaths ?? CudaFastPaths.For(Device);
 
     /// <summary>The family-teacher study distils a student copied from the teacher; the others one from random weights.</summary>
     public StudentSpec Student => StudentSpec.BlockRemoved(Fashion ? StudentInit.Teacher : StudentInit.Random);
@@ -105,7 +106,7 @@ public sealed record AblationConfig
             var options = Fashion
                 ? DistillationTableLab.Options(Scale.Fashion with { DistillSteps = Steps ?? Scale.Fashion.DistillSteps, MinutesPerStudent = budget ?? Scale.Fashion.MinutesPerStudent })
                 : HeldOutDigitLab.Options(Scale.Digit with { DistillSteps = Steps ?? Scale.Digit.DistillSteps, TimeBudgetMinutes = budget ?? Scale.Digit.TimeBudgetMinutes });
-            return options with { CudaGraph = UsesCudaGraph };
+            return Paths.Apply(options);
         }
     }
 

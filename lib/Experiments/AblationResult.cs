@@ -91,6 +91,8 @@ public sealed record AblationResult
     public required string ImageSet { get; init; }
     public required string TextCorpus { get; init; }
     public bool? CudaGraph { get; init; }
+    /// <summary>The sampling and step paths the study took; null in records made before they were recorded.</summary>
+    public CudaFastPaths? FastPaths { get; init; }
     public required string Distillation { get; init; }
     public required string Sampling { get; init; }
     public required string TableCaption { get; init; }

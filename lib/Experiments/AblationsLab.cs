@@ -26,7 +26,7 @@ public static class AblationsLab
         return 0;
     }
 
-    /// <summary>The study's config from the verb's options (--study, --scale, --families, --image-sizes, --caption-sizes, --held-out, --exclude, --steps, --time-budget-min, --device, --cuda-graph, --teacher).</summary>
+    /// <summary>The study's config from the verb's options (--study, --scale, --families, --image-sizes, --caption-sizes, --held-out, --exclude, --steps, --time-budget-min, --device, --teacher, and the fast paths' options of <see cref="CudaFastPaths.FromArguments"/>).</summary>
     public static AblationConfig ConfigFrom(LabArguments a)
     {
         var slug = a.Optional("study") ?? throw new ArgumentException($"--study is required: one of {string.Join(", ", AblationStudies.All.Select(s => s.Slug()))}");
@@ -46,7 +46,7 @@ public static class AblationsLab
             ExcludedGroup = a.String("exclude", preset.ExcludedGroup),
             Steps = steps > 0 ? steps : null,
             TimeBudgetMinutes = budget > 0 ? budget : null,
-            CudaGraph = a.CudaGraph(device),
+            FastPaths = CudaFastPaths.FromArguments(a, device),
             Teacher = a.Optional("teacher"),
         };
         a.CheckAllUsed();
@@ -98,7 +98,8 @@ public static class AblationsLab
     /// <summary>The teacher of the study's dataset with the domain classifier that scores samples (and the excluded group alone, for the family-teacher study).</summary>
     public static DistillationBench Open(AblationConfig config, TextWriter log)
     {
-        var bench = DistillationBench.Open(Experiment, config.TeacherPath, config.Device, log, config.Study == AblationStudy.FamilyTeacher ? config.Group : null);
+        var bench = DistillationBench.Open(Experiment, config.TeacherPath, config.Device, log, config.Study == AblationStudy.FamilyTeacher ? config.Group : null,
+            config.Paths);
         if (bench.Kind == config.Dataset) return bench;
         bench.Dispose();
         throw new ArgumentException($"the {config.Study.Slug()} study needs a {config.Dataset.DisplayName()} teacher; {config.TeacherPath} is another dataset's");
@@ -197,7 +198,8 @@ public static class AblationsLab
             TextCorpus = config.Study == AblationStudy.Captions
                 ? $"balanced nested subsets of the {full.Count} captions (every class, {group.Name} included); D's images re-paired with captions of their class from each subset"
                 : $"all {full.Count} captions ({group.Name} included)",
-            CudaGraph = config.UsesCudaGraph,
+            CudaGraph = config.Paths.GraphedStep,
+            FastPaths = config.Paths,
             Distillation = $"{options.Steps} steps of {options.BatchSize} ({(options.TimeBudget is { } limit ? $"time budget {limit.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min per student" : "no time budget")}), " +
                            $"lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, seed {options.Seed}",
             Sampling = $"{plan.PerClass} per class, DDIM {plan.Steps} steps, guidance {guidance}, seed {plan.Seed}",

@@ -36,6 +36,8 @@ public sealed record ArmResult(ModelScores Scores, DistillationOutcome Outcome, 
 /// feature statistics (and a group's, to score a concept alone), the run store; and the per-arm routine: generate or
 /// reuse D, distil one student with the given p(t), D and C (<see cref="StudentDistillation.Run"/>, resumable), sample
 /// every class and score the samples (FD, Inception-style score, per-class accuracy), and record the scores in the run store.
+/// D and the scored samples are drawn on the bench's <see cref="FastPaths"/>' sampling paths (on CUDA by default: one graph
+/// per walk, bf16 weights, channels-last); the arms' options carry the step's paths.
 /// </summary>
 public sealed class DistillationBench : IDisposable
 {
@@ -45,17 +47,21 @@ public sealed class DistillationBench : IDisposable
     private readonly FeatureStatistics? groupReference;
 
     private DistillationBench(string experiment, string teacherPath, TextDiffusionModel teacher, WordTokenizer tokenizer, TeacherPreset preset,
-        DomainClassifier classifier, FeatureStatistics reference, ConceptGroup? group, FeatureStatistics? groupReference, Device device, TextWriter log)
+        DomainClassifier classifier, FeatureStatistics reference, ConceptGroup? group, FeatureStatistics? groupReference, Device device,
+        CudaFastPaths fastPaths, TextWriter log)
     {
-        (Experiment, TeacherPath, Teacher, Tokenizer, Preset, Group, Device, this.log) = (experiment, teacherPath, teacher, tokenizer, preset, group, device, log);
+        (Experiment, TeacherPath, Teacher, Tokenizer, Preset, Group, Device, FastPaths, this.log) = (experiment, teacherPath, teacher, tokenizer, preset, group, device, fastPaths, log);
         (this.classifier, this.reference, this.groupReference) = (classifier, reference, groupReference);
         Store = RunStore.Default();
         TeacherFingerprint = GeneratedImageSet.FileFingerprint(teacherPath);
     }
 
     /// <param name="scoredGroup">a concept group whose samples are also scored alone (FD and accuracy against its test images), or null</param>
-    public static DistillationBench Open(string experiment, string teacherPath, Device device, TextWriter log, ConceptGroup? scoredGroup = null)
+    /// <param name="fastPaths">how D and the scored samples are drawn; null: <see cref="CudaFastPaths.For"/> the device</param>
+    public static DistillationBench Open(string experiment, string teacherPath, Device device, TextWriter log, ConceptGroup? scoredGroup = null,
+        CudaFastPaths? fastPaths = null)
     {
+        fastPaths = (fastPaths ?? CudaFastPaths.For(device)).Validate(device);
         var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
         var kind = preset.Dataset;
         if (scoredGroup is not null && scoredGroup.Kind != kind)
@@ -73,7 +79,7 @@ public sealed class DistillationBench : IDisposable
             using var images = test.Images.Index(mask);
             groupReference = TestStatistics(classifier, images, kind, scoredGroup.Name.Replace(' ', '-'));
         }
-        return new DistillationBench(experiment, teacherPath, teacher, tokenizer, preset, classifier, reference, scoredGroup, groupReference, device, log);
+        return new DistillationBench(experiment, teacherPath, teacher, tokenizer, preset, classifier, reference, scoredGroup, groupReference, device, fastPaths, log);
     }
 
     public string Experiment { get; }
@@ -86,6 +92,8 @@ public sealed class DistillationBench : IDisposable
     public DatasetKind Kind => Preset.Dataset;
     public ConceptGroup? Group { get; }
     public Device Device { get; }
+    /// <summary>The paths D and the scored samples are drawn on (<see cref="CudaFastPaths.Sampling"/>); the step's come with each arm's options.</summary>
+    public CudaFastPaths FastPaths { get; }
     public RunStore Store { get; }
     public long ContextLength => Preset.MaxCaptionLength;
 
@@ -98,7 +106,8 @@ public sealed class DistillationBench : IDisposable
         using var schedule = Preset.Schedule();
         return GeneratedImageSet.Generate(Teacher, TeacherFingerprint, Tokenizer, Preset.MaxCaptionLength, schedule,
             captions, recipe, RepoPaths.Cache("imagesets"), Device,
-            progress ?? (IProgress<ImageSetProgress>)new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total} images{(p.FromCache ? " (cached)" : $", {p.ImagesPerSecond:F0} img/s")}")));
+            progress ?? (IProgress<ImageSetProgress>)new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total} images{(p.FromCache ? " (cached)" : $", {p.ImagesPerSecond:F0} img/s")}")),
+            FastPaths.Sampling);
     }
 
     /// <summary>Real training images as D: the first <paramref name="perClass"/> of each class that has captions in the corpus.</summary>
@@ -153,7 +162,7 @@ public sealed class DistillationBench : IDisposable
         using var nullTokens = Tokenizer.NullTokens(1, Preset.MaxCaptionLength, Device);
         using var nullRow = nullTokens.Reshape(-1);
         return ClassSampling.EveryClass(model, new DdimSampler(schedule, plan.Steps), corpus, tokens, nullRow, plan.PerClass, Preset.GuidanceScale,
-            [1, 28, 28], Device, plan.Seed, progress: progress);
+            [1, 28, 28], Device, plan.Seed, progress: progress, paths: FastPaths.Sampling);
     }
 
     /// <summary>
@@ -193,6 +202,21 @@ public sealed class DistillationBench : IDisposable
         using var nullRow = nullTokens.Reshape(-1);
         using var schedule = Preset.Schedule();
         return DistillationPreview.Run(Teacher, student, schedule, data, corpusTokens, nullRow, options, batchSize, step);
+    }
+
+    /// <summary>
+    /// The arm's first batch through the distillation step's forward pass twice, in float32 and under BFloat16 autocast,
+    /// from the student the run starts with (<see cref="Preview(DistillationArm, int, int)"/>, no weight changed): how
+    /// far the bf16 step's losses are from float32's where training begins. Log it beside a bf16 run.
+    /// </summary>
+    /// <param name="batchSize">images in the batch; null: the arm's batch size</param>
+    public StepPrecisionCheck CheckStepPrecision(DistillationArm arm, int? batchSize = null)
+    {
+        var options = arm.Options with { CudaGraph = false };
+        int size = batchSize ?? options.BatchSize;
+        var float32 = Preview(arm.Data, arm.Spec, options with { Autocast = null }, size);
+        var bf16 = Preview(arm.Data, arm.Spec, options with { Autocast = DType.BFloat16 }, size);
+        return StepPrecisionCheck.Of(arm.Name, size, float32, bf16);
     }
 
     /// <summary>

@@ -44,8 +44,11 @@ public sealed record HeldOutDigitConfig
     /// <summary>The RC student's p(t), as <see cref="ReplacementProbability.Parse"/> reads it; null: sigmoid for a randomly initialized student, exponential for one from the teacher.</summary>
     public string? Replacement { get; init; }
     public Device Device { get; init; } = Device.CPU;
-    /// <summary>Capture each training step in a CUDA graph; null: on CUDA devices.</summary>
-    public bool? CudaGraph { get; init; }
+    /// <summary>
+    /// The fast paths of sampling (D and scoring) and of the distillation step; null: <see cref="CudaFastPaths.For"/> the
+    /// device (all on for CUDA, all off on the CPU). Turn one off with <c>FastPaths = CudaFastPaths.For(device) with { Bf16Step = false }</c>.
+    /// </summary>
+    public CudaFastPaths? FastPaths { get; init; }
 
     /// <summary>Seconds on the CPU, for tests and notebooks' smoke runs: the numbers mean nothing.</summary>
     public static readonly HeldOutDigitConfig Smoke = new()
@@ -91,17 +94,17 @@ public sealed record HeldOutDigitConfig
     public ReplacementProbability RcReplacement =>
         ReplacementProbability.Parse(Replacement ?? (StudentSpec.Init == StudentInit.Teacher ? "exponential" : "sigmoid"));
 
-    public bool UsesCudaGraph => CudaGraph ?? Device.IsCuda;
+    /// <summary>The paths this run takes: <see cref="FastPaths"/>, or the device's defaults.</summary>
+    public CudaFastPaths Paths => FastPaths ?? CudaFastPaths.For(Device);
 
-    /// <summary>The distillation options both students share (the arms differ only in p(t)).</summary>
-    public DistillationOptions Options() => new()
+    /// <summary>The distillation options both students share (the arms differ only in p(t)), with the step's fast paths (<see cref="CudaFastPaths.Apply"/>).</summary>
+    public DistillationOptions Options() => Paths.Apply(new DistillationOptions
     {
         Steps = DistillSteps, BatchSize = BatchSize, LearningRate = LearningRate, CosineDecay = CosineDecay,
         Weights = new LossWeights(Feature: FeatureWeight),
         WarmupSteps = Math.Min(200, DistillSteps / 10 + 1), LogEvery = Math.Max(1, Math.Min(100, DistillSteps / 10)),
         CheckpointEvery = 500, Seed = 11, TimeBudget = TimeBudgetMinutes > 0 ? TimeSpan.FromMinutes(TimeBudgetMinutes) : null,
-        CudaGraph = UsesCudaGraph,
-    };
+    });
 
     /// <summary>How every model is sampled for scoring: the same noise and captions for each.</summary>
     public SamplingPlan Sampling() => new(SamplesPerDigit, SamplingSteps, Seed: 1234);
@@ -129,6 +132,7 @@ public sealed record HeldOutDigitConfig
         if (TimeBudgetMinutes < 0) throw new ArgumentException($"TimeBudgetMinutes: expected >= 0 (0: none); got {TimeBudgetMinutes}");
         _ = StudentSpec;
         _ = RcReplacement;
+        Paths.Validate(Device);
         return this;
     }
 
@@ -156,7 +160,7 @@ public sealed record HeldOutDigitConfig
             CosineDecay = LearningRateSchedule.ParseCosine(a.String("lr-schedule", preset.CosineDecay ? "cosine" : "constant")),
             FeatureWeight = a.Double("feature-weight", preset.FeatureWeight),
             TimeBudgetMinutes = a.Double("time-budget-min", preset.TimeBudgetMinutes),
-            CudaGraph = a.CudaGraph(device),
+            FastPaths = CudaFastPaths.FromArguments(a, device),
         };
         a.CheckAllUsed();
         return config.Validate();

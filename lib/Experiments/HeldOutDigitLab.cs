@@ -48,9 +48,16 @@ public static class HeldOutDigitLab
         var (captions, withoutDigit) = Corpora(config);
         var recipe = config.Recipe(bench.Preset.GuidanceScale);
         log.WriteLine($"held-out digit {config.HeldOutDigit}, {config.Scale} scale, on {RunRecord.DeviceName(config.Device)}: D = teacher images of the other digits ({recipe}); C = all {captions.Count} captions");
+        log.WriteLine($"paths: {config.Paths}");
         using var images = bench.Generate(withoutDigit, recipe, progress);
         var data = new DistillationData(images, captions);
         var plan = config.Sampling();
+        StepPrecisionCheck? precision = null;
+        if (config.Paths.Bf16Step)
+        {
+            precision = bench.CheckStepPrecision(Arm(config, data, "rc", config.RcReplacement));
+            log.WriteLine($"  {precision}");
+        }
 
         var (teacherScores, teacherSamples) = bench.Score("teacher", bench.Teacher, plan, progress);
         var armResults = new List<ArmResult>();
@@ -67,7 +74,7 @@ public static class HeldOutDigitLab
                 arms.Add(entry);
             }
             var grid = SampleGrid([teacherSamples, .. armResults.Select(r => r.Samples)], ["teacher", "no RC", "RC"], config.SamplesPerDigit);
-            var outcome = Result(config, bench, images, teacherScores, arms, clock.Elapsed.TotalSeconds) with { Samples = grid };
+            var outcome = Result(config, bench, images, teacherScores, arms, clock.Elapsed.TotalSeconds) with { Samples = grid, StepPrecision = precision };
             var (recorded, path) = Save(outcome, config.Device, RepoPaths.ResultsFor(config.Scale), log);
             log.WriteLine($"teacher: held-out {recorded.TeacherHeldOutAccuracy:P1}, seen {recorded.TeacherSeenAccuracy:P1}");
             foreach (var s in recorded.Students) log.WriteLine($"{s.Arm}: held-out {s.HeldOutAccuracy:P1}, seen {s.SeenAccuracy:P1}");
@@ -84,7 +91,7 @@ public static class HeldOutDigitLab
     /// <summary>The teacher, classifier and run store; fails unless the teacher is an MNIST teacher of the configured conditioning.</summary>
     public static DistillationBench OpenBench(HeldOutDigitConfig config, TextWriter log)
     {
-        var bench = DistillationBench.Open(Experiment, config.TeacherPath, config.Device, log);
+        var bench = DistillationBench.Open(Experiment, config.TeacherPath, config.Device, log, fastPaths: config.Paths);
         try
         {
             var kind = bench.Teacher.Text.Config.Kind;
@@ -133,8 +140,8 @@ public static class HeldOutDigitLab
             $"lr {options.LearningRate} ({(options.CosineDecay ? "cosine decay" : "constant")} after {options.WarmupSteps} warm-up steps), output KD + {options.Weights.Feature} x feature KD",
             $"{config.SamplesPerDigit} per digit, DDIM {config.SamplingSteps} steps, guidance {bench.Preset.GuidanceScale}",
             teacherScores.PerClassAccuracy[config.HeldOutDigit], HeldOutDigitResult.SeenMean(teacherScores.PerClassAccuracy, config.HeldOutDigit),
-            arms, SampleGrid: "", seconds, config.Conditioning, config.UsesCudaGraph, teacherScores.PerClassAccuracy.ToArray(),
-            Goals: "RC held-out accuracy >= 90% of the teacher's; no-RC <= 30%; seen digits >= 95% for both");
+            arms, SampleGrid: "", seconds, config.Conditioning, config.Paths.GraphedStep, teacherScores.PerClassAccuracy.ToArray(),
+            Goals: "RC held-out accuracy >= 90% of the teacher's; no-RC <= 30%; seen digits >= 95% for both") { FastPaths = config.Paths };
     }
 
     /// <summary>

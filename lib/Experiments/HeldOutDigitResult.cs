@@ -57,6 +57,12 @@ public sealed record HeldOutDigitResult(string Experiment, string GitCommit, str
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The sampling and step paths the run took (<see cref="CudaFastPaths"/>); null in records made before they were recorded (see <see cref="CudaGraph"/>).</summary>
+    public CudaFastPaths? FastPaths { get; init; }
+
+    /// <summary>The bf16 step's losses next to float32's on the first batch, when the run distilled with the bf16 step.</summary>
+    public StepPrecisionCheck? StepPrecision { get; init; }
+
     /// <summary>results/NAME.json when read from a file, else null (a run of this process).</summary>
     [JsonIgnore] public string? SourceFile { get; init; }
 

@@ -16,8 +16,9 @@ public static class LabCommands
                                     [--checkpoint PATH]
           randcond-lab held-out-digit [--scale quick|paper|smoke] [--held-out 3] [--conditioning text|label] [--device cuda] [--student block-removed:random] [--teacher PATH]
                                      [--replacement sigmoid|exponential[:lambda]|linear|constant:p] [--steps N] [--batch N] [--lr X]
-                                     [--lr-schedule constant|cosine] [--feature-weight X] [--cuda-graph true|false (default: true on CUDA)]
-                                     [--time-budget-min M] [--images-per-digit N] [--samples-per-digit N]
+                                     [--lr-schedule constant|cosine] [--feature-weight X] [--time-budget-min M] [--images-per-digit N] [--samples-per-digit N]
+                                     fast paths, each true on CUDA by default: [--cuda-graph true|false] [--bf16 true|false] [--channels-last true|false]
+                                     or one alone: [--graphed-sampling B] [--bf16-sampling B] [--graphed-step B] [--bf16-step B]
           randcond-lab distillation-table [--dataset fashion-mnist] [--scale quick|paper|smoke] [--device cuda] [--exclude footwear]
                                          [--students block-removed,block-removed-no-mid,block-removed-no-inner] [--sources generated,real]
                                          [--steps N] [--time-budget-min M] [--cuda-graph true|false (default: true on CUDA)]
@@ -32,7 +33,7 @@ public static class LabCommands
           randcond-lab ablations --study family-random|family-teacher|images|captions [--scale quick|paper|smoke] [--device cuda]
                                  [--families off,linear,exponential,sigmoid,constant:0.5] [--image-sizes 100,300,1000]
                                  [--caption-sizes 10,20,50,100,280] [--held-out 3] [--exclude footwear] [--steps N] [--time-budget-min M]
-                                 [--cuda-graph true|false (default: true on CUDA)]
+                                 fast paths as for held-out-digit: [--cuda-graph B] [--bf16 B] [--channels-last B] [--graphed-sampling B] ...
         """;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -31,8 +31,8 @@ public sealed class HeldOutDigitLabTests
         Assert.EndsWith("mnist-quick-teacher.safetensors", quick.TeacherPath);
         Assert.EndsWith("mnist-label-quick-teacher.safetensors", (quick with { Conditioning = "label" }).TeacherPath);
         Assert.EndsWith("mnist-label-teacher.safetensors", (HeldOutDigitConfig.Paper with { Conditioning = "label" }).TeacherPath);
-        Assert.False(quick.UsesCudaGraph);
-        Assert.True((quick with { Device = Device.CUDA() }).UsesCudaGraph);
+        Assert.Equal(CudaFastPaths.Off, quick.Paths);
+        Assert.Equal(CudaFastPaths.All, (quick with { Device = Device.CUDA() }).Paths);
         Assert.Equal(TimeSpan.FromMinutes(2.6), HeldOutDigitConfig.Paper.Options().TimeBudget);
         Assert.Null(quick.Options().TimeBudget);
     }

@@ -11,7 +11,9 @@ public static class ClassSampling
     /// perClass samples of every class (class-major order), a caption per sample drawn from <paramref name="corpus"/>,
     /// guided by <paramref name="guidance"/> against the null caption; returns images clamped to [-1, 1], their
     /// labels (on <paramref name="device"/>) and the sampling throughput. <paramref name="progress"/> hears of every
-    /// denoising step of every batch.
+    /// denoising step of every batch (of every graphed batch, once it is done). <paramref name="paths"/> picks how the
+    /// walk runs (<see cref="SamplingPaths"/>; null: eager float32, as on the CPU); the noise and captions are the same on
+    /// every path.
     /// </summary>
     /// <param name="captionTokens">Int64 (captions, L): the corpus tokenized</param>
     /// <param name="nullTokens">Int64 (L): the null caption</param>
@@ -19,14 +21,14 @@ public static class ClassSampling
     public static (Tensor Images, Tensor Labels, double ImagesPerSecond) EveryClass(
         TextDiffusionModel model, Sampler sampler, CaptionCorpus corpus, Tensor captionTokens, Tensor nullTokens,
         int perClass, double guidance, long[] imageShape, Device device, ulong seed, int batch = 500,
-        IProgress<ClassSamplingProgress>? progress = null)
+        IProgress<ClassSamplingProgress>? progress = null, SamplingPaths? paths = null)
     {
         if (imageShape.Length != 3) throw new ArgumentException($"ClassSampling: imageShape must be (C, H, W), got {imageShape.Length} dimensions", nameof(imageShape));
         using var gen = new Generator(seed);
         using var labels = Torch.Arange(corpus.NumClasses).RepeatInterleave(perClass, 0).To(device);
         using var captions = corpus.SampleForLabels(labels, gen);
         using var tokens = captionTokens.IndexSelect(0, captions);
-        using var nullRow = nullTokens.Reshape(1, -1);
+        using var walker = new GuidedBatchSampler(model, sampler, nullTokens, guidance, paths ?? SamplingPaths.Eager);
         var parts = new List<Tensor>();
         var clock = Stopwatch.StartNew();
         long total = labels.Size(0), batches = (total + batch - 1) / batch, stepsBefore = 0;
@@ -44,10 +46,8 @@ public static class ClassSampling
                     if (lastOfBatch) stepsBefore += s.Count;
                 };
                 using var scope = Torch.NewDisposeScope();
-                var cond = tokens.Narrow(0, start, n);
-                var nul = nullRow.Expand([n, nullRow.Size(1)]).Contiguous();
-                var denoiser = ClassifierFreeGuidance.Bind(model, cond, nul, guidance);
-                parts.Add(sampler.Sample(denoiser, [n, .. imageShape], gen, device: device, progress: onStep).DetachFromDisposeScope());
+                var noise = GaussianNoise.Sample([n, .. imageShape], DType.Float32, device, gen);
+                parts.Add(walker.Sample(noise, tokens.Narrow(0, start, n), gen, onStep).DetachFromDisposeScope());
             }
             if (device.IsCuda) Cuda.Synchronize(device.Index);
             double rate = labels.Size(0) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+using RandCond.Diffusion.Sampling;
+using RandCond.Distillation;
+using RandCond.Tensors;
+
+namespace RandCond.Experiments;
+
+/// <summary>
+/// Which fast paths a lab runs, each a switch: sampling (generating D, scoring every model) as one CUDA graph per walk
+/// (<see cref="GraphedSampling"/>), on a BFloat16 copy of the U-Net with x_t, guidance and the DDIM update in float32
+/// (<see cref="Bf16Sampling"/>), laid out channels-last (<see cref="ChannelsLastSampling"/>); and each distillation
+/// step as the replay of a CUDA graph (<see cref="GraphedStep"/>) with its forward passes and losses under BFloat16
+/// autocast (<see cref="Bf16Step"/>). <see cref="For"/> turns every path on for a CUDA device and off on the CPU;
+/// override one with <c>with</c> (<c>CudaFastPaths.For(device) with { Bf16Step = false }</c>) or the lab verbs'
+/// options (<see cref="FromArguments"/>). A lab's result records the paths that ran.
+/// </summary>
+public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool ChannelsLastSampling, bool GraphedStep, bool Bf16Step)
+{
+    /// <summary>Every path off: float32, NCHW, eager; what the CPU runs.</summary>
+    public static readonly CudaFastPaths Off = new(false, false, false, false, false);
+
+    /// <summary>Every path on: what a CUDA device runs by default.</summary>
+    public static readonly CudaFastPaths All = new(true, true, true, true, true);
+
+    /// <summary>The default for a device: <see cref="All"/> on CUDA, <see cref="Off"/> on the CPU.</summary>
+    public static CudaFastPaths For(Device device) => device.IsCuda ? All : Off;
+
+    /// <summary>How models are sampled (generating D and scoring).</summary>
+    [JsonIgnore] public SamplingPaths Sampling => new(GraphedSampling, Bf16Sampling, ChannelsLastSampling);
+
+    /// <summary>The distillation options with the step's paths applied: <see cref="DistillationOptions.CudaGraph"/> and BFloat16 <see cref="DistillationOptions.Autocast"/>.</summary>
+    public DistillationOptions Apply(DistillationOptions options) =>
+        options with { CudaGraph = GraphedStep, Autocast = Bf16Step ? DType.BFloat16 : null };
+
+    /// <summary>Throws, naming the switch, on a path the device cannot run: CUDA graphs and BFloat16 autocast need a CUDA device.</summary>
+    public CudaFastPaths Validate(Device device)
+    {
+        if (device.IsCuda) return this;
+        if (GraphedSampling) throw new ArgumentException($"CudaFastPaths.GraphedSampling: a CUDA graph needs a CUDA device; this run is on {device}");
+        if (GraphedStep) throw new ArgumentException($"CudaFastPaths.GraphedStep: a CUDA graph needs a CUDA device; this run is on {device}");
+        // libtorch 1.13's CPU autocast leaves group_norm out of its float32 list, so a BFloat16 step fails there.
+        if (Bf16Step) throw new ArgumentException($"CudaFastPaths.Bf16Step: BFloat16 autocast of the distillation step runs on CUDA only; this run is on {device}");
+        return this;
+    }
+
+    /// <summary>
+    /// The paths the lab verb's options ask for, starting from <see cref="For"/>(<paramref name="device"/>):
+    /// --cuda-graph true|false (sampling and step), --bf16 true|false (sampling and step), --channels-last true|false,
+    /// and each path alone: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step (these win over the group options).
+    /// </summary>
+    public static CudaFastPaths FromArguments(LabArguments a, Device device)
+    {
+        var d = For(device);
+        bool graph = a.Bool("cuda-graph", d.GraphedStep), bf16 = a.Bool("bf16", d.Bf16Step);
+        return new CudaFastPaths(
+            GraphedSampling: a.Bool("graphed-sampling", graph),
+            Bf16Sampling: a.Bool("bf16-sampling", bf16),
+            ChannelsLastSampling: a.Bool("channels-last", d.ChannelsLastSampling),
+            GraphedStep: a.Bool("graphed-step", graph),
+            Bf16Step: a.Bool("bf16-step", bf16)).Validate(device);
+    }
+
+    /// <summary>"sampling: one CUDA graph per walk, bf16 weights, channels-last; step: CUDA graph, bf16 autocast".</summary>
+    public override string ToString() =>
+        $"sampling: {Sampling}; step: {(GraphedStep ? "CUDA graph" : "eager")}, {(Bf16Step ? "bf16 autocast" : "float32")}";
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using RandCond.Diffusion.Sampling;
+using RandCond.Experiments;
+using RandCond.Tensors;
+
+namespace RandCond.Tests.Labs;
+
+/// <summary>The fast paths a lab takes: on for CUDA, off on the CPU, each switch honoured in the options and sampling the lab builds, and recorded.</summary>
+public sealed class CudaFastPathsTests
+{
+    private static readonly HeldOutDigitConfig Cuda = HeldOutDigitConfig.Paper with { Device = Device.CUDA() };
+
+    [Fact]
+    public void Defaults_are_all_on_for_cuda_and_all_off_on_the_cpu()
+    {
+        Assert.Equal(new CudaFastPaths(true, true, true, true, true), CudaFastPaths.For(Device.CUDA()));
+        Assert.Equal(new CudaFastPaths(false, false, false, false, false), CudaFastPaths.For(Device.CPU));
+        Assert.Equal(SamplingPaths.For(Device.CUDA()), CudaFastPaths.For(Device.CUDA()).Sampling);
+        Assert.Equal(SamplingPaths.Eager, CudaFastPaths.For(Device.CPU).Sampling);
+    }
+
+    [Fact]
+    public void A_cuda_lab_distils_with_the_bf16_graph_step_and_the_cpu_lab_with_the_float32_eager_step()
+    {
+        var cuda = Cuda.Options();
+        Assert.True(cuda.CudaGraph);
+        Assert.Equal(DType.BFloat16, cuda.Autocast);
+        Assert.False(cuda.ChannelsLast);
+        var cpu = HeldOutDigitConfig.Paper.Options();
+        Assert.False(cpu.CudaGraph);
+        Assert.Null(cpu.Autocast);
+        Assert.False(cpu.ChannelsLast);
+    }
+
+    [Fact]
+    public void A_switch_turned_off_in_the_config_is_honoured_in_the_options_and_the_sampling()
+    {
+        var noBf16Step = Cuda with { FastPaths = CudaFastPaths.For(Device.CUDA()) with { Bf16Step = false } };
+        Assert.Null(noBf16Step.Options().Autocast);
+        Assert.True(noBf16Step.Options().CudaGraph);
+        Assert.True(noBf16Step.Paths.Sampling.Bf16Weights);
+
+        var noGraphs = Cuda with { FastPaths = CudaFastPaths.All with { GraphedSampling = false, GraphedStep = false } };
+        Assert.False(noGraphs.Options().CudaGraph);
+        Assert.Equal(DType.BFloat16, noGraphs.Options().Autocast);
+        Assert.Equal(new SamplingPaths(Graph: false, Bf16Weights: true, ChannelsLast: true), noGraphs.Paths.Sampling);
+    }
+
+    [Theory]
+    [InlineData(new string[0], true, true, true, true, true)]
+    [InlineData(new[] { "--cuda-graph", "false" }, false, true, true, false, true)]
+    [InlineData(new[] { "--bf16", "false" }, true, false, true, true, false)]
+    [InlineData(new[] { "--channels-last", "false" }, true, true, false, true, true)]
+    [InlineData(new[] { "--bf16-step", "false" }, true, true, true, true, false)]
+    [InlineData(new[] { "--bf16-sampling", "false" }, true, false, true, true, true)]
+    [InlineData(new[] { "--graphed-sampling", "false" }, false, true, true, true, true)]
+    [InlineData(new[] { "--graphed-step", "false", "--cuda-graph", "true" }, true, true, true, false, true)]
+    public void The_verb_options_turn_each_path_off(string[] options, bool graphedSampling, bool bf16Sampling, bool channelsLast, bool graphedStep, bool bf16Step)
+    {
+        var config = HeldOutDigitConfig.FromArguments(new LabArguments(["--device", "cuda", "--scale", "paper", .. options]));
+        Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step), config.Paths);
+        Assert.Equal(graphedStep, config.Options().CudaGraph);
+        Assert.Equal(bf16Step ? DType.BFloat16 : null, config.Options().Autocast);
+    }
+
+    [Fact]
+    public void The_cpu_verb_runs_every_path_off_and_refuses_a_graph_or_a_bf16_step_by_name()
+    {
+        Assert.Equal(CudaFastPaths.Off, HeldOutDigitConfig.FromArguments(new LabArguments(["--scale", "smoke"])).Paths);
+        var graph = Assert.Throws<ArgumentException>(() => HeldOutDigitConfig.FromArguments(new LabArguments(["--scale", "smoke", "--cuda-graph", "true"])));
+        Assert.Contains("GraphedSampling", graph.Message);
+        var bf16 = Assert.Throws<ArgumentException>(() => (HeldOutDigitConfig.Smoke with { FastPaths = CudaFastPaths.Off with { Bf16Step = true } }).Validate());
+        Assert.Contains("Bf16Step", bf16.Message);
+        // bf16 weights for sampling do run on the CPU (libtorch 1.13's CPU convolutions take BFloat16).
+        (HeldOutDigitConfig.Smoke with { FastPaths = CudaFastPaths.Off with { Bf16Sampling = true, ChannelsLastSampling = true } }).Validate();
+    }
+
+    [Fact]
+    public void The_ablation_studies_take_the_same_paths_and_switches()
+    {
+        var cuda = AblationsLab.ConfigFrom(new LabArguments(["--study", "images", "--scale", "paper", "--device", "cuda"]));
+        Assert.Equal(CudaFastPaths.All, cuda.Paths);
+        Assert.Equal((true, DType.BFloat16), (cuda.Options.CudaGraph, cuda.Options.Autocast));
+        var noBf16Step = AblationsLab.ConfigFrom(new LabArguments(["--study", "family-teacher", "--scale", "paper", "--device", "cuda", "--bf16-step", "false"]));
+        Assert.Equal((true, (DType?)null), (noBf16Step.Options.CudaGraph, noBf16Step.Options.Autocast));
+        Assert.True(noBf16Step.Paths.Bf16Sampling);
+        var cpu = AblationConfig.Quick;
+        Assert.Equal(CudaFastPaths.Off, cpu.Paths);
+        Assert.Equal((false, (DType?)null), (cpu.Options.CudaGraph, cpu.Options.Autocast));
+    }
+
+    [Fact]
+    public void A_record_says_which_paths_ran_and_records_without_them_still_load()
+    {
+        var path = RepoPaths.Results("held-out-digit-paper-label-digit7-cuda.json");
+        var loaded = HeldOutDigitResult.Load(path);
+        Assert.Null(loaded.FastPaths);
+        Assert.Null(loaded.StepPrecision);
+        var check = new StepPrecisionCheck("rc", 256, 0.5, 0.501, 0.4, 0.4004, 0.1, 0.1006, 0.006, StepPrecisionCheck.DefaultTolerance);
+        var copy = Path.Combine(Path.GetTempPath(), $"held-out-digit-{Guid.NewGuid():N}.json");
+        try
+        {
+            (loaded with { FastPaths = CudaFastPaths.All with { Bf16Step = false }, StepPrecision = check }).Write(copy);
+            var json = JsonNode.Parse(File.ReadAllText(copy))!.AsObject();
+            Assert.False((bool)json["fast_paths"]!["bf16_step"]!);
+            Assert.True((bool)json["fast_paths"]!["graphed_sampling"]!);
+            var back = HeldOutDigitResult.Load(copy);
+            Assert.Equal(CudaFastPaths.All with { Bf16Step = false }, back.FastPaths);
+            Assert.Equal(check, back.StepPrecision);
+            Assert.True(back.StepPrecision!.Tracks);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+}
