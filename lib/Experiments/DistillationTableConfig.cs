@@ -15,7 +15,7 @@ public enum ImageSource
 /// <summary>
 /// Every knob of the distillation table (paper Table 1) and, with <see cref="Excluded"/> set, of the unseen-concepts
 /// table (Table 2): the dataset and teacher, the sizes of one scale, the students, where D comes from, the concept
-/// group D leaves out while C keeps its captions, and CUDA graphs. Start from a preset and override with <c>with</c>.
+/// group D leaves out while C keeps its captions, and the fast paths. Start from a preset and override with <c>with</c>.
 /// </summary>
 public sealed record DistillationTableConfig
 {
@@ -29,8 +29,20 @@ public sealed record DistillationTableConfig
     public ConceptGroup? Excluded { get; init; }
     /// <summary>The teacher's safetensors file; null means the committed teacher of <see cref="Dataset"/>.</summary>
     public string? TeacherPath { get; init; }
-    /// <summary>Replay each training step as a CUDA graph (CUDA devices only).</summary>
-    public bool CudaGraph { get; init; }
+    /// <summary>
+    /// The fast paths of sampling (D and scoring) and of the distillation step. The configuration does not know its device,
+    /// so the default is <see cref="CudaFastPaths.Off"/>; the lab verb sets <see cref="CudaFastPaths.For"/> its device.
+    /// </summary>
+    public CudaFastPaths FastPaths { get; init; } = CudaFastPaths.Off;
+    /// <summary>
+    /// Shorthand for <see cref="FastPaths"/>: true takes every CUDA fast path (<see cref="CudaFastPaths.All"/>), false none;
+    /// reads whether the step is a CUDA graph. Set this or <see cref="FastPaths"/>, not both.
+    /// </summary>
+    public bool CudaGraph
+    {
+        get => FastPaths.GraphedStep;
+        init => FastPaths = value ? CudaFastPaths.All : CudaFastPaths.Off;
+    }
     /// <summary>The seed of the students' initialization and batches (sampling for scoring keeps its own seed, so every model sees the same noise).</summary>
     public int Seed { get; init; } = DefaultSeed;
 
@@ -64,7 +76,7 @@ public sealed record DistillationTableConfig
         [(false, ReplacementProbability.Off), (true, ReplacementProbability.DefaultFor(student.Init == StudentInit.Teacher))];
 
     /// <summary>The options of one arm: the table's shared options with the arm's p(t).</summary>
-    public DistillationOptions Options(ReplacementProbability p) => DistillationTableLab.Options(Sizes) with { Replacement = p, CudaGraph = CudaGraph, Seed = (ulong)Seed };
+    public DistillationOptions Options(ReplacementProbability p) => FastPaths.Apply(DistillationTableLab.Options(Sizes) with { Replacement = p, Seed = (ulong)Seed });
 
     /// <summary>The run name of one arm: its checkpoint and run-store key.</summary>
     public string ArmName(StudentSpec student, ImageSource source, bool randomConditioning) =>

@@ -46,7 +46,7 @@ public static class DistillationTableLab
         return 0;
     }
 
-    /// <summary>The configuration the verb's options describe: --dataset --scale --time-budget-min --steps --students --sources --exclude --teacher --cuda-graph.</summary>
+    /// <summary>The configuration the verb's options describe: --dataset --scale --time-budget-min --steps --students --sources --exclude --teacher, and the fast paths' options of <see cref="CudaFastPaths.FromArguments"/>.</summary>
     public static DistillationTableConfig Configure(LabArguments a, Device device)
     {
         var kind = a.Dataset("fashion-mnist");
@@ -63,7 +63,7 @@ public static class DistillationTableLab
             Sources = ParseSources(a.String("sources", "generated,real")),
             Excluded = exclude is null ? null : ConceptGroups.Named(kind, exclude),
             TeacherPath = a.Optional("teacher"),
-            CudaGraph = a.CudaGraph(device),
+            FastPaths = CudaFastPaths.FromArguments(a, device),
         };
         a.CheckAllUsed();
         config.Validate();
@@ -114,7 +114,7 @@ public static class DistillationTableLab
     /// <summary>The bench of the table: the configured teacher, and the excluded group scored alone.</summary>
     public static DistillationBench Open(DistillationTableConfig config, Device device, TextWriter log)
     {
-        var bench = DistillationBench.Open(Experiment, config.Teacher, device, log, config.Excluded);
+        var bench = DistillationBench.Open(Experiment, config.Teacher, device, log, config.Excluded, config.FastPaths);
         if (bench.Kind != config.Dataset)
         {
             bench.Dispose();
@@ -156,7 +156,7 @@ public static class DistillationTableLab
             $"generated: {config.Recipe(preset.GuidanceScale)}; real: {s.RealPerClass} training images per class",
             config.CudaGraph,
             $"{s.DistillSteps} steps of {s.BatchSize} ({budget}), lr {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, students from the teacher's weights",
-            rows, elapsed.TotalSeconds, config.Excluded?.Name);
+            rows, elapsed.TotalSeconds, config.Excluded?.Name) { FastPaths = config.FastPaths };
     }
 
     /// <summary>How every model of the table is sampled for scoring (the same noise and captions for each).</summary>

@@ -52,6 +52,9 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The sampling and step paths the run took; null in records made before they were recorded (see <see cref="CudaGraph"/>).</summary>
+    public CudaFastPaths? FastPaths { get; init; }
+
     public DistillationTableRow TeacherRow => Rows.FirstOrDefault(r => r.IsTeacher)
         ?? throw new InvalidDataException($"the {Experiment} record of {DateUtc} has no teacher row");
 

@@ -21,7 +21,7 @@ public static class LabCommands
                                      or one alone: [--graphed-sampling B] [--bf16-sampling B] [--graphed-step B] [--bf16-step B]
           randcond-lab distillation-table [--dataset fashion-mnist] [--scale quick|paper|smoke] [--device cuda] [--exclude footwear]
                                          [--students block-removed,block-removed-no-mid,block-removed-no-inner] [--sources generated,real]
-                                         [--steps N] [--time-budget-min M] [--cuda-graph true|false (default: true on CUDA)]
+                                         [--steps N] [--time-budget-min M] fast paths as for held-out-digit: [--cuda-graph B] [--bf16 B] [--channels-last B] ...
           randcond-lab eval-teacher --dataset D [--size teacher|quick-teacher] [--teacher PATH] [--classifier PATH] [--device cuda] [--samples-per-class 500] [--steps 50] [--guidance W]
           randcond-lab sfddm --dataset D [--scale smoke|quick|paper] [--device cuda] [--students 100,50,20,10,5] [--steps 8000] [--batch 128] [--lr-schedule constant|cosine] [--warmup N] [--time-budget-min M] [--cuda-graph true|false (default: true on CUDA)]
                              [--samples-per-class 100] [--index-list ends-at-last|leading] [--guidance W] [--clip-x0 1|none] [--lr 2e-4] [--seed S]

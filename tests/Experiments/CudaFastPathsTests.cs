@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using RandCond.Diffusion.Sampling;
+using RandCond.Distillation;
 using RandCond.Experiments;
 using RandCond.Tensors;
 
@@ -87,6 +88,22 @@ public sealed class CudaFastPathsTests
         var cpu = AblationConfig.Quick;
         Assert.Equal(CudaFastPaths.Off, cpu.Paths);
         Assert.Equal((false, (DType?)null), (cpu.Options.CudaGraph, cpu.Options.Autocast));
+    }
+
+    [Fact]
+    public void The_distillation_table_takes_the_paths_of_its_verb_and_cuda_graph_is_shorthand_for_all()
+    {
+        var cuda = DistillationTableLab.Configure(new LabArguments(["--scale", "paper"]), Device.CUDA());
+        Assert.Equal(CudaFastPaths.All, cuda.FastPaths);
+        Assert.Equal((true, DType.BFloat16), (cuda.Options(ReplacementProbability.Off).CudaGraph, cuda.Options(ReplacementProbability.Off).Autocast));
+        var noBf16 = DistillationTableLab.Configure(new LabArguments(["--scale", "paper", "--bf16", "false"]), Device.CUDA());
+        Assert.Equal(CudaFastPaths.All with { Bf16Sampling = false, Bf16Step = false }, noBf16.FastPaths);
+        Assert.Null(noBf16.Options(ReplacementProbability.Off).Autocast);
+
+        Assert.Equal(CudaFastPaths.Off, DistillationTableConfig.Quick.FastPaths);
+        Assert.Equal(CudaFastPaths.All, (DistillationTableConfig.Quick with { CudaGraph = true }).FastPaths);
+        Assert.True((DistillationTableConfig.Quick with { CudaGraph = true }).CudaGraph);
+        Assert.Equal(CudaFastPaths.Off, (DistillationTableConfig.Quick with { CudaGraph = false }).FastPaths);
     }
 
     [Fact]
