@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Analysis;
@@ -83,16 +82,6 @@ public sealed record CoDiResult
     /// <summary>The sample grid of the run that made this result (rows: condition, models, ground truth); null when loaded from a file.</summary>
     [JsonIgnore]
     public ImageGrid? Samples { get; init; }
-
-    /// <summary>The committed records' JSON: snake_case names, nulls refused where a field is not optional.</summary>
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-        WriteIndented = true,
-    };
 
     /// <summary>The score of a row at a metric.</summary>
     public static double Value(CoDiRow row, CoDiMetric metric) => metric switch
@@ -181,7 +170,7 @@ public sealed record CoDiResult
     }
 
     /// <summary>The record as the JSON written to results/ (field names as in every earlier CoDi record).</summary>
-    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+    public JsonObject ToJson() => RecordedRuns.ToJson(this);
 
     /// <summary>A record committed in results/ (e.g. "codi-mnist-sr7-paper-cuda.json").</summary>
     public static CoDiResult Recorded(string fileName) => Load(RepoPaths.Results(fileName));
@@ -189,17 +178,7 @@ public sealed record CoDiResult
     /// <summary>Reads a CoDi record; a missing file, bad JSON or a missing or mistyped field is an error naming the file and the field.</summary>
     public static CoDiResult Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such CoDi record", path);
-        CoDiResult? result;
-        try
-        {
-            result = JsonSerializer.Deserialize<CoDiResult>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a CoDi record at {e.Path ?? "$"}: {e.Message}", e);
-        }
-        if (result is null) throw new InvalidDataException($"{path}: not a CoDi record (the top level is null)");
+        var result = RecordedRuns.Read<CoDiResult>(path, "CoDi");
         if (result.Experiment != CoDiLab.Experiment)
             throw new InvalidDataException($"{path}: field 'experiment' is '{result.Experiment}', not '{CoDiLab.Experiment}'");
         if (result.Rows.Count == 0) throw new InvalidDataException($"{path}: field 'rows' is empty");
