@@ -75,6 +75,10 @@ public sealed record CoDiResult
     public required string Goal { get; init; }
     [JsonPropertyName("codi_4_step_fd_over_finetuned_fd")]
     public double? Codi4StepFdOverFinetunedFd { get; init; }
+    /// <summary>
+    /// The verdict stored when the run was made (<see cref="CoDiVerdict.GoalMet"/>; records written before it stored true
+    /// whenever the ratio was within 10 %); <see cref="Verdict"/> recomputes it from the rows and says why.
+    /// </summary>
     public bool? GoalMet { get; init; }
     public required string SampleGrid { get; init; }
     public required double Seconds { get; init; }
@@ -100,15 +104,13 @@ public sealed record CoDiResult
     /// FD of CoDi at <paramref name="steps"/> over FD of the fine-tuned model at its longest sampling run, when that run is
     /// longer (the paper compares CoDi at 4 steps with the fine-tuned model at 50); null when the run lacks either row.
     /// </summary>
-    public double? FdRatioToFineTuned(int steps = 4) => FdRatioToFineTuned(Rows, steps);
+    public double? FdRatioToFineTuned(int steps = 4) => Verdict(steps).Ratio;
 
-    /// <inheritdoc cref="FdRatioToFineTuned(int)"/>
-    public static double? FdRatioToFineTuned(IReadOnlyList<CoDiRow> rows, int steps = 4)
-    {
-        var codi = rows.FirstOrDefault(r => r.Model == "codi" && r.Steps == steps);
-        var fineTuned = rows.Where(r => r.Model == "finetune").MaxBy(r => r.Steps);
-        return codi is not null && fineTuned is not null && fineTuned.Steps > steps ? codi.Fd / fineTuned.Fd : null;
-    }
+    /// <summary>
+    /// The verdict on the paper's claim (<see cref="CoDiLab.Goal"/>) from this record's numbers, in a sentence that states them:
+    /// met, not met, or not conclusive when the fine-tuned reference is too far from converged for the ratio to mean anything.
+    /// </summary>
+    public CoDiVerdict Verdict(int steps = 4) => CoDiVerdict.Of(Rows, FdFloorRealTrainVsTest, steps);
 
     /// <summary>"results/X.json: NVIDIA H100 80GB HBM3, 2026-11-22T08:01:12Z, commit 4add14e…".</summary>
     public string Provenance(string fileName) =>
