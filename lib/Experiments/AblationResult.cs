@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Analysis;
 using Plotly.NET;
@@ -63,14 +62,6 @@ public sealed record AblationRow : AblationScores
 /// </summary>
 public sealed record AblationResult
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        RespectNullableAnnotations = true,
-        WriteIndented = true,
-    };
-
     public required string Experiment { get; init; }
     public required string GitCommit { get; init; }
     public required string Device { get; init; }
@@ -114,20 +105,7 @@ public sealed record AblationResult
 
     /// <summary>Reads a record; a bad one fails naming the file and the field.</summary>
     public static AblationResult Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such ablation record", path);
-        AblationResult? result;
-        try
-        {
-            result = JsonSerializer.Deserialize<AblationResult>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{e.Message}", e);
-        }
-        if (result is null) throw new InvalidDataException($"{path}: expected an ablation record, got null");
-        return result.Checked(path);
-    }
+        => RecordedRuns.Read<AblationResult>(path, "ablation").Checked(path);
 
     /// <summary>The scores the study's table and chart read must be present: a record of another study's kind fails here, naming the field.</summary>
     private AblationResult Checked(string path)
@@ -154,7 +132,7 @@ public sealed record AblationResult
     }
 
     /// <summary>Writes the record atomically; returns the full path.</summary>
-    public string Write(string path) => ResultFiles.Write(path, JsonSerializer.SerializeToNode(this, Json)!);
+    public string Write(string path) => RecordedRuns.Write(path, this);
 
     /// <summary>The study's table: the teacher first, then one row per student with the varied quantity and the scores the study reads.</summary>
     public DataFrame Table()

@@ -125,7 +125,7 @@ public static class CoDiLab
         var header = RunRecord.Header(Experiment, config.Device);
         string H(string key) => header[key]!.GetValue<string>();
         var recipe = new CoDiOptions();
-        var ratio = CoDiResult.FdRatioToFineTuned(rows);
+        var verdict = CoDiVerdict.Of(rows, bench.FdFloor);
         return new CoDiResult
         {
             Experiment = Experiment, GitCommit = H("git_commit"), Device = H("device"), Libtorch = H("libtorch"), Dotnet = H("dotnet"),
@@ -143,8 +143,8 @@ public static class CoDiLab
             Models = models,
             Rows = rows,
             Goal = Goal,
-            Codi4StepFdOverFinetunedFd = ratio,
-            GoalMet = ratio is { } r ? r <= 1.1 : null,
+            Codi4StepFdOverFinetunedFd = verdict.Ratio,
+            GoalMet = verdict.GoalMet,
             SampleGrid = config.RecordStem + "-samples.png",
             Seconds = elapsed.TotalSeconds,
             Samples = samples,

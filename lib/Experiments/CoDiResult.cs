@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Analysis;
@@ -76,6 +75,10 @@ public sealed record CoDiResult
     public required string Goal { get; init; }
     [JsonPropertyName("codi_4_step_fd_over_finetuned_fd")]
     public double? Codi4StepFdOverFinetunedFd { get; init; }
+    /// <summary>
+    /// The verdict stored when the run was made (<see cref="CoDiVerdict.GoalMet"/>; records written before it stored true
+    /// whenever the ratio was within 10 %); <see cref="Verdict"/> recomputes it from the rows and says why.
+    /// </summary>
     public bool? GoalMet { get; init; }
     public required string SampleGrid { get; init; }
     public required double Seconds { get; init; }
@@ -83,16 +86,6 @@ public sealed record CoDiResult
     /// <summary>The sample grid of the run that made this result (rows: condition, models, ground truth); null when loaded from a file.</summary>
     [JsonIgnore]
     public ImageGrid? Samples { get; init; }
-
-    /// <summary>The committed records' JSON: snake_case names, nulls refused where a field is not optional.</summary>
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-        WriteIndented = true,
-    };
 
     /// <summary>The score of a row at a metric.</summary>
     public static double Value(CoDiRow row, CoDiMetric metric) => metric switch
@@ -111,15 +104,13 @@ public sealed record CoDiResult
     /// FD of CoDi at <paramref name="steps"/> over FD of the fine-tuned model at its longest sampling run, when that run is
     /// longer (the paper compares CoDi at 4 steps with the fine-tuned model at 50); null when the run lacks either row.
     /// </summary>
-    public double? FdRatioToFineTuned(int steps = 4) => FdRatioToFineTuned(Rows, steps);
+    public double? FdRatioToFineTuned(int steps = 4) => Verdict(steps).Ratio;
 
-    /// <inheritdoc cref="FdRatioToFineTuned(int)"/>
-    public static double? FdRatioToFineTuned(IReadOnlyList<CoDiRow> rows, int steps = 4)
-    {
-        var codi = rows.FirstOrDefault(r => r.Model == "codi" && r.Steps == steps);
-        var fineTuned = rows.Where(r => r.Model == "finetune").MaxBy(r => r.Steps);
-        return codi is not null && fineTuned is not null && fineTuned.Steps > steps ? codi.Fd / fineTuned.Fd : null;
-    }
+    /// <summary>
+    /// The verdict on the paper's claim (<see cref="CoDiLab.Goal"/>) from this record's numbers, in a sentence that states them:
+    /// met, not met, or not conclusive when the fine-tuned reference is too far from converged for the ratio to mean anything.
+    /// </summary>
+    public CoDiVerdict Verdict(int steps = 4) => CoDiVerdict.Of(Rows, FdFloorRealTrainVsTest, steps);
 
     /// <summary>"results/X.json: NVIDIA H100 80GB HBM3, 2026-11-22T08:01:12Z, commit 4add14e…".</summary>
     public string Provenance(string fileName) =>
@@ -181,7 +172,7 @@ public sealed record CoDiResult
     }
 
     /// <summary>The record as the JSON written to results/ (field names as in every earlier CoDi record).</summary>
-    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+    public JsonObject ToJson() => RecordedRuns.ToJson(this);
 
     /// <summary>A record committed in results/ (e.g. "codi-mnist-sr7-paper-cuda.json").</summary>
     public static CoDiResult Recorded(string fileName) => Load(RepoPaths.Results(fileName));
@@ -189,17 +180,7 @@ public sealed record CoDiResult
     /// <summary>Reads a CoDi record; a missing file, bad JSON or a missing or mistyped field is an error naming the file and the field.</summary>
     public static CoDiResult Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such CoDi record", path);
-        CoDiResult? result;
-        try
-        {
-            result = JsonSerializer.Deserialize<CoDiResult>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a CoDi record at {e.Path ?? "$"}: {e.Message}", e);
-        }
-        if (result is null) throw new InvalidDataException($"{path}: not a CoDi record (the top level is null)");
+        var result = RecordedRuns.Read<CoDiResult>(path, "CoDi");
         if (result.Experiment != CoDiLab.Experiment)
             throw new InvalidDataException($"{path}: field 'experiment' is '{result.Experiment}', not '{CoDiLab.Experiment}'");
         if (result.Rows.Count == 0) throw new InvalidDataException($"{path}: field 'rows' is empty");

@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Analysis;
 using Plotly.NET;
@@ -19,8 +17,8 @@ namespace RandCond.Experiments;
 public sealed record DistillationTableRow(string Model, string D, string Rc, double Fd, double InceptionScore, double Accuracy,
     long UnetParameters, long Macs, double ImagesPerSecond, double? GroupFd = null, double? GroupAccuracy = null, int? Steps = null)
 {
-    public bool IsTeacher => Rc.Length == 0;
-    public bool RandomConditioning => Rc == "yes";
+    [JsonIgnore] public bool IsTeacher => Rc.Length == 0;
+    [JsonIgnore] public bool RandomConditioning => Rc == "yes";
 
     public static DistillationTableRow Teacher(ModelScores scores, long unetParameters, long macs) =>
         Of("teacher", "", "", scores, unetParameters, macs, null);
@@ -36,32 +34,24 @@ public sealed record DistillationTableRow(string Model, string D, string Rc, dou
 /// <summary>
 /// What the distillation table run produced: who made it (the <see cref="RunRecord"/> header), its setup and one row per
 /// model; serialized with snake_case names as the records in results/ are. <see cref="Table"/> lays it out as the
-/// paper's table, <see cref="FdChart"/> and <see cref="AccuracyChart"/> compare no-RC and RC per student.
+/// paper's table, <see cref="FdChart"/> and <see cref="AccuracyChart"/> compare no-RC and RC per student. A run of this
+/// process has no host; it is written as null all the same, since the constructor requires the field.
 /// </summary>
 public sealed record DistillationTableResult(string Experiment, string GitCommit, string Device, string Libtorch, string Dotnet, string Command,
-    string DateUtc, string? Host, string Dataset, string Scale, string ImageSet, bool CudaGraph, string Distillation,
+    string DateUtc, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Host, string Dataset, string Scale, string ImageSet, bool CudaGraph, string Distillation,
     IReadOnlyList<DistillationTableRow> Rows, double Seconds, string? ExcludedGroup = null)
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>The sampling and step paths the run took; null in records made before they were recorded (see <see cref="CudaGraph"/>).</summary>
     public CudaFastPaths? FastPaths { get; init; }
 
+    [JsonIgnore]
     public DistillationTableRow TeacherRow => Rows.FirstOrDefault(r => r.IsTeacher)
         ?? throw new InvalidDataException($"the {Experiment} record of {DateUtc} has no teacher row");
 
-    public IEnumerable<DistillationTableRow> StudentRows => Rows.Where(r => !r.IsTeacher);
+    [JsonIgnore] public IEnumerable<DistillationTableRow> StudentRows => Rows.Where(r => !r.IsTeacher);
 
     /// <summary>"NVIDIA H100 80GB HBM3, 2026-11-22T14:12:37Z, commit 29d44af00f9e".</summary>
-    public string Provenance => $"{Device}, {DateUtc}, commit {(GitCommit.Length > 12 ? GitCommit[..12] : GitCommit)}";
+    [JsonIgnore] public string Provenance => $"{Device}, {DateUtc}, commit {(GitCommit.Length > 12 ? GitCommit[..12] : GitCommit)}";
 
     private string DatasetName => Enum.GetValues<DatasetKind>().Where(k => k.Slug() == Dataset).Select(k => k.DisplayName()).FirstOrDefault() ?? Dataset;
 
@@ -160,22 +150,13 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
         var table = Table();
         table.Save(Path.Combine(folder, fileStem + ".md"));
         table.Save(Path.Combine(folder, fileStem + ".tex"));
-        return ResultFiles.Write(Path.Combine(folder, fileStem + ".json"), JsonSerializer.SerializeToNode(this, Json)!);
+        return RecordedRuns.Write(Path.Combine(folder, fileStem + ".json"), this);
     }
 
     /// <summary>Reads a record written by this experiment; a malformed one fails naming the file and the field.</summary>
     public static DistillationTableResult Load(string path)
     {
-        DistillationTableResult? result;
-        try
-        {
-            result = JsonSerializer.Deserialize<DistillationTableResult>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a distillation-table record: {e.Message}", e);
-        }
-        if (result is null) throw new InvalidDataException($"{path}: not a distillation-table record: the file holds null");
+        var result = RecordedRuns.Read<DistillationTableResult>(path, "distillation-table");
         if (result.Experiment != DistillationTableLab.Experiment)
             throw new InvalidDataException($"{path}: field experiment is '{result.Experiment}', expected '{DistillationTableLab.Experiment}'");
         if (result.Rows.Count(r => r.IsTeacher) != 1)
@@ -186,9 +167,5 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
     }
 
     /// <summary>The committed record results/&lt;fileName&gt;.</summary>
-    public static DistillationTableResult Recorded(string fileName)
-    {
-        var path = RepoPaths.Results(fileName);
-        return File.Exists(path) ? Load(path) : throw new FileNotFoundException($"no recorded distillation table {path}", path);
-    }
+    public static DistillationTableResult Recorded(string fileName) => Load(RepoPaths.Results(fileName));
 }

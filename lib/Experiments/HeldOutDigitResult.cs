@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Analysis;
 using Plotly.NET;
@@ -40,23 +38,14 @@ public sealed record HeldOutDigitArm(string Arm, string Replacement, int Steps, 
 /// the teacher's accuracy on the held-out and the seen digits, and one <see cref="HeldOutDigitArm"/> per student.
 /// <see cref="Table"/> and <see cref="PerDigitChart"/> show it; <see cref="Recorded"/> reads a committed record back.
 /// Records written before a field existed load with its default (conditioning "text"; no teacher per-digit accuracy).
+/// A run of this process has no host; it is written as null all the same, since the constructor requires the field.
 /// </summary>
 public sealed record HeldOutDigitResult(string Experiment, string GitCommit, string Device, string Libtorch, string Dotnet, string Command,
-    string DateUtc, string? Host, string Scale, int HeldOutDigit, string Teacher, string Student, string ImageSet, string TextCorpus,
+    string DateUtc, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Host, string Scale, int HeldOutDigit, string Teacher, string Student, string ImageSet, string TextCorpus,
     string Distillation, string Sampling, double TeacherHeldOutAccuracy, double TeacherSeenAccuracy, IReadOnlyList<HeldOutDigitArm> Students,
     string SampleGrid, double Seconds, string Conditioning = "text", bool? CudaGraph = null, IReadOnlyList<double>? TeacherPerDigitAccuracy = null,
     string? Goals = null)
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>The sampling and step paths the run took (<see cref="CudaFastPaths"/>); null in records made before they were recorded (see <see cref="CudaGraph"/>).</summary>
     public CudaFastPaths? FastPaths { get; init; }
 
@@ -178,27 +167,14 @@ public sealed record HeldOutDigitResult(string Experiment, string GitCommit, str
     }
 
     /// <summary>Writes the record to <paramref name="path"/> atomically; returns the full path.</summary>
-    public string Write(string path) =>
-        ResultFiles.Write(path, JsonSerializer.SerializeToNode(this, Json) ?? throw new InvalidOperationException("the result serialized to null"));
+    public string Write(string path) => RecordedRuns.Write(path, this);
 
     /// <summary>Reads a held-out-digit record; a bad record throws <see cref="InvalidDataException"/> naming the file and the field.</summary>
     public static HeldOutDigitResult Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such held-out-digit record", path);
-        HeldOutDigitResult? result;
-        try
-        {
-            result = JsonSerializer.Deserialize<HeldOutDigitResult>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a held-out-digit record at field '{e.Path ?? "$"}': {e.Message}", e);
-        }
-        if (result is null) throw new InvalidDataException($"{path}: not a held-out-digit record (the file holds null)");
+        var result = RecordedRuns.Read<HeldOutDigitResult>(path, "held-out-digit");
         result.Check(path);
-        var root = RepoPaths.Root;
-        var full = Path.GetFullPath(path);
-        return result with { SourceFile = root is not null && full.StartsWith(root, StringComparison.Ordinal) ? Path.GetRelativePath(root, full) : full };
+        return result with { SourceFile = RecordedRuns.SourceName(path) };
     }
 
     /// <summary>The committed record results/<paramref name="fileName"/>, or null when that run has not been recorded.</summary>

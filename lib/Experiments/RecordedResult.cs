@@ -1,6 +1,8 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace RandCond.Experiments;
 
@@ -87,35 +89,52 @@ public abstract record RecordedRun
     };
 }
 
-/// <summary>Reads and writes typed result records: snake_case JSON, every constructor parameter and required member present.</summary>
+/// <summary>
+/// Reads and writes typed result records with one set of JSON options: snake_case names; absent values (null) left out
+/// when written; every non-optional field present, and nulls refused where a field or a list's entries are not nullable,
+/// when read. Each experiment's result reads through <see cref="Read{T}"/> and adds only the checks the serializer
+/// cannot make (ranges, lengths, which experiment).
+/// </summary>
 public static class RecordedRuns
 {
     public static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         RespectRequiredConstructorParameters = true,
         RespectNullableAnnotations = true,
+        // A run whose loss or score diverged still writes its record (NaN), rather than losing the run at the last step.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Reads the record at <paramref name="path"/> as <typeparamref name="T"/>; a bad record names the file and the field.</summary>
-    public static T Load<T>(string path) where T : RecordedRun
+    /// <summary>
+    /// Reads the record at <paramref name="path"/> as <typeparamref name="T"/>. A missing file is a
+    /// <see cref="FileNotFoundException"/>; bad JSON, a missing, mistyped or null field and a null entry of a list throw
+    /// <see cref="InvalidDataException"/> naming the file, the <paramref name="kind"/> of record and the field.
+    /// </summary>
+    public static T Read<T>(string path, string kind) where T : class
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such result record", path);
-        T? run;
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such {kind} record", path);
+        T? record;
         try
         {
-            run = JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options);
+            record = JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a {typeof(T).Name} record at field '{e.Path ?? "$"}': {e.Message}", e);
+            throw new InvalidDataException($"{path}: not a {kind} record at field '{e.Path ?? "$"}': {e.Message}", e);
         }
-        if (run is null) throw new InvalidDataException($"{path}: not a {typeof(T).Name} record (the file holds null)");
-        var name = Path.GetRelativePath(RepoPaths.Root ?? Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFullPath(path));
-        return ((RecordedRun)run with { SourceFile = name }) as T ?? throw new InvalidOperationException("a record's copy changed its type");
+        if (record is null) throw new InvalidDataException($"{path}: not a {kind} record (the file holds null)");
+        if (NullEntry(record, "$", null) is { } field)
+            throw new InvalidDataException($"{path}: not a {kind} record at field '{field}': the entry is null");
+        return record;
     }
+
+    /// <summary>Reads the record at <paramref name="path"/> as <typeparamref name="T"/>, remembering where it came from (<see cref="RecordedRun.SourceFile"/>).</summary>
+    public static T Load<T>(string path) where T : RecordedRun =>
+        (Read<T>(path, typeof(T).Name) with { SourceFile = SourceName(path) }) as T ?? throw new InvalidOperationException("a record's copy changed its type");
 
     /// <summary>The committed record results/<paramref name="fileName"/> as <typeparamref name="T"/>, or null when that run has not been recorded.</summary>
     public static T? Recorded<T>(string fileName) where T : RecordedRun
@@ -124,7 +143,54 @@ public static class RecordedRuns
         return File.Exists(path) ? Load<T>(path) : null;
     }
 
-    /// <summary>Writes <paramref name="run"/> to <paramref name="path"/> atomically (<see cref="ResultFiles.Write"/>); returns the full path.</summary>
-    public static string Write<T>(string path, T run) where T : RecordedRun =>
-        ResultFiles.Write(path, JsonSerializer.SerializeToNode(run, Options) ?? throw new InvalidOperationException($"{typeof(T).Name} serialized to null"));
+    /// <summary>How a record read from <paramref name="path"/> names its file: relative to the repository root (results/X.json) when inside it, else the full path.</summary>
+    public static string SourceName(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = RepoPaths.Root;
+        return root is not null && full.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? Path.GetRelativePath(root, full)
+            : full;
+    }
+
+    /// <summary>The record as JSON with <see cref="Options"/>.</summary>
+    public static JsonObject ToJson<T>(T record) where T : class =>
+        JsonSerializer.SerializeToNode(record, Options)?.AsObject() ?? throw new InvalidOperationException($"{typeof(T).Name} serialized to null");
+
+    /// <summary>Writes <paramref name="record"/> to <paramref name="path"/> atomically (<see cref="ResultFiles.Write"/>); returns the full path.</summary>
+    public static string Write<T>(string path, T record) where T : class => ResultFiles.Write(path, ToJson(record));
+
+    /// <summary>
+    /// The path ($.rows[2]) of the first null entry, at any depth, of a list whose entries are not declared nullable, or
+    /// null when there is none: the serializer fills such a list with nulls that would fail later, far from the file.
+    /// </summary>
+    private static string? NullEntry(object value, string path, NullabilityInfo? declared)
+    {
+        var info = Options.GetTypeInfo(value.GetType());
+        switch (info.Kind)
+        {
+            case JsonTypeInfoKind.Object:
+                foreach (var property in info.Properties)
+                {
+                    // Only what a record reads back: computed properties (no setter) are not in the file.
+                    if (property.Set is null || property.Get?.Invoke(value) is not { } member) continue;
+                    var nullability = property.AttributeProvider is PropertyInfo p ? new NullabilityInfoContext().Create(p) : null;
+                    if (NullEntry(member, $"{path}.{property.Name}", nullability) is { } found) return found;
+                }
+                return null;
+            case JsonTypeInfoKind.Enumerable when info.ElementType is { } element && !(element.IsValueType && Nullable.GetUnderlyingType(element) is null):
+                var entry = declared?.ElementType ?? declared?.GenericTypeArguments.FirstOrDefault();
+                bool mayBeNull = Nullable.GetUnderlyingType(element) is not null || entry?.ReadState == NullabilityState.Nullable;
+                int i = 0;
+                foreach (var item in (System.Collections.IEnumerable)value)
+                {
+                    var at = $"{path}[{i++}]";
+                    var found = item is null ? (mayBeNull ? null : at) : NullEntry(item, at, entry);
+                    if (found is not null) return found;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
 }

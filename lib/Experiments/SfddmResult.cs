@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Analysis;
@@ -40,12 +39,6 @@ public sealed record SfddmResult
     public string? SampleGrid { get; init; }
     public required IReadOnlyList<SfddmStudentRow> Students { get; init; }
 
-    public static JsonSerializerOptions JsonOptions { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     [JsonIgnore]
     public string Dataset => DatasetSlug
         ?? Enum.GetValues<DatasetKind>().Select(k => k.Slug()).OrderByDescending(s => s.Length).FirstOrDefault(s => Teacher.StartsWith(s + "-", StringComparison.Ordinal))
@@ -59,26 +52,10 @@ public sealed record SfddmResult
     [JsonIgnore]
     public string? FileName { get; init; }
 
-    public JsonNode ToJson() => JsonSerializer.SerializeToNode(this, JsonOptions)!;
+    public JsonNode ToJson() => RecordedRuns.ToJson(this);
 
     /// <summary>Reads a record; a file that is not one throws, naming the file and the field.</summary>
-    public static SfddmResult Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"SFDDM record not found: {path}", path);
-        SfddmResult? result;
-        try
-        {
-            result = JsonSerializer.Deserialize<SfddmResult>(File.ReadAllText(path), JsonOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not an SFDDM record at {e.Path ?? "$"}: {e.Message}", e);
-        }
-        if (result is null) throw new InvalidDataException($"{path}: not an SFDDM record at $: the file holds null");
-        for (int i = 0; i < result.Students.Count; i++)
-            if (result.Students[i] is null) throw new InvalidDataException($"{path}: not an SFDDM record at $.students[{i}]: null");
-        return result with { FileName = Path.GetFileName(path) };
-    }
+    public static SfddmResult Load(string path) => RecordedRuns.Read<SfddmResult>(path, "SFDDM") with { FileName = Path.GetFileName(path) };
 
     /// <summary>The committed record results/&lt;fileName&gt;.</summary>
     public static SfddmResult Recorded(string fileName) => Load(RepoPaths.Results(fileName));

@@ -165,7 +165,7 @@ public sealed class HeldOutDigitLabTests
     private sealed class ResultComparer : IEqualityComparer<HeldOutDigitResult>
     {
         public bool Equals(HeldOutDigitResult? a, HeldOutDigitResult? b) =>
-            a is not null && b is not null && System.Text.Json.JsonSerializer.Serialize(a, HeldOutDigitResult.Json) == System.Text.Json.JsonSerializer.Serialize(b, HeldOutDigitResult.Json);
+            a is not null && b is not null && System.Text.Json.JsonSerializer.Serialize(a, RecordedRuns.Options) == System.Text.Json.JsonSerializer.Serialize(b, RecordedRuns.Options);
 
         public int GetHashCode(HeldOutDigitResult r) => r.HeldOutDigit;
     }
