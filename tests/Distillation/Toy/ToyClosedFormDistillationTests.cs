@@ -55,7 +55,7 @@ public sealed class ToyClosedFormDistillationTests(ITestOutputHelper output) : I
     };
 
     /// <summary>Distils a fresh student with p(t) and samples condition 2 and condition 0 from its EMA copy with DDIM, from fixed noise.</summary>
-    private (ModeFit HeldOut, ModeFit Seen, TimeSpan Took) Arm(string name, ReplacementProbability p, ulong seed)
+    private (ModeFit HeldOut, ModeFit Seen, string HeldOutByMode, TimeSpan Took) Arm(string name, ReplacementProbability p, ulong seed)
     {
         var clock = Stopwatch.StartNew();
         var data = Data();
@@ -78,7 +78,9 @@ public sealed class ToyClosedFormDistillationTests(ITestOutputHelper output) : I
         var noise = Torch.Randn([1000, 2], g);
         var heldOut = sampler.Sample(Denoiser.Bind(ema.Network, Torch.Full([1000], (long)HeldOut, DType.Int64)), noise);
         var seen = sampler.Sample(Denoiser.Bind(ema.Network, Torch.Full([1000], 0L, DType.Int64)), noise);
-        return (Fit(heldOut, data.Conditions[HeldOut].Components[0]), Fit(seen, data.Conditions[0].Components[0]), clock.Elapsed);
+        // Where the held-out samples went: the fraction near each condition's mode.
+        var byMode = string.Join(", ", Enumerable.Range(0, Conditions).Select(c => $"{Fit(heldOut, data.Conditions[c].Components[0]).FractionNear:P0} near mode {c}"));
+        return (Fit(heldOut, data.Conditions[HeldOut].Components[0]), Fit(seen, data.Conditions[0].Components[0]), byMode, clock.Elapsed);
     }
 
     [Fact]
@@ -87,8 +89,8 @@ public sealed class ToyClosedFormDistillationTests(ITestOutputHelper output) : I
         const ulong seed = 1;
         var rc = Arm("RC", ReplacementProbability.Exponential(), seed);
         var plain = Arm("no RC", ReplacementProbability.Off, seed);
-        output.WriteLine($"RC    ({rc.Took.TotalSeconds:F1} s): held-out {rc.HeldOut}; seen {rc.Seen}");
-        output.WriteLine($"no RC ({plain.Took.TotalSeconds:F1} s): held-out {plain.HeldOut}; seen {plain.Seen}");
+        output.WriteLine($"RC    ({rc.Took.TotalSeconds:F1} s): held-out {rc.HeldOut} ({rc.HeldOutByMode}); seen {rc.Seen}");
+        output.WriteLine($"no RC ({plain.Took.TotalSeconds:F1} s): held-out {plain.HeldOut} ({plain.HeldOutByMode}); seen {plain.Seen}");
 
         Assert.True(rc.Seen.FractionNear >= 0.9 && plain.Seen.FractionNear >= 0.9,
             $"both students should have learned condition 0 of D: RC {rc.Seen}, no RC {plain.Seen}");
