@@ -117,4 +117,26 @@ public sealed class ToyClosedFormDistillationTests(ITestOutputHelper output) : I
         e = Assert.Throws<ArgumentException>(() => new DistillationBatches(tooFew, schedule, Options(ReplacementProbability.Off, 1)));
         Assert.Contains("to match D's samples", e.Message);
     }
+
+    [Fact]
+    public void Named_features_of_any_network_are_matched()
+    {
+        using var schedule = NoiseSchedule.Linear(1000);
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(3);
+        Torch.ManualSeed(3);
+        using var teacher = new ToyMlpStudent(Conditions);
+        teacher.RequiresGrad(false);
+        var pairs = new[] { new FeaturePair("hidden", "hidden", 128, 128) };
+        using var student = new StudentModel(new ToyMlpStudent(Conditions), pairs, "mlp");
+        using var ema = new StudentModel(new ToyMlpStudent(Conditions), pairs, "mlp");
+        var own = Torch.Randint(0, Conditions, [256], g);
+        var inputs = new DistillationInputs(Data().Sample(own, g).To(DType.Float32), own,
+                                            new ConditionPool(Torch.Arange(Conditions), Torch.Scalar(-1, DType.Int64)));
+        var history = new RandomConditioningDistiller(Options(ReplacementProbability.Off, 3) with { Steps = 60, LogEvery = 20 })
+            .Train(teacher, student, ema, schedule, inputs, checkpointPath: null).History;
+        foreach (var r in history) output.WriteLine(r.ToString());
+        Assert.All(history, r => Assert.Equal(r.Output + r.Feature, r.Total, 1e-5));
+        Assert.True(history[^1].Feature < 0.5 * history[0].Feature, $"feature loss {history[0].Feature} -> {history[^1].Feature}");
+    }
 }
