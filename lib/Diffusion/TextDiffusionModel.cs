@@ -10,7 +10,7 @@ namespace RandCond.Diffusion;
 /// tensor; the null caption's tokens give the unconditional prediction. Parameter names: "text.*" or "label.*"
 /// (<see cref="ConditionEncoderConfig.Kind"/>), and "unet.*".
 /// </summary>
-public sealed class TextDiffusionModel : Module, IDenoiser<Tensor>
+public sealed class TextDiffusionModel : Module, INoisePredictor
 {
     public TextDiffusionModel(ConditionEncoderConfig condition, UNetConfig unet, Device? device = null)
     {

@@ -5,15 +5,15 @@ using RandCond.Tensors;
 namespace RandCond.Distillation;
 
 /// <summary>
-/// One batch of random-conditioning distillation, on the training device (in the caller's dispose scope): the images
-/// of D drawn (<see cref="Index"/>), their own captions as indices into C, the steps t, the captions the batch is
-/// distilled under (<see cref="Conditions"/>: replaced with probability p(t), then dropped to null), their tokens,
-/// the noise and x_t.
+/// One batch of random-conditioning distillation, on the training device (in the caller's dispose scope): the samples
+/// of D drawn (<see cref="Index"/>), their own conditions as indices into C, the steps t, which conditions the batch is
+/// distilled under (<see cref="Drawn"/>: replaced with probability p(t), then dropped to null) and those conditions as
+/// the networks read them (<see cref="Conditions"/>: tokens, class ids), the noise and x_t.
 /// </summary>
-public sealed record DistillationBatch(Tensor Index, Tensor OwnCaptions, Tensor T, SampledConditions Conditions, Tensor Tokens, Tensor Noise, Tensor Xt)
+public sealed record DistillationBatch(Tensor Index, Tensor OwnConditions, Tensor T, SampledConditions Drawn, Tensor Conditions, Tensor Noise, Tensor Xt)
 {
-    /// <summary>Bool (B): where the caption was not replaced (the task term's samples).</summary>
-    public Tensor Kept => Conditions.Replaced.LogicalNot();
+    /// <summary>Bool (B): where the own condition was not replaced (the task term's samples).</summary>
+    public Tensor Kept => Drawn.Replaced.LogicalNot();
 }
 
 /// <summary>
@@ -23,55 +23,85 @@ public sealed record DistillationBatch(Tensor Index, Tensor OwnCaptions, Tensor 
 /// </summary>
 public sealed class DistillationBatches : IDisposable
 {
-    private readonly DistillationData data;
+    private readonly Tensor samples;
+    private readonly ConditionPool pool;
     private readonly NoiseSchedule schedule;
-    private readonly Tensor corpusTokens;
-    private readonly Tensor nullTokens;
     private readonly ConditionSampler conditions;
     private readonly Generator generator;
-    private readonly Tensor ownCaptions;
+    private readonly Tensor ownConditions;
     private readonly ulong seed;
 
+    public DistillationBatches(DistillationInputs inputs, NoiseSchedule schedule, DistillationOptions options)
+        : this(inputs.Samples, OwnConditionsOnCpu(inputs), inputs.Pool, schedule, options) { }
+
+    /// <summary>D's images with their captions; C's captions tokenized.</summary>
     /// <param name="corpusTokens">Int64 (|C|, L): C's captions tokenized with the teacher's tokenizer, on the training device</param>
     /// <param name="nullTokens">Int64 (L): the null caption</param>
     public DistillationBatches(DistillationData data, NoiseSchedule schedule, Tensor corpusTokens, Tensor nullTokens, DistillationOptions options)
+        : this(data.Images.Images, CaptionsOnCpu(data, corpusTokens), new ConditionPool(corpusTokens, nullTokens), schedule, options) { }
+
+    /// <param name="ownOnCpu">each sample's own condition, on the CPU where the condition sampler draws; owned from here on</param>
+    private DistillationBatches(Tensor samples, Tensor ownOnCpu, ConditionPool pool, NoiseSchedule schedule, DistillationOptions options)
+    {
+        (this.samples, ownConditions, this.pool, this.schedule, seed) = (samples, ownOnCpu, pool, schedule, options.Seed);
+        conditions = new ConditionSampler(pool.Count, options.Replacement, schedule.Steps, options.NullCaptionProbability);
+        generator = new Generator(options.Seed);
+    }
+
+    private static Tensor OwnConditionsOnCpu(DistillationInputs inputs)
+    {
+        var own = inputs.OwnConditions;
+        if (own.Dim != 1 || own.Size(0) != inputs.Samples.Size(0) || own.DType != DType.Int64)
+            throw new ArgumentException($"own conditions must be Int64 ({inputs.Samples.Size(0)}) to match D's samples {inputs.Samples.Describe()}, got {own.Describe()}", nameof(inputs));
+        var cpu = own.Cpu().DetachFromDisposeScope();
+        if (cpu.NumEl > 0)
+        {
+            using var low = cpu.Min();
+            using var high = cpu.Max();
+            if (low.ItemLong() < 0 || high.ItemLong() >= inputs.Pool.Count)
+            {
+                cpu.Dispose();
+                throw new ArgumentException($"own conditions index {low.ItemLong()}..{high.ItemLong()}, but the condition pool C holds {inputs.Pool.Count}", nameof(inputs));
+            }
+        }
+        return cpu;
+    }
+
+    /// <summary>Each image's own caption as an index into C: computed once, not per step.</summary>
+    private static Tensor CaptionsOnCpu(DistillationData data, Tensor corpusTokens)
     {
         if (corpusTokens.Size(0) != data.TextCorpus.Count)
             throw new ArgumentException($"corpusTokens has {corpusTokens.Size(0)} rows, the text corpus C {data.TextCorpus.Count} captions", nameof(corpusTokens));
-        (this.data, this.schedule, this.corpusTokens, this.nullTokens, seed) = (data, schedule, corpusTokens, nullTokens, options.Seed);
-        conditions = new ConditionSampler(data.TextCorpus, options.Replacement, schedule.Steps, options.NullCaptionProbability);
-        generator = new Generator(options.Seed);
-        // Each image's own caption as an index into C, on the CPU where the condition sampler draws: computed once, not per step.
         using var scope = Torch.NewDisposeScope();
-        ownCaptions = data.ToTextCorpusIndices(data.Images.CaptionIndices).Cpu().DetachFromDisposeScope();
+        return data.ToTextCorpusIndices(data.Images.CaptionIndices).Cpu().DetachFromDisposeScope();
     }
 
     public ConditionSampler Conditions => conditions;
-    public Device Device => corpusTokens.Device;
+    public ConditionPool Pool => pool;
+    public Device Device => pool.Device;
 
-    /// <summary>The batch of <paramref name="step"/>: <paramref name="batchSize"/> images of D with their steps, captions, noise and x_t.</summary>
+    /// <summary>The batch of <paramref name="step"/>: <paramref name="batchSize"/> samples of D with their steps, conditions, noise and x_t.</summary>
     public DistillationBatch Draw(int step, int batchSize)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "a batch needs at least one sample");
         generator.Seed(seed * 1_000_003UL + (ulong)step);
         var device = Device;
-        var images = data.Images;
-        var index = Torch.Randint(0, images.Count, [batchSize], generator);
-        var x0 = images.Images.IndexSelect(0, index.To(images.Device)).To(device);
-        var own = ownCaptions.IndexSelect(0, index);
+        var index = Torch.Randint(0, samples.Size(0), [batchSize], generator);
+        var x0 = samples.IndexSelect(0, index.To(samples.Device)).To(device);
+        var own = ownConditions.IndexSelect(0, index);
         var tCpu = Torch.Randint(0, schedule.Steps, [batchSize], generator);
         var t = tCpu.To(device);
-        var chosen = conditions.Sample(own, tCpu, generator, device);
-        var tokens = chosen.Tokens(corpusTokens, nullTokens);
-        var eps = Torch.Randn(x0.Shape, generator).To(device);
+        var drawn = conditions.Sample(own, tCpu, generator, device);
+        var chosen = drawn.Select(pool);
+        var eps = Torch.Randn(x0.Shape, generator, x0.DType).To(device);
         var xt = ForwardProcess.QSample(schedule, x0, t, eps);
-        return new DistillationBatch(index, own, t, chosen, tokens, eps, xt);
+        return new DistillationBatch(index, own, t, drawn, chosen, eps, xt);
     }
 
     public void Dispose()
     {
         conditions.Dispose();
         generator.Dispose();
-        ownCaptions.Dispose();
+        ownConditions.Dispose();
     }
 }

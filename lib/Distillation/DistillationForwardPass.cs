@@ -10,18 +10,20 @@ public sealed record DistillationForward(Tensor TeacherEps, Tensor StudentEps, D
 /// <summary>
 /// The forward half of a distillation step: the frozen teacher's prediction without gradients, the student's with
 /// feature capture, and the loss terms (<see cref="DistillationLoss"/>), under the options' autocast and memory layout.
-/// <see cref="DistillationStep"/> follows it with the update; <see cref="DistillationPreview"/> stops after it.
+/// <see cref="DistillationStep"/> follows it with the update; <see cref="DistillationPreview"/> stops after it. Any
+/// <see cref="INoisePredictor"/> can teach (a U-Net, a closed-form predictor) and any <see cref="StudentModel"/> learn.
 /// </summary>
-public sealed class DistillationForwardPass(TextDiffusionModel teacher, DistillationStudent student, DistillationOptions options) : IDisposable
+public sealed class DistillationForwardPass(INoisePredictor teacher, StudentModel student, DistillationOptions options) : IDisposable
 {
     private readonly FeatureCapture teacherFeatures = new(student.Pairs.Select(p => p.Teacher));
     private readonly FeatureCapture studentFeatures = new(student.Pairs.Select(p => p.Student));
 
     public DistillationOptions Options { get; } = options;
 
-    /// <summary>Teacher and student predictions at (x_t, t) under the captions' tokens, and the loss on them; captures the matched features until <see cref="ClearFeatures"/>.</summary>
+    /// <summary>Teacher and student predictions at (x_t, t) under the conditions, and the loss on them; captures the matched features until <see cref="ClearFeatures"/>.</summary>
+    /// <param name="tokens">the condition batch as the networks read it (caption tokens, class ids)</param>
     /// <param name="noise">the true noise (only read by the task term)</param>
-    /// <param name="keptCaption">Bool (B), true where the caption was not replaced (only read by the task term)</param>
+    /// <param name="keptCaption">Bool (B), true where the condition was not replaced (only read by the task term)</param>
     public DistillationForward Run(Tensor xt, Tensor t, Tensor tokens, Tensor? noise = null, Tensor? keptCaption = null)
     {
         using var scope = Torch.NewDisposeScope();
@@ -30,7 +32,7 @@ public sealed class DistillationForwardPass(TextDiffusionModel teacher, Distilla
         Tensor teacherEps;
         using (Torch.NoGrad())
             teacherEps = teacher.Forward(xt, t, tokens, teacherFeatures);
-        var studentEps = student.Student.Forward(xt, t, tokens, studentFeatures);
+        var studentEps = student.Network.Forward(xt, t, tokens, studentFeatures);
         var terms = DistillationLoss.Compute(studentEps, teacherEps, studentFeatures, teacherFeatures, student.Pairs,
             student.Projections, Options.Weights, noise, keptCaption);
         return new DistillationForward(teacherEps.MoveToOuterScope(), studentEps.MoveToOuterScope(),

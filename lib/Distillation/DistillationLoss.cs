@@ -22,7 +22,7 @@ public sealed record DistillationLossTerms(Tensor Total, Tensor Output, Tensor F
 /// Random conditioning's loss: <c>MSE(eps_S, eps_T)</c> + sum over matched blocks of <c>MSE(P(f_S), f_T)</c> (each a
 /// mean over elements; summed over blocks, not averaged, as in the published code) + an optional task term
 /// <c>MSE(eps_S, eps)</c> over the samples whose caption was kept (not replaced), since a replaced caption no
-/// longer describes the image the noise was added to.
+/// longer describes the image the noise was added to. Outputs are (B, ...) of any shape (images, 2-D points).
 /// </summary>
 public static class DistillationLoss
 {
@@ -41,7 +41,7 @@ public static class DistillationLoss
         if (weights.Task != 0)
         {
             if (noise is null || keptCaption is null) throw new ArgumentException("the task term needs the true noise and which captions were kept");
-            var perSample = (studentEps - noise).Square().Mean([1, 2, 3]);
+            var perSample = (studentEps - noise).Square().Mean(Enumerable.Range(1, (int)studentEps.Dim - 1).Select(d => (long)d).ToArray());
             var kept = keptCaption.To(perSample.DType);
             task = (perSample * kept).Sum() / kept.Sum().Clamp(1);
         }

@@ -64,16 +64,16 @@ public sealed class DistillationPreview
             using var scope = Torch.NewDisposeScope();
             using var noGrad = Torch.NoGrad();
             var batch = batches.Draw(step, batchSize);
-            var forward = pass.Run(batch.Xt, batch.T, batch.Tokens, batch.Noise, batch.Kept);
+            var forward = pass.Run(batch.Xt, batch.T, batch.Conditions, batch.Noise, batch.Kept);
             var studentEps = forward.StudentEps.Float();
             var teacherEps = forward.TeacherEps.Float();
             var mse = (studentEps - teacherEps).Square().Mean([1, 2, 3]);
             var t = ToArray<long>(batch.T);
-            var replaced = Flags(batch.Conditions.Replaced);
-            var dropped = Flags(batch.Conditions.Dropped);
+            var replaced = Flags(batch.Drawn.Replaced);
+            var dropped = Flags(batch.Drawn.Dropped);
             var perSample = ToArray<float>(mse);
-            var original = data.TextCorpus.CaptionsAt(batch.OwnCaptions);
-            var used = data.TextCorpus.CaptionsAt(batch.Conditions.Captions.Cpu());
+            var original = data.TextCorpus.CaptionsAt(batch.OwnConditions);
+            var used = data.TextCorpus.CaptionsAt(batch.Drawn.Indices.Cpu());
             var samples = Enumerable.Range(0, batchSize).Select(i => new PreviewSample((int)t[i], options.Replacement.At((int)t[i], schedule.Steps),
                 replaced[i], dropped[i], original[i], dropped[i] ? "(null caption)" : used[i], perSample[i])).ToArray();
             var shape = batch.Xt.Shape.Skip(1).Select(d => (int)d).ToArray();

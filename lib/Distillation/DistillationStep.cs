@@ -6,7 +6,7 @@ using RandCond.Tensors;
 namespace RandCond.Distillation;
 
 /// <summary>
-/// One optimization step of distillation on a prepared batch (x_t, t, tokens): the forward pass
+/// One optimization step of distillation on a prepared batch (x_t, t, conditions): the forward pass
 /// (<see cref="DistillationForwardPass"/>: teacher without gradients, student with feature capture, the loss terms),
 /// backward, gradient clipping, AdamW and the EMA update. <see cref="RandomConditioningDistiller"/> runs it every step;
 /// benchmarks time it alone. Honors the options' performance switches: <see cref="DistillationOptions.Autocast"/>
@@ -18,12 +18,13 @@ public sealed class DistillationStep : IDisposable
     private readonly Parameter[] trainable;
     private readonly DistillationForwardPass forward;
 
-    public DistillationStep(TextDiffusionModel teacher, DistillationStudent student, DistillationStudent ema, DistillationOptions options)
+    /// <param name="teacher">frozen; a teacher that is a <see cref="Module"/> is put in channels-last layout when asked, one without weights (closed form) is used as it is</param>
+    public DistillationStep(INoisePredictor teacher, StudentModel student, StudentModel ema, DistillationOptions options)
     {
         Options = options;
         if (options.ChannelsLast)
         {
-            teacher.To(MemoryFormat.ChannelsLast);
+            (teacher as Module)?.To(MemoryFormat.ChannelsLast);
             student.To(MemoryFormat.ChannelsLast);
             ema.To(MemoryFormat.ChannelsLast);
         }
@@ -31,7 +32,7 @@ public sealed class DistillationStep : IDisposable
         Average = new Ema(student, ema, options.EmaDecay);
         trainable = student.Parameters().Where(p => p.RequiresGrad).ToArray();
         forward = new DistillationForwardPass(teacher, student, options);
-        if (options.CudaGraph) emaDecay = Torch.Scalar(options.EmaDecay, DType.Float32, student.Student.UNet.Parameters().First().Data.Device).DetachFromDisposeScope();
+        if (options.CudaGraph) emaDecay = Torch.Scalar(options.EmaDecay, DType.Float32, student.Parameters().First().Data.Device).DetachFromDisposeScope();
     }
 
     /// <summary>The EMA decay as a device tensor when the step is meant for a CUDA graph (written by <see cref="Prepare"/>).</summary>
@@ -47,7 +48,7 @@ public sealed class DistillationStep : IDisposable
     public AdamW Optimizer { get; }
     public Ema Average { get; }
 
-    /// <summary>Teacher and student predictions at (x_t, t) under the captions' tokens, and the loss on them (<see cref="DistillationForwardPass.Run"/>).</summary>
+    /// <summary>Teacher and student predictions at (x_t, t) under the conditions (caption tokens, class ids), and the loss on them (<see cref="DistillationForwardPass.Run"/>).</summary>
     public DistillationForward Forward(Tensor xt, Tensor t, Tensor tokens, Tensor? noise = null, Tensor? keptCaption = null) =>
         forward.Run(xt, t, tokens, noise, keptCaption);
 

@@ -6,30 +6,37 @@ using RandCond.Tensors;
 namespace RandCond.Distillation;
 
 /// <summary>
-/// What a distillation run trains: the student (a <see cref="TextDiffusionModel"/> whose text encoder is the teacher's,
-/// copied and frozen, so the condition means the same to both) and the feature projections. Parameter names:
-/// "student.*" and "proj.*"; only "student.*" is kept after distillation.
+/// The U-Net student of a text-conditioned teacher: a <see cref="TextDiffusionModel"/> whose text encoder is the
+/// teacher's, copied and frozen, so the condition means the same to both; its stage outputs are matched to the
+/// teacher's (<see cref="FeatureMatching.StageOutputs"/>). Parameter names: "student.*" and "proj.*"; only "student.*"
+/// is kept after distillation.
 /// </summary>
-public sealed class DistillationStudent : Module
+public sealed class DistillationStudent : StudentModel
 {
     public DistillationStudent(TextDiffusionModel teacher, StudentSpec spec, Device? device = null)
+        : this(teacher, spec, CreateNetwork(teacher, spec, device), device) { }
+
+    private DistillationStudent(TextDiffusionModel teacher, StudentSpec spec, TextDiffusionModel student, Device? device)
+        : base(student, FeatureMatching.StageOutputs(student.UNet, teacher.UNet), spec.Label, device)
     {
         Spec = spec;
-        var config = spec.ConfigFor(teacher.UNet.Config);
-        Student = Register("student", new TextDiffusionModel(teacher.Text.Config, config, device));
-        using (Torch.NoGrad())
-            Student.Text.LoadStateDict(teacher.Text.StateDict());
-        Student.Text.RequiresGrad(false);
+        Student = student;
         if (spec.Init == StudentInit.Teacher)
-            CopyReport = TeacherWeightMapping.Copy(teacher.UNet, Student.UNet, teacher.UNet.Config, config);
-        Pairs = FeatureMatching.StageOutputs(Student.UNet, teacher.UNet);
-        Projections = Register("proj", new FeatureProjections(Pairs, device));
+            CopyReport = TeacherWeightMapping.Copy(teacher.UNet, Student.UNet, teacher.UNet.Config, student.UNet.Config);
+    }
+
+    /// <summary>The student network, its text encoder a frozen copy of the teacher's.</summary>
+    private static TextDiffusionModel CreateNetwork(TextDiffusionModel teacher, StudentSpec spec, Device? device)
+    {
+        var student = new TextDiffusionModel(teacher.Text.Config, spec.ConfigFor(teacher.UNet.Config), device);
+        using (Torch.NoGrad())
+            student.Text.LoadStateDict(teacher.Text.StateDict());
+        student.Text.RequiresGrad(false);
+        return student;
     }
 
     public StudentSpec Spec { get; }
     public TextDiffusionModel Student { get; }
-    public FeatureProjections Projections { get; }
-    public IReadOnlyList<FeaturePair> Pairs { get; }
 
     /// <summary>Null for a randomly initialized student.</summary>
     public WeightCopyReport? CopyReport { get; }

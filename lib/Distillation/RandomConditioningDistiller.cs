@@ -9,25 +9,45 @@ using RandCond.Training;
 namespace RandCond.Distillation;
 
 /// <summary>
-/// Distills a frozen text-conditioned teacher into a student on an image set D and a text corpus C. Each step draws
-/// images of D and t uniformly, noises the images, picks each sample's caption with the <see cref="ConditionSampler"/>
-/// (D's own caption, or with probability p(t) a random one of C; then null-caption dropout), and regresses the
-/// student's noise prediction and stage features onto the teacher's under that caption (<see cref="DistillationStep"/>). AdamW with linear warm-up,
-/// gradient clipping and an EMA copy (with its decay warmed up, see <see cref="Ema.Update(int)"/>); checkpoints every CheckpointEvery steps and resumes from the last one.
+/// Distills a frozen conditional teacher into a student on a set D of clean samples and a condition pool C. Each step
+/// draws samples of D and t uniformly, noises the samples, picks each sample's condition with the
+/// <see cref="ConditionSampler"/> (D's own condition, or with probability p(t) a random one of C; then null-condition
+/// dropout), and regresses the student's noise prediction and matched features onto the teacher's under that condition
+/// (<see cref="DistillationStep"/>). AdamW with linear warm-up, gradient clipping and an EMA copy (with its decay warmed
+/// up, see <see cref="Ema.Update(int)"/>); checkpoints every CheckpointEvery steps and resumes from the last one. The
+/// teacher is any <see cref="INoisePredictor"/> (a text-conditioned U-Net, the closed-form toy predictor), the student
+/// any <see cref="StudentModel"/>; the conditions are whatever both read (caption tokens, class ids).
 /// </summary>
 public sealed class RandomConditioningDistiller(DistillationOptions options)
 {
     public DistillationOptions Options { get; } = options;
 
+    /// <summary>Images with captions: D and C of <paramref name="data"/>, C's captions as the teacher's tokens.</summary>
     /// <param name="corpusTokens">Int64 (|C|, L): C's captions tokenized with the teacher's tokenizer, on the training device</param>
     /// <param name="nullTokens">Int64 (L): the null caption</param>
     /// <returns>Every progress report of this call (the run's metrics over steps) and the step reached.</returns>
-    public DistillationOutcome Train(TextDiffusionModel teacher, DistillationStudent student, DistillationStudent ema,
+    public DistillationOutcome Train(INoisePredictor teacher, StudentModel student, StudentModel ema,
         NoiseSchedule schedule, DistillationData data, Tensor corpusTokens, Tensor nullTokens, string? checkpointPath,
         IProgress<DistillationProgress>? progress = null, CancellationToken cancel = default)
     {
-        var device = corpusTokens.Device;
         using var batches = new DistillationBatches(data, schedule, corpusTokens, nullTokens, Options);
+        return Train(teacher, student, ema, batches, checkpointPath, progress, cancel);
+    }
+
+    /// <summary>Any samples and conditions: D's samples with their own conditions, and the pool C (whose device is the training device).</summary>
+    /// <returns>Every progress report of this call (the run's metrics over steps) and the step reached.</returns>
+    public DistillationOutcome Train(INoisePredictor teacher, StudentModel student, StudentModel ema,
+        NoiseSchedule schedule, DistillationInputs inputs, string? checkpointPath,
+        IProgress<DistillationProgress>? progress = null, CancellationToken cancel = default)
+    {
+        using var batches = new DistillationBatches(inputs, schedule, Options);
+        return Train(teacher, student, ema, batches, checkpointPath, progress, cancel);
+    }
+
+    private DistillationOutcome Train(INoisePredictor teacher, StudentModel student, StudentModel ema, DistillationBatches batches,
+        string? checkpointPath, IProgress<DistillationProgress>? progress, CancellationToken cancel)
+    {
+        var device = batches.Device;
         if (Options.CudaGraph && !device.IsCuda) throw new ArgumentException($"DistillationOptions.CudaGraph needs a CUDA device; this run is on {device}");
         using var stepper = new DistillationStep(teacher, student, ema, Options);
         using var graphed = Options.CudaGraph ? new GraphedDistillationStep(stepper) : null;
@@ -48,7 +68,7 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
                 progress?.Report(restored);
             }
         }
-        teacher.Eval();
+        (teacher as Module)?.Eval();
         student.Train();
         var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay);
         for (int step = start; step < Options.Steps; step++)
@@ -59,10 +79,10 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
             {
                 var batch = batches.Draw(step, Options.BatchSize);
                 var kept = batch.Kept;
-                var terms = graphed?.Run(batch.Xt, batch.T, batch.Tokens, step, batch.Noise, kept)
-                            ?? stepper.Run(batch.Xt, batch.T, batch.Tokens, step, batch.Noise, kept);
+                var terms = graphed?.Run(batch.Xt, batch.T, batch.Conditions, step, batch.Noise, kept)
+                            ?? stepper.Run(batch.Xt, batch.T, batch.Conditions, step, batch.Noise, kept);
                 var row = Torch.Stack([terms.Total.Detach(), terms.Output.Detach(), terms.Feature.Detach(), terms.Task.Detach(),
-                                       batch.Conditions.Replaced.To(DType.Float32).Mean()]);
+                                       batch.Drawn.Replaced.To(DType.Float32).Mean()]);
                 log.Add(row);
             }
             bool last = log.EndsAt(step);
@@ -75,7 +95,7 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
             }
             if (checkpointPath is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
                 TrainingCheckpoint.Save(checkpointPath, student, ema, optimizer, step + 1,
-                    new Dictionary<string, string>(log.Metadata()) { ["student"] = student.Spec.Label, ["replacement"] = Options.Replacement.Name });
+                    new Dictionary<string, string>(log.Metadata()) { ["student"] = student.Label, ["replacement"] = Options.Replacement.Name });
             if (last) return new DistillationOutcome(step + 1, history);
         }
         return new DistillationOutcome(Math.Max(start, Options.Steps), history);

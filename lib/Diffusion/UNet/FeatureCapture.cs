@@ -32,7 +32,8 @@ public sealed class FeatureCapture : IDisposable
 
     public bool Wants(string name) => wanted is null || wanted.Contains(name);
 
-    internal void Offer(string name, Tensor value)
+    /// <summary>Called by a model's forward pass for each named feature it has; kept (as an alias) only if wanted.</summary>
+    public void Offer(string name, Tensor value)
     {
         if (!Wants(name)) return;
         var alias = value.Alias().DetachFromDisposeScope();

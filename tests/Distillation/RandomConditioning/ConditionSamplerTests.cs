@@ -42,9 +42,9 @@ public sealed class ConditionSamplerTests
         using var highRate = atHigh.Replaced.To(DType.Float64).Mean();
         Assert.True(lowRate.Item() < 0.001, $"p(100) is ~0, got a replacement rate of {lowRate.Item()}");
         Assert.InRange(highRate.Item(), 0.98, 1.0);
-        using var keptCaptions = atHigh.Captions.Index(atHigh.Replaced.LogicalNot());
+        using var keptCaptions = atHigh.Indices.Index(atHigh.Replaced.LogicalNot());
         Assert.All(keptCaptions.ToArray<long>(), c => Assert.Equal(5, c));
-        using var replacedCaptions = atHigh.Captions.Index(atHigh.Replaced);
+        using var replacedCaptions = atHigh.Indices.Index(atHigh.Replaced);
         var distinct = replacedCaptions.ToArray<long>().Distinct().Count();
         Assert.True(distinct > Corpus.Count / 2, $"random captions should cover C ({Corpus.Count}); saw {distinct} distinct");
     }
@@ -69,5 +69,40 @@ public sealed class ConditionSamplerTests
             Assert.Equal(dropped[i] ? nullRow : corpusRows[i], rows[i]);
         Assert.Contains(true, dropped);
         Assert.Contains(false, dropped);
+    }
+
+    [Fact]
+    public void A_pool_of_class_ids_gives_ids_and_the_null_class_where_dropped()
+    {
+        using var classes = Torch.Arange(5);
+        using var nullClass = Torch.Scalar(-1, DType.Int64);
+        var pool = new ConditionPool(classes, nullClass);
+        using var sampler = new ConditionSampler(pool.Count, ReplacementProbability.Constant(1), 1000, nullProbability: 0.3);
+        using var generator = new Generator(6);
+        using var own = Torch.Zeros([4000], DType.Int64);
+        using var t = Torch.Randint(0, 1000, [4000], generator);
+        using var drawn = sampler.Sample(own, t, generator);
+        using var ids = drawn.Select(pool);
+        Assert.Equal(new long[] { 4000 }, ids.Shape);
+        var values = ids.ToArray<long>();
+        var dropped = drawn.Dropped.ToArray<bool>();
+        var indices = drawn.Indices.ToArray<long>();
+        for (int i = 0; i < values.Length; i++)
+            Assert.Equal(dropped[i] ? -1 : indices[i], values[i]);
+        Assert.Equal(new long[] { -1, 0, 1, 2, 3, 4 }, values.Distinct().Order().ToArray());
+    }
+
+    [Fact]
+    public void A_null_condition_not_shaped_as_one_condition_is_refused()
+    {
+        using var classes = Torch.Arange(5);
+        using var wrongShape = Torch.Zeros([2], DType.Int64);
+        using var wrongType = Torch.Scalar(-1);
+        using var empty = Torch.Zeros([0], DType.Int64);
+        using var nullClass = Torch.Scalar(-1, DType.Int64);
+        Assert.Contains("shaped as one condition", Assert.Throws<ArgumentException>(() => new ConditionPool(classes, wrongShape)).Message);
+        Assert.Contains("shaped as one condition", Assert.Throws<ArgumentException>(() => new ConditionPool(classes, wrongType)).Message);
+        Assert.Contains("at least one condition", Assert.Throws<ArgumentException>(() => new ConditionPool(empty, nullClass)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConditionSampler(0, ReplacementProbability.Off, 1000));
     }
 }

@@ -1,7 +1,8 @@
-using RandCond.Diffusion;
+using RandCond.Data.Toy;
+using RandCond.Diffusion.UNet;
 using RandCond.Tensors;
 
-namespace RandCond.Data.Toy;
+namespace RandCond.Diffusion;
 
 /// <summary>
 /// The exact noise predictor of toy Gaussian-mixture data under a schedule: q_t(x_t | c) is the mixture
@@ -9,9 +10,10 @@ namespace RandCond.Data.Toy;
 /// eps*(x_t, t, c) = E[eps | x_t, c] = -sqrt(1 - ab_t) grad log q_t(x_t | c) (posterior-weighted over the
 /// components; float64 with log-sum-exp). Conditions are labels (B); <see cref="ConditionalGaussianMixture2D.Unconditional"/>
 /// rows and a null condition use the marginal. A sampler driven by it must reproduce the data.
-/// Per-step tables are computed once per device and kept until disposed.
+/// Per-step tables are computed once per device and kept until disposed. As an <see cref="INoisePredictor"/> it is an
+/// exact teacher for distillation (it has no named features).
 /// </summary>
-public sealed class ExactNoisePredictor(ConditionalGaussianMixture2D data, NoiseSchedule schedule) : IDenoiser<Tensor>, IDisposable
+public sealed class ExactNoisePredictor(ConditionalGaussianMixture2D data, NoiseSchedule schedule) : INoisePredictor, IDisposable
 {
     private readonly Dictionary<Device, NoiseLevelTables> tables = new();
     private readonly Lock gate = new();
@@ -30,6 +32,14 @@ public sealed class ExactNoisePredictor(ConditionalGaussianMixture2D data, Noise
         var (_, score) = Evaluate(xt, t, condition, false);
         var noise = Schedule.SqrtOneMinusAlphaBar(t, score);
         return (-noise * score).To(xt.DType).MoveToOuterScope();
+    }
+
+    /// <summary><see cref="Predict"/> for a condition batch; the closed form has no intermediate features to capture.</summary>
+    public Tensor Forward(Tensor xt, Tensor t, Tensor condition, FeatureCapture? capture = null)
+    {
+        if (capture?.Requested is { Count: > 0 } names)
+            throw new ArgumentException($"ExactNoisePredictor has no named features, but the capture asks for {string.Join(", ", names)}", nameof(capture));
+        return Predict(xt, t, condition);
     }
 
     /// <summary>grad log q_t(x_t | c) at x_t (B, 2), float64 (B, 2).</summary>
