@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Issue 20 on one GPU in under 10 minutes (after scripts/gpu/pack.sh lab mnist, or pack.sh lab with TEACHERS=committed,
-# carrying what it names): trains the label teachers (paper and quick) side by side, then the label held-out-digit
-# experiment at paper scale for three digits side by side and at quick scale for digit 3; packs teachers, records and logs into $1/label-run.tar.gz. Every run passes
-# --record: these are the committed records (results/) and teachers (data/teachers).
+# Issue 20 on one GPU in under 10 minutes (after scripts/gpu/pack.sh lab mnist, or pack.sh lab mnist:test with
+# TEACHERS=committed, carrying what it names): trains the label teachers (paper and quick) side by side, then the label
+# held-out-digit experiment at paper scale for three digits side by side and at quick scale for digit 3; packs
+# teachers, records and logs into $1/label-run.tar.gz. Every run passes --record: these are the committed records
+# (results/) and teachers (data/teachers).
 set -uo pipefail
 out="$1"; cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash scripts/gpu/unpack.sh >/dev/null
