@@ -96,15 +96,18 @@ internal sealed class RunContext
         ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
         ["python"] = PythonPath,
         ["git_commit"] = Commit,
-        ["command"] = RunInfo.CommandLine(),
+        ["command"] = RandCond.Experiments.RunRecord.PortableCommand(RunInfo.CommandLine()),
         ["date_utc"] = Date,
-        ["host"] = Environment.MachineName,
         ["load_average_at_start"] = LoadAtStart,
     };
 
+    /// <summary>
+    /// .cache/benchmarks/NAME-DEVICE[-quick].json in the repository (./benchmark-results outside it): a run never rewrites
+    /// the committed records in results/; pass --out to write one there on purpose.
+    /// </summary>
     public string DefaultOut(string name)
     {
-        string dir = RunInfo.RepoRoot is { } root ? Path.Combine(root, "results") : Path.Combine(Environment.CurrentDirectory, "results");
+        string dir = RunInfo.RepoRoot is { } root ? Path.Combine(root, ".cache", "benchmarks") : Path.Combine(Environment.CurrentDirectory, "benchmark-results");
         string device = Device.IsCuda ? "cuda" : "cpu";
         return Path.Combine(dir, $"{name}-{device}{(Options.Quick ? "-quick" : "")}.json");
     }
