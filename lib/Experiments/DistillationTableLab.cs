@@ -151,7 +151,7 @@ public static class DistillationTableLab
         string H(string field) => header[field]!.GetValue<string>();
         var s = config.Sizes;
         var budget = s.MinutesPerStudent > 0 ? $"at most {s.MinutesPerStudent.ToString(CultureInfo.InvariantCulture)} min per student" : "no time budget";
-        return new DistillationTableResult(Experiment, H("git_commit"), H("device"), H("libtorch"), H("dotnet"), H("command"), H("date_utc"), null,
+        return new DistillationTableResult(Experiment, H("git_commit"), H("device"), H("libtorch"), H("dotnet"), H("command"), H("date_utc"),
             config.Dataset.Slug(), config.Scale,
             $"generated: {config.Recipe(preset.GuidanceScale)}; real: {s.RealPerClass} training images per class",
             config.CudaGraph,

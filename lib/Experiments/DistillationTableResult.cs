@@ -34,13 +34,16 @@ public sealed record DistillationTableRow(string Model, string D, string Rc, dou
 /// <summary>
 /// What the distillation table run produced: who made it (the <see cref="RunRecord"/> header), its setup and one row per
 /// model; serialized with snake_case names as the records in results/ are. <see cref="Table"/> lays it out as the
-/// paper's table, <see cref="FdChart"/> and <see cref="AccuracyChart"/> compare no-RC and RC per student. A run of this
-/// process has no host; it is written as null all the same, since the constructor requires the field.
+/// paper's table, <see cref="FdChart"/> and <see cref="AccuracyChart"/> compare no-RC and RC per student. Older records
+/// name their host; records made since do not (<see cref="Host"/> is null and left out of the file).
 /// </summary>
 public sealed record DistillationTableResult(string Experiment, string GitCommit, string Device, string Libtorch, string Dotnet, string Command,
-    string DateUtc, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Host, string Dataset, string Scale, string ImageSet, bool CudaGraph, string Distillation,
+    string DateUtc, string Dataset, string Scale, string ImageSet, bool CudaGraph, string Distillation,
     IReadOnlyList<DistillationTableRow> Rows, double Seconds, string? ExcludedGroup = null)
 {
+    /// <summary>The machine of records made before records stopped naming it; null since.</summary>
+    public string? Host { get; init; }
+
     /// <summary>The sampling and step paths the run took; null in records made before they were recorded (see <see cref="CudaGraph"/>).</summary>
     public CudaFastPaths? FastPaths { get; init; }
 

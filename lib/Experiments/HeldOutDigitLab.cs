@@ -132,7 +132,7 @@ public static class HeldOutDigitLab
         string H(string field) => header[field]!.GetValue<string>();
         var options = config.Options();
         var captions = Corpora(config).TextCorpus;
-        return new HeldOutDigitResult(Experiment, H("git_commit"), H("device"), H("libtorch"), H("dotnet"), H("command"), H("date_utc"), null,
+        return new HeldOutDigitResult(Experiment, H("git_commit"), H("device"), H("libtorch"), H("dotnet"), H("command"), H("date_utc"),
             config.Scale, config.HeldOutDigit, Path.GetFileName(config.TeacherPath), config.StudentSpec.Label,
             $"{images.Count} teacher images of digits other than {config.HeldOutDigit}: {config.Recipe(bench.Preset.GuidanceScale)}",
             $"all {captions.Count} MNIST captions (the held-out digit's included)",

@@ -38,14 +38,17 @@ public sealed record HeldOutDigitArm(string Arm, string Replacement, int Steps, 
 /// the teacher's accuracy on the held-out and the seen digits, and one <see cref="HeldOutDigitArm"/> per student.
 /// <see cref="Table"/> and <see cref="PerDigitChart"/> show it; <see cref="Recorded"/> reads a committed record back.
 /// Records written before a field existed load with its default (conditioning "text"; no teacher per-digit accuracy).
-/// A run of this process has no host; it is written as null all the same, since the constructor requires the field.
+/// Older records name their host; records made since do not (<see cref="Host"/> is null and left out of the file).
 /// </summary>
 public sealed record HeldOutDigitResult(string Experiment, string GitCommit, string Device, string Libtorch, string Dotnet, string Command,
-    string DateUtc, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Host, string Scale, int HeldOutDigit, string Teacher, string Student, string ImageSet, string TextCorpus,
+    string DateUtc, string Scale, int HeldOutDigit, string Teacher, string Student, string ImageSet, string TextCorpus,
     string Distillation, string Sampling, double TeacherHeldOutAccuracy, double TeacherSeenAccuracy, IReadOnlyList<HeldOutDigitArm> Students,
     string SampleGrid, double Seconds, string Conditioning = "text", bool? CudaGraph = null, IReadOnlyList<double>? TeacherPerDigitAccuracy = null,
     string? Goals = null)
 {
+    /// <summary>The machine of records made before records stopped naming it; null since.</summary>
+    public string? Host { get; init; }
+
     /// <summary>The sampling and step paths the run took (<see cref="CudaFastPaths"/>); null in records made before they were recorded (see <see cref="CudaGraph"/>).</summary>
     public CudaFastPaths? FastPaths { get; init; }
 

@@ -49,7 +49,7 @@ public sealed class DistillationTableLabTests
             new DistillationTableRow("teacher", "", "", 1.5, 5.8, 0.99, 2_345_537, 383_499_008, 395.5),
             new DistillationTableRow("block-removed", "generated", "no", 2.5, 5.1, 0.9, 1_569_441, 254_852_608, 600, Steps: 40),
         };
-        var result = new DistillationTableResult(DistillationTableLab.Experiment, "abc", "CPU", "1.13.1", "10.0", "test", "2026-12-04T00:00:00Z", "host",
+        var result = new DistillationTableResult(DistillationTableLab.Experiment, "abc", "CPU", "1.13.1", "10.0", "test", "2026-12-04T00:00:00Z",
             "fashion-mnist", "quick", "generated: 10 per class", false, "40 steps", rows, 12.5);
         var folder = Path.Combine(Path.GetTempPath(), $"distillation-table-{Guid.NewGuid():N}");
         try
