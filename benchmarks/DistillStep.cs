@@ -25,7 +25,7 @@ internal static class DistillStep
         bool cuda = ctx.Device.IsCuda, quick = o.Quick;
         int batch = o.Batch ?? (cuda ? 256 : 2);
         int warmup = cuda ? (quick ? 3 : 10) : 1;
-        int steps = cuda ? (quick ? 5 : 30) : (quick ? 1 : 3);
+        int steps = o.Steps ?? (cuda ? (quick ? 5 : 30) : (quick ? 1 : 3));
         int threads = o.Threads ?? Environment.ProcessorCount;
         var configs = (o.Configs ?? (cuda ? PerfConfig.CudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
         if (configs.FirstOrDefault(c => c.Bf16Weights) is { } bf16w)
@@ -35,7 +35,7 @@ internal static class DistillStep
         var result = new BenchmarkResult
         {
             Name = Name,
-            Description = $"distillation step, Fashion-MNIST teacher -> block-removed student, batch {batch}: teacher forward (no grad), " +
+            Description = $"distillation step, {Path.GetFileName(teacherPath)} -> block-removed student, batch {batch}: teacher forward (no grad), " +
                           "student forward/backward with stage features, output + feature KD, clipping, AdamW, EMA",
         };
         var flops = StepFlops(teacherPath, batch);

@@ -15,6 +15,7 @@ internal sealed class Options
     public bool? PyTorchGraph { get; private set; }
     public int? Threads { get; private set; }
     public int? Batch { get; private set; }
+    public int? Steps { get; private set; }
     public int? DdimSteps { get; private set; }
     public string[]? Configs { get; private set; }
     public bool Verify { get; private set; }
@@ -57,6 +58,7 @@ internal sealed class Options
           --no-pytorch-graph  distill-step / sample: leave out PyTorch's whole step / walk as one CUDA graph (timed for
                               every configuration on CUDA by default); the ratios compare with PyTorch's best timing
           --batch N           distill-step / sample batch (default 256 on CUDA, 2 on the CPU)
+          --steps N           distill-step: timed steps per configuration (default 30 on CUDA, 3 on the CPU)
           --configs LIST      distill-step / sample: comma-separated configurations, each 'fp32' or a '+'-joined set of
                               tf32, bf16 (autocast), bf16w (sample: bf16 weights), cl (channels-last), auto (cuDNN
                               autotuning), graph (C# as a CUDA graph); defaults in benchmarks/README.md
@@ -103,6 +105,7 @@ internal sealed class Options
                 case "--profile": o.Profile = true; break;
                 case "--teacher": o.Teacher = Value(); break;
                 case "--batch": o.Batch = PositiveInt(a, Value()); break;
+                case "--steps": o.Steps = PositiveInt(a, Value()); break;
                 case "--ddim-steps": o.DdimSteps = PositiveInt(a, Value()); break;
                 case "--configs":
                     o.Configs = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -42,11 +42,16 @@ def read_safetensors(path):
     return tensors, meta
 
 
-def teacher_configs(vocab_size):
-    """TeacherPreset.For(dataset, vocab, "teacher") (lib/Experiments/TeacherPreset.cs)."""
+def teacher_configs(vocab_size, size="teacher"):
+    """TeacherPreset.For(dataset, vocab, size) (lib/Experiments/TeacherPreset.cs) for the text teachers: "teacher" or
+    "quick-teacher" (2x2 pixel patches, fewer channels and stages: the teacher of the quick scale and the main job)."""
     text = dict(vocab_size=vocab_size, max_length=12, width=64, layers=2, heads=4, mlp_mult=4, pad_token=0)
     unet = dict(in_channels=1, out_channels=1, base=32, mults=[1, 2, 2], blocks=[2, 2, 2], self_attn=[1, 2], cross_attn=[1, 2],
-                heads=4, ff_mult=4, middle=True, middle_attn=True, groups=8, context_dim=64)
+                heads=4, ff_mult=4, middle=True, middle_attn=True, groups=8, context_dim=64, patch=1)
+    if size == "quick-teacher":
+        unet.update(patch=2, base=24, mults=[1, 2], blocks=[2, 2], self_attn=[1], cross_attn=[1])
+    elif size != "teacher":
+        raise ValueError(f"unknown teacher size {size!r} (this reference knows 'teacher' and 'quick-teacher')")
     return text, unet
 
 
@@ -237,14 +242,16 @@ class Middle(nn.Module):
 
 
 class UNet(nn.Module):
-    """UNetModel with Text conditioning, PatchSize 1 (UNetLayout's channel plan). Returns (output, stage features)."""
+    """UNetModel with Text conditioning (UNetLayout's channel plan); PatchSize p folds p x p pixels into channels before
+    the first convolution and back after the last. Returns (output, stage features)."""
 
     def __init__(self, u):
         super().__init__()
         stages = len(u["mults"])
         ch_of = [u["base"] * m for m in u["mults"]]
         self.time = TimeEmbedding(u["base"], 4 * u["base"])
-        self.add_module("in", nn.Conv2d(u["in_channels"], ch_of[0], 3, padding=1))
+        self.patch = u.get("patch", 1)
+        self.add_module("in", nn.Conv2d(u["in_channels"] * self.patch ** 2, ch_of[0], 3, padding=1))
         ch, skips, down = ch_of[0], [ch_of[0]], []
         for s in range(stages):
             inputs = []
@@ -268,12 +275,12 @@ class UNet(nn.Module):
         self.up = nn.ModuleList(up)
         self.out = nn.Module()
         self.out.norm = nn.GroupNorm(u["groups"], ch_of[0])
-        self.out.conv = nn.Conv2d(ch_of[0], u["out_channels"], 3, padding=1)
+        self.out.conv = nn.Conv2d(ch_of[0], u["out_channels"] * self.patch ** 2, 3, padding=1)
 
     def forward(self, x, t, context, mask):
         capture = {}
         time_silu = F.silu(self.time(t))
-        h = getattr(self, "in")(x)
+        h = getattr(self, "in")(F.pixel_unshuffle(x, self.patch) if self.patch > 1 else x)
         skips = [h]
         for stage in self.down:
             h = stage(h, time_silu, context, mask, skips, capture)
@@ -282,7 +289,8 @@ class UNet(nn.Module):
             capture["mid"] = h
         for stage in reversed(self.up):
             h = stage(h, time_silu, context, mask, skips, capture)
-        return self.out.conv(F.silu(self.out.norm(h))), capture
+        y = self.out.conv(F.silu(self.out.norm(h)))
+        return (F.pixel_shuffle(y, self.patch) if self.patch > 1 else y), capture
 
 
 class TextDiffusionModel(nn.Module):
@@ -301,10 +309,12 @@ class TextDiffusionModel(nn.Module):
 def load_teacher(path, device):
     """TeacherFile.Load: the teacher in float32 on device, frozen, with its vocabulary size."""
     tensors, meta = read_safetensors(path)
-    if meta.get("preset", "").endswith("quick-teacher-v1") or not meta.get("preset", "").endswith("teacher-v1"):
-        raise ValueError(f"{path}: preset {meta.get('preset')!r} is not a paper-scale teacher (this reference knows '*-teacher-v1')")
+    preset = meta.get("preset", "")
+    size = "quick-teacher" if preset.endswith("-quick-teacher-v1") else "teacher" if preset.endswith("-teacher-v1") else None
+    if size is None or "-label-" in preset:
+        raise ValueError(f"{path}: preset {preset!r} is not a text teacher this reference knows ('*-teacher-v1', '*-quick-teacher-v1')")
     vocab = len(meta["vocabulary"].split("\n"))
-    text, unet = teacher_configs(vocab)
+    text, unet = teacher_configs(vocab, size)
     model = TextDiffusionModel(text, unet)
     missing, unexpected = model.load_state_dict(tensors, strict=False)
     if missing or unexpected:
