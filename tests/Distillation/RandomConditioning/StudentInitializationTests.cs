@@ -43,6 +43,29 @@ public sealed class StudentInitializationTests
     }
 
     [Fact]
+    public void A_student_with_its_own_encoder_trains_one_from_random_weights()
+    {
+        var spec = StudentSpec.Parse("block-removed:random:own-encoder");
+        Assert.True(spec.OwnEncoder);
+        Assert.Equal(StudentInit.Random, spec.Init);
+        Assert.Equal("block-removed (random init) (own encoder)", spec.Label);
+        Assert.False(StudentSpec.Parse("block-removed:random").OwnEncoder);
+        Assert.Throws<ArgumentException>(() => StudentSpec.Parse("block-removed:own-encoder:random"));
+
+        using var teacher = RcTestNets.Teacher();
+        using var distill = new DistillationStudent(teacher, spec);
+        var teacherText = teacher.Text.StateDict();
+        bool anyDiffers = false;
+        foreach (var (name, value) in distill.Student.Text.StateDict())
+        {
+            using var equal = value.Eq(teacherText[name]).All();
+            anyDiffers |= equal.Item() == 0;
+        }
+        Assert.True(anyDiffers, "the student's own encoder starts equal to the teacher's");
+        Assert.All(distill.Student.Text.Parameters(), p => Assert.True(p.RequiresGrad));
+    }
+
+    [Fact]
     public void Width_reduced_students_get_projections_for_every_matched_feature()
     {
         using var teacher = RcTestNets.Teacher();

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Several held-out-digit runs side by side on one GPU, each into its own folder (after scripts/gpu/pack.sh lab mnist:test,
+# carrying what it names). RUNS holds one run per line, "NAME ARGS...", the arguments of `randcond-lab held-out-digit`:
+#   RUNS=$'exp --conditioning label --scale paper --held-out 7 --replacement exponential\nf32 --bf16-sampling false ...' \
+#     bash scripts/gpu/held-out-sweep.sh $OUT
+# Each run writes its record, grid and log into runs/NAME/; everything comes back as $1/sweep.tar.gz. At DEADLINE
+# seconds (default 560, under the device's 600 s a call) it packs whatever has finished and stops the rest.
+set -uo pipefail
+out="$1"; cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+[[ -n "${RUNS:-}" ]] || { echo "held-out-sweep: RUNS is empty (one 'NAME ARGS...' per line)" >&2; exit 2; }
+bash scripts/gpu/unpack.sh >/dev/null
+export RANDCOND_COMMIT="$(cat .gpu/commit)"
+mkdir -p runs; t0=$SECONDS
+pack() { tar czf "$out/sweep.tar.gz" runs 2>/dev/null; }
+trap pack EXIT
+bash scripts/gpu/run.sh .gpu/lab/randcond-lab --help > runs/build.log 2>&1; echo "shim ready after $((SECONDS - t0)) s"
+while read -r name args; do
+  [[ -z "$name" ]] && continue
+  mkdir -p "runs/$name"
+  # shellcheck disable=SC2086  # ARGS are words by design
+  ( bash scripts/gpu/run.sh .gpu/lab/randcond-lab held-out-digit $args --out "runs/$name" > "runs/$name/log.txt" 2>&1
+    echo "$name: exit $? after $((SECONDS - t0)) s" ) &
+done <<< "$RUNS"
+while [[ -n "$(jobs -rp)" ]] && (( SECONDS - t0 < ${DEADLINE:-560} )); do sleep 2; done
+[[ -n "$(jobs -rp)" ]] && { echo "deadline: stopping unfinished runs after $((SECONDS - t0)) s"; pkill -f randcond-lab; sleep 2; }
+echo "all runs after $((SECONDS - t0)) s"
+for log in runs/*/log.txt; do echo "== $log"; grep -E "held-out digit .*seen|^teacher:|^no-rc:|^rc:|step precision|->" "$log" | tail -n 6; done
