@@ -11,6 +11,8 @@ out="$1"; cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash scripts/gpu/unpack.sh >/dev/null
 export RANDCOND_COMMIT="$(cat .gpu/commit)"
 mkdir -p runs; t0=$SECONDS
+# The sample grids' labels need a font; a bare GPU host has none (pack.sh carries DejaVu Sans as .gpu/font.ttf).
+[[ -f .gpu/font.ttf ]] && export RANDCOND_FONT="$PWD/.gpu/font.ttf"
 pack() { tar czf "$out/sweep.tar.gz" runs 2>/dev/null; }
 trap pack EXIT
 # Build the shim once; the runs then load it directly (parallel builds in one build folder would race).

@@ -3,6 +3,7 @@
 # together with the repository's tracked files (about 42 MiB; the script prints the sum and fails past the limit):
 #   .gpu/<program>.tar.xz   the trimmed self-contained publish of lab/ or benchmarks/ (~6 MB instead of ~20 MB)
 #   .gpu/datasets/<slug>/   each dataset as .gz files whose unpacked form matches data/<slug>.sha256
+#   .gpu/font.ttf           (lab) DejaVu Sans for the sample grids' labels
 #   .gpu/commit             the commit the program was built from (scripts/gpu/unpack.sh prints how to pass it on)
 # usage: scripts/gpu/pack.sh lab|benchmarks [DATASET[:train|:test]]...   (e.g. mnist, fashion-mnist:test)
 # Carry only what the run reads: the benchmarks read no images; with the committed teachers and classifiers the labs read
@@ -29,6 +30,10 @@ tar -C .gpu -cf - "$program" | xz -9 -T0 > ".gpu/$program.tar.xz.tmp"
 mv ".gpu/$program.tar.xz.tmp" ".gpu/$program.tar.xz"
 rm -rf ".gpu/$program"
 
+# The font the sample grids' labels use (a bare GPU host has none); the lab's runs point RANDCOND_FONT at it.
+font=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+if [[ "$program" == lab && -f "$font" ]]; then cp "$font" .gpu/font.ttf; fi
+
 for spec in "$@"; do
   slug="${spec%%:*}"
   case "$spec" in
@@ -53,7 +58,7 @@ commit="$(git rev-parse HEAD)"
 [[ -z "$(git status --porcelain --untracked-files=no)" ]] || commit="$commit+dirty"
 echo "$commit" > .gpu/commit
 tracked=$(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1)
-packed=$(du -cb .gpu/"$program".tar.xz .gpu/commit $( [[ -d .gpu/datasets ]] && echo .gpu/datasets ) | tail -1 | cut -f1)
+packed=$(du -cb .gpu/"$program".tar.xz .gpu/commit $( [[ -d .gpu/datasets ]] && echo .gpu/datasets ) $( [[ -f .gpu/font.ttf ]] && echo .gpu/font.ttf ) | tail -1 | cut -f1)
 total=$((tracked + packed))
 echo "packed $program ($commit) and datasets: ${*:-none}; tracked files $((tracked / 1048576)) MiB + packed $((packed / 1048576)) MiB = $((total / 1048576)) MiB"
 if (( total >= 64 * 1048576 )); then
@@ -62,4 +67,5 @@ if (( total >= 64 * 1048576 )); then
 fi
 carry="\".gpu/$program.tar.xz\", \".gpu/commit\""
 [[ $# -gt 0 ]] && carry="$carry, \".gpu/datasets\""
+[[ "$program" == lab && -f .gpu/font.ttf ]] && carry="$carry, \".gpu/font.ttf\""
 echo "carry: [$carry]"
