@@ -9,7 +9,7 @@ using RandCond.Training;
 
 namespace RandCond.Experiments;
 
-/// <summary>How one student's distillation went: steps done (all of them when it came finished from its checkpoint), wall time, the loss curve of this run.</summary>
+/// <summary>How one student's distillation went: steps done (all of them when it came finished from its checkpoint), wall time, the loss curve (restored reports included).</summary>
 public sealed record SfddmTraining(int StudentSteps, int Steps, double Seconds, IReadOnlyList<SfddmLossPoint> LossCurve, string CheckpointPath)
 {
     public SfddmLossPoint? Last => LossCurve.Count > 0 ? LossCurve[^1] : null;
