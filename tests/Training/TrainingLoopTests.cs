@@ -120,7 +120,7 @@ public sealed class TrainingLoopTests : IDisposable
     }
 
     [Fact]
-    public void A_checkpoint_of_an_older_format_or_a_corrupt_file_is_refused_naming_the_file()
+    public void A_checkpoint_of_an_older_format_a_corrupt_or_a_missing_file_is_refused_naming_the_file()
     {
         var old = PathOf("old.safetensors");
         using (var w = Torch.Zeros([3, 4]))
@@ -134,6 +134,11 @@ public sealed class TrainingLoopTests : IDisposable
         var c = Assert.Throws<InvalidDataException>(() => Train(corrupt));
         Assert.Contains(corrupt, c.Message);
         Assert.Contains("not a readable checkpoint", c.Message);
+
+        var missing = PathOf("missing.safetensors");
+        using var module = new Linear(4, 3);
+        var m = Assert.Throws<FileNotFoundException>(() => TrainingCheckpoint.Load(missing, new([("model", module)], []), new Dictionary<string, string>()));
+        Assert.Contains(missing, m.Message);
     }
 
     [Fact]
