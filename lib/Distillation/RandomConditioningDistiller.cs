@@ -1,6 +1,5 @@
 using RandCond.Data;
 using RandCond.Diffusion;
-using RandCond.Diffusion.Training;
 using RandCond.Diffusion.UNet;
 using RandCond.Nn;
 using RandCond.Tensors;
@@ -51,56 +50,29 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
         if (Options.CudaGraph && !device.IsCuda) throw new ArgumentException($"DistillationOptions.CudaGraph needs a CUDA device; this run is on {device}");
         using var stepper = new DistillationStep(teacher, student, ema, Options);
         using var graphed = Options.CudaGraph ? new GraphedDistillationStep(stepper) : null;
-        var optimizer = stepper.Optimizer;
-        var history = new List<DistillationProgress>();
-        using var log = new StepLog(Options.Steps, Options.BatchSize, Options.LogEvery, Options.TimeBudget);   // (total, output, feature, task, replaced)
-        int start = 0;
-        if (checkpointPath is not null) CheckpointFiles.RemoveStaleTemporaries(checkpointPath);
-        if (checkpointPath is not null && File.Exists(checkpointPath))
+        var loop = new TrainingLoop
         {
-            start = TrainingCheckpoint.Load(checkpointPath, student, ema, optimizer, out var metadata);
-            log.Restore(metadata, checkpointPath, terms: 5);
-            foreach (var r in log.Reports)
-            {
-                var restored = new DistillationProgress(r.Step, Options.Steps, r.Means[0], r.Means[1], r.Means[2], r.Means[3], r.Means[4],
-                                                        r.ImagesPerSecond, TimeSpan.Zero) { Restored = true };
-                history.Add(restored);
-                progress?.Report(restored);
-            }
-        }
+            Steps = Options.Steps, BatchSize = Options.BatchSize, Terms = ["total", "output", "feature", "task", "replaced"],
+            LogEvery = Options.LogEvery, CheckpointEvery = Options.CheckpointEvery, TimeBudget = Options.TimeBudget,
+            LearningRates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay),
+            Parts = new([("model", student), ("ema", ema)], [CheckpointOptimizer.Of("opt", stepper.Optimizer)]),
+            CheckpointPath = checkpointPath,
+            Recipe = new Dictionary<string, string> { ["student"] = student.Label, ["replacement"] = Options.Replacement.Name },
+        };
         (teacher as Module)?.Eval();
         student.Train();
-        var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay);
-        for (int step = start; step < Options.Steps; step++)
+        Tensor Step(int step)
         {
-            cancel.ThrowIfCancellationRequested();
-            optimizer.LearningRate = rates.At(step, Options.Steps);
-            using (var scope = Torch.NewDisposeScope())
-            {
-                var batch = batches.Draw(step, Options.BatchSize);
-                var kept = batch.Kept;
-                var terms = graphed?.Run(batch.Xt, batch.T, batch.Conditions, step, batch.Noise, kept)
-                            ?? stepper.Run(batch.Xt, batch.T, batch.Conditions, step, batch.Noise, kept);
-                var row = Torch.Stack([terms.Total.Detach(), terms.Output.Detach(), terms.Feature.Detach(), terms.Task.Detach(),
-                                       batch.Drawn.Replaced.To(DType.Float32).Mean()]);
-                log.Add(row);
-            }
-            bool last = log.EndsAt(step);
-            if (log.ReportsAt(step, last))
-            {
-                var (mean, rate, eta) = log.Read(step);
-                var report = new DistillationProgress(step + 1, Options.Steps, mean[0], mean[1], mean[2], mean[3], mean[4], rate, eta);
-                history.Add(report);
-                progress?.Report(report);
-            }
-            if (checkpointPath is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
-                TrainingCheckpoint.Save(checkpointPath, student, ema, optimizer, step + 1,
-                    new Dictionary<string, string>(log.Metadata()) { ["student"] = student.Label, ["replacement"] = Options.Replacement.Name });
-            if (last) return new DistillationOutcome(step + 1, history);
+            var batch = batches.Draw(step, Options.BatchSize);
+            var terms = graphed?.Run(batch.Xt, batch.T, batch.Conditions, step, batch.Noise, batch.Kept)
+                        ?? stepper.Run(batch.Xt, batch.T, batch.Conditions, step, batch.Noise, batch.Kept);
+            return Torch.Stack([terms.Total.Detach(), terms.Output.Detach(), terms.Feature.Detach(), terms.Task.Detach(),
+                                batch.Drawn.Replaced.To(DType.Float32).Mean()]);
         }
-        return new DistillationOutcome(Math.Max(start, Options.Steps), history);
+        var outcome = loop.Run(Step, r => progress?.Report(Progress(r)), cancel);
+        return new DistillationOutcome(outcome.Steps, outcome.Reports.Select(Progress).ToList());
     }
-}
 
-/// <summary>The step a distillation call reached and its progress reports, those restored from the checkpoint it resumed included.</summary>
-public sealed record DistillationOutcome(int Steps, IReadOnlyList<DistillationProgress> History);
+    private static DistillationProgress Progress(TrainingReport r) =>
+        new(r.Step, r.TotalSteps, r.Means[0], r.Means[1], r.Means[2], r.Means[3], r.Means[4], r.ImagesPerSecond, r.Eta) { Restored = r.Restored };
+}

@@ -127,7 +127,7 @@ public sealed record CoDiConfig
 
     /// <summary>The checkpoint of one variant's model.</summary>
     public string CheckpointPath(string variant) => Path.Combine(ResolvedCheckpointDir,
-        $"codi-{Path.GetFileNameWithoutExtension(ResolvedTeacherPath)}-{Task}-{Scale}{RecordTag}-{variant}.safetensors");
+        Training.TrainingCheckpoint.FileName($"codi-{Path.GetFileNameWithoutExtension(ResolvedTeacherPath)}-{Task}-{Scale}{RecordTag}-{variant}"));
 
     /// <summary>The step counts a variant is sampled with: the fine-tuned model also at <see cref="FineTuneSteps"/>.</summary>
     public IReadOnlyList<int> SamplingStepsOf(string variant) =>

@@ -9,7 +9,7 @@ using RandCond.Training;
 
 namespace RandCond.Experiments;
 
-/// <summary>How one student's distillation went: steps done (all of them when it came finished from its checkpoint), wall time, the loss curve of this run.</summary>
+/// <summary>How one student's distillation went: steps done (all of them when it came finished from its checkpoint), wall time, the loss curve (restored reports included).</summary>
 public sealed record SfddmTraining(int StudentSteps, int Steps, double Seconds, IReadOnlyList<SfddmLossPoint> LossCurve, string CheckpointPath)
 {
     public SfddmLossPoint? Last => LossCurve.Count > 0 ? LossCurve[^1] : null;
@@ -157,7 +157,8 @@ public sealed class SfddmBench : IDisposable
 
     /// <summary>
     /// Distils the teacher into <paramref name="student"/> with T' steps (resuming from, and saving to, the config's
-    /// checkpoint for this T'); the reports of earlier runs replayed from the checkpoint go to progress but not into the curve.
+    /// checkpoint for this T'); the reports of earlier runs replayed from the checkpoint go to progress and into the curve,
+    /// so the curve starts at the first report even when the student comes finished from the checkpoint.
     /// </summary>
     public SfddmTraining Distill(TextDiffusionModel student, int studentSteps, IProgress<IProgressReport>? progress = null, CancellationToken cancel = default)
     {
@@ -167,7 +168,7 @@ public sealed class SfddmBench : IDisposable
         int done = new SfddmDistiller(options).Distill(Teacher, student, Schedule, Train.Images, Train.Labels, Corpus, CaptionTokens, NullTokens,
             new SynchronousProgress<SfddmProgress>(p =>
             {
-                if (!p.Restored) curve.Add(new SfddmLossPoint(p.Step, p.Loss, p.OutputLoss, p.FeatureLoss, p.ImagesPerSecond));
+                curve.Add(new SfddmLossPoint(p.Step, p.Loss, p.OutputLoss, p.FeatureLoss, p.ImagesPerSecond));
                 progress?.Report(p);
             }), cancel);
         student.Eval();

@@ -89,7 +89,7 @@ public sealed record SfddmConfig
         CheckpointEvery = CheckpointEvery, TimeBudget = TimeBudgetMinutes > 0 ? TimeSpan.FromMinutes(TimeBudgetMinutes) : null,
         CudaGraph = UsesCudaGraph,
         CheckpointPath = Path.Combine(CheckpointDir ?? RepoPaths.Cache("checkpoints"),
-            $"sfddm-{Path.GetFileNameWithoutExtension(TeacherPath)}-{Scale}-{SfddmSchedule.Name(IndexList)}-{studentSteps}.safetensors"),
+            Training.TrainingCheckpoint.FileName($"sfddm-{Path.GetFileNameWithoutExtension(TeacherPath)}-{Scale}-{SfddmSchedule.Name(IndexList)}-{studentSteps}")),
     };
 
     /// <summary>The record's file stem: a run of other students than the scale's own, or another clip, is another record.</summary>

@@ -121,7 +121,7 @@ public sealed record SfddmStudentRow
     public double? FinalLoss { get; init; }
     public double? FinalOutputLoss { get; init; }
     public double? FinalFeatureLoss { get; init; }
-    /// <summary>The progress reports of this run (empty when the student came finished from its checkpoint).</summary>
+    /// <summary>The progress reports of the distillation, those restored from its checkpoint included (so a student that came finished from it has its curve).</summary>
     public IReadOnlyList<SfddmLossPoint> LossCurve { get; init; } = [];
     public required SfddmScores Student { get; init; }
     public required SfddmScores TeacherSameSteps { get; init; }

@@ -96,9 +96,9 @@ public static class StudentDistillation
             .Add("text_corpus", Captions(data.TextCorpus));
     }
 
-    /// <summary>Where a run's resumable state lives: .cache/checkpoints/EXPERIMENT-NAME-RECIPEHASH.safetensors.</summary>
+    /// <summary>Where a run's resumable state lives: .cache/checkpoints/EXPERIMENT-NAME-RECIPEHASH.ckptN.safetensors (N: <see cref="TrainingCheckpoint.Format"/>).</summary>
     public static string CheckpointPath(string experiment, string name, RecipeKey recipe) =>
-        RepoPaths.Cache("checkpoints", $"{experiment}-{name}-{recipe.Hash()}.safetensors");
+        RepoPaths.Cache("checkpoints", TrainingCheckpoint.FileName($"{experiment}-{name}-{recipe.Hash()}"));
 
     /// <summary>The student as a run of these options starts: built from the teacher (copied or random, per the spec) under the options' seed.</summary>
     public static DistillationStudent NewStudent(TextDiffusionModel teacher, StudentSpec spec, DistillationOptions options, Device device)

@@ -29,7 +29,7 @@ public sealed class CoDiLabTests
         Assert.Equal("codi-mnist-sr14-quick-300x16-gate3-ema0.99-noclip-cpu", config.RecordStem);
         var codi = config.Options("codi");
         Assert.Equal((300, 3.0, 0.99), (codi.Steps, codi.GateLearningRateScale, codi.EmaDecay));
-        Assert.EndsWith("codi-mnist-quick-teacher-sr14-quick-300x16-gate3-ema0.99-codi.safetensors", codi.CheckpointPath);
+        Assert.EndsWith("codi-mnist-quick-teacher-sr14-quick-300x16-gate3-ema0.99-codi.ckpt2.safetensors", codi.CheckpointPath);
         Assert.True(config.Options("codi-pe").ParameterEfficient);
         Assert.Equal(CoDiPredictor.Ddim, config.Options("codi-ddim").Predictor);
         Assert.Equal(0, config.Options("codi-noguide").GuidanceWeight);
@@ -172,7 +172,7 @@ public sealed class CoDiLabTests
             Assert.Contains("x 0.5 for the backbone", record.Training);
             Assert.EndsWith("x^ not clipped", record.Sampling);
             Assert.Equal(3, record.Models.Single().Steps);
-            Assert.Equal("codi-mnist-teacher-sr7-smoke-3x2-gate3-bb0.5-ema0.5-finetune.safetensors",
+            Assert.Equal("codi-mnist-teacher-sr7-smoke-3x2-gate3-bb0.5-ema0.5-finetune.ckpt2.safetensors",
                 Path.GetFileName(Assert.Single(Directory.GetFiles(dir.FullName, "*.safetensors"))));
         }
         finally

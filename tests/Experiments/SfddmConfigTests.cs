@@ -27,7 +27,7 @@ public sealed class SfddmConfigTests
         var config = SfddmConfig.Quick with { Students = [20, 5], Steps = 30, IndexList = SfddmIndexList.Leading, ClipX0 = null, CheckpointDir = "/tmp/ck" };
         var options = config.OptionsFor(20);
         Assert.Equal((20, 30, 32, SfddmIndexList.Leading), (options.StudentSteps, options.Steps, options.BatchSize, options.IndexList));
-        Assert.Equal(Path.Combine("/tmp/ck", "sfddm-mnist-quick-teacher-quick-leading-20.safetensors"), options.CheckpointPath);
+        Assert.Equal(Path.Combine("/tmp/ck", "sfddm-mnist-quick-teacher-quick-leading-20.ckpt2.safetensors"), options.CheckpointPath);
         Assert.Equal(30, options.LogEvery);
         Assert.Null(options.TimeBudget);
         Assert.False(options.CudaGraph);

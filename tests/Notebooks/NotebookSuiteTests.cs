@@ -35,7 +35,7 @@ public class NotebookSuiteTests
         ["03-held-out-digit.ipynb"] = new(["03-replacement-probability.png", "03-held-out-digit.md", "03-held-out-digit.tex",
                                            "03-held-out-digit-samples.png", "03-held-out-digit-loss.png", "03-held-out-digit-paper.md"],
                                           ["image/png", "text/html"], ["randcond-table", "held-out digit"]),
-        ["07-sfddm.ipynb"] = new(["07-sfddm-schedule.png", "07-sfddm.md", "07-sfddm.tex", "07-sfddm-fd.png", "07-sfddm-samples.png", "07-sfddm-mnist-paper.md",
+        ["07-sfddm.ipynb"] = new(["07-sfddm-schedule.png", "07-sfddm-loss.png", "07-sfddm.md", "07-sfddm.tex", "07-sfddm-fd.png", "07-sfddm-samples.png", "07-sfddm-mnist-paper.md",
                                   "07-sfddm-mnist-paper-noclip.md", "07-sfddm-mnist-paper-t100-50-20-10-5.md", "07-sfddm-fashion-mnist-paper-t100-50-20-10-5.md"],
                                  ["image/png", "text/html"], ["randcond-table", "SFDDM on fashion-mnist, paper scale"]),
         ["08-codi.ipynb"] = new(["08-codi.md", "08-codi.tex", "08-codi-fd.png", "08-codi-psnr.png", "08-codi-samples.png",

@@ -9,8 +9,8 @@ namespace RandCond.Diffusion.Training;
 /// Trains a text-conditioned diffusion model on captioned images: each step draws images, one caption per
 /// image from the corpus (by class), replaces captions by the null caption with probability
 /// NullCaptionProbability (for classifier-free guidance), draws t uniformly, and regresses the noise.
-/// AdamW with linear warm-up, gradient clipping, an EMA copy; checkpoints every CheckpointEvery steps and
-/// resumes from the last one, replaying its reports (<see cref="StepLog"/>). A checkpoint records the hash of the
+/// AdamW with linear warm-up, gradient clipping, an EMA copy, run by a <see cref="TrainingLoop"/> (checkpoints every
+/// CheckpointEvery steps, resumes from the last one and replays its reports). A checkpoint records the hash of the
 /// run's <see cref="Recipe"/> and one of another recipe is refused, so a changed run never resumes an old one.
 /// </summary>
 public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
@@ -39,65 +39,44 @@ public sealed class DiffusionTrainer(DiffusionTrainingOptions options)
         var device = images.Device;
         using var optimizer = new AdamW(model, lr: Options.LearningRate, weightDecay: Options.WeightDecay);
         var average = new Ema(model, ema, Options.EmaDecay);
-        using var log = new StepLog(Options.Steps, Options.BatchSize, Options.LogEvery, Options.TimeBudget);
-        int start = 0;
-        string? recipe = null;
-        if (checkpointPath is not null)
+        var loop = new TrainingLoop
         {
-            recipe = Recipe(images, labels, corpus).Hash();
-            CheckpointFiles.RemoveStaleTemporaries(checkpointPath);
-            if (File.Exists(checkpointPath))
-            {
-                start = TrainingCheckpoint.Load(checkpointPath, model, ema, optimizer, out var metadata);
-                if (!metadata.TryGetValue(RecipeKeyName, out var saved) || saved != recipe)
-                    throw new InvalidDataException($"{checkpointPath}: checkpoint of another training recipe ({(saved is null ? "none recorded" : $"recipe {saved}")}, " +
-                                                   $"this run's is {recipe}: options, images or captions differ); delete it or choose another checkpoint path");
-                log.Restore(metadata, checkpointPath, terms: 1);
-                foreach (var r in log.Reports)
-                    progress?.Report(new DiffusionTrainingProgress(r.Step, Options.Steps, r.Means[0], r.ImagesPerSecond, TimeSpan.Zero) { Restored = true });
-            }
-        }
+            Steps = Options.Steps, BatchSize = Options.BatchSize, Terms = ["loss"], LogEvery = Options.LogEvery,
+            CheckpointEvery = Options.CheckpointEvery, TimeBudget = Options.TimeBudget,
+            LearningRates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps),
+            Parts = new([("model", model), ("ema", ema)], [CheckpointOptimizer.Of("opt", optimizer)]),
+            CheckpointPath = checkpointPath,
+            Recipe = checkpointPath is null ? new Dictionary<string, string>()
+                : new Dictionary<string, string> { [RecipeKeyName] = Recipe(images, labels, corpus).Hash() },
+        };
         model.Train();
         using var generator = new Generator(Options.Seed);
         using var nullRow = nullTokens.Reshape(1, -1);
         long n = images.Size(0);
-        var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps);
-        for (int step = start; step < Options.Steps; step++)
+        Tensor Step(int step)
         {
-            cancel.ThrowIfCancellationRequested();
             generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
-            optimizer.LearningRate = rates.At(step, Options.Steps);
-            using (var scope = Torch.NewDisposeScope())
-            {
-                var index = Torch.Randint(0, n, [Options.BatchSize], generator).To(device);
-                var x0 = images.IndexSelect(0, index);
-                var y = labels.IndexSelect(0, index);
-                var captions = corpus.SampleForLabels(y, generator);
-                var tokens = captionTokens.IndexSelect(0, captions);
-                var drop = (Torch.Rand([Options.BatchSize], generator).To(device) < Options.NullCaptionProbability).Unsqueeze(1);
-                tokens = nullRow.ExpandAs(tokens).Where(drop, tokens);
-                var t = Torch.Randint(0, schedule.Steps, [Options.BatchSize], generator).To(device);
-                var eps = Torch.Randn(x0.Shape, generator).To(device);
-                var xt = ForwardProcess.QSample(schedule, x0, t, eps);
-                var loss = F.MseLoss(model.Forward(xt, t, tokens), eps);
-                loss.Backward();
-                GradClip.ClipGradNorm(model.Parameters(), Options.MaxGradNorm);
-                optimizer.Step();
-                optimizer.ZeroGrad();
-                average.Update(step);
-                log.Add(loss.Detach().Reshape(1));
-            }
-            bool last = log.EndsAt(step);
-            if (log.ReportsAt(step, last))
-            {
-                var (mean, rate, eta) = log.Read(step);
-                progress?.Report(new DiffusionTrainingProgress(step + 1, Options.Steps, mean[0], rate, eta));
-            }
-            if (checkpointPath is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
-                TrainingCheckpoint.Save(checkpointPath, model, ema, optimizer, step + 1,
-                    new Dictionary<string, string>(log.Metadata()) { [RecipeKeyName] = recipe! });
-            if (last) return step + 1;
+            var index = Torch.Randint(0, n, [Options.BatchSize], generator).To(device);
+            var x0 = images.IndexSelect(0, index);
+            var y = labels.IndexSelect(0, index);
+            var captions = corpus.SampleForLabels(y, generator);
+            var tokens = captionTokens.IndexSelect(0, captions);
+            var drop = (Torch.Rand([Options.BatchSize], generator).To(device) < Options.NullCaptionProbability).Unsqueeze(1);
+            tokens = nullRow.ExpandAs(tokens).Where(drop, tokens);
+            var t = Torch.Randint(0, schedule.Steps, [Options.BatchSize], generator).To(device);
+            var eps = Torch.Randn(x0.Shape, generator).To(device);
+            var xt = ForwardProcess.QSample(schedule, x0, t, eps);
+            var loss = F.MseLoss(model.Forward(xt, t, tokens), eps);
+            loss.Backward();
+            GradClip.ClipGradNorm(model.Parameters(), Options.MaxGradNorm);
+            optimizer.Step();
+            optimizer.ZeroGrad();
+            average.Update(step);
+            return loss.Detach().Reshape(1);
         }
-        return Math.Max(start, Options.Steps);
+        return loop.Run(Step, r => progress?.Report(new DiffusionTrainingProgress(r.Step, r.TotalSteps, r.Means[0], r.ImagesPerSecond, r.Eta)
+        {
+            Restored = r.Restored,
+        }), cancel).Steps;
     }
 }

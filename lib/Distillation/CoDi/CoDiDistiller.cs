@@ -11,8 +11,8 @@ namespace RandCond.Distillation.CoDi;
 /// and minimises <see cref="CoDiLoss.Compute"/> against an EMA copy of the model (updated after every step); with
 /// <see cref="CoDiObjective.Denoising"/> it minimises the plain denoising loss (the fine-tuned baseline). A
 /// <see cref="CoDiOptimizer"/> (AdamW per parameter group after global-norm clipping) over
-/// <see cref="CoDiModel.TrainableParameters"/>. Checkpoints every CheckpointEvery steps and resumes from the last one,
-/// repeating the same draws.
+/// <see cref="CoDiModel.TrainableParameters"/>. Run by a <see cref="TrainingLoop"/>: checkpoints every CheckpointEvery
+/// steps (the model, the EMA target, each group's moments, the loss log) and resumes from the last one, repeating the same draws.
 /// </summary>
 public sealed class CoDiDistiller
 {
@@ -38,65 +38,60 @@ public sealed class CoDiDistiller
         using var target = distill ? model.Clone() : null;
         var ema = target is null ? null : new Ema(model, target, Options.EmaDecay);
         target?.Eval();
-        var path = Options.CheckpointPath;
-        int batch = Options.BatchSize;
-        using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
-        if (path is not null) CheckpointFiles.RemoveStaleTemporaries(path);
-        int start = path is not null && File.Exists(path) ? CoDiCheckpoint.Load(path, model, target, optimizer, Options, log) : 0;
-        foreach (var r in log.Reports)
-            progress?.Report(new CoDiProgress(r.Step, Options.Steps, r.Means[0], r.Means[1], r.Means[2], r.ImagesPerSecond, TimeSpan.Zero) { Restored = true });
+        var parts = new CheckpointParts(target is null ? [("model", model)] : [("model", model), ("ema", target)],
+                                        [new CheckpointOptimizer("opt", optimizer.StateDict, optimizer.LoadStateDict)]);
+        var loop = new TrainingLoop
+        {
+            Steps = Options.Steps, BatchSize = Options.BatchSize, Terms = ["loss", "consistency", "guidance"], LogEvery = Options.LogEvery,
+            CheckpointEvery = Options.CheckpointEvery, TimeBudget = Options.TimeBudget, Parts = parts, CheckpointPath = Options.CheckpointPath,
+            Recipe = new Dictionary<string, string> { ["variant"] = Options.Variant, ["recipe"] = Recipe(Options) },
+        };
         model.Train();
         using var generator = new Generator(Options.Seed);
         long n = images.Size(0);
+        Tensor Step(int step)
+        {
+            generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
+            var index = Torch.Randint(0, n, [Options.BatchSize], generator).To(device);
+            var x0 = images.IndexSelect(0, index);
+            var condition = task.Condition(x0);
+            Tensor terms;
+            if (distill)
+            {
+                int t = (int)Torch.Randint(Options.SkipSteps, schedule.Steps, [1], generator).ToArray<long>()[0];
+                var eps = Torch.Randn(x0.Shape, generator).To(device);
+                var loss = CoDiLoss.Compute(model, target!, schedule, x0, condition, t, t - Options.SkipSteps, eps, Options);
+                loss.Total.Backward();
+                terms = Torch.Stack([loss.Total.Detach(), loss.Consistency.Detach(), loss.Guidance.Detach()]);
+            }
+            else
+            {
+                var t = Torch.Randint(0, schedule.Steps, [Options.BatchSize], generator).To(device);
+                var eps = Torch.Randn(x0.Shape, generator).To(device);
+                var loss = CoDiLoss.Denoising(model, schedule, x0, condition, t, eps);
+                loss.Backward();
+                var zero = Torch.Zeros([], device: device);
+                terms = Torch.Stack([loss.Detach(), zero, zero]);
+            }
+            optimizer.Step();
+            optimizer.ZeroGrad();
+            ema?.Update();
+            return terms;
+        }
         try
         {
-            for (int step = start; step < Options.Steps; step++)
+            return loop.Run(Step, r => progress?.Report(new CoDiProgress(r.Step, r.TotalSteps, r.Means[0], r.Means[1], r.Means[2], r.ImagesPerSecond, r.Eta)
             {
-                cancel.ThrowIfCancellationRequested();
-                generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
-                using (var scope = Torch.NewDisposeScope())
-                {
-                    var index = Torch.Randint(0, n, [batch], generator).To(device);
-                    var x0 = images.IndexSelect(0, index);
-                    var condition = task.Condition(x0);
-                    Tensor terms;
-                    if (distill)
-                    {
-                        int t = (int)Torch.Randint(Options.SkipSteps, schedule.Steps, [1], generator).ToArray<long>()[0];
-                        var eps = Torch.Randn(x0.Shape, generator).To(device);
-                        var loss = CoDiLoss.Compute(model, target!, schedule, x0, condition, t, t - Options.SkipSteps, eps, Options);
-                        loss.Total.Backward();
-                        terms = Torch.Stack([loss.Total.Detach(), loss.Consistency.Detach(), loss.Guidance.Detach()]);
-                    }
-                    else
-                    {
-                        var t = Torch.Randint(0, schedule.Steps, [batch], generator).To(device);
-                        var eps = Torch.Randn(x0.Shape, generator).To(device);
-                        var loss = CoDiLoss.Denoising(model, schedule, x0, condition, t, eps);
-                        loss.Backward();
-                        var zero = Torch.Zeros([], device: device);
-                        terms = Torch.Stack([loss.Detach(), zero, zero]);
-                    }
-                    optimizer.Step();
-                    optimizer.ZeroGrad();
-                    ema?.Update();
-                    log.Add(terms);
-                }
-                bool last = log.EndsAt(step);
-                if (log.ReportsAt(step, last))
-                {
-                    var (mean, rate, eta) = log.Read(step);
-                    progress?.Report(new CoDiProgress(step + 1, Options.Steps, mean[0], mean[1], mean[2], rate, eta));
-                }
-                if (path is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
-                    CoDiCheckpoint.Save(path, model, target, optimizer, step + 1, Options, log);
-                if (last) return step + 1;
-            }
-            return Math.Max(start, Options.Steps);
+                Restored = r.Restored,
+            }), cancel).Steps;
         }
         finally
         {
             model.Eval();
         }
     }
+
+    /// <summary>What, besides the variant, makes a run another run: resuming across it would mix two recipes in one model.</summary>
+    private static string Recipe(CoDiOptions o) =>
+        FormattableString.Invariant($"lr {o.LearningRate:R}, ema {o.EmaDecay:R}, batch {o.BatchSize}, weight decay {o.WeightDecay:R}, seed {o.Seed}");
 }

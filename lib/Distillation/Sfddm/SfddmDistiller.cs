@@ -11,7 +11,8 @@ namespace RandCond.Distillation.Sfddm;
 /// Each step draws real images with one caption each (by class, null caption with probability
 /// NullCaptionProbability), the student's step t' uniformly in [0, T') and shared noise, and minimises
 /// <see cref="SfddmLoss"/> with Adam (no weight decay, no EMA). The student's time embedding sees t', the teacher's
-/// index(t'). Checkpoints every CheckpointEvery steps and resumes from the last one, repeating the same draws.
+/// index(t'). Run by a <see cref="TrainingLoop"/>: checkpoints every CheckpointEvery steps (the student, Adam's moments, the
+/// loss log) and resumes from the last one, repeating the same draws.
 /// With <see cref="SfddmOptions.CudaGraph"/> the loss, backward and Adam update of a step are replayed as a CUDA graph
 /// (<see cref="GraphedFunction"/>) after three eager steps; the batch is still drawn eagerly, as without.
 /// </summary>
@@ -43,7 +44,6 @@ public sealed class SfddmDistiller
             throw new ArgumentException($"SfddmDistiller: {images.Size(0)} images but {labels.Size(0)} labels");
         var device = images.Device;
         if (Options.CudaGraph && !device.IsCuda) throw new ArgumentException($"SfddmOptions.CudaGraph needs a CUDA device; this run is on {device}");
-        var path = Options.CheckpointPath;
         using var schedule = StudentSchedule(teacherSchedule);
         using var optimizer = new AdamW(student, lr: Options.LearningRate, weightDecay: 0, capturable: Options.CudaGraph);
         Tensor[] Update(Tensor[] batchTensors)
@@ -57,45 +57,46 @@ public sealed class SfddmDistiller
         }
         using var graphed = Options.CudaGraph ? new GraphedFunction(Update, warmupCalls: 3) : null;
         int batch = Options.BatchSize;
-        using var log = new StepLog(Options.Steps, batch, Options.LogEvery, Options.TimeBudget);
-        if (path is not null) CheckpointFiles.RemoveStaleTemporaries(path);
-        int start = path is not null && File.Exists(path) ? SfddmCheckpoint.Load(path, student, optimizer, Options, log) : 0;
-        foreach (var r in log.Reports)
-            progress?.Report(new SfddmProgress(r.Step, Options.Steps, r.Means[0], r.Means[1], r.Means[2], r.ImagesPerSecond, TimeSpan.Zero) { Restored = true });
+        var loop = new TrainingLoop
+        {
+            Steps = Options.Steps, BatchSize = batch, Terms = ["loss", "output", "feature"], LogEvery = Options.LogEvery,
+            CheckpointEvery = Options.CheckpointEvery, TimeBudget = Options.TimeBudget,
+            LearningRates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay),
+            Parts = new([("model", student)], [CheckpointOptimizer.Of("opt", optimizer)]),   // no EMA: SFDDM uses none
+            CheckpointPath = Options.CheckpointPath,
+            Recipe = new Dictionary<string, string>
+            {
+                ["student_steps"] = FormattableString.Invariant($"T' = {Options.StudentSteps} ({SfddmSchedule.Name(Options.IndexList)})"),
+                ["recipe"] = Recipe(Options),
+            },
+        };
         teacher.Eval();
         student.Train();
         using var generator = new Generator(Options.Seed);
         using var nullRow = nullTokens.Reshape(1, -1);
         long n = images.Size(0);
-        var rates = new LearningRateSchedule(Options.LearningRate, Options.WarmupSteps, Options.CosineDecay);
-        for (int step = start; step < Options.Steps; step++)
+        Tensor Step(int step)
         {
-            cancel.ThrowIfCancellationRequested();
             generator.Seed(Options.Seed * 1_000_003UL + (ulong)step);
-            optimizer.LearningRate = rates.At(step, Options.Steps);
-            using (var scope = Torch.NewDisposeScope())
-            {
-                var index = Torch.Randint(0, n, [batch], generator).To(device);
-                var x0 = images.IndexSelect(0, index);
-                var y = labels.IndexSelect(0, index);
-                var tokens = captionTokens.IndexSelect(0, corpus.SampleForLabels(y, generator));
-                var drop = (Torch.Rand([batch], generator).To(device) < Options.NullCaptionProbability).Unsqueeze(1);
-                tokens = nullRow.ExpandAs(tokens).Where(drop, tokens);
-                var t = Torch.Randint(0, Options.StudentSteps, [batch], generator).To(device);
-                var eps = Torch.Randn(x0.Shape, generator).To(device);
-                Tensor[] batchTensors = [x0, t, eps, tokens];
-                log.Add(Torch.Stack(graphed?.Run(batchTensors) ?? Update(batchTensors)));
-            }
-            bool last = log.EndsAt(step);
-            if (log.ReportsAt(step, last))
-            {
-                var (mean, rate, eta) = log.Read(step);
-                progress?.Report(new SfddmProgress(step + 1, Options.Steps, mean[0], mean[1], mean[2], rate, eta));
-            }
-            if (path is not null && ((step + 1) % Options.CheckpointEvery == 0 || last))
-                SfddmCheckpoint.Save(path, student, optimizer, step + 1, Options, log);
-            if (last) return step + 1;
+            var index = Torch.Randint(0, n, [batch], generator).To(device);
+            var x0 = images.IndexSelect(0, index);
+            var y = labels.IndexSelect(0, index);
+            var tokens = captionTokens.IndexSelect(0, corpus.SampleForLabels(y, generator));
+            var drop = (Torch.Rand([batch], generator).To(device) < Options.NullCaptionProbability).Unsqueeze(1);
+            tokens = nullRow.ExpandAs(tokens).Where(drop, tokens);
+            var t = Torch.Randint(0, Options.StudentSteps, [batch], generator).To(device);
+            var eps = Torch.Randn(x0.Shape, generator).To(device);
+            Tensor[] batchTensors = [x0, t, eps, tokens];
+            return Torch.Stack(graphed?.Run(batchTensors) ?? Update(batchTensors));
         }
-        return Math.Max(start, Options.Steps);
+        return loop.Run(Step, r => progress?.Report(new SfddmProgress(r.Step, r.TotalSteps, r.Means[0], r.Means[1], r.Means[2], r.ImagesPerSecond, r.Eta)
+        {
+            Restored = r.Restored,
+        }), cancel).Steps;
     }
+
+    /// <summary>What, besides T' and the index list, makes a run another run: resuming across it would mix two recipes in one student.</summary>
+    private static string Recipe(SfddmOptions o) => FormattableString.Invariant(
+        $"lr {o.LearningRate:R}, warm-up {o.WarmupSteps}, {(o.CosineDecay ? $"cosine decay over {o.Steps} steps" : "constant rate")}, batch {o.BatchSize}, ") +
+        FormattableString.Invariant($"null captions {o.NullCaptionProbability:R}, loss {o.OutputWeight:R} output + {o.FeatureWeight:R} {o.FeatureBlock}, seed {o.Seed}");
 }

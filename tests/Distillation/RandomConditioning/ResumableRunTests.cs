@@ -8,7 +8,7 @@ using RandCond.Training;
 
 namespace RandCond.Tests.Distillation.RandomConditioning;
 
-/// <summary>A random-conditioning run's checkpoint: keyed by its whole recipe, cleaned of stale writes, and resumed without a trace in its reports.</summary>
+/// <summary>A random-conditioning run's checkpoint: keyed by its whole recipe, cleaned of stale writes, and resumed without a trace in its reports or weights.</summary>
 public sealed class ResumableRunTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("randcond-resume-").FullName;
@@ -37,7 +37,12 @@ public sealed class ResumableRunTests : IDisposable
     }
 
     private static DistillationOutcome Train(TextDiffusionModel teacher, DistillationData data, string? checkpoint,
-        IProgress<DistillationProgress>? progress = null, CancellationToken cancel = default)
+        IProgress<DistillationProgress>? progress = null, CancellationToken cancel = default) =>
+        TrainWithWeights(teacher, data, checkpoint, progress, cancel).Outcome;
+
+    /// <summary>A run and the student's and the EMA's weights at its end.</summary>
+    private static (DistillationOutcome Outcome, float[] Student, float[] Ema) TrainWithWeights(TextDiffusionModel teacher, DistillationData data,
+        string? checkpoint, IProgress<DistillationProgress>? progress = null, CancellationToken cancel = default)
     {
         var (student, ema) = Fresh(teacher);
         using var _s = student;
@@ -45,7 +50,9 @@ public sealed class ResumableRunTests : IDisposable
         using var tokens = data.TextCorpus.Encode(RcTestNets.Tokenizer, RcTestNets.CaptionLength);
         using var nullTokens = RcTestNets.Tokenizer.NullTokens(1, RcTestNets.CaptionLength).Reshape(-1);
         using var schedule = NoiseSchedule.Linear(1000);
-        return new RandomConditioningDistiller(Options(6)).Train(teacher, student, ema, schedule, data, tokens, nullTokens, checkpoint, progress, cancel);
+        var outcome = new RandomConditioningDistiller(Options(6)).Train(teacher, student, ema, schedule, data, tokens, nullTokens, checkpoint, progress, cancel);
+        static float[] Weights(RandCond.Nn.Module m) => m.Parameters().SelectMany(p => p.Data.ToArray<float>()).ToArray();
+        return (outcome, Weights(student), Weights(ema));
     }
 
     [Fact]
@@ -98,12 +105,13 @@ public sealed class ResumableRunTests : IDisposable
     }
 
     [Fact]
-    public void A_run_interrupted_between_reports_and_resumed_reports_what_the_uninterrupted_run_reports()
+    public void A_run_interrupted_between_reports_and_resumed_reports_and_ends_with_the_weights_of_the_uninterrupted_run()
     {
         using var teacher = RcTestNets.Teacher();
         using var images = RandomImageSet(40);
         var data = new DistillationData(images, Full);
-        var whole = Train(teacher, data, null).History;
+        var (wholeOutcome, wholeStudent, wholeEma) = TrainWithWeights(teacher, data, null);
+        var whole = wholeOutcome.History;
         Assert.Equal([2, 4, 6], whole.Select(p => p.Step));
 
         // Checkpoints every 3 steps, reports every 2: killed after the report of step 4, it resumes from step 3, inside a window.
@@ -111,7 +119,10 @@ public sealed class ResumableRunTests : IDisposable
         using var cancel = new CancellationTokenSource();
         Assert.ThrowsAny<OperationCanceledException>(() => Train(teacher, data, checkpoint,
             new SynchronousProgress<DistillationProgress>(p => { if (p.Step == 4) cancel.Cancel(); }), cancel.Token));
-        var resumed = Train(teacher, data, checkpoint).History;
+        var (resumedOutcome, resumedStudent, resumedEma) = TrainWithWeights(teacher, data, checkpoint);
+        var resumed = resumedOutcome.History;
+        Assert.Equal(wholeStudent, resumedStudent);
+        Assert.Equal(wholeEma, resumedEma);
 
         Assert.Equal(whole.Select(p => p.Step), resumed.Select(p => p.Step));
         Assert.Equal([true, false, false], resumed.Select(p => p.Restored));

@@ -90,6 +90,24 @@ public class SfddmDistillerTests(ITestOutputHelper output) : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => new SfddmDistiller(Options(12) with { WarmupSteps = -1 }));
     }
 
+    [Fact]
+    public void AFinishedRunCalledAgainTrainsNoStepAndReplaysItsWholeLossCurve()
+    {
+        using var s = Load();
+        using var a = SfddmTestNets.Fresh(2);
+        var first = new List<SfddmProgress>();
+        s.Distill(Options(20, "done.safetensors"), a, new SynchronousProgress<SfddmProgress>(first.Add));
+        using var b = SfddmTestNets.Fresh(2);
+        var again = new List<SfddmProgress>();
+        Assert.Equal(20, s.Distill(Options(20, "done.safetensors"), b, new SynchronousProgress<SfddmProgress>(again.Add)));
+
+        Assert.Equal([10, 20], again.Select(p => p.Step));
+        Assert.All(again, p => Assert.True(p.Restored));
+        Assert.Equal(first.Select(p => (p.Step, p.Loss, p.OutputLoss, p.FeatureLoss)), again.Select(p => (p.Step, p.Loss, p.OutputLoss, p.FeatureLoss)));
+        foreach (var ((name, pa), (_, pb)) in a.NamedParameters().Zip(b.NamedParameters()))
+            Assert.True(pa.Data.ToArray<float>().SequenceEqual(pb.Data.ToArray<float>()), $"parameter {name} was not restored");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
