@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using RandCond.Cli.Lab;
+using RandCond.Experiments;
 using RandCond.Tensors;
 using Xunit;
 
@@ -111,8 +113,8 @@ public class LabCommandsTests
         Assert.Equal(0, LabCommands.Run(["held-out-digit", "--help"], stdout, TextWriter.Null));
         var help = stdout.ToString();
         Assert.Contains("--held-out <0-9>", help);
-        Assert.Contains($"smoke: {Experiments.HeldOutDigitConfig.Smoke.DistillSteps}, quick: {Experiments.HeldOutDigitConfig.Quick.DistillSteps}, " +
-                        $"paper: {Experiments.HeldOutDigitConfig.Paper.DistillSteps}", help);
+        Assert.Contains($"smoke: {HeldOutDigitConfig.Smoke.DistillSteps}, quick: {HeldOutDigitConfig.Quick.DistillSteps}, " +
+                        $"paper: {HeldOutDigitConfig.Paper.DistillSteps}", help);
         Assert.Contains("--lr-schedule <constant|cosine>", help);
     }
 
@@ -125,6 +127,30 @@ public class LabCommandsTests
         var stderr = new StringWriter();
         Assert.Equal(2, LabCommands.Run([], TextWriter.Null, stderr));
         Assert.Single(stderr.ToString().TrimEnd().Split('\n'));
+    }
+
+    /// <summary>Every lab command line the README, docs/ and scripts/ show parses, and maps onto its configuration.</summary>
+    [Fact]
+    public void The_documented_command_lines_parse()
+    {
+        var root = RepoPaths.RequireRoot();
+        var files = Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Append(Path.Combine(root, "README.md"))
+            .Concat(Directory.GetFiles(Path.Combine(root, "scripts"), "*.sh", SearchOption.AllDirectories));
+        var verbs = string.Join("|", LabCommands.Verbs.Select(Regex.Escape));
+        var line = new Regex($@"(?:randcond-lab|\blab) ({verbs})((?:[ \t]+[^\s`#>|;&\\]+)*)");
+        int checkedLines = 0;
+        foreach (var file in files)
+            foreach (Match m in line.Matches(File.ReadAllText(file).Replace("\\n", "\n")))
+            {
+                // Shell variables stand for a number; "$@" for whatever the caller adds.
+                var options = m.Groups[2].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Where(t => t.Trim('"') != "$@").Select(t => t.Contains('$') ? "1" : t.Trim('"'));
+                string[] args = [m.Groups[1].Value, .. options, .. file.EndsWith("label-run.sh") ? ["--record"] : Array.Empty<string>()];
+                var parsed = LabCommands.Root().Parse(args, LabCommands.ParserSettings);
+                Assert.True(parsed.Errors.Count == 0, $"{Path.GetFileName(file)}: {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(LabCommands.Line))}");
+                checkedLines++;
+            }
+        Assert.True(checkedLines >= 15, $"only {checkedLines} documented command lines found");
     }
 
     [Fact]
