@@ -8,7 +8,7 @@ namespace RandCond.Cli.Lab;
 public sealed class CoDiCommand : LabCommand<CoDiConfig>
 {
     private readonly Option<string> scale = LabOptions.Scale("quick");
-    private readonly Option<Data.DatasetKind> dataset = LabOptions.Dataset();
+    private readonly Option<string> dataset = LabOptions.Dataset();
     private readonly Option<string?> task = new Option<string?>("--task") { Description = "The image condition: 7x7 or 14x14 super-resolution, inpainting" }
         .AcceptOnlyFromAmong("sr7", "sr14", "inpaint").PerScale(CoDiConfig.For, c => c.Task);
     private readonly Option<Device> device = LabOptions.Device();
@@ -59,7 +59,7 @@ public sealed class CoDiCommand : LabCommand<CoDiConfig>
         var config = preset with
         {
             Device = parsed.GetValue(device)!,
-            Dataset = parsed.GetValue(dataset),
+            Dataset = LabOptions.DatasetNamed(parsed.GetValue(dataset)!),
             Task = parsed.GetValue(task) ?? preset.Task,
             Variants = parsed.Given(variants) ?? preset.Variants,
             SamplingSteps = parsed.Given(samplingSteps) ?? preset.SamplingSteps,

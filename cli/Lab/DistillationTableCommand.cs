@@ -9,7 +9,7 @@ namespace RandCond.Cli.Lab;
 /// <summary>`distillation-table`: paper Tables 1 and 2 (<see cref="DistillationTableLab"/>), its options mapped onto a <see cref="DistillationTableConfig"/>.</summary>
 public sealed class DistillationTableCommand : LabCommand<DistillationTableConfig>
 {
-    private readonly Option<Data.DatasetKind> dataset = LabOptions.Dataset("fashion-mnist");
+    private readonly Option<string> dataset = LabOptions.Dataset("fashion-mnist");
     private readonly Option<string> scale = LabOptions.Scale("quick");
     private readonly Option<Device> device = LabOptions.Device();
     private readonly Option<string?> exclude = new("--exclude")
@@ -41,7 +41,7 @@ public sealed class DistillationTableCommand : LabCommand<DistillationTableConfi
 
     public override DistillationTableConfig Config(ParseResult parsed)
     {
-        var kind = parsed.GetValue(dataset);
+        var kind = LabOptions.DatasetNamed(parsed.GetValue(dataset)!);
         var preset = DistillationTableConfig.For(parsed.GetValue(scale)!);
         var config = preset with
         {

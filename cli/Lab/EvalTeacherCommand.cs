@@ -7,7 +7,7 @@ namespace RandCond.Cli.Lab;
 /// <summary>`eval-teacher`: samples every class and scores them with the classifier (<see cref="TeacherLab.Evaluate"/>).</summary>
 public sealed class EvalTeacherCommand : LabCommand
 {
-    private readonly Option<Data.DatasetKind> dataset = LabOptions.Dataset();
+    private readonly Option<string> dataset = LabOptions.Dataset();
     private readonly Option<string> size = new Option<string>("--size") { Description = "The teacher in data/teachers", DefaultValueFactory = _ => "teacher" }
         .AcceptOnlyFromAmong([.. TeacherPreset.Sizes]);
     private readonly Option<string?> teacher = new("--teacher") { Description = "A teacher file (default: the dataset's of --size)", HelpName = "path" };
@@ -24,6 +24,6 @@ public sealed class EvalTeacherCommand : LabCommand
     }
 
     protected override int Execute(ParseResult parsed, TextWriter log) =>
-        TeacherLab.Evaluate(parsed.GetValue(dataset), parsed.GetValue(device)!, log, parsed.GetValue(size)!, parsed.GetValue(teacher),
+        TeacherLab.Evaluate(LabOptions.DatasetNamed(parsed.GetValue(dataset)!), parsed.GetValue(device)!, log, parsed.GetValue(size)!, parsed.GetValue(teacher),
             parsed.GetValue(classifier), parsed.GetValue(samplesPerClass), parsed.GetValue(steps), parsed.GetValue(guidance));
 }

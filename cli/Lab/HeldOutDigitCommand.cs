@@ -15,12 +15,12 @@ public sealed class HeldOutDigitCommand : LabCommand<HeldOutDigitConfig>
         .PerScale(HeldOutDigitConfig.For, c => c.Conditioning);
     private readonly Option<Tensors.Device> device = LabOptions.Device();
     private readonly Option<string?> student = new Option<string?>("--student") { Description = "The student's architecture:initialization" }
-        .Checked(s => StudentSpec.Parse(s)).PerScale(HeldOutDigitConfig.For, c => c.Student);
+        .Checked(s => StudentSpec.Parse(s!)).PerScale(HeldOutDigitConfig.For, c => c.Student);
     private readonly Option<string?> teacher = new("--teacher") { Description = "A teacher file (default: the scale's in data/teachers)", HelpName = "path" };
     private readonly Option<string?> replacement = new Option<string?>("--replacement")
     {
         Description = "The RC student's p(t): sigmoid|exponential[:lambda]|linear|constant:p (default: sigmoid from random weights, exponential from the teacher's)",
-    }.Checked(r => ReplacementProbability.Parse(r));
+    }.Checked(r => ReplacementProbability.Parse(r!));
     private readonly Option<int?> steps = new Option<int?>("--steps") { Description = "Distillation steps per student" }
         .Positive().PerScale(HeldOutDigitConfig.For, c => c.DistillSteps);
     private readonly Option<int?> batch = new Option<int?>("--batch") { Description = "Batch size" }

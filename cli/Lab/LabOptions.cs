@@ -21,8 +21,9 @@ public static class LabOptions
     public static Option<Device> Device(string fallback = "cpu") => Parsed("--device", "cpu, cuda or cuda:N", Tensors.Device.Parse,
         fallback, "cpu|cuda|cuda:N");
 
-    public static Option<DatasetKind> Dataset(string fallback = "mnist") => Parsed("--dataset", "The dataset", DatasetNamed, fallback,
-        "mnist|fashion-mnist");
+    /// <summary>--dataset mnist|fashion-mnist (or fashion); read by <see cref="DatasetNamed"/>.</summary>
+    public static Option<string> Dataset(string fallback = "mnist") =>
+        new Option<string>("--dataset") { Description = "The dataset", DefaultValueFactory = _ => fallback }.AcceptOnlyFromAmong("mnist", "fashion-mnist", "fashion");
 
     public static DatasetKind DatasetNamed(string name) => name switch
     {

@@ -8,7 +8,7 @@ namespace RandCond.Cli.Lab;
 /// <summary>`sfddm`: SFDDM students of T' steps distilled from the T = 1000 teacher (<see cref="SfddmLab"/>), its options mapped onto an <see cref="SfddmConfig"/>.</summary>
 public sealed class SfddmCommand : LabCommand<SfddmConfig>
 {
-    private readonly Option<Data.DatasetKind> dataset = LabOptions.Dataset();
+    private readonly Option<string> dataset = LabOptions.Dataset();
     private readonly Option<string> scale = LabOptions.Scale("paper");
     private readonly Option<Device> device = LabOptions.Device();
     private readonly Option<int[]?> students = LabOptions.PositiveInts("--students", "The students' step counts T', comma-separated", TeacherPreset.TimeSteps)
@@ -59,7 +59,7 @@ public sealed class SfddmCommand : LabCommand<SfddmConfig>
         var on = parsed.GetValue(device)!;
         return preset with
         {
-            Dataset = parsed.GetValue(dataset), Device = on,
+            Dataset = LabOptions.DatasetNamed(parsed.GetValue(dataset)!), Device = on,
             Students = parsed.Given(students) ?? preset.Students,
             IndexList = parsed.GetValue(indexList),
             Steps = parsed.GetValue(steps) ?? preset.Steps,

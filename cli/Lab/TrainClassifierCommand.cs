@@ -7,7 +7,7 @@ namespace RandCond.Cli.Lab;
 /// <summary>`train-classifier`: the domain classifier that scores every sample (<see cref="ClassifierLab"/>).</summary>
 public sealed class TrainClassifierCommand : LabCommand
 {
-    private readonly Option<Data.DatasetKind> dataset = LabOptions.Dataset();
+    private readonly Option<string> dataset = LabOptions.Dataset();
     private readonly Option<Device> device = LabOptions.Device();
     private readonly Option<int?> epochs = new Option<int?>("--epochs")
     {
@@ -21,7 +21,7 @@ public sealed class TrainClassifierCommand : LabCommand
 
     protected override int Execute(ParseResult parsed, TextWriter log)
     {
-        var kind = parsed.GetValue(dataset);
+        var kind = LabOptions.DatasetNamed(parsed.GetValue(dataset)!);
         return ClassifierLab.Train(kind, parsed.GetValue(device)!, parsed.GetValue(epochs) ?? ClassifierLab.DefaultEpochs(kind), log);
     }
 }

@@ -7,7 +7,7 @@ namespace RandCond.Cli.Lab;
 /// <summary>`train-teacher`: a text- or label-conditioned teacher, resumable from its checkpoint (<see cref="TeacherLab.Train"/>).</summary>
 public sealed class TrainTeacherCommand : LabCommand
 {
-    private readonly Option<Data.DatasetKind> dataset = LabOptions.Dataset();
+    private readonly Option<string> dataset = LabOptions.Dataset();
     private readonly Option<string> size = new Option<string>("--size") { Description = "The teacher preset", DefaultValueFactory = _ => "teacher" }
         .AcceptOnlyFromAmong([.. TeacherPreset.Sizes]);
     private readonly Option<Device> device = LabOptions.Device();
@@ -26,6 +26,6 @@ public sealed class TrainTeacherCommand : LabCommand
     }
 
     protected override int Execute(ParseResult parsed, TextWriter log) =>
-        TeacherLab.Train(parsed.GetValue(dataset), parsed.GetValue(size)!, parsed.GetValue(device)!, log, parsed.GetValue(steps), parsed.GetValue(batch),
+        TeacherLab.Train(LabOptions.DatasetNamed(parsed.GetValue(dataset)!), parsed.GetValue(size)!, parsed.GetValue(device)!, log, parsed.GetValue(steps), parsed.GetValue(batch),
             parsed.GetValue(timeBudget), parsed.GetValue(checkpoint));
 }
