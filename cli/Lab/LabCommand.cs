@@ -22,8 +22,7 @@ public abstract class LabCommand : Command
 
     protected LabCommand(string name, string description) : base(name, description)
     {
-        Options.Add(output);
-        Options.Add(record);
+        AddOptions();
         Validators.Add(result =>
         {
             if (result.GetValue(record) && result.GetValue(output) is not null)
@@ -48,10 +47,14 @@ public abstract class LabCommand : Command
     /// <summary>Runs the verb on the parsed options; the log is stdout.</summary>
     protected abstract int Execute(ParseResult parsed, TextWriter log);
 
-    /// <summary>Adds options in the order help lists them.</summary>
+    /// <summary>Adds options in the order help lists them, before --out and --record.</summary>
     protected void AddOptions(params Option[] options)
     {
+        Options.Remove(output);
+        Options.Remove(record);
         foreach (var option in options) Options.Add(option);
+        Options.Add(output);
+        Options.Add(record);
     }
 }
 
