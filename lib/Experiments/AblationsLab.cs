@@ -19,7 +19,6 @@ public static class AblationsLab
 {
     public const string Experiment = "ablations";
 
-    /// <summary>The CLI verb: maps its options onto an <see cref="AblationConfig"/> and runs the study.</summary>
     /// <summary>Runs the whole study and writes its record; <paramref name="progress"/> hears each student's distillation in turn.</summary>
     public static AblationResult Run(AblationConfig config, TextWriter log, IProgress<IProgressReport>? progress = null)
     {

@@ -28,7 +28,6 @@ public static class CoDiLab
     /// <summary>What the run is compared against: the paper's claim, as the record states it.</summary>
     public const string Goal = "CoDi at 4 steps within 10 % of the 50-step fine-tuned model's FD";
 
-    /// <summary>The `codi` verb: maps its options onto a <see cref="CoDiConfig"/> and runs it.</summary>
     /// <summary>
     /// Trains, samples and scores every variant of <paramref name="config"/>, writes the record and returns it (with the
     /// sample grid). Each model's training reports to <paramref name="progress"/>; the log gets a line per report and score.

@@ -35,7 +35,6 @@ public static class DistillationTableLab
 {
     public const string Experiment = "distillation-table";
 
-    /// <summary>The CLI verb: maps its options onto the configuration, runs it and writes the record through <see cref="RepoPaths.ResultsFor"/>.</summary>
     /// <summary>The distillation-table verb: runs the table and writes its record through <see cref="RepoPaths.ResultsFor"/>.</summary>
     public static DistillationTableResult Execute(DistillationTableConfig config, Device device, TextWriter log)
     {

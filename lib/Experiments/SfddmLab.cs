@@ -1,4 +1,3 @@
-using System.Globalization;
 using RandCond.Data;
 using RandCond.Distillation.Sfddm;
 using RandCond.Nn;
@@ -17,7 +16,6 @@ namespace RandCond.Experiments;
 /// </summary>
 public static class SfddmLab
 {
-    /// <summary>The CLI verb: maps its options onto <see cref="SfddmConfig"/> and runs it.</summary>
     /// <summary>
     /// Runs the experiment of <paramref name="config"/>; progress gets every training report (null: they are written
     /// to the log). Returns the result, also written with its table and sample grid.
