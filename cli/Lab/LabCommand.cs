@@ -47,12 +47,16 @@ public abstract class LabCommand : Command
     /// <summary>Runs the verb on the parsed options; the log is stdout.</summary>
     protected abstract int Execute(ParseResult parsed, TextWriter log);
 
-    /// <summary>Adds options in the order help lists them, before --out and --record.</summary>
+    /// <summary>Adds options in the order help lists them, before --out and --record; numbers read in the invariant culture.</summary>
     protected void AddOptions(params Option[] options)
     {
         Options.Remove(output);
         Options.Remove(record);
-        foreach (var option in options) Options.Add(option);
+        foreach (var option in options)
+        {
+            LabOptions.ReadNumbersInvariantly(option);
+            Options.Add(option);
+        }
         Options.Add(output);
         Options.Add(record);
     }

@@ -46,11 +46,31 @@ public static class LabOptions
         var option = new Option<T>(name)
         {
             Description = description, HelpName = helpName, Arity = ArgumentArity.ExactlyOne,
-            CustomParser = result => Read(result, result.Tokens.Count == 1 ? result.Tokens[0].Value : "", parse),
+            CustomParser = result => Read(result, Token(result), parse),
         };
         if (fallback is not null) option.DefaultValueFactory = _ => parse(fallback);
         return option;
     }
+
+    /// <summary>
+    /// Makes a number option read its value in the invariant culture ("2e-4", "0.5" whatever the machine's language),
+    /// as the records and scripts write them; System.CommandLine's own conversion follows the current culture.
+    /// </summary>
+    public static void ReadNumbersInvariantly(Option option)
+    {
+        switch (option)
+        {
+            case Option<int> o when o.CustomParser is null: o.CustomParser = r => Read(r, Token(r), Whole); break;
+            case Option<int?> o when o.CustomParser is null: o.CustomParser = r => Read<int?>(r, Token(r), t => Whole(t)); break;
+            case Option<double> o when o.CustomParser is null: o.CustomParser = r => Read(r, Token(r), ParseDouble); break;
+            case Option<double?> o when o.CustomParser is null: o.CustomParser = r => Read<double?>(r, Token(r), t => ParseDouble(t)); break;
+        }
+    }
+
+    private static string Token(ArgumentResult result) => result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+
+    private static int Whole(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new FormatException($"'{text}' is not a whole number");
 
     /// <summary>The value of a list option the command line gave; null when it was not given (a list option's default reads as empty).</summary>
     public static T[]? Given<T>(this ParseResult parsed, Option<T[]?> option) =>

@@ -59,6 +59,23 @@ public class LabCommandsTests
         Assert.Contains("--steps", e.Message);
     }
 
+    [Fact]
+    public void Numbers_read_the_same_in_every_culture()
+    {
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            var config = new HeldOutDigitCommand().Config("--lr", "0.5", "--feature-weight", "2e-1", "--time-budget-min", "1.25");
+            Assert.Equal((0.5, 0.2, 1.25), (config.LearningRate, config.FeatureWeight, config.TimeBudgetMinutes));
+            Assert.Contains("--lr: '0,5' is not a number", Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--lr", "0,5")).Message);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
     [Theory]
     [InlineData("held-out-digit", "--steps", "abc", "--steps")]
     [InlineData("held-out-digit", "--held-out", "12", "--held-out: expected 0 to 9; got 12")]
