@@ -18,7 +18,7 @@ public static class LabOptions
         new Option<string>("--scale") { Description = "The preset every size comes from", DefaultValueFactory = _ => fallback }
             .AcceptOnlyFromAmong(Scales);
 
-    public static Option<Device> Device(string fallback = "cpu") => Parsed("--device", "cpu, cuda or cuda:N", Tensors.Device.Parse,
+    public static Option<Device> Device(string fallback = "cpu") => Parsed("--device", "The device to run on", Tensors.Device.Parse,
         fallback, "cpu|cuda|cuda:N");
 
     /// <summary>--dataset mnist|fashion-mnist (or fashion); read by <see cref="DatasetNamed"/>.</summary>
