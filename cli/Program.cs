@@ -1,5 +1,4 @@
 using System.CommandLine;
-using RandCond.Experiments;
 using RandCond.Notebooks;
 using RandCond.Notebooks.Parameters;
 using RandCond.Notebooks.Running;
@@ -31,7 +30,7 @@ public static class Program
         foreach (var command in NotebookCommands.Create()) root.Subcommands.Add(command);
         root.Subcommands.Add(KernelCommands.Create());
         root.Subcommands.Add(ReportCommands.Create());
-        foreach (var command in LabVerbCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in Lab.LabCommands.Create()) root.Subcommands.Add(command);
         return root;
     }
 
@@ -42,10 +41,10 @@ public static class Program
         {
             var root = Commands();
             // '@file' is an ordinary value here (a caption, a parameter), never a response file.
-            var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            var parsed = root.Parse(args, Lab.LabCommands.ParserSettings);
             if (parsed.Errors.Count > 0)
             {
-                foreach (var error in parsed.Errors) stderr.WriteLine($"error: {error.Message}");
+                foreach (var error in parsed.Errors) stderr.WriteLine($"error: {Lab.LabCommands.Line(error)}");
                 root.Parse([.. CommandPath(parsed.CommandResult.Command, root), "--help"]).Invoke(new InvocationConfiguration { Output = stderr });
                 return 2;
             }

@@ -1,1 +1,1 @@
-return RandCond.Experiments.LabCommands.Run(args, Console.Out, Console.Error);
+return RandCond.Cli.Lab.LabCommands.Run(args, Console.Out, Console.Error);

@@ -19,58 +19,6 @@ public static class AblationsLab
 {
     public const string Experiment = "ablations";
 
-    /// <summary>The CLI verb: maps its options onto an <see cref="AblationConfig"/> and runs the study.</summary>
-    public static int Run(LabArguments a, TextWriter log)
-    {
-        Run(ConfigFrom(a), log);
-        return 0;
-    }
-
-    /// <summary>The study's config from the verb's options (--study, --scale, --families, --image-sizes, --caption-sizes, --held-out, --exclude, --steps, --time-budget-min, --device, --teacher, and the fast paths' options of <see cref="CudaFastPaths.FromArguments"/>).</summary>
-    public static AblationConfig ConfigFrom(LabArguments a)
-    {
-        var slug = a.Optional("study") ?? throw new ArgumentException($"--study is required: one of {string.Join(", ", AblationStudies.All.Select(s => s.Slug()))}");
-        var study = AblationStudies.Parse(slug);
-        var device = a.Device();
-        var preset = AblationConfig.For(a.String("scale", "quick"));
-        int steps = a.Int("steps", -1);
-        double budget = a.Double("time-budget-min", -1);
-        var config = preset with
-        {
-            Study = study,
-            Device = device,
-            Families = a.Optional("families") is { } families ? Families(families) : preset.Families,
-            ImageSizes = a.Optional("image-sizes") is { } images ? Sizes(images, "image-sizes") : preset.ImageSizes,
-            CaptionSizes = a.Optional("caption-sizes") is { } captions ? Sizes(captions, "caption-sizes") : preset.CaptionSizes,
-            HeldOutDigit = a.Int("held-out", preset.HeldOutDigit),
-            ExcludedGroup = a.String("exclude", preset.ExcludedGroup),
-            Steps = steps > 0 ? steps : null,
-            TimeBudgetMinutes = budget > 0 ? budget : null,
-            FastPaths = CudaFastPaths.FromArguments(a, device),
-            Teacher = a.Optional("teacher"),
-        };
-        a.CheckAllUsed();
-        _ = config.Settings();   // a bad size or family fails before the teacher loads
-        return config;
-    }
-
-    private static ReplacementProbability[] Families(string text) =>
-        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ReplacementProbability.Parse).ToArray();
-
-    private static int[] Sizes(string text, string option)
-    {
-        try
-        {
-            var sizes = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            if (sizes.Length == 0 || sizes.Any(s => s < 1)) throw new FormatException();
-            return sizes;
-        }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw new ArgumentException($"--{option}: a comma-separated list of positive integers, got '{text}'");
-        }
-    }
-
     /// <summary>Runs the whole study and writes its record; <paramref name="progress"/> hears each student's distillation in turn.</summary>
     public static AblationResult Run(AblationConfig config, TextWriter log, IProgress<IProgressReport>? progress = null)
     {

@@ -259,11 +259,8 @@ public static class AlteredConditioningLab
     }
 
     /// <summary>The lab verb: maps the options onto the configuration, runs it, prints the curve, writes the record, the curve figure and the example grid.</summary>
-    public static int Run(LabArguments a, TextWriter log)
+    public static int Execute(AlteredConditioningConfig config, Device device, TextWriter log)
     {
-        var config = AlteredConditioningConfig.For(a.String("scale", "quick")) with { Seed = (ulong)a.Int("seed", 0) };
-        var device = a.Device();
-        a.CheckAllUsed();
         var result = Run(config, device, log);
         log.WriteLine(result.Table().ToText());
 

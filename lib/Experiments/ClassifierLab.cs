@@ -17,12 +17,11 @@ public static class ClassifierLab
     public static string FileName(DatasetKind kind) => $"{kind.Slug()}-classifier.safetensors";
     public static string StatisticsFileName(DatasetKind kind) => $"{kind.Slug()}-test-features.safetensors";
 
-    public static int Train(LabArguments a, TextWriter log)
+    /// <summary>The epochs a dataset's classifier trains for by default.</summary>
+    public static int DefaultEpochs(DatasetKind kind) => kind == DatasetKind.Mnist ? 12 : 25;
+
+    public static int Train(DatasetKind kind, Device device, int epochs, TextWriter log)
     {
-        var kind = a.Dataset();
-        var device = a.Device();
-        int epochs = a.Int("epochs", kind == DatasetKind.Mnist ? 12 : 25);
-        a.CheckAllUsed();
         var outPath = Path.Combine(RepoPaths.ClassifiersOut(), FileName(kind));
         using var train = ImageDataset.Load(kind, DatasetSplit.Train, PixelRange.MinusOneOne, device);
         using var test = ImageDataset.Load(kind, DatasetSplit.Test, PixelRange.MinusOneOne, device);

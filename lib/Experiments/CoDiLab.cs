@@ -28,47 +28,6 @@ public static class CoDiLab
     /// <summary>What the run is compared against: the paper's claim, as the record states it.</summary>
     public const string Goal = "CoDi at 4 steps within 10 % of the 50-step fine-tuned model's FD";
 
-    /// <summary>The `codi` verb: maps its options onto a <see cref="CoDiConfig"/> and runs it.</summary>
-    public static int Run(LabArguments a, TextWriter log)
-    {
-        Run(ConfigFrom(a), log);
-        return 0;
-    }
-
-    /// <summary>The config of the verb's options: the named scale's preset with every given option applied.</summary>
-    public static CoDiConfig ConfigFrom(LabArguments a)
-    {
-        var preset = CoDiConfig.For(a.String("scale", "quick"));
-        var config = preset with
-        {
-            Device = a.Device(),
-            Dataset = a.Dataset(),
-            Task = a.String("task", preset.Task),
-            Variants = a.String("variants", string.Join(",", preset.Variants))
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray(),
-            SamplingSteps = ParseSteps(a.String("sampling-steps", string.Join(",", preset.SamplingSteps)), "--sampling-steps"),
-            FineTuneSteps = a.Int("finetune-steps", preset.FineTuneSteps),
-            ClipX0 = SamplingClip.Parse(a),
-            TeacherSize = a.String("size", preset.TeacherSize),
-            TeacherPath = a.Optional("teacher"),
-            ClassifierPath = a.Optional("classifier"),
-            CheckpointDir = a.Optional("checkpoint-dir"),
-            Seed = (ulong)a.Int("seed", (int)preset.Seed),
-            BackboneLearningRateScale = a.Double("backbone-lr-scale", preset.BackboneLearningRateScale),
-            Steps = a.Int("steps", preset.Steps),
-            BatchSize = a.Int("batch", preset.BatchSize),
-            LearningRate = a.Double("lr", preset.LearningRate),
-            TimeBudgetMinutes = a.Double("time-budget-min", preset.TimeBudgetMinutes),
-            EvalImages = a.Int("eval-images", preset.EvalImages),
-            TrainImages = a.Int("train-images", preset.TrainImages),
-            EmaDecay = a.Double("ema", preset.EmaDecay),
-            GateLearningRateScale = a.Double("gate-lr-scale", preset.GateLearningRateScale),
-        };
-        a.CheckAllUsed();
-        config.Validate();
-        return config;
-    }
-
     /// <summary>
     /// Trains, samples and scores every variant of <paramref name="config"/>, writes the record and returns it (with the
     /// sample grid). Each model's training reports to <paramref name="progress"/>; the log gets a line per report and score.
@@ -163,14 +122,4 @@ public static class CoDiLab
     }
 
     private static string Number(double value) => value.ToString("0.#####", CultureInfo.InvariantCulture);
-
-    private static int[] ParseSteps(string text, string option)
-    {
-        var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= TeacherPreset.TimeSteps
-                ? v
-                : throw new ArgumentException($"{option}: '{p}' is not a step count in 1..{TeacherPreset.TimeSteps}")).ToArray();
-        if (values.Length == 0) throw new ArgumentException($"{option}: no step counts given");
-        return values;
-    }
 }

@@ -12,7 +12,7 @@ namespace RandCond.Experiments;
 /// step as the replay of a CUDA graph (<see cref="GraphedStep"/>) with its forward passes and losses under BFloat16
 /// autocast (<see cref="Bf16Step"/>). <see cref="For"/> turns every path on for a CUDA device and off on the CPU;
 /// override one with <c>with</c> (<c>CudaFastPaths.For(device) with { Bf16Step = false }</c>) or the lab verbs'
-/// options (<see cref="FromArguments"/>). A lab's result records the paths that ran.
+/// options (--cuda-graph, --bf16, --channels-last and one switch per path). A lab's result records the paths that ran.
 /// </summary>
 public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool ChannelsLastSampling, bool GraphedStep, bool Bf16Step)
 {
@@ -41,23 +41,6 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
         // libtorch 1.13's CPU autocast leaves group_norm out of its float32 list, so a BFloat16 step fails there.
         if (Bf16Step) throw new ArgumentException($"CudaFastPaths.Bf16Step: BFloat16 autocast of the distillation step runs on CUDA only; this run is on {device}");
         return this;
-    }
-
-    /// <summary>
-    /// The paths the lab verb's options ask for, starting from <see cref="For"/>(<paramref name="device"/>):
-    /// --cuda-graph true|false (sampling and step), --bf16 true|false (sampling and step), --channels-last true|false,
-    /// and each path alone: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step (these win over the group options).
-    /// </summary>
-    public static CudaFastPaths FromArguments(LabArguments a, Device device)
-    {
-        var d = For(device);
-        bool graph = a.Bool("cuda-graph", d.GraphedStep), bf16 = a.Bool("bf16", d.Bf16Step);
-        return new CudaFastPaths(
-            GraphedSampling: a.Bool("graphed-sampling", graph),
-            Bf16Sampling: a.Bool("bf16-sampling", bf16),
-            ChannelsLastSampling: a.Bool("channels-last", d.ChannelsLastSampling),
-            GraphedStep: a.Bool("graphed-step", graph),
-            Bf16Step: a.Bool("bf16-step", bf16)).Validate(device);
     }
 
     /// <summary>"sampling: one CUDA graph per walk, bf16 weights, channels-last; step: CUDA graph, bf16 autocast".</summary>

@@ -35,51 +35,13 @@ public static class DistillationTableLab
 {
     public const string Experiment = "distillation-table";
 
-    /// <summary>The CLI verb: maps its options onto the configuration, runs it and writes the record through <see cref="RepoPaths.ResultsFor"/>.</summary>
-    public static int Run(LabArguments a, TextWriter log)
+    /// <summary>The distillation-table verb: runs the table and writes its record through <see cref="RepoPaths.ResultsFor"/>.</summary>
+    public static DistillationTableResult Execute(DistillationTableConfig config, Device device, TextWriter log)
     {
-        var device = a.Device();
-        var config = Configure(a, device);
         var result = Run(config, device, log);
         var path = result.Save(RepoPaths.ResultsFor(config.Scale), config.FileStem(device.IsCuda));
         log.WriteLine($"-> {path} ({result.Seconds / 60:F1} min)");
-        return 0;
-    }
-
-    /// <summary>The configuration the verb's options describe: --dataset --scale --time-budget-min --steps --students --sources --exclude --teacher, and the fast paths' options of <see cref="CudaFastPaths.FromArguments"/>.</summary>
-    public static DistillationTableConfig Configure(LabArguments a, Device device)
-    {
-        var kind = a.Dataset("fashion-mnist");
-        var config = DistillationTableConfig.For(a.String("scale", "quick"));
-        var exclude = a.Optional("exclude");
-        config = config with
-        {
-            Dataset = kind,
-            Sizes = config.Sizes with
-            {
-                MinutesPerStudent = a.Double("time-budget-min", config.Sizes.MinutesPerStudent), DistillSteps = a.Int("steps", config.Sizes.DistillSteps),
-            },
-            Students = a.String("students", "block-removed,block-removed-no-mid,block-removed-no-inner").Split(',').Select(StudentSpec.Parse).ToArray(),
-            Sources = ParseSources(a.String("sources", "generated,real")),
-            Excluded = exclude is null ? null : ConceptGroups.Named(kind, exclude),
-            TeacherPath = a.Optional("teacher"),
-            FastPaths = CudaFastPaths.FromArguments(a, device),
-        };
-        a.CheckAllUsed();
-        config.Validate();
-        return config;
-    }
-
-    private static ImageSource[] ParseSources(string text)
-    {
-        try
-        {
-            return text.Split(',').Select(DistillationTableConfig.ParseSource).ToArray();
-        }
-        catch (ArgumentException)
-        {
-            throw new ArgumentException($"--sources: each must be 'generated' or 'real', got '{text}'");
-        }
+        return result;
     }
 
     /// <summary>

@@ -135,34 +135,4 @@ public sealed record HeldOutDigitConfig
         Paths.Validate(Device);
         return this;
     }
-
-    /// <summary>
-    /// The CLI's options mapped onto a configuration: --scale picks the preset, every other option overrides one knob.
-    /// Fails on an option the verb does not know.
-    /// </summary>
-    public static HeldOutDigitConfig FromArguments(LabArguments a)
-    {
-        var preset = For(a.String("scale", "quick"));
-        var device = a.Device();
-        var config = preset with
-        {
-            Device = device,
-            HeldOutDigit = a.Int("held-out", preset.HeldOutDigit),
-            Conditioning = a.String("conditioning", preset.Conditioning),
-            Teacher = a.Optional("teacher"),
-            Student = a.String("student", preset.Student),
-            Replacement = a.Optional("replacement"),
-            ImagesPerDigit = a.Int("images-per-digit", preset.ImagesPerDigit),
-            SamplesPerDigit = a.Int("samples-per-digit", preset.SamplesPerDigit),
-            DistillSteps = a.Int("steps", preset.DistillSteps),
-            BatchSize = a.Int("batch", preset.BatchSize),
-            LearningRate = a.Double("lr", preset.LearningRate),
-            CosineDecay = LearningRateSchedule.ParseCosine(a.String("lr-schedule", preset.CosineDecay ? "cosine" : "constant")),
-            FeatureWeight = a.Double("feature-weight", preset.FeatureWeight),
-            TimeBudgetMinutes = a.Double("time-budget-min", preset.TimeBudgetMinutes),
-            FastPaths = CudaFastPaths.FromArguments(a, device),
-        };
-        a.CheckAllUsed();
-        return config.Validate();
-    }
 }

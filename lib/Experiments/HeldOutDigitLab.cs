@@ -29,13 +29,6 @@ public static class HeldOutDigitLab
     /// <summary>How every model is sampled for scoring; <see cref="HeldOutDigitConfig.Sampling"/>.</summary>
     public static SamplingPlan Sampling(HeldOutDigitConfig config) => config.Sampling();
 
-    /// <summary>The CLI verb: maps the options onto a <see cref="HeldOutDigitConfig"/> and runs it.</summary>
-    public static int Run(LabArguments a, TextWriter log)
-    {
-        Run(HeldOutDigitConfig.FromArguments(a), log);
-        return 0;
-    }
-
     /// <summary>
     /// Runs the experiment and writes its record (and sample grid) through <see cref="RepoPaths.ResultsFor"/>; returns the
     /// result. <paramref name="progress"/>, when given, hears of generation, distillation and sampling instead of the log.

@@ -15,12 +15,9 @@ namespace RandCond.Experiments;
 /// </summary>
 public static class QuickstartLab
 {
-    public static int Run(LabArguments a, TextWriter log)
+    /// <summary>The quickstart verb: <paramref name="perClass"/> teacher samples of every digit with DDIM in <paramref name="steps"/> steps.</summary>
+    public static int Run(Device device, int perClass, int steps, TextWriter log)
     {
-        var device = a.Device();
-        int perClass = a.Int("samples-per-class", 5);
-        int steps = a.Int("steps", 25);
-        a.CheckAllUsed();
         var json = RunRecord.Header("quickstart", device);
 
         using (var schedule = NoiseSchedule.Linear(TeacherPreset.TimeSteps))

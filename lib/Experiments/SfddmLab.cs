@@ -1,4 +1,3 @@
-using System.Globalization;
 using RandCond.Data;
 using RandCond.Distillation.Sfddm;
 using RandCond.Nn;
@@ -17,41 +16,6 @@ namespace RandCond.Experiments;
 /// </summary>
 public static class SfddmLab
 {
-    /// <summary>The CLI verb: maps its options onto <see cref="SfddmConfig"/> and runs it.</summary>
-    public static int Run(LabArguments a, TextWriter log)
-    {
-        Run(FromArguments(a), log);
-        return 0;
-    }
-
-    /// <summary>The verb's options (defaults from the --scale preset) as a config; throws, naming the option, on a bad one.</summary>
-    public static SfddmConfig FromArguments(LabArguments a)
-    {
-        var dataset = a.Dataset();
-        var device = a.Device();
-        var preset = SfddmConfig.For(a.String("scale", "paper"));
-        var config = preset with
-        {
-            Dataset = dataset, Device = device,
-            Students = ParseList(a.Optional("students")) ?? preset.Students,
-            IndexList = SfddmSchedule.Parse(a.String("index-list", "ends-at-last")),
-            Steps = a.Int("steps", preset.Steps), BatchSize = a.Int("batch", preset.BatchSize), LearningRate = a.Double("lr", preset.LearningRate),
-            WarmupSteps = a.Int("warmup", preset.WarmupSteps), CosineDecay = LearningRateSchedule.ParseCosine(a.String("lr-schedule", "constant")),
-            TimeBudgetMinutes = a.Double("time-budget-min", preset.TimeBudgetMinutes), CudaGraph = a.CudaGraph(device),
-            Seed = (ulong)a.Int("seed", (int)preset.Seed), LogEvery = a.Optional("log-every") is null ? null : a.Int("log-every", 100),
-            CheckpointEvery = a.Int("checkpoint-every", preset.CheckpointEvery), SamplesPerClass = a.Int("samples-per-class", preset.SamplesPerClass),
-            Guidance = a.Optional("guidance") is not null ? a.Double("guidance", 0) : null,
-            ClipX0 = SamplingClip.Parse(a),
-            Teacher = a.Optional("teacher"), TeacherSize = a.String("size", preset.TeacherSize),
-            Classifier = a.Optional("classifier"), CheckpointDir = a.Optional("checkpoint-dir"),
-        };
-        a.CheckAllUsed();
-        if (config.SamplesPerClass < 1) throw new ArgumentException("--samples-per-class must be at least 1");
-        foreach (var steps in config.Students)
-            if (steps > TeacherPreset.TimeSteps) throw new ArgumentException($"--students: {steps} is more than the teacher's T = {TeacherPreset.TimeSteps}");
-        return config;
-    }
-
     /// <summary>
     /// Runs the experiment of <paramref name="config"/>; progress gets every training report (null: they are written
     /// to the log). Returns the result, also written with its table and sample grid.
@@ -90,17 +54,6 @@ public static class SfddmLab
         }
         log.WriteLine($"-> {resultPath}, {gridPath}");
         return result!;
-    }
-
-    private static int[]? ParseList(string? text)
-    {
-        if (text is null) return null;
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var values = parts.Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out var v) && v >= 1
-            ? v
-            : throw new ArgumentException($"--students: '{p}' is not a positive step count (expected a list such as 100,50,20,10,5)")).ToArray();
-        if (values.Length == 0) throw new ArgumentException("--students: no step counts given");
-        return values;
     }
 
     private static string Ends(IReadOnlyList<int> indices) =>

@@ -19,20 +19,22 @@ namespace RandCond.Experiments;
 /// </summary>
 public static class TeacherLab
 {
-    public static int Train(LabArguments a, TextWriter log)
+    /// <summary>
+    /// The train-teacher verb: the preset of <paramref name="size"/>, with <paramref name="steps"/> and <paramref name="batch"/>
+    /// (null: the preset's), at most <paramref name="budgetMinutes"/> (0: none), resumed from <paramref name="checkpoint"/>
+    /// (null: .cache/checkpoints/PRESET.safetensors).
+    /// </summary>
+    public static int Train(DatasetKind kind, string size, Device device, TextWriter log, int? steps = null, int? batch = null,
+        double budgetMinutes = 0, string? checkpoint = null)
     {
-        var kind = a.Dataset();
-        var device = a.Device();
         var tokenizer = WordTokenizer.ForDatasets();
-        var preset = TeacherPreset.For(kind, tokenizer, a.String("size", "teacher"));
-        var budget = a.Double("time-budget-min", 0);
+        var preset = TeacherPreset.For(kind, tokenizer, size);
         var options = preset.Training with
         {
-            Steps = a.Int("steps", preset.Training.Steps), BatchSize = a.Int("batch", preset.Training.BatchSize),
-            TimeBudget = budget > 0 ? TimeSpan.FromMinutes(budget) : null,
+            Steps = steps ?? preset.Training.Steps, BatchSize = batch ?? preset.Training.BatchSize,
+            TimeBudget = budgetMinutes > 0 ? TimeSpan.FromMinutes(budgetMinutes) : null,
         };
-        var checkpoint = a.String("checkpoint", RepoPaths.Cache("checkpoints", preset.Name + ".safetensors"));
-        a.CheckAllUsed();
+        checkpoint ??= RepoPaths.Cache("checkpoints", preset.Name + ".safetensors");
         var outPath = Path.Combine(RepoPaths.TeachersOut(), preset.FileName);
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
 
@@ -71,16 +73,16 @@ public static class TeacherLab
         return 0;
     }
 
-    public static int Evaluate(LabArguments a, TextWriter log)
+    /// <summary>
+    /// The eval-teacher verb: <paramref name="perClass"/> samples of every class in DDIM <paramref name="steps"/> steps at
+    /// <paramref name="guidanceOverride"/> (null: the teacher's), from <paramref name="teacherPath"/> (null: the dataset's
+    /// of <paramref name="size"/> in data/teachers), scored by <paramref name="classifierPath"/> (null: the dataset's in data/classifiers).
+    /// </summary>
+    public static int Evaluate(DatasetKind kind, Device device, TextWriter log, string size = "teacher", string? teacherPath = null,
+        string? classifierPath = null, int perClass = 500, int steps = 50, double? guidanceOverride = null)
     {
-        var kind = a.Dataset();
-        var device = a.Device();
-        int perClass = a.Int("samples-per-class", 500);
-        int steps = a.Int("steps", 50);
-        var teacherPath = a.String("teacher", RepoPaths.Data("teachers", $"{kind.Slug()}-{a.String("size", "teacher")}.safetensors"));
-        var classifierPath = a.String("classifier", RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)));
-        double? guidanceOverride = a.Optional("guidance") is { } g ? double.Parse(g, System.Globalization.CultureInfo.InvariantCulture) : null;
-        a.CheckAllUsed();
+        teacherPath ??= RepoPaths.Data("teachers", $"{kind.Slug()}-{size}.safetensors");
+        classifierPath ??= RepoPaths.Data("classifiers", ClassifierLab.FileName(kind));
 
         var (teacher, tokenizer, preset, meta) = TeacherFile.Load(teacherPath, device);
         using var _ = teacher;

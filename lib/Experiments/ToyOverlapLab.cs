@@ -133,13 +133,8 @@ public static class ToyOverlapLab
                 .WithCaption("Total-variation overlap of the two noised conditions (1 = indistinguishable)", "tab:toy-overlap"));
 
     /// <summary>The lab verb: computes, prints, and writes toy-overlap.{json,html,png}.</summary>
-    public static int Run(LabArguments a, TextWriter log)
+    public static int Run(Device device, int perCondition, ulong seed, bool png, TextWriter log)
     {
-        var device = a.Device();
-        int perCondition = a.Int("points", 400);
-        ulong seed = (ulong)a.Int("seed", 0);
-        bool png = a.Bool("png", true);
-        a.CheckAllUsed();
         var outBase = Path.Combine(RepoPaths.ResultsOut(), "toy-overlap");
         var clock = Stopwatch.StartNew();
         var json = RunRecord.Header("toy-overlap", device);

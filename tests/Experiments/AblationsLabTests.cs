@@ -1,3 +1,4 @@
+using RandCond.Cli.Lab;
 using System.Text.Json.Nodes;
 using RandCond.Data;
 using RandCond.Distillation;
@@ -104,8 +105,8 @@ public sealed class AblationsLabTests
     [Fact]
     public void The_verbs_options_map_onto_the_config()
     {
-        var config = AblationsLab.ConfigFrom(new LabArguments(["--study", "captions", "--scale", "paper", "--caption-sizes", "10,20", "--held-out", "5",
-                                                               "--steps", "12", "--time-budget-min", "0.25", "--families", "off,sigmoid"]));
+        var config = new AblationsCommand().Config("--study", "captions", "--scale", "paper", "--caption-sizes", "10,20", "--held-out", "5",
+                                                     "--steps", "12", "--time-budget-min", "0.25", "--families", "off,sigmoid");
         Assert.Equal(AblationStudy.Captions, config.Study);
         Assert.Equal("paper", config.Scale.Name);
         Assert.Equal([10, 20], config.CaptionSizes.ToArray());
@@ -115,7 +116,7 @@ public sealed class AblationsLabTests
         Assert.Equal(TimeSpan.FromMinutes(0.25), config.Options.TimeBudget);
         Assert.Equal(["constant(0)", "sigmoid(20, 0.7)"], config.Families.Select(f => f.Name).ToArray());
         Assert.Contains("--image-sizes", Assert.Throws<ArgumentException>(() =>
-            AblationsLab.ConfigFrom(new LabArguments(["--study", "images", "--image-sizes", "5,x"]))).Message);
+            new AblationsCommand().Config("--study", "images", "--image-sizes", "5,x")).Message);
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public sealed class AblationsLabTests
     {
         foreach (var args in new[] { new[] { "--study", "widths" }, new[] { "--scale", "smoke" } })
         {
-            var error = Assert.Throws<ArgumentException>(() => AblationsLab.ConfigFrom(new LabArguments(args)));
+            var error = Assert.Throws<ArgumentException>(() => new AblationsCommand().Config(args));
             foreach (var known in AblationStudies.All) Assert.Contains(known.Slug(), error.Message);
         }
         var stderr = new StringWriter();

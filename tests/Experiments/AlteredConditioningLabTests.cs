@@ -1,3 +1,4 @@
+using RandCond.Cli.Lab;
 using System.Text.Json.Nodes;
 using RandCond.Data;
 using RandCond.Diffusion;

@@ -1,3 +1,4 @@
+using RandCond.Cli.Lab;
 using System.Text.Json.Nodes;
 using RandCond.Distillation.CoDi;
 using RandCond.Experiments;
@@ -61,9 +62,9 @@ public sealed class CoDiLabTests
     [Fact]
     public void The_verb_maps_its_options_onto_the_scale_preset()
     {
-        var config = CoDiLab.ConfigFrom(new LabArguments(
+        var config = new CoDiCommand().Config(
             ["--scale", "paper", "--dataset", "fashion-mnist", "--task", "inpaint", "--variants", "codi,finetune", "--sampling-steps", "1,4",
-             "--finetune-steps", "20", "--steps", "900", "--ema", "0.99", "--clip-x0", "none", "--time-budget-min", "0.8"]));
+             "--finetune-steps", "20", "--steps", "900", "--ema", "0.99", "--clip-x0", "none", "--time-budget-min", "0.8"]);
         Assert.Equal(CoDiConfig.Paper with
         {
             Dataset = RandCond.Data.DatasetKind.FashionMnist, Task = "inpaint", Variants = config.Variants, SamplingSteps = config.SamplingSteps,
@@ -71,7 +72,7 @@ public sealed class CoDiLabTests
         }, config);
         Assert.Equal(["codi", "finetune"], config.Variants);
         Assert.Equal([1, 4], config.SamplingSteps);
-        Assert.Contains("--wrong", Assert.Throws<ArgumentException>(() => CoDiLab.ConfigFrom(new LabArguments(["--scale", "smoke", "--wrong", "1"]))).Message);
+        Assert.Contains("--wrong", Assert.Throws<ArgumentException>(() => new CoDiCommand().Config("--scale", "smoke", "--wrong", "1")).Message);
     }
 
     [Fact]
@@ -162,9 +163,9 @@ public sealed class CoDiLabTests
         var dir = Directory.CreateTempSubdirectory("codi-lab-gate");
         try
         {
-            Assert.Equal(0, CoDiLab.Run(new LabArguments(
-                ["--scale", "smoke", "--variants", "finetune", "--gate-lr-scale", "3", "--backbone-lr-scale", "0.5", "--ema", "0.5", "--steps", "3",
-                 "--sampling-steps", "1", "--finetune-steps", "1", "--clip-x0", "none", "--checkpoint-dir", dir.FullName]), TextWriter.Null));
+            Assert.Equal(0, LabCommands.Run(
+                ["codi", "--scale", "smoke", "--variants", "finetune", "--gate-lr-scale", "3", "--backbone-lr-scale", "0.5", "--ema", "0.5", "--steps", "3",
+                 "--sampling-steps", "1", "--finetune-steps", "1", "--clip-x0", "none", "--checkpoint-dir", dir.FullName], TextWriter.Null, TextWriter.Null));
 
             var path = Path.Combine(RepoPaths.ResultsFor("smoke"), "codi-mnist-sr7-smoke-3x2-gate3-bb0.5-ema0.5-noclip-cpu.json");
             var record = CoDiResult.Load(path);
@@ -182,7 +183,7 @@ public sealed class CoDiLabTests
     }
 
     [Theory]
-    [InlineData("0", "--clip-x0 must be positive")]
+    [InlineData("0", "--clip-x0: must be positive")]
     [InlineData("wide", "--clip-x0")]
     public void A_bad_clip_is_refused_by_name(string value, string expected)
     {

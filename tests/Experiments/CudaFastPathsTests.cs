@@ -1,3 +1,4 @@
+using RandCond.Cli.Lab;
 using System.Text.Json.Nodes;
 using RandCond.Diffusion.Sampling;
 using RandCond.Distillation;
@@ -58,7 +59,7 @@ public sealed class CudaFastPathsTests
     [InlineData(new[] { "--graphed-step", "false", "--cuda-graph", "true" }, true, true, true, false, true)]
     public void The_verb_options_turn_each_path_off(string[] options, bool graphedSampling, bool bf16Sampling, bool channelsLast, bool graphedStep, bool bf16Step)
     {
-        var config = HeldOutDigitConfig.FromArguments(new LabArguments(["--device", "cuda", "--scale", "paper", .. options]));
+        var config = new HeldOutDigitCommand().Config(["--device", "cuda", "--scale", "paper", .. options]);
         Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step), config.Paths);
         Assert.Equal(graphedStep, config.Options().CudaGraph);
         Assert.Equal(bf16Step ? DType.BFloat16 : null, config.Options().Autocast);
@@ -67,9 +68,11 @@ public sealed class CudaFastPathsTests
     [Fact]
     public void The_cpu_verb_runs_every_path_off_and_refuses_a_graph_or_a_bf16_step_by_name()
     {
-        Assert.Equal(CudaFastPaths.Off, HeldOutDigitConfig.FromArguments(new LabArguments(["--scale", "smoke"])).Paths);
-        var graph = Assert.Throws<ArgumentException>(() => HeldOutDigitConfig.FromArguments(new LabArguments(["--scale", "smoke", "--cuda-graph", "true"])));
-        Assert.Contains("GraphedSampling", graph.Message);
+        Assert.Equal(CudaFastPaths.Off, new HeldOutDigitCommand().Config("--scale", "smoke").Paths);
+        var graph = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--cuda-graph", "true"));
+        Assert.Contains("--graphed-sampling (or --cuda-graph)", graph.Message);
+        var bf16Step = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--bf16", "true"));
+        Assert.Contains("--bf16-step (or --bf16)", bf16Step.Message);
         var bf16 = Assert.Throws<ArgumentException>(() => (HeldOutDigitConfig.Smoke with { FastPaths = CudaFastPaths.Off with { Bf16Step = true } }).Validate());
         Assert.Contains("Bf16Step", bf16.Message);
         // bf16 weights for sampling do run on the CPU (libtorch 1.13's CPU convolutions take BFloat16).
@@ -79,10 +82,10 @@ public sealed class CudaFastPathsTests
     [Fact]
     public void The_ablation_studies_take_the_same_paths_and_switches()
     {
-        var cuda = AblationsLab.ConfigFrom(new LabArguments(["--study", "images", "--scale", "paper", "--device", "cuda"]));
+        var cuda = new AblationsCommand().Config("--study", "images", "--scale", "paper", "--device", "cuda");
         Assert.Equal(CudaFastPaths.All, cuda.Paths);
         Assert.Equal((true, DType.BFloat16), (cuda.Options.CudaGraph, cuda.Options.Autocast));
-        var noBf16Step = AblationsLab.ConfigFrom(new LabArguments(["--study", "family-teacher", "--scale", "paper", "--device", "cuda", "--bf16-step", "false"]));
+        var noBf16Step = new AblationsCommand().Config("--study", "family-teacher", "--scale", "paper", "--device", "cuda", "--bf16-step", "false");
         Assert.Equal((true, (DType?)null), (noBf16Step.Options.CudaGraph, noBf16Step.Options.Autocast));
         Assert.True(noBf16Step.Paths.Bf16Sampling);
         var cpu = AblationConfig.Quick;
@@ -93,10 +96,10 @@ public sealed class CudaFastPathsTests
     [Fact]
     public void The_distillation_table_takes_the_paths_of_its_verb_and_cuda_graph_is_shorthand_for_all()
     {
-        var cuda = DistillationTableLab.Configure(new LabArguments(["--scale", "paper"]), Device.CUDA());
+        var cuda = new DistillationTableCommand().Config("--scale", "paper", "--device", "cuda");
         Assert.Equal(CudaFastPaths.All, cuda.FastPaths);
         Assert.Equal((true, DType.BFloat16), (cuda.Options(ReplacementProbability.Off).CudaGraph, cuda.Options(ReplacementProbability.Off).Autocast));
-        var noBf16 = DistillationTableLab.Configure(new LabArguments(["--scale", "paper", "--bf16", "false"]), Device.CUDA());
+        var noBf16 = new DistillationTableCommand().Config("--scale", "paper", "--device", "cuda", "--bf16", "false");
         Assert.Equal(CudaFastPaths.All with { Bf16Sampling = false, Bf16Step = false }, noBf16.FastPaths);
         Assert.Null(noBf16.Options(ReplacementProbability.Off).Autocast);
 

@@ -1,3 +1,4 @@
+using RandCond.Cli.Lab;
 using RandCond.Data;
 using RandCond.Distillation;
 using RandCond.Experiments;
@@ -134,10 +135,10 @@ public sealed class DistillationTableLabTests
         Assert.Null(DistillationTableConfig.Quick.Excluded);
         Assert.Contains("huge", Assert.Throws<ArgumentException>(() => DistillationTableConfig.For("huge")).Message);
 
-        var config = DistillationTableLab.Configure(new LabArguments(
+        var config = new DistillationTableCommand().Config(
         [
             "--scale", "paper", "--steps", "600", "--time-budget-min", "0", "--students", "block-removed-no-mid", "--sources", "real", "--exclude", "footwear",
-        ]), Device.CPU);
+        ]);
         Assert.Equal(600, config.Sizes.DistillSteps);
         Assert.Equal(0, config.Sizes.MinutesPerStudent);
         Assert.Equal(DistillationTableScale.Paper.BatchSize, config.Sizes.BatchSize);
@@ -155,11 +156,12 @@ public sealed class DistillationTableLabTests
     [Fact]
     public void Unknown_sources_groups_and_bad_configs_are_named()
     {
-        var source = Assert.Throws<ArgumentException>(() => DistillationTableLab.Configure(new LabArguments(["--sources", "synthetic"]), Device.CPU));
+        var source = Assert.Throws<ArgumentException>(() => new DistillationTableCommand().Config("--sources", "synthetic"));
+        Assert.Contains("--sources", source.Message);
         Assert.Contains("synthetic", source.Message);
-        var group = Assert.Throws<ArgumentException>(() => DistillationTableLab.Configure(new LabArguments(["--exclude", "hats"]), Device.CPU));
-        Assert.Contains("hats", group.Message);
-        var typo = Assert.Throws<ArgumentException>(() => DistillationTableLab.Configure(new LabArguments(["--stpes", "3"]), Device.CPU));
+        var group = Assert.Throws<ArgumentException>(() => new DistillationTableCommand().Config("--exclude", "hats"));
+        Assert.Contains("--exclude: Fashion-MNIST has no concept group 'hats'", group.Message);
+        var typo = Assert.Throws<ArgumentException>(() => new DistillationTableCommand().Config("--stpes", "3"));
         Assert.Contains("--stpes", typo.Message);
         var mnistGroup = Assert.Throws<ArgumentException>(() => (DistillationTableConfig.Smoke with { Excluded = ConceptGroups.Digit(3) }).Validate());
         Assert.Contains("Excluded", mnistGroup.Message);

@@ -1,3 +1,4 @@
+using RandCond.Cli.Lab;
 using System.Text.Json.Nodes;
 using RandCond.Distillation;
 using RandCond.Experiments;
@@ -40,11 +41,11 @@ public sealed class HeldOutDigitLabTests
     [Fact]
     public void The_cli_options_override_the_preset_knob_by_knob()
     {
-        var config = HeldOutDigitConfig.FromArguments(new LabArguments([
+        var config = new HeldOutDigitCommand().Config([
             "--scale", "paper", "--held-out", "7", "--conditioning", "label", "--steps", "300", "--batch", "64", "--lr", "1e-3",
             "--lr-schedule", "cosine", "--feature-weight", "0.5", "--time-budget-min", "0", "--images-per-digit", "50",
             "--samples-per-digit", "10", "--replacement", "linear", "--student", "block-removed-no-mid:random", "--cuda-graph", "false",
-        ]));
+        ]);
         Assert.Equal("paper", config.Scale);
         Assert.Equal((7, "label", 300, 64, 1e-3, true, 0.5, 0.0, 50, 10), (config.HeldOutDigit, config.Conditioning, config.DistillSteps, config.BatchSize,
             config.LearningRate, config.CosineDecay, config.FeatureWeight, config.TimeBudgetMinutes, config.ImagesPerDigit, config.SamplesPerDigit));
@@ -56,14 +57,16 @@ public sealed class HeldOutDigitLabTests
     }
 
     [Theory]
-    [InlineData(new[] { "--held-out", "10" }, "HeldOutDigit")]
-    [InlineData(new[] { "--conditioning", "pixels" }, "Conditioning")]
-    [InlineData(new[] { "--steps", "0" }, "DistillSteps")]
+    [InlineData(new[] { "--held-out", "10" }, "--held-out: expected 0 to 9; got 10")]
+    [InlineData(new[] { "--conditioning", "pixels" }, "--conditioning: Argument 'pixels'")]
+    [InlineData(new[] { "--steps", "0" }, "--steps: expected a positive number; got 0")]
+    [InlineData(new[] { "--replacement", "cubic" }, "--replacement")]
+    [InlineData(new[] { "--lr-schedule", "linear" }, "--lr-schedule")]
     [InlineData(new[] { "--student", "wide" }, "wide")]
     [InlineData(new[] { "--stpes", "10" }, "--stpes")]
     public void Bad_options_are_named(string[] args, string named)
     {
-        var e = Assert.Throws<ArgumentException>(() => HeldOutDigitConfig.FromArguments(new LabArguments(args)));
+        var e = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config(args));
         Assert.Contains(named, e.Message);
     }
 

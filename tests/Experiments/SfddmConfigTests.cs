@@ -1,3 +1,4 @@
+using RandCond.Cli.Lab;
 using RandCond.Data;
 using RandCond.Distillation.Sfddm;
 using RandCond.Experiments;
@@ -60,16 +61,16 @@ public sealed class SfddmConfigTests
     [Fact]
     public void The_verbs_options_map_onto_the_config()
     {
-        var config = SfddmLab.FromArguments(new LabArguments(["--dataset", "fashion-mnist", "--scale", "quick", "--students", "50,10", "--steps", "40",
+        var config = new SfddmCommand().Config(["--dataset", "fashion-mnist", "--scale", "quick", "--students", "50,10", "--steps", "40",
             "--batch", "8", "--lr", "1e-3", "--lr-schedule", "cosine", "--warmup", "5", "--index-list", "leading", "--guidance", "2.5",
-            "--clip-x0", "none", "--samples-per-class", "3", "--seed", "7", "--time-budget-min", "1.5"]));
+            "--clip-x0", "none", "--samples-per-class", "3", "--seed", "7", "--time-budget-min", "1.5"]);
         Assert.Equal(DatasetKind.FashionMnist, config.Dataset);
         Assert.Equal([50, 10], config.Students);
         Assert.Equal((40, 8, 1e-3, true, 5), (config.Steps, config.BatchSize, config.LearningRate, config.CosineDecay, config.WarmupSteps));
         Assert.Equal((SfddmIndexList.Leading, 2.5, (double?)null, 3, 7UL, 1.5),
                      (config.IndexList, config.Guidance, config.ClipX0, config.SamplesPerClass, config.Seed, config.TimeBudgetMinutes));
         Assert.Equal("quick-teacher", config.TeacherSize);
-        var defaults = SfddmLab.FromArguments(new LabArguments(["--dataset", "mnist", "--device", "cpu"]));
+        var defaults = new SfddmCommand().Config("--dataset", "mnist", "--device", "cpu");
         Assert.Equal(SfddmConfig.Paper with { Device = Device.CPU, CudaGraph = false }, defaults with { Students = SfddmConfig.Paper.Students });
         Assert.Equal(SfddmConfig.Paper.Students, defaults.Students);
     }

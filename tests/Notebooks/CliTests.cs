@@ -227,11 +227,11 @@ public class CliTests
     {
         var (exit, stdout, _) = Cli("--help");
         Assert.Equal(0, exit);
-        foreach (var verb in new[] { "run", "run-all", "kernel" }.Concat(RandCond.Experiments.LabCommands.Verbs))
+        foreach (var verb in new[] { "run", "run-all", "kernel" }.Concat(RandCond.Cli.Lab.LabCommands.Verbs))
             Assert.Contains($"  {verb} ", stdout);
 
         var (labExit, _, labError) = Cli("held-out-digit", "--scale", "bogus");
         Assert.Equal(2, labExit);
-        Assert.Contains("unknown scale 'bogus'", labError);
+        Assert.Contains("--scale: Argument 'bogus' not recognized", labError);
     }
 }

@@ -6,14 +6,14 @@ namespace RandCond.Tests.Notebooks;
 
 /// <summary>
 /// A notebook is the experiment, cell by cell, on typed building blocks: its code never drives a lab through argument
-/// strings or <c>LabArguments</c>, and never reads a result record field by field as JSON (records load as typed results).
+/// strings or the CLI's command tree (<c>RandCond.Cli.Lab</c>: <c>LabCommands</c>, <c>HeldOutDigitCommand</c>, …), and never reads a result record field by field as JSON (records load as typed results).
 /// </summary>
 public sealed class NotebookCodeTests
 {
     /// <summary>What a notebook's code must not contain, each with a name for the failure message.</summary>
     public static readonly (string Rule, Regex Pattern)[] Rules =
     [
-        ("LabArguments", new Regex(@"\bLabArguments\b")),
+        ("the CLI's command tree", new Regex(@"\b(?:RandCond\.Cli|LabCommands?|LabArguments|\w+Command\(\)\.Config)\b")),
         ("an argument string", new Regex(@"""--")),
         ("a JSON field cast", new Regex(@"\((?:double|float|int|long|ulong|uint|short|decimal|bool|string)\??\)\s*[A-Za-z_][\w.!?]*(?:\[[^\]]*\][!?]?)*\[\s*""")),
         ("a JSON field read with !", new Regex(@"\[\s*""[^""]*""\s*\]!")),
@@ -69,7 +69,8 @@ public sealed class NotebookCodeTests
     {
         string[] offending =
         [
-            "var a = new LabArguments(args);",
+            "var config = new HeldOutDigitCommand().Config(\"--scale\", scale);",
+            "LabCommands.Run(args, Console.Out, Console.Error);",
             "Lab.Execute(\"--scale\", scale);",
             "paper.AddRow((long)r![\"t\"]!, 1.0);",
             "double x = (double)record.Json[\"rows\"][0][\"fd\"];",
@@ -85,8 +86,9 @@ public sealed class NotebookCodeTests
 
         Assert.Equal(offending.Length, offences.Select(o => o.Split(':')[0]).Distinct().Count());
         Assert.All(offences, o => Assert.StartsWith("cell 2, line ", o));
-        Assert.Contains(offences, o => o.StartsWith("cell 2, line 3: a JSON field cast"));
-        Assert.Contains(offences, o => o.StartsWith("cell 2, line 1: LabArguments"));
+        Assert.Contains(offences, o => o.StartsWith("cell 2, line 4: a JSON field cast"));
+        Assert.Contains(offences, o => o.StartsWith("cell 2, line 1: the CLI's command tree"));
+        Assert.Contains(offences, o => o.StartsWith("cell 2, line 2: the CLI's command tree"));
         Assert.DoesNotContain(offences, o => o.StartsWith("cell 1,"));
     }
 
@@ -108,7 +110,7 @@ public sealed class NotebookCodeTests
             $$"""{"cell_type": "{{type}}", "metadata": {}, "source": {{System.Text.Json.JsonSerializer.Serialize(source)}}{{(type == "code" ? ", \"outputs\": [], \"execution_count\": null" : "")}}}""";
         return $$"""
             {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
-              {{Cell("markdown", "LabArguments, \"--scale\", (double)x[\"t\"]!, JsonObject")}},
+              {{Cell("markdown", "LabCommands, HeldOutDigitCommand().Config, \"--scale\", (double)x[\"t\"]!, JsonObject")}},
               {{Cell("code", firstCode)}},
               {{Cell("code", secondCode)}}
             ]}

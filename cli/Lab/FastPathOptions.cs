@@ -1,0 +1,48 @@
+using System.CommandLine;
+using RandCond.Experiments;
+using RandCond.Tensors;
+
+namespace RandCond.Cli.Lab;
+
+/// <summary>
+/// The fast paths' switches of the distilling verbs, each true on a CUDA device and false on the CPU by default
+/// (<see cref="CudaFastPaths.For"/>): --cuda-graph and --bf16 (sampling and step), --channels-last, and each path alone,
+/// which wins over its group: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step.
+/// </summary>
+public sealed class FastPathOptions
+{
+    private readonly Option<bool?> cudaGraph = LabOptions.Switch("--cuda-graph", "Sample and take each distillation step as CUDA graphs (default: true on CUDA)");
+    private readonly Option<bool?> bf16 = LabOptions.Switch("--bf16", "Sample on BFloat16 weights and take each step under BFloat16 autocast (default: true on CUDA)");
+    private readonly Option<bool?> channelsLast = LabOptions.Switch("--channels-last", "Sample laid out channels-last (default: true on CUDA)");
+    private readonly Option<bool?> graphedSampling = LabOptions.Switch("--graphed-sampling", "Sampling alone as one CUDA graph per walk (default: --cuda-graph)");
+    private readonly Option<bool?> bf16Sampling = LabOptions.Switch("--bf16-sampling", "Sampling alone on BFloat16 weights (default: --bf16)");
+    private readonly Option<bool?> graphedStep = LabOptions.Switch("--graphed-step", "The distillation step alone as a CUDA graph (default: --cuda-graph)");
+    private readonly Option<bool?> bf16Step = LabOptions.Switch("--bf16-step", "The distillation step alone under BFloat16 autocast (default: --bf16)");
+
+    public IEnumerable<Option> All => [cudaGraph, bf16, channelsLast, graphedSampling, bf16Sampling, graphedStep, bf16Step];
+
+    /// <summary>The paths the switches ask for on <paramref name="device"/>; throws, naming the path, on one the device cannot run.</summary>
+    public CudaFastPaths Paths(ParseResult parsed, Device device)
+    {
+        var d = CudaFastPaths.For(device);
+        bool graph = parsed.GetValue(cudaGraph) ?? d.GraphedStep, bf = parsed.GetValue(bf16) ?? d.Bf16Step;
+        var paths = new CudaFastPaths(
+            GraphedSampling: parsed.GetValue(graphedSampling) ?? graph,
+            Bf16Sampling: parsed.GetValue(bf16Sampling) ?? bf,
+            ChannelsLastSampling: parsed.GetValue(channelsLast) ?? d.ChannelsLastSampling,
+            GraphedStep: parsed.GetValue(graphedStep) ?? graph,
+            Bf16Step: parsed.GetValue(bf16Step) ?? bf);
+        try
+        {
+            return paths.Validate(device);
+        }
+        catch (ArgumentException e)
+        {
+            // The record's field names the path; the command line knows it by its switches.
+            throw new ArgumentException(e.Message
+                .Replace("CudaFastPaths.GraphedSampling", "--graphed-sampling (or --cuda-graph)")
+                .Replace("CudaFastPaths.GraphedStep", "--graphed-step (or --cuda-graph)")
+                .Replace("CudaFastPaths.Bf16Step", "--bf16-step (or --bf16)"));
+        }
+    }
+}
