@@ -7,6 +7,7 @@ using RandCond.Diffusion.Training;
 using RandCond.Metrics;
 using RandCond.Plotting;
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Experiments;
 
@@ -34,7 +35,7 @@ public static class TeacherLab
             Steps = steps ?? preset.Training.Steps, BatchSize = batch ?? preset.Training.BatchSize,
             TimeBudget = budgetMinutes > 0 ? TimeSpan.FromMinutes(budgetMinutes) : null,
         };
-        checkpoint ??= RepoPaths.Cache("checkpoints", preset.Name + ".safetensors");
+        checkpoint ??= RepoPaths.Cache("checkpoints", TrainingCheckpoint.FileName(preset.Name));
         var outPath = Path.Combine(RepoPaths.TeachersOut(), preset.FileName);
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
 
