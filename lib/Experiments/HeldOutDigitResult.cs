@@ -87,14 +87,15 @@ public sealed record HeldOutDigitResult(string Experiment, string GitCommit, str
             .WithCaption($"Held-out digit {HeldOutDigit}, {Scale} scale, {Conditioning} conditioning ({Provenance}); D: {ImageSet}; {Distillation}"));
     }
 
-    /// <summary>One row per record (e.g. the paper-scale runs): conditioning, held-out digit, steps, and each model's held-out and seen accuracy.</summary>
+    /// <summary>One row per record (e.g. the paper-scale runs): conditioning, student, RC's p(t), held-out digit, steps, and each model's held-out and seen accuracy.</summary>
     public static DataFrame Compare(IEnumerable<HeldOutDigitResult> results)
     {
-        var table = DataFrames.Empty(("record", typeof(string)), ("conditioning", typeof(string)), ("held-out digit", typeof(int)), ("steps", typeof(int)),
+        var table = DataFrames.Empty(("record", typeof(string)), ("conditioning", typeof(string)), ("student", typeof(string)), ("RC p(t)", typeof(string)),
+            ("held-out digit", typeof(int)), ("steps", typeof(int)),
             ("teacher, held-out", typeof(double)), ("no RC, held-out", typeof(double)), ("RC, held-out", typeof(double)),
             ("teacher, seen", typeof(double)), ("no RC, seen", typeof(double)), ("RC, seen", typeof(double)));
         foreach (var r in results)
-            table.AddRow(r.SourceFile ?? "this run", r.Conditioning, r.HeldOutDigit, r.Rc.Steps, r.TeacherHeldOutAccuracy, r.NoRc.HeldOutAccuracy,
+            table.AddRow(r.SourceFile ?? "this run", r.Conditioning, r.Student, r.Rc.Replacement, r.HeldOutDigit, r.Rc.Steps, r.TeacherHeldOutAccuracy, r.NoRc.HeldOutAccuracy,
                 r.Rc.HeldOutAccuracy, r.TeacherSeenAccuracy, r.NoRc.SeenAccuracy, r.Rc.SeenAccuracy);
         var style = new TableStyle().Column("no RC, held-out", "0.0%", Better.Higher).Column("RC, held-out", "0.0%", Better.Higher)
             .Column("teacher, held-out", "0.0%").Column("teacher, seen", "0.0%").Column("no RC, seen", "0.0%", Better.Higher).Column("RC, seen", "0.0%", Better.Higher);

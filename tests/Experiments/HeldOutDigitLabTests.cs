@@ -145,6 +145,10 @@ public sealed class HeldOutDigitLabTests
         var compare = HeldOutDigitResult.Compare([paper, .. labels]);
         Assert.Equal(4, compare.Rows.Count);
         Assert.Equal(labels[2].Rc.HeldOutAccuracy, (double)compare["RC, held-out"][3]);
+        Assert.Equal(labels[2].Student, (string)compare["student"][3]);
+        Assert.Equal(labels[2].Rc.Replacement, (string)compare["RC p(t)"][3]);
+        var own = HeldOutDigitResult.Recorded("held-out-digit-label-encoder-cuda/own-encoder-digit5/held-out-digit-paper-label-digit5-cuda.json")!;
+        Assert.EndsWith("(own encoder)", (string)HeldOutDigitResult.Compare([own])["student"][0]);
         var html = Plotly.NET.GenericChart.toChartHTML(paper.PerDigitChart());
         Assert.Contains("3 (held out)", html);
         Assert.Contains("no-RC student", html);

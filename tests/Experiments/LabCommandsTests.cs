@@ -159,9 +159,9 @@ public class LabCommandsTests
         foreach (var file in files)
             foreach (Match m in line.Matches(File.ReadAllText(file).Replace("\\n", "\n")))
             {
-                // Shell variables stand for a number; "$@" for whatever the caller adds.
+                // Shell variables stand for a number; "$@" and $args for whatever the caller adds.
                 var options = m.Groups[2].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                    .Where(t => t.Trim('"') != "$@").Select(t => t.Contains('$') ? "1" : t.Trim('"'));
+                    .Where(t => t.Trim('"') is not ("$@" or "$args")).Select(t => t.Contains('$') ? "1" : t.Trim('"'));
                 string[] args = [m.Groups[1].Value, .. options, .. file.EndsWith("label-run.sh") ? ["--record"] : Array.Empty<string>()];
                 var parsed = LabCommands.Root().Parse(args, LabCommands.ParserSettings);
                 Assert.True(parsed.Errors.Count == 0, $"{Path.GetFileName(file)}: {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(LabCommands.Line))}");

@@ -24,10 +24,13 @@ public sealed class RecordedResultReaderTests : IDisposable
         ["altered-conditioning"] = AlteredConditioningResult.Load,
     };
 
-    private static Func<string, object> LoaderOf(string fileName) => Loaders.First(kv => fileName.StartsWith(kv.Key + "-", StringComparison.Ordinal)).Value;
+    private static Func<string, object> LoaderOf(string path) =>
+        Loaders.First(kv => Path.GetFileName(path).StartsWith(kv.Key + "-", StringComparison.Ordinal)).Value;
 
+    /// <summary>Every committed record, those in sweep folders (results/NAME/RUN/) included, as paths relative to results/.</summary>
     private static IEnumerable<string> CommittedFiles() =>
-        Loaders.Keys.SelectMany(prefix => Directory.GetFiles(RepoPaths.Results(), prefix + "-*.json").Order(StringComparer.Ordinal)).Select(p => Path.GetFileName(p));
+        Loaders.Keys.SelectMany(prefix => Directory.GetFiles(RepoPaths.Results(), prefix + "-*.json", SearchOption.AllDirectories))
+            .Select(p => Path.GetRelativePath(RepoPaths.Results(), p)).Order(StringComparer.Ordinal);
 
     public static TheoryData<string> CommittedRecords() => new(CommittedFiles());
 
@@ -43,7 +46,7 @@ public sealed class RecordedResultReaderTests : IDisposable
     public void A_committed_record_loads_as_its_type(string fileName)
     {
         var record = LoaderOf(fileName)(RepoPaths.Results(fileName));
-        var expected = fileName.Split('-')[0] switch
+        var expected = Path.GetFileName(fileName).Split('-')[0] switch
         {
             "held" => typeof(HeldOutDigitResult),
             "distillation" => typeof(DistillationTableResult),
