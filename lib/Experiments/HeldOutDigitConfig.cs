@@ -112,6 +112,31 @@ public sealed record HeldOutDigitConfig
     /// <summary>How the teacher generates D, at the teacher's guidance scale.</summary>
     public ImageSetRecipe Recipe(double guidance) => new(ImagesPerDigit, GenerationSteps, guidance);
 
+    /// <summary>
+    /// What sets this run's record apart from its scale's preset, for its file name: each knob that changes what the
+    /// students learn and differs from the preset, as "-knob-value" (e.g. "-student-block-removed-random-own-encoder-replacement-exponential");
+    /// empty for the preset itself. The device, fast paths and time budget change how a run goes, not what it measures, and are left out.
+    /// </summary>
+    public string RecordVariant()
+    {
+        var preset = For(Scale);
+        var parts = new List<(string Knob, object? Value)>();
+        void Differs<T>(string knob, T mine, T theirs) { if (!EqualityComparer<T>.Default.Equals(mine, theirs)) parts.Add((knob, mine)); }
+        Differs("student", Student, preset.Student);
+        Differs("replacement", RcReplacement.Name, (preset with { Student = Student }).RcReplacement.Name);
+        Differs("feature-weight", FeatureWeight, preset.FeatureWeight);
+        Differs("steps", DistillSteps, preset.DistillSteps);
+        Differs("batch", BatchSize, preset.BatchSize);
+        Differs("lr", LearningRate, preset.LearningRate);
+        Differs("lr-schedule", CosineDecay ? "cosine" : "constant", preset.CosineDecay ? "cosine" : "constant");
+        Differs("images-per-digit", ImagesPerDigit, preset.ImagesPerDigit);
+        Differs("samples-per-digit", SamplesPerDigit, preset.SamplesPerDigit);
+        Differs("teacher", Teacher is null ? null : Path.GetFileNameWithoutExtension(Teacher), null);
+        static string Slug(object? value) => System.Text.RegularExpressions.Regex.Replace(
+            Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "", "[^A-Za-z0-9.]+", "-").Trim('-');
+        return string.Concat(parts.Select(p => $"-{p.Knob}-{Slug(p.Value)}"));
+    }
+
     /// <summary>Throws on a knob out of range, naming it.</summary>
     public HeldOutDigitConfig Validate()
     {

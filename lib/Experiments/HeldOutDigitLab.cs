@@ -68,7 +68,7 @@ public static class HeldOutDigitLab
             }
             var grid = SampleGrid([teacherSamples, .. armResults.Select(r => r.Samples)], ["teacher", "no RC", "RC"], config.SamplesPerDigit);
             var outcome = Result(config, bench, images, teacherScores, arms, clock.Elapsed.TotalSeconds) with { Samples = grid, StepPrecision = precision };
-            var (recorded, path) = Save(outcome, config.Device, RepoPaths.ResultsFor(config.Scale), log);
+            var (recorded, path) = Save(outcome, config.Device, RepoPaths.ResultsFor(config.Scale), log, config.RecordVariant());
             log.WriteLine($"teacher: held-out {recorded.TeacherHeldOutAccuracy:P1}, seen {recorded.TeacherSeenAccuracy:P1}");
             foreach (var s in recorded.Students) log.WriteLine($"{s.Arm}: held-out {s.HeldOutAccuracy:P1}, seen {s.SeenAccuracy:P1}");
             log.WriteLine($"-> {path} ({clock.Elapsed.TotalMinutes:F1} min)");
@@ -139,11 +139,13 @@ public static class HeldOutDigitLab
 
     /// <summary>
     /// Writes the sample grid (when the result has one and the image libraries load) and the JSON record into
-    /// <paramref name="folder"/>: held-out-digit-SCALE[-label-digitN]-cpu|cuda.json. Returns the result as recorded and the JSON's path.
+    /// <paramref name="folder"/>: held-out-digit-SCALE[-label-digitN][VARIANT]-cpu|cuda.json, where <paramref name="variant"/>
+    /// (<see cref="HeldOutDigitConfig.RecordVariant"/>) names the knobs that differ from the scale's preset, so that a variant
+    /// never overwrites the preset's record. Returns the result as recorded and the JSON's path.
     /// </summary>
-    public static (HeldOutDigitResult Recorded, string Path) Save(HeldOutDigitResult result, Device device, string folder, TextWriter log)
+    public static (HeldOutDigitResult Recorded, string Path) Save(HeldOutDigitResult result, Device device, string folder, TextWriter log, string variant = "")
     {
-        var variant = result.Conditioning == "label" ? $"-label-digit{result.HeldOutDigit}" : "";
+        variant = (result.Conditioning == "label" ? $"-label-digit{result.HeldOutDigit}" : "") + variant;
         string grid = "none";
         if (result.Samples is { } samples)
         {

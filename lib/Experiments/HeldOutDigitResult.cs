@@ -113,7 +113,7 @@ public sealed record HeldOutDigitResult(string Experiment, string GitCommit, str
         var lines = new List<string>
         {
             $"{SourceFile ?? $"This {Scale}-scale run"}: asked for the held-out digit {HeldOutDigit}, the teacher draws it {teacher:P1} of the time, " +
-            $"the RC student {rc:P1} ({rc / Math.Max(teacher, 1e-9):P0} of the teacher's), the no-RC student {noRc:P1}.",
+            $"the RC student {rc:P1} ({rc / Math.Max(teacher, 1e-9):P1} of the teacher's), the no-RC student {noRc:P1}.",
         };
         if (teacher < 0.5)
             lines.Add("The teacher itself rarely draws the digit at this scale, so the students' numbers say nothing about the paper's effect.");

@@ -155,6 +155,29 @@ public sealed class HeldOutDigitLabTests
     }
 
     [Fact]
+    public void A_variant_of_a_preset_records_under_its_own_name()
+    {
+        Assert.Equal("", HeldOutDigitConfig.Paper.RecordVariant());
+        Assert.Equal("", (HeldOutDigitConfig.Paper with { HeldOutDigit = 7, Conditioning = "label", TimeBudgetMinutes = 3, Replacement = "sigmoid" }).RecordVariant());
+        var own = HeldOutDigitConfig.Paper with { Student = "block-removed:random:own-encoder", Replacement = "exponential", FeatureWeight = 0.1 };
+        Assert.Equal("-student-block-removed-random-own-encoder-replacement-exponential-5-feature-weight-0.1", own.RecordVariant());
+        Assert.Equal("-steps-1200", (HeldOutDigitConfig.Quick with { DistillSteps = 1200 }).RecordVariant());
+
+        var paper = HeldOutDigitResult.Recorded("held-out-digit-paper-label-digit5-cuda.json")! with { Samples = null };
+        var folder = Directory.CreateTempSubdirectory("randcond-variant-").FullName;
+        try
+        {
+            var (_, path) = HeldOutDigitLab.Save(paper, Device.CUDA(), folder, TextWriter.Null, own.RecordVariant());
+            Assert.Equal("held-out-digit-paper-label-digit5-student-block-removed-random-own-encoder-replacement-exponential-5-feature-weight-0.1-cuda.json",
+                Path.GetFileName(path));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_reading_follows_the_numbers()
     {
         var paper = HeldOutDigitResult.Recorded("held-out-digit-paper-cuda.json")!.Reading();
