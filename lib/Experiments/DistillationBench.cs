@@ -46,14 +46,12 @@ public sealed class DistillationBench : IDisposable
     private readonly FeatureStatistics reference;
     private readonly FeatureStatistics? groupReference;
 
-    private DistillationBench(string experiment, string teacherPath, TextDiffusionModel teacher, WordTokenizer tokenizer, TeacherPreset preset,
-        DomainClassifier classifier, FeatureStatistics reference, ConceptGroup? group, FeatureStatistics? groupReference, Device device,
-        CudaFastPaths fastPaths, TextWriter log)
+    private DistillationBench(string experiment, TeacherPipeline pipeline, DomainClassifier classifier, FeatureStatistics reference,
+        ConceptGroup? group, FeatureStatistics? groupReference, Device device, CudaFastPaths fastPaths, TextWriter log)
     {
-        (Experiment, TeacherPath, Teacher, Tokenizer, Preset, Group, Device, FastPaths, this.log) = (experiment, teacherPath, teacher, tokenizer, preset, group, device, fastPaths, log);
+        (Experiment, Pipeline, Group, Device, FastPaths, this.log) = (experiment, pipeline, group, device, fastPaths, log);
         (this.classifier, this.reference, this.groupReference) = (classifier, reference, groupReference);
         Store = RunStore.Default();
-        TeacherFingerprint = GeneratedImageSet.FileFingerprint(teacherPath);
     }
 
     /// <param name="scoredGroup">a concept group whose samples are also scored alone (FD and accuracy against its test images), or null</param>
@@ -62,11 +60,11 @@ public sealed class DistillationBench : IDisposable
         CudaFastPaths? fastPaths = null)
     {
         fastPaths = (fastPaths ?? CudaFastPaths.For(device)).Validate(device);
-        var (teacher, tokenizer, preset, _) = TeacherFile.Load(teacherPath, device);
-        var kind = preset.Dataset;
+        var pipeline = TeacherFile.Load(teacherPath, device);
+        var kind = pipeline.Dataset;
         if (scoredGroup is not null && scoredGroup.Kind != kind)
         {
-            teacher.Dispose();
+            pipeline.Dispose();
             throw new ArgumentException($"the scored group {scoredGroup} is not of the teacher's dataset ({teacherPath}: {kind.DisplayName()})");
         }
         var (classifier, _) = ClassifierCheckpoint.Load(RepoPaths.Data("classifiers", ClassifierLab.FileName(kind)), device);
@@ -79,16 +77,18 @@ public sealed class DistillationBench : IDisposable
             using var images = test.Images.Index(mask);
             groupReference = TestStatistics(classifier, images, kind, scoredGroup.Name.Replace(' ', '-'));
         }
-        return new DistillationBench(experiment, teacherPath, teacher, tokenizer, preset, classifier, reference, scoredGroup, groupReference, device, fastPaths, log);
+        return new DistillationBench(experiment, pipeline, classifier, reference, scoredGroup, groupReference, device, fastPaths, log);
     }
 
     public string Experiment { get; }
-    public string TeacherPath { get; }
+    /// <summary>The teacher with its tokenizer, configuration and file; the properties below are its parts.</summary>
+    public TeacherPipeline Pipeline { get; }
+    public string TeacherPath => Pipeline.Path;
     /// <summary>The SHA-256 of the teacher's file: part of the key of every cached D and student checkpoint.</summary>
-    public string TeacherFingerprint { get; }
-    public TextDiffusionModel Teacher { get; }
-    public WordTokenizer Tokenizer { get; }
-    public TeacherPreset Preset { get; }
+    public string TeacherFingerprint => Pipeline.Fingerprint;
+    public TextDiffusionModel Teacher => Pipeline.Model;
+    public WordTokenizer Tokenizer => Pipeline.Tokenizer;
+    public TeacherPreset Preset => Pipeline.Config;
     public DatasetKind Kind => Preset.Dataset;
     public ConceptGroup? Group { get; }
     public Device Device { get; }
@@ -172,7 +172,7 @@ public sealed class DistillationBench : IDisposable
     /// </summary>
     public ArmResult Run(DistillationArm arm, SamplingPlan plan, IProgress<IProgressReport>? progress = null, IProgress<IProgressReport>? samplingProgress = null)
     {
-        var (student, outcome, runId) = StudentDistillation.Run(Experiment, arm.Name, Teacher, TeacherFingerprint, Preset, Tokenizer, arm.Data, arm.Spec, arm.Options,
+        var (student, outcome, runId) = StudentDistillation.Run(Experiment, arm.Name, Pipeline, arm.Data, arm.Spec, arm.Options,
             Device, Store, log, arm.Config, progress);
         using var _s = student;
         var (scores, samples) = Score(arm.Name, student, plan, samplingProgress);
@@ -251,6 +251,6 @@ public sealed class DistillationBench : IDisposable
         groupReference?.Dispose();
         reference.Dispose();
         classifier.Dispose();
-        Teacher.Dispose();
+        Pipeline.Dispose();
     }
 }

@@ -19,10 +19,10 @@ namespace RandCond.Experiments;
 public static class StudentDistillation
 {
     public static (TextDiffusionModel Student, DistillationOutcome Outcome, long RunId) Run(string experiment, string name,
-        TextDiffusionModel teacher, string teacherFingerprint, TeacherPreset preset, WordTokenizer tokenizer, DistillationData data, StudentSpec spec,
-        DistillationOptions options, Device device, RunStore store, TextWriter log, JsonObject? extraConfig = null,
-        IProgress<IProgressReport>? progress = null)
+        TeacherPipeline pipeline, DistillationData data, StudentSpec spec, DistillationOptions options, Device device, RunStore store, TextWriter log,
+        JsonObject? extraConfig = null, IProgress<IProgressReport>? progress = null)
     {
+        var (teacher, preset, teacherFingerprint) = (pipeline.Model, pipeline.Config, pipeline.Fingerprint);
         using var student = NewStudent(teacher, spec, options, device);
         var ema = new DistillationStudent(teacher, spec, device);
         var config = new JsonObject
@@ -52,10 +52,10 @@ public static class StudentDistillation
         long runId = store.StartRun(experiment, name, config);
         log.WriteLine($"{name}: {spec.Label}, {student.StudentUNetParameters / 1e6:F2} M U-Net parameters (teacher {teacher.UNet.ParameterCount / 1e6:F2} M), p(t) {options.Replacement.Name}, {options.Steps} steps of {options.BatchSize}");
 
-        using var corpusTokens = data.TextCorpus.Encode(tokenizer, preset.MaxCaptionLength, device);
-        using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device);
+        using var corpusTokens = pipeline.Encode(data.TextCorpus, device);
+        using var nullTokens = pipeline.NullTokens(1, device);
         using var nullRow = nullTokens.Reshape(-1);
-        using var schedule = preset.Schedule();
+        using var schedule = pipeline.Schedule();
         var checkpoint = CheckpointPath(experiment, name, recipe);
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
         var outcome = new RandomConditioningDistiller(options).Train(teacher, student, ema, schedule, data, corpusTokens, nullRow, checkpoint,

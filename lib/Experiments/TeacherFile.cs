@@ -28,8 +28,8 @@ public static class TeacherFile
         Safetensors.Save(path, tensors, meta);
     }
 
-    /// <summary>Loads a teacher in float32 on device, frozen and in eval mode, with its tokenizer.</summary>
-    public static (TextDiffusionModel Model, WordTokenizer Tokenizer, TeacherPreset Preset, IReadOnlyDictionary<string, string> Metadata) Load(string path, Device? device = null)
+    /// <summary>Loads a teacher in float32 on device, frozen and in eval mode, with its tokenizer and configuration.</summary>
+    public static TeacherPipeline Load(string path, Device? device = null)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"teacher checkpoint not found: {path} (train one with 'randcond-lab train-teacher', or restore data/teachers from git)", path);
@@ -66,7 +66,7 @@ public static class TeacherFile
             }
             model.RequiresGrad(false);
             model.Eval();
-            return (model, tokenizer, preset, meta);
+            return new TeacherPipeline(path, model, tokenizer, preset, meta);
         }
         // The metadata's vocabulary, preset or tensors do not make a teacher: name the file, not only the field.
         catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or TorchException)

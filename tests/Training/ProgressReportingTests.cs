@@ -36,8 +36,8 @@ public sealed class ProgressReportingTests : IDisposable
         var options = new DistillationOptions { Steps = 7, BatchSize = 4, WarmupSteps = 1, LogEvery = 2, CheckpointEvery = 100, Seed = 3 };
         var progress = new Collector();
         var log = new StringWriter();
-        var (student, outcome, _) = StudentDistillation.Run("progress-test", $"run-{Guid.NewGuid():N}", teacher, "0123456789abcdef", RcTestNets.Preset,
-            RcTestNets.Tokenizer, new DistillationData(images, full), StudentSpec.BlockRemoved(), options, Device.CPU, store, log, progress: progress);
+        var (student, outcome, _) = StudentDistillation.Run("progress-test", $"run-{Guid.NewGuid():N}", RcTestNets.Pipeline(teacher),
+            new DistillationData(images, full), StudentSpec.BlockRemoved(), options, Device.CPU, store, log, progress: progress);
         using var _s = student;
 
         var reports = progress.Reports.Cast<DistillationProgress>().ToList();

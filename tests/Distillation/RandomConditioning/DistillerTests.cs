@@ -121,8 +121,8 @@ public sealed class DistillerTests : IDisposable
         using var images = RandomImageSet(32);
         var data = new DistillationData(images, Full);
         using var store = new RunStore(Path.Combine(folder, "runs.sqlite"));
-        var (student, outcome, runId) = StudentDistillation.Run("test-experiment", $"run-{Guid.NewGuid():N}", teacher, "0123456789abcdef", RcTestNets.Preset,
-            RcTestNets.Tokenizer, data, StudentSpec.BlockRemoved(), Options(4), Device.CPU, store, TextWriter.Null);
+        var (student, outcome, runId) = StudentDistillation.Run("test-experiment", $"run-{Guid.NewGuid():N}", RcTestNets.Pipeline(teacher),
+            data, StudentSpec.BlockRemoved(), Options(4), Device.CPU, store, TextWriter.Null);
         using var _ = student;
         store.Finish(runId, new Dictionary<string, double> { ["held_out_accuracy"] = 0.5 }, new Dictionary<string, string> { ["grid"] = "x.png" });
 

@@ -27,6 +27,10 @@ internal static class RcTestNets
 
     public static readonly TeacherPreset Preset = new("mnist-test-teacher", DatasetKind.Mnist, Text, Net, new DiffusionTrainingOptions(), 3.0, CaptionLength);
 
+    /// <summary>The test teacher as a pipeline that was never saved (its fingerprint given, not hashed from a file).</summary>
+    public static TeacherPipeline Pipeline(TextDiffusionModel teacher) =>
+        new("test-teacher (not saved)", teacher, Tokenizer, Preset, new Dictionary<string, string>(), fingerprint: "0123456789abcdef");
+
     public static TextDiffusionModel Teacher(ulong seed = 1)
     {
         Torch.ManualSeed(seed);
