@@ -28,7 +28,7 @@ public sealed class AblationsCommand : LabCommand<AblationConfig>
     private readonly Option<int?> steps = new Option<int?>("--steps") { Description = "Distillation steps per student (default, or 0: the scale's)" }.InRange(0);
     private readonly Option<double?> timeBudget = new Option<double?>("--time-budget-min") { Description = "Wall-clock minutes per student (default, or 0: the scale's)" }
         .InRange(0);
-    private readonly Option<string?> teacher = new("--teacher") { Description = "A teacher file (default: the study's in data/teachers)", HelpName = "path" };
+    private readonly Option<string?> teacher = LabOptions.TeacherFile("the study's in data/teachers");
     private readonly FastPathOptions fastPaths = new();
 
     public AblationsCommand() : base("ablations", "Paper Figs. 6-9: the p(t) family, the number of images in D and of captions in C")

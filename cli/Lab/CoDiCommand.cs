@@ -43,8 +43,8 @@ public sealed class CoDiCommand : LabCommand<CoDiConfig>
         .InRange(0).PerScale(CoDiConfig.For, c => c.Seed);
     private readonly Option<string?> size = new Option<string?>("--size") { Description = "The teacher's size in data/teachers" }
         .AcceptOnlyFromAmong([.. TeacherPreset.Sizes]).PerScale(CoDiConfig.For, c => c.TeacherSize);
-    private readonly Option<string?> teacher = new("--teacher") { Description = "A teacher file (default: the dataset's of --size)", HelpName = "path" };
-    private readonly Option<string?> classifier = new("--classifier") { Description = "A classifier file (default: the dataset's in data/classifiers)", HelpName = "path" };
+    private readonly Option<string?> teacher = LabOptions.TeacherFile();
+    private readonly Option<string?> classifier = LabOptions.ClassifierFile();
     private readonly Option<string?> checkpointDir = new("--checkpoint-dir") { Description = "Where the models' checkpoints go (default: .cache/checkpoints)", HelpName = "dir" };
 
     public CoDiCommand() : base("codi", "CoDi: conditional few-step students from the teacher for super-resolution or inpainting, next to a fine-tuned baseline")

@@ -10,8 +10,8 @@ public sealed class EvalTeacherCommand : LabCommand
     private readonly Option<string> dataset = LabOptions.Dataset();
     private readonly Option<string> size = new Option<string>("--size") { Description = "The teacher in data/teachers", DefaultValueFactory = _ => "teacher" }
         .AcceptOnlyFromAmong([.. TeacherPreset.Sizes]);
-    private readonly Option<string?> teacher = new("--teacher") { Description = "A teacher file (default: the dataset's of --size)", HelpName = "path" };
-    private readonly Option<string?> classifier = new("--classifier") { Description = "A classifier file (default: the dataset's in data/classifiers)", HelpName = "path" };
+    private readonly Option<string?> teacher = LabOptions.TeacherFile();
+    private readonly Option<string?> classifier = LabOptions.ClassifierFile();
     private readonly Option<Device> device = LabOptions.Device();
     private readonly Option<int> samplesPerClass = new Option<int>("--samples-per-class")
         { Description = "Samples of every class", DefaultValueFactory = _ => 500 }.Positive();

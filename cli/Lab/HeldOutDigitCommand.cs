@@ -16,7 +16,7 @@ public sealed class HeldOutDigitCommand : LabCommand<HeldOutDigitConfig>
     private readonly Option<Tensors.Device> device = LabOptions.Device();
     private readonly Option<string?> student = new Option<string?>("--student") { Description = "The student's architecture:initialization" }
         .Checked(s => StudentSpec.Parse(s!)).PerScale(HeldOutDigitConfig.For, c => c.Student);
-    private readonly Option<string?> teacher = new("--teacher") { Description = "A teacher file (default: the scale's in data/teachers)", HelpName = "path" };
+    private readonly Option<string?> teacher = LabOptions.TeacherFile("the scale's in data/teachers");
     private readonly Option<string?> replacement = new Option<string?>("--replacement")
     {
         Description = "The RC student's p(t): sigmoid|exponential[:lambda]|linear|constant:p (default: sigmoid from random weights, exponential from the teacher's)",

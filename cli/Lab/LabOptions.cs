@@ -33,6 +33,14 @@ public static class LabOptions
     };
 
     /// <summary>--clip-x0 V|none: DDIM clips each step's estimate x^ to [-V, V] (default 1, the data's range), or not at all; read by <see cref="ClipBound"/>.</summary>
+    /// <summary>--teacher: a teacher file instead of the default one, which <paramref name="fallback"/> describes.</summary>
+    public static Option<string?> TeacherFile(string fallback = "the dataset's of --size") =>
+        new("--teacher") { Description = $"A teacher file (default: {fallback})", HelpName = "path" };
+
+    /// <summary>--classifier: a classifier file instead of the dataset's in data/classifiers.</summary>
+    public static Option<string?> ClassifierFile() =>
+        new("--classifier") { Description = "A classifier file (default: the dataset's in data/classifiers)", HelpName = "path" };
+
     public static Option<string> ClipX0() =>
         new Option<string>("--clip-x0") { Description = "Clip every DDIM step's estimate x^ to [-V, V], or 'none'", HelpName = "V|none", DefaultValueFactory = _ => "1" }
             .Checked(text => ClipBound(text));

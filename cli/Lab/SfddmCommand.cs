@@ -39,8 +39,8 @@ public sealed class SfddmCommand : LabCommand<SfddmConfig>
         .InRange(0).PerScale(SfddmConfig.For, c => c.Seed);
     private readonly Option<string?> size = new Option<string?>("--size") { Description = "The teacher's size in data/teachers" }
         .AcceptOnlyFromAmong([.. TeacherPreset.Sizes]).PerScale(SfddmConfig.For, c => c.TeacherSize);
-    private readonly Option<string?> teacher = new("--teacher") { Description = "A teacher file (default: the dataset's of --size)", HelpName = "path" };
-    private readonly Option<string?> classifier = new("--classifier") { Description = "A classifier file (default: the dataset's in data/classifiers)", HelpName = "path" };
+    private readonly Option<string?> teacher = LabOptions.TeacherFile();
+    private readonly Option<string?> classifier = LabOptions.ClassifierFile();
     private readonly Option<string?> checkpointDir = new("--checkpoint-dir") { Description = "Where the students' checkpoints go (default: .cache/checkpoints)", HelpName = "dir" };
     private readonly Option<int?> logEvery = new Option<int?>("--log-every") { Description = "Steps between log lines (default: 100, or every step of a shorter run)" }
         .Positive();

@@ -103,8 +103,8 @@ public sealed class DistillationBench : IDisposable
     /// </summary>
     public ImageSet Generate(CaptionCorpus captions, ImageSetRecipe recipe, IProgress<IProgressReport>? progress = null)
     {
-        using var schedule = Preset.Schedule();
-        return GeneratedImageSet.Generate(Teacher, TeacherFingerprint, Tokenizer, Preset.MaxCaptionLength, schedule,
+        using var schedule = Pipeline.Schedule();
+        return GeneratedImageSet.Generate(Teacher, TeacherFingerprint, Tokenizer, Pipeline.CaptionLength, schedule,
             captions, recipe, RepoPaths.Cache("imagesets"), Device,
             progress ?? (IProgress<ImageSetProgress>)new SynchronousProgress<ImageSetProgress>(p => log.WriteLine($"  D: {p.Done}/{p.Total} images{(p.FromCache ? " (cached)" : $", {p.ImagesPerSecond:F0} img/s")}")),
             FastPaths.Sampling);
@@ -157,9 +157,9 @@ public sealed class DistillationBench : IDisposable
     public (Tensor Images, Tensor Labels, double ImagesPerSecond) Sample(TextDiffusionModel model, SamplingPlan plan, IProgress<IProgressReport>? progress = null)
     {
         var corpus = CaptionCorpus.Full(Kind);
-        using var schedule = Preset.Schedule();
-        using var tokens = corpus.Encode(Tokenizer, Preset.MaxCaptionLength, Device);
-        using var nullTokens = Tokenizer.NullTokens(1, Preset.MaxCaptionLength, Device);
+        using var schedule = Pipeline.Schedule();
+        using var tokens = Pipeline.Encode(corpus, Device);
+        using var nullTokens = Pipeline.NullTokens(1, Device);
         using var nullRow = nullTokens.Reshape(-1);
         return ClassSampling.EveryClass(model, new DdimSampler(schedule, plan.Steps), corpus, tokens, nullRow, plan.PerClass, Preset.GuidanceScale,
             [1, 28, 28], Device, plan.Seed, progress: progress, paths: FastPaths.Sampling);
@@ -197,10 +197,10 @@ public sealed class DistillationBench : IDisposable
     public DistillationPreview Preview(DistillationData data, StudentSpec spec, DistillationOptions options, int batchSize = 8, int step = 0)
     {
         using var student = StudentDistillation.NewStudent(Teacher, spec, options, Device);
-        using var corpusTokens = data.TextCorpus.Encode(Tokenizer, Preset.MaxCaptionLength, Device);
-        using var nullTokens = Tokenizer.NullTokens(1, Preset.MaxCaptionLength, Device);
+        using var corpusTokens = Pipeline.Encode(data.TextCorpus, Device);
+        using var nullTokens = Pipeline.NullTokens(1, Device);
         using var nullRow = nullTokens.Reshape(-1);
-        using var schedule = Preset.Schedule();
+        using var schedule = Pipeline.Schedule();
         return DistillationPreview.Run(Teacher, student, schedule, data, corpusTokens, nullRow, options, batchSize, step);
     }
 
