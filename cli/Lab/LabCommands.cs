@@ -12,9 +12,9 @@ public static class LabCommands
     /// <summary>A fresh command of every verb, in the order help lists them.</summary>
     public static IReadOnlyList<LabCommand> Create() =>
     [
-        new QuickstartCommand(), new ToyOverlapCommand(), new TrainClassifierCommand(), new TrainTeacherCommand(), new EvalTeacherCommand(),
+        new QuickstartCommand(), new ToyOverlapCommand(), new TrainClassifierCommand(), new FitAttributeBinsCommand(), new TrainTeacherCommand(), new EvalTeacherCommand(),
         new AlteredConditioningCommand(), new HeldOutDigitCommand(), new DistillationTableCommand(), new AblationsCommand(),
-        new SfddmCommand(), new CoDiCommand(),
+        new CompositionalCommand(), new SfddmCommand(), new CoDiCommand(),
     ];
 
     public static IReadOnlyList<string> Verbs => Create().Select(c => c.Name).ToArray();

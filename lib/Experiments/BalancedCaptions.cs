@@ -26,6 +26,6 @@ public static class BalancedCaptions
             new Random(seed * 1_000 + c).Shuffle(captions);
             return captions.Take(perClass).Select(caption => new LabeledCaption(caption, c));
         });
-        return new CaptionCorpus(corpus.Kind, kept);
+        return new CaptionCorpus(corpus.Kind, corpus.ClassNames, kept);
     }
 }

@@ -118,6 +118,12 @@ public sealed class DistillationBench : IDisposable
         return ImageSet.FromDataset(train, captions, generator, perClass);
     }
 
+    /// <summary>The domain classifier that scores every sample (its features for FD, its logits for accuracy).</summary>
+    public DomainClassifier Classifier => classifier;
+
+    /// <summary>The dataset class (what the classifier reads) of each caption class of the teacher's corpus: the digit of a compositional class.</summary>
+    public Tensor DatasetClasses(Tensor labels) => Preset.Compositional ? AttributeCaptions.Digits(labels) : labels.Alias();
+
     /// <summary>
     /// Samples every class with the model (captions from the full corpus, the preset's guidance; <paramref name="progress"/>
     /// hears of every denoising step) and scores the samples; returns the samples (class-major) too.
@@ -128,13 +134,14 @@ public sealed class DistillationBench : IDisposable
         try
         {
             using var _l = labels;
-            var all = new SampleEvaluator(classifier, reference).Evaluate(images, labels);
+            using var classes = DatasetClasses(labels);
+            var all = new SampleEvaluator(classifier, reference).Evaluate(images, classes);
             double? groupFd = null, groupAccuracy = null;
             if (Group is not null)
             {
-                using var keep = GroupMask(labels, Group);
+                using var keep = GroupMask(classes, Group);
                 using var gi = images.Index(keep);
-                using var gl = labels.Index(keep);
+                using var gl = classes.Index(keep);
                 var group = new SampleEvaluator(classifier, groupReference!, inceptionSplits: 1).Evaluate(gi, gl);  // only its FD and accuracy are used
                 (groupFd, groupAccuracy) = (group.FrechetDistance, group.Accuracy!.Overall);
             }
@@ -151,12 +158,12 @@ public sealed class DistillationBench : IDisposable
     }
 
     /// <summary>
-    /// perClass samples of every class (class-major), captions drawn from the full corpus, DDIM over the plan's steps
+    /// perClass samples of every class (class-major), captions drawn from the teacher's full corpus (<see cref="TeacherPreset.Corpus"/>), DDIM over the plan's steps
     /// with the preset's guidance, from the plan's seed (the same noise for every model); returns images, labels, img/s.
     /// </summary>
     public (Tensor Images, Tensor Labels, double ImagesPerSecond) Sample(TextDiffusionModel model, SamplingPlan plan, IProgress<IProgressReport>? progress = null)
     {
-        var corpus = CaptionCorpus.Full(Kind);
+        var corpus = Preset.Corpus();
         using var schedule = Pipeline.Schedule();
         using var tokens = Pipeline.Encode(corpus, Device);
         using var nullTokens = Pipeline.NullTokens(1, Device);

@@ -48,7 +48,7 @@ public static class QuickstartLab
         var accuracy = ConditionAccuracy.FromLogits(outputs.Logits, labels);
         var folder = RepoPaths.ResultsOut();
         var grid = Path.Combine(folder, "quickstart-mnist-samples.png");
-        TeacherLab.SaveGrid(images, perClass, DatasetKind.Mnist, grid, columns: Math.Min(perClass, 10));
+        TeacherLab.SaveGrid(images, perClass, DatasetKind.Mnist.ClassNames(), grid, columns: Math.Min(perClass, 10));
         log.WriteLine($"  per-condition accuracy {accuracy.Overall:P1} ({clock.Elapsed.TotalSeconds:F0} s, {rate:F1} images/s) -> {grid}");
         json["teacher_samples"] = labels.Size(0);
         json["teacher_accuracy"] = accuracy.Overall;

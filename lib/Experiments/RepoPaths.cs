@@ -62,6 +62,9 @@ public static class RepoPaths
     /// <summary>Where a trained classifier and its feature statistics go: data/classifiers when recording, the --out folder, else .cache/classifiers.</summary>
     public static string ClassifiersOut() => Choose(Data("classifiers"), Cache("classifiers"));
 
+    /// <summary>Where fitted attribute bins go: data/attributes when recording, the --out folder, else .cache/attributes.</summary>
+    public static string AttributesOut() => Choose(Data("attributes"), Cache("attributes"));
+
     private static string Choose(string committed, string cache)
     {
         var folder = output.Value switch

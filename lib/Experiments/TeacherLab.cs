@@ -28,7 +28,7 @@ public static class TeacherLab
     public static int Train(DatasetKind kind, string size, Device device, TextWriter log, int? steps = null, int? batch = null,
         double budgetMinutes = 0, string? checkpoint = null)
     {
-        var tokenizer = WordTokenizer.ForDatasets();
+        var tokenizer = TeacherPreset.TokenizerFor(size);
         var preset = TeacherPreset.For(kind, tokenizer, size);
         var options = preset.Training with
         {
@@ -40,7 +40,8 @@ public static class TeacherLab
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
 
         using var data = ImageDataset.Load(kind, DatasetSplit.Train, Data.PixelRange.MinusOneOne, device);
-        var corpus = CaptionCorpus.Full(kind);
+        var corpus = preset.Corpus();
+        using var labels = CaptionClassOf(preset, data);
         using var tokens = corpus.Encode(tokenizer, preset.MaxCaptionLength, device);
         using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device);
         using var schedule = preset.Schedule();
@@ -51,7 +52,7 @@ public static class TeacherLab
         var clock = Stopwatch.StartNew();
         double lastLoss = double.NaN;
         var curve = new JsonArray();
-        int done = new DiffusionTrainer(options).Train(model, ema, schedule, data.Images, data.Labels, corpus, tokens, nullTokens.Reshape(-1), checkpoint,
+        int done = new DiffusionTrainer(options).Train(model, ema, schedule, data.Images, labels, corpus, tokens, nullTokens.Reshape(-1), checkpoint,
             new SynchronousProgress<DiffusionTrainingProgress>(p =>
             {
                 lastLoss = p.Loss;
@@ -72,6 +73,18 @@ public static class TeacherLab
         var resultPath = ResultFiles.Write(Path.Combine(RepoPaths.ResultsOut(), $"{preset.Size}-training-{kind.Slug()}.json"), json);
         log.WriteLine($"saved {outPath} ({new FileInfo(outPath).Length / 1e6:F1} MB); {resultPath}");
         return 0;
+    }
+
+    /// <summary>
+    /// The class of the caption each training image is paired with: its digit or garment, or for a compositional teacher
+    /// its digit and the combination of its own measured thickness and slant (<see cref="AttributeCaptions.Label"/>).
+    /// </summary>
+    public static Tensor CaptionClassOf(TeacherPreset preset, ImageDataset data)
+    {
+        if (!preset.Compositional) return data.Labels.Alias();
+        using var combination = Data.Attributes.AttributeBins.LoadCommitted(data.Kind).Classify(data.Images, data.Labels, data.Range);
+        using var digitBase = data.Labels * AttributeCaptions.Combinations;
+        return digitBase + combination;
     }
 
     /// <summary>
@@ -104,10 +117,11 @@ public static class TeacherLab
         var (samples, labels, imagesPerSecond) = Sample(teacher, tokenizer, preset, kind, perClass, steps, guidance, device, seed: 1234);
         using var s = samples;
         using var l = labels;
-        var eval = evaluator.Evaluate(samples, labels);
+        using var digits = preset.Compositional ? AttributeCaptions.Digits(labels) : labels.Alias();
+        var eval = evaluator.Evaluate(samples, digits);
         var folder = RepoPaths.ResultsOut();
         var gridPath = Path.Combine(folder, $"{preset.Size}-{kind.Slug()}-samples.png");
-        SaveGrid(samples, perClass, kind, gridPath, columns: 10);
+        SaveGrid(samples, perClass, preset.Corpus().ClassNames, gridPath, columns: 10);
 
         var json = RunRecord.Header("eval-teacher", device);
         json["teacher"] = Path.GetFileName(teacherPath);
@@ -118,6 +132,13 @@ public static class TeacherLab
         json["accuracy"] = eval.Accuracy?.Overall;
         json["accuracy_goal"] = kind == DatasetKind.Mnist ? ">= 0.98" : ">= 0.90";
         json["per_class_accuracy"] = new JsonArray(eval.Accuracy!.PerClass.Select(v => (JsonNode?)v).ToArray());
+        if (preset.Compositional)
+        {
+            var (thickness, slant) = CompositionalScorer.AttributeAgreement(Data.Attributes.AttributeBins.LoadCommitted(kind), samples, labels);
+            json["thickness_accuracy"] = thickness;
+            json["slant_accuracy"] = slant;
+            log.WriteLine($"attributes as asked: thickness {thickness:P1}, slant {slant:P1}");
+        }
         json["fd_vs_test"] = eval.FrechetDistance;
         json["fd_floor_real_train_vs_test"] = floor.FrechetDistance;
         json["inception_score"] = eval.InceptionScore.Mean;
@@ -130,11 +151,12 @@ public static class TeacherLab
         return 0;
     }
 
-    /// <summary>perClass samples of every class, captions drawn from the full corpus, DDIM with guidance.</summary>
+    /// <summary>perClass samples of every class of the teacher's corpus (<see cref="TeacherPreset.Corpus"/>), DDIM with guidance.</summary>
     public static (Tensor Images, Tensor Labels, double ImagesPerSecond) Sample(TextDiffusionModel model, WordTokenizer tokenizer, TeacherPreset preset,
         DatasetKind kind, int perClass, int steps, double guidance, Device device, ulong seed, int batch = 500)
     {
-        var corpus = CaptionCorpus.Full(kind);
+        if (preset.Dataset != kind) throw new ArgumentException($"the teacher {preset.Name} is a {preset.Dataset.DisplayName()} teacher, not {kind.DisplayName()}", nameof(kind));
+        var corpus = preset.Corpus();
         using var schedule = preset.Schedule();
         using var tokens = corpus.Encode(tokenizer, preset.MaxCaptionLength, device);
         using var nullTokens = tokenizer.NullTokens(1, preset.MaxCaptionLength, device);
@@ -142,15 +164,15 @@ public static class TeacherLab
         return ClassSampling.EveryClass(model, new DdimSampler(schedule, steps), corpus, tokens, nullRow, perClass, guidance, [1, 28, 28], device, seed, batch);
     }
 
-    /// <summary>A PNG with one row per class (the first `columns` samples of each).</summary>
-    public static void SaveGrid(Tensor images, int perClass, DatasetKind kind, string path, int columns)
+    /// <summary>A PNG with one row per class (the first `columns` samples of each), labelled with <paramref name="classNames"/>.</summary>
+    public static void SaveGrid(Tensor images, int perClass, IReadOnlyList<string> classNames, string path, int columns)
     {
         using var scope = Torch.NewDisposeScope();
-        int classes = kind.NumClasses();
+        int classes = classNames.Count;
         var rows = Enumerable.Range(0, classes).Select(c => images.Narrow(0, (long)c * perClass, Math.Min(columns, perClass))).ToArray();
         var picked = Torch.Cat(rows).Cpu().Float();
         var grid = ImageGrid.FromPixels(picked.ToArray<float>(), (int)picked.Size(0), 1, 28, 28, Plotting.PixelRange.MinusOneToOne)
-            .Columns(Math.Min(columns, perClass)).Upscale(2).Padding(2).RowLabels(kind.ClassNames().ToArray());
+            .Columns(Math.Min(columns, perClass)).Upscale(2).Padding(2).RowLabels(classNames.ToArray());
         grid.SavePng(path);
     }
 }

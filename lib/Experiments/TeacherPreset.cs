@@ -16,6 +16,8 @@ namespace RandCond.Experiments;
 /// <item><c>quick-teacher</c> (about 0.6 M U-Net parameters, 50 M MACs, working on a 14x14 grid of 2x2 pixel patches): small enough that
 /// distilling from it on two CPU cores takes minutes, for the quick scale of the experiments.</item>
 /// <item><c>label-teacher</c>, <c>label-quick-teacher</c>: the same U-Nets conditioned on the class label, as the authors' MNIST code.</item>
+/// <item><c>attribute-teacher</c>, <c>attribute-quick-teacher</c> (MNIST): the text U-Nets trained on compositional captions
+/// (<see cref="AttributeCaptions"/>), each image captioned with its own measured thickness and slant.</item>
 /// </list>
 /// Students in the distillation experiments are variations of <see cref="UNet"/>.
 /// </summary>
@@ -23,7 +25,7 @@ public sealed record TeacherPreset(string Name, DatasetKind Dataset, ConditionEn
                                    DiffusionTrainingOptions Training, double GuidanceScale, int MaxCaptionLength)
 {
     public const int TimeSteps = 1000;
-    public static readonly string[] Sizes = ["teacher", "quick-teacher", "label-teacher", "label-quick-teacher"];
+    public static readonly string[] Sizes = ["teacher", "quick-teacher", "label-teacher", "label-quick-teacher", "attribute-teacher", "attribute-quick-teacher"];
 
     public NoiseSchedule Schedule() => NoiseSchedule.Linear(TimeSteps);
 
@@ -32,6 +34,19 @@ public sealed record TeacherPreset(string Name, DatasetKind Dataset, ConditionEn
 
     public string FileName => $"{Dataset.Slug()}-{Size}.safetensors";
 
+    /// <summary>Whether the teacher learns compositional captions (digit, thickness, slant) rather than its dataset's class captions.</summary>
+    public bool Compositional => IsCompositional(Size);
+
+    public static bool IsCompositional(string size) => size.StartsWith("attribute-", StringComparison.Ordinal);
+
+    /// <summary>The captions the teacher is trained on: its dataset's corpus, or the compositional one.</summary>
+    public CaptionCorpus Corpus() => Compositional ? AttributeCaptions.Full() : CaptionCorpus.Full(Dataset);
+
+    /// <summary>The tokenizer a new teacher of <paramref name="size"/> is trained with (a saved teacher carries its own).</summary>
+    public static WordTokenizer TokenizerFor(string size) => IsCompositional(size)
+        ? WordTokenizer.FromCaptions(AttributeCaptions.Full().Entries.Select(e => e.Caption))
+        : WordTokenizer.ForDatasets();
+
     public static TeacherPreset For(DatasetKind dataset, WordTokenizer tokenizer) => For(dataset, tokenizer, "teacher");
 
     /// <param name="size">one of <see cref="Sizes"/></param>
@@ -39,6 +54,8 @@ public sealed record TeacherPreset(string Name, DatasetKind Dataset, ConditionEn
     {
         const int width = 64, length = 12;
         bool label = size.StartsWith("label-", StringComparison.Ordinal);
+        if (IsCompositional(size) && dataset != DatasetKind.Mnist)
+            throw new ArgumentException($"the teacher size '{size}' learns MNIST's compositional captions; {dataset.DisplayName()} has none");
         ConditionEncoderConfig text = label
             ? new LabelEncoderConfig { Classes = dataset.NumClasses(), Width = width, ClassOfToken = CaptionClasses.ClassOfToken(tokenizer, CaptionCorpus.Full(dataset)) }
             : new TextEncoderConfig { VocabSize = tokenizer.VocabularySize, MaxLength = length, Width = width, Layers = 2, Heads = 4 };
@@ -55,9 +72,9 @@ public sealed record TeacherPreset(string Name, DatasetKind Dataset, ConditionEn
         };
         switch (size)
         {
-            case "teacher" or "label-teacher":
+            case "teacher" or "label-teacher" or "attribute-teacher":
                 break;
-            case "quick-teacher" or "label-quick-teacher":
+            case "quick-teacher" or "label-quick-teacher" or "attribute-quick-teacher":
                 unet = unet with
                 {
                     PatchSize = 2, BaseChannels = 24, ChannelMultipliers = [1, 2], BlocksPerStage = [2, 2],

@@ -7,7 +7,8 @@ public readonly record struct LabeledCaption(string Caption, int Label);
 
 /// <summary>
 /// A list of (caption, class label) pairs of one dataset: the text corpus C of random conditioning, or the captions
-/// an image set D is paired with. A caption names one class only. Captions are referred to by their index in
+/// an image set D is paired with. A caption names one class only. The classes are the dataset's, unless the corpus is
+/// given its own (e.g. "thick slanted seven": one class per digit and attribute combination). Captions are referred to by their index in
 /// <see cref="Entries"/>; sampling returns index tensors, so a training step gathers token ids and labels from
 /// <see cref="Encode"/> and <see cref="LabelTensor"/> without touching strings.
 /// </summary>
@@ -19,21 +20,26 @@ public sealed class CaptionCorpus
     private readonly long[] offsets;   // where each label's run starts in byLabel
     private readonly long[] counts;    // captions per label
 
-    public CaptionCorpus(DatasetKind kind, IEnumerable<LabeledCaption> captions)
+    public CaptionCorpus(DatasetKind kind, IEnumerable<LabeledCaption> captions) : this(kind, kind.ClassNames(), captions) { }
+
+    /// <param name="classNames">the name of each class a label may take, in label order</param>
+    public CaptionCorpus(DatasetKind kind, IReadOnlyList<string> classNames, IEnumerable<LabeledCaption> captions)
     {
         Kind = kind;
-        int classes = kind.NumClasses();
+        ClassNames = classNames;
+        int classes = classNames.Count;
+        if (classes == 0) throw new ArgumentException("a caption corpus needs at least one class", nameof(classNames));
         indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
         var kept = new List<LabeledCaption>();
         foreach (var entry in captions)
         {
             if (entry.Label < 0 || entry.Label >= classes)
-                throw new ArgumentException($"caption '{entry.Caption}' has label {entry.Label}; {kind.DisplayName()} has classes 0..{classes - 1}");
+                throw new ArgumentException($"caption '{entry.Caption}' has label {entry.Label}; this {kind.DisplayName()} corpus has classes 0..{classes - 1}");
             if (indexOf.TryGetValue(entry.Caption, out var first))
             {
                 int other = kept[first].Label;
                 if (other != entry.Label)
-                    throw new ArgumentException($"caption '{entry.Caption}' is given for class {other} ({kind.ClassNames()[other]}) and class {entry.Label} ({kind.ClassNames()[entry.Label]}); a caption must name one class");
+                    throw new ArgumentException($"caption '{entry.Caption}' is given for class {other} ({classNames[other]}) and class {entry.Label} ({classNames[entry.Label]}); a caption must name one class");
                 continue;
             }
             indexOf[entry.Caption] = kept.Count;
@@ -54,6 +60,8 @@ public sealed class CaptionCorpus
         new(kind, templates.ExpandAll().SelectMany((list, label) => list.Select(c => new LabeledCaption(c, label))));
 
     public DatasetKind Kind { get; }
+    /// <summary>The name of each class, by label: the dataset's, or the corpus's own.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
     public IReadOnlyList<LabeledCaption> Entries => entries;
     public int Count => entries.Length;
     public int NumClasses => counts.Length;
@@ -101,7 +109,7 @@ public sealed class CaptionCorpus
         if (flat.NumEl > 0 && available.Min().ItemLong() == 0)
         {
             var absent = flat.Index(available.Eq(0)).Cpu().ToArray<long>().Distinct();
-            throw new ArgumentException($"no caption in this corpus for class {string.Join(", ", absent.Select(c => $"{c} ({Kind.ClassNames()[(int)c]})"))}");
+            throw new ArgumentException($"no caption in this corpus for class {string.Join(", ", absent.Select(c => $"{c} ({ClassNames[(int)c]})"))}");
         }
         var start = Torch.FromArray(offsets, device: device).IndexSelect(0, flat);
         var u = Torch.Rand([flat.NumEl], generator, DType.Float64).To(device);
@@ -125,10 +133,15 @@ public sealed class CaptionCorpus
         return host.ToArray<long>().Select(i => entries[i].Caption).ToArray();
     }
 
+    /// <summary>The entries that satisfy <paramref name="keep"/>, with this corpus's classes.</summary>
+    public CaptionCorpus Where(Func<LabeledCaption, bool> keep) => new(Kind, ClassNames, entries.Where(keep));
+
     private CaptionCorpus Filter(ConceptGroup group, bool keep)
     {
         if (group.Kind != Kind) throw new ArgumentException($"concept group {group.Name} is of {group.Kind.DisplayName()}, this corpus of {Kind.DisplayName()}", nameof(group));
-        return new CaptionCorpus(Kind, entries.Where(e => group.Contains(e.Label) == keep));
+        if (!ClassNames.SequenceEqual(Kind.ClassNames()))
+            throw new ArgumentException($"concept group {group.Name} names {Kind.DisplayName()} classes, but this corpus has its own {ClassNames.Count} classes; filter it with Where", nameof(group));
+        return Where(e => group.Contains(e.Label) == keep);
     }
 
     public override string ToString() => $"CaptionCorpus({Kind.DisplayName()}, {Count} captions, classes {string.Join(",", Classes)})";

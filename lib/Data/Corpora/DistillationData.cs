@@ -16,7 +16,7 @@ public sealed class DistillationData
         if (missing.Count > 0)
             throw new ArgumentException(
                 $"the text corpus C must contain every caption of the image set D, but lacks {missing.Count} of D's {images.Captions.Count}, e.g. " +
-                string.Join("; ", missing.Take(3).Select(m => $"'{m.Caption}' (class {m.Label}, {textCorpus.Kind.ClassNames()[m.Label]})")) +
+                string.Join("; ", missing.Take(3).Select(m => $"'{m.Caption}' (class {m.Label}, {textCorpus.ClassNames[m.Label]})")) +
                 ". Build C from the full corpus and D's captions with CaptionCorpus.Excluding.", nameof(textCorpus));
         Images = images;
         TextCorpus = textCorpus;

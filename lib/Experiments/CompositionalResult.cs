@@ -1,0 +1,103 @@
+using System.Text.Json.Serialization;
+using Microsoft.Data.Analysis;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using RandCond.Plotting;
+using Chart = Plotly.NET.CSharp.Chart;
+
+namespace RandCond.Experiments;
+
+/// <summary>One model of the compositional experiment: the teacher, or a student with or without random conditioning.</summary>
+public sealed record CompositionalModel(string Model, CompositionalScores Seen, CompositionalScores Unseen, string? Replacement = null, int? Steps = null, double? FinalLoss = null)
+{
+    /// <summary>The student's run in the run store (its loss curves), when it was made in this process.</summary>
+    [JsonIgnore] public long? RunId { get; init; }
+}
+
+/// <summary>
+/// What a compositional run produced, as its record in results/ holds it (snake_case fields): the split of the forty
+/// (digit, thickness, slant) classes into those D holds and those it lacks, how many real test images each subset's FD is
+/// against, and every model's scores on both. <see cref="Table"/>, <see cref="UnseenChart"/> and <see cref="Reading"/> show it.
+/// </summary>
+public sealed record CompositionalResult : RecordedRun
+{
+    public required string Scale { get; init; }
+    public required string Teacher { get; init; }
+    public required string Student { get; init; }
+    public required int CombinationsPerDigit { get; init; }
+    public required IReadOnlyList<int> SeenClasses { get; init; }
+    public required string ImageSet { get; init; }
+    public required string TextCorpus { get; init; }
+    public required string Distillation { get; init; }
+    public required string Sampling { get; init; }
+    public required long TestImagesSeen { get; init; }
+    public required long TestImagesUnseen { get; init; }
+    public required IReadOnlyList<CompositionalModel> Models { get; init; }
+    public double Seconds { get; init; }
+    public CudaFastPaths? FastPaths { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SampleGrid { get; init; }
+
+    public static CompositionalResult Load(string path) => RecordedRuns.Load<CompositionalResult>(path);
+
+    /// <summary>The committed record results/<paramref name="fileName"/>, or null when that run has not been recorded.</summary>
+    public static CompositionalResult? Recorded(string fileName) => RecordedRuns.Recorded<CompositionalResult>(fileName);
+
+    public CompositionalModel Model(string name) => Models.FirstOrDefault(m => m.Model == name)
+        ?? throw new KeyNotFoundException($"the compositional record {SourceFile ?? "of this run"} has no model '{name}' (it has {string.Join(", ", Models.Select(m => m.Model))})");
+
+    [JsonIgnore] public CompositionalModel TeacherScores => Model("teacher");
+    [JsonIgnore] public CompositionalModel NoRc => Model("student, no RC");
+    [JsonIgnore] public CompositionalModel Rc => Model("student, RC");
+
+    /// <summary>How much lower RC's FD on the classes D lacks is than no RC's, as a fraction of no RC's (the paper: 14.7 % on MS-COCO).</summary>
+    [JsonIgnore] public double UnseenFdImprovement => 1 - Rc.Unseen.FrechetDistance / NoRc.Unseen.FrechetDistance;
+
+    /// <summary>One row per model and subset: FD and the shares right on the digit, the thickness, the slant and all three.</summary>
+    public DataFrame Table()
+    {
+        var table = DataFrames.Empty(("model", typeof(string)), ("classes", typeof(string)), ("FD", typeof(double)), ("digit", typeof(double)),
+            ("thickness", typeof(double)), ("slant", typeof(double)), ("all three", typeof(double)));
+        foreach (var m in Models)
+            foreach (var (subset, s) in new[] { ("D lacks", m.Unseen), ("in D", m.Seen) })
+                table.AddRow(m.Model, subset, s.FrechetDistance, s.DigitAccuracy, s.ThicknessAccuracy, s.SlantAccuracy, s.AllThreeAccuracy);
+        var style = new TableStyle().Column("FD", "0.00", Better.Lower).Column("digit", "0.0%", Better.Higher).Column("thickness", "0.0%", Better.Higher)
+            .Column("slant", "0.0%", Better.Higher).Column("all three", "0.0%", Better.Higher);
+        return table.WithStyle(style.WithCaption(
+            $"Compositional captions, {Scale} scale ({Provenance}): D holds {SeenClasses.Count} of the 40 (digit, thickness, slant) classes; " +
+            $"FD against {TestImagesUnseen} / {TestImagesSeen} real test images of the classes D lacks / holds; {Distillation}"));
+    }
+
+    /// <summary>Grouped bars: each model's shares right on the digit, thickness, slant and all three, on the classes D lacks.</summary>
+    public GenericChart UnseenChart()
+    {
+        string[] measures = ["digit", "thickness", "slant", "all three"];
+        var colors = new Dictionary<string, string> { ["teacher"] = "#7f7f7f", ["student, no RC"] = "#1f77b4", ["student, RC"] = "#d62728" };
+        var bars = Models.Select(m => Chart.Column<double, string, string>(
+            new[] { m.Unseen.DigitAccuracy, m.Unseen.ThicknessAccuracy, m.Unseen.SlantAccuracy, m.Unseen.AllThreeAccuracy }, Keys: measures, Name: m.Model,
+            MarkerColor: Color.fromString(colors.GetValueOrDefault(m.Model, "#2ca02c"))));
+        return Chart.Combine(bars)
+            .WithTitle($"Samples of the {40 - SeenClasses.Count} (digit, thickness, slant) classes D lacks ({Scale} scale)")
+            .WithXAxis("asked for").WithYAxis("share of samples measured as asked", min: 0, max: 1.02);
+    }
+
+    /// <summary>What the numbers say, in sentences built from them.</summary>
+    public string Reading()
+    {
+        var (t, rc, noRc) = (TeacherScores.Unseen, Rc.Unseen, NoRc.Unseen);
+        var lines = new List<string>
+        {
+            $"{SourceFile ?? $"This {Scale}-scale run"}: on the {40 - SeenClasses.Count} classes D lacks, FD is {noRc.FrechetDistance:F2} without RC and " +
+            $"{rc.FrechetDistance:F2} with it ({UnseenFdImprovement:+0.0%;-0.0%} for RC; the teacher {t.FrechetDistance:F2}); all three attributes right: " +
+            $"no RC {noRc.AllThreeAccuracy:P1}, RC {rc.AllThreeAccuracy:P1}, teacher {t.AllThreeAccuracy:P1}.",
+        };
+        if (t.AllThreeAccuracy < 0.5)
+            lines.Add("The teacher itself follows the attribute words on these classes less than half the time, so the students cannot show much.");
+        else if (UnseenFdImprovement >= 0.10)
+            lines.Add("That is the paper's effect in kind: random conditioning lowers FD on what D lacks by 10 % or more.");
+        else if (UnseenFdImprovement > 0)
+            lines.Add("Random conditioning helps on what D lacks, by less than the paper's 14.7 %.");
+        else
+            lines.Add("Random conditioning does not lower FD on what D lacks in this run.");
+        return string.Join(Environment.NewLine, lines);
+    }
+}
