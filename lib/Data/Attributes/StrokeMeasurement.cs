@@ -66,11 +66,12 @@ public static class StrokeMeasurement
         return new StrokeMeasures(Torch.Cat(thickness).MoveToOuterScope(), Torch.Cat(slant).MoveToOuterScope());
     }
 
+    // One affine map and a clamp: intensity is (x + 1) / 2 for [-1, 1], x for [0, 1].
     private static Tensor Ink(Tensor images, PixelRange range)
     {
-        var x = images.To(DType.Float32);
-        var intensity = range == PixelRange.MinusOneOne ? (x + 1) * 0.5 : x;
-        return ((intensity - InkFloor) / (InkCeiling - InkFloor)).Clamp(0, 1);
+        double scale = range == PixelRange.MinusOneOne ? 0.5 : 1, offset = range == PixelRange.MinusOneOne ? 0.5 : 0;
+        double band = InkCeiling - InkFloor;
+        return (images.To(DType.Float32) * (scale / band) + (offset - InkFloor) / band).ClampInPlace(0, 1);
     }
 
     private static Tensor Thickness(Tensor ink)
@@ -78,7 +79,7 @@ public static class StrokeMeasurement
         long[] pixels = [1, 2, 3];
         var area = ink.Sum(pixels);
         var p = Torch.Op("aten::constant_pad_nd", "", ink, new long[] { 1, 1, 1, 1 }, 0.0);
-        Tensor Transitions(Tensor a, Tensor b) => (a - b).Abs().Sum(pixels);
+        Tensor Transitions(Tensor a, Tensor b) => (a - b).Norm(1, pixels);
         var rows = Transitions(p.Slice(3, 1, null), p.Slice(3, 0, -1));
         var columns = Transitions(p.Slice(2, 1, null), p.Slice(2, 0, -1));
         var down = Transitions(p.Slice(2, 1, null).Slice(3, 1, null), p.Slice(2, 0, -1).Slice(3, 0, -1));
@@ -89,20 +90,25 @@ public static class StrokeMeasurement
         return (boundary - discriminant.Sqrt()) * 0.25;
     }
 
+    // The moments come from three passes over the pixels (row sums, column sums, and each row's column-weighted sum);
+    // the rest is done on those (N, H) and (N, W) profiles in double precision.
     private static Tensor Slant(Tensor ink)
     {
-        long[] pixels = [1, 2, 3];
         long h = ink.Size(2), w = ink.Size(3);
         var device = ink.Device;
-        var y = Torch.Arange(h, DType.Float32, device).View(1, 1, h, 1);
-        var x = Torch.Arange(w, DType.Float32, device).View(1, 1, 1, w);
-        var mass = ink.Sum(pixels, keepDim: true).Clamp(1e-6, null);
-        var dy = y - (ink * y).Sum(pixels, keepDim: true) / mass;
-        var dx = x - (ink * x).Sum(pixels, keepDim: true) / mass;
-        var mu11 = (ink * dx * dy).Sum(pixels);
-        var mu02 = (ink * dy.Square()).Sum(pixels);
+        var y = Torch.Arange(h, DType.Float64, device);
+        var x = Torch.Arange(w, DType.Float64, device);
+        var rows = ink.Sum(3).Squeeze(1).To(DType.Float64);                                          // (N, H): ink per row
+        var columns = ink.Sum(2).Squeeze(1).To(DType.Float64);                                       // (N, W): ink per column
+        var rowMoments = ink.MatMul(x.To(DType.Float32)).Squeeze(1).To(DType.Float64);             // (N, H): sum of x ink per row
+        var mass = rows.Sum(1, keepDim: true).Clamp(1e-6, null);
+        var cy = (rows * y).Sum(1, keepDim: true) / mass;
+        var cx = (columns * x).Sum(1, keepDim: true) / mass;
+        var dy = y - cy;
+        var mu02 = (rows * dy.Square()).Sum(1);
+        var mu11 = (dy * (rowMoments - rows * cx)).Sum(1);
         var defined = mu02 > 1e-6;
         var shear = (-mu11 / mu02.Clamp(1e-6, null)).Where(defined, Torch.ZerosLike(mu11));
-        return Torch.Op("aten::atan", "", shear) * (180 / Math.PI);
+        return (Torch.Op("aten::atan", "", shear) * (180 / Math.PI)).To(DType.Float32);
     }
 }

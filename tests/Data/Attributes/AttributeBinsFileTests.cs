@@ -77,6 +77,24 @@ public class AttributeBinsFileTests(DatasetsFixture data)
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(path)!)!)!, "RandCond.Lib.csproj")));
     }
 
+    [Fact]
+    public void TheCommittedMnistBinsAreThoseOfTheFullTrainingSet()
+    {
+        // Teacher captions, D and the scorer read the committed file; a change to the measurement that is not followed
+        // by a refit (AttributeBins.Fit(train).Save(AttributeBins.CommittedFile(DatasetKind.Mnist))) fails here.
+        var committed = AttributeBins.LoadCommitted(DatasetKind.Mnist);
+        var fitted = AttributeBins.Fit(data.MnistTrain);
+        Assert.Equal(("mnist", 60000L), (committed.Dataset, committed.FittedImages));
+        Assert.Equal(fitted.NumClasses, committed.NumClasses);
+        foreach (var (mine, theirs) in fitted.Classes.Zip(committed.Classes))
+            foreach (var (a, b) in new[] { (mine.Thickness, theirs.Thickness), (mine.Slant, theirs.Slant) })
+            {
+                Assert.Equal(a.LowerQuartile, b.LowerQuartile, 1e-3);
+                Assert.Equal(a.Median, b.Median, 1e-3);
+                Assert.Equal(a.UpperQuartile, b.UpperQuartile, 1e-3);
+            }
+    }
+
     private const string ValidHead = "{ \"format\": 1, \"dataset\": \"mnist\", \"fitted_images\": 10, ";
     private const string Q = "{ \"lower_quartile\": 1, \"median\": 2, \"upper_quartile\": 3 }";
     private const string Zero = "{ \"label\": 0, \"thickness\": " + Q + ", \"slant\": " + Q + " }";
