@@ -14,17 +14,18 @@ namespace RandCond.Data.Attributes;
 /// noise in generated samples, which a single hard threshold would either count or cut at random.</para>
 /// <para><b>Thickness.</b> Morpho-MNIST (Castro et al., 2019) divides the ink area by the length of its skeleton;
 /// skeletons need iterative thinning. Here the boundary length P stands in for the skeleton: a stroke of length L and
-/// width w has area A = L w and perimeter P = 2 (L + w), so w = (P - sqrt(P^2 - 16 A)) / 4, exact for a bar and within
-/// w^2 / L of the truth for a loop (no ends); a digit with more than two stroke ends reads a little thin, the same
-/// way for every image of that digit, which per-digit bins absorb. P is measured Crofton-style from ink transitions
-/// along rows, columns and both diagonals, weighted so that straight edges at 0 and 45 degrees read their true length
-/// (at most 8% long in between); counting 4-neighbour edges alone would read a 45-degree stroke 41% thinner than the
-/// same stroke upright, and tie thickness to slant. A blank image has A = P = 0 and thickness 0.</para>
+/// width w has area A = L w and perimeter P = 2 (L + w), so w = (P - sqrt(P^2 - 16 A)) / 4. That is a bar's width
+/// up to the pixel grid at its ends, and within w^2 / L of the truth for a loop (no ends); a digit with more than two
+/// stroke ends reads a little thin, alike for every image of that digit, which per-digit bins absorb. P is measured
+/// Crofton-style from ink transitions along rows, columns and both diagonals, weighted so that straight edges at 0
+/// and 45 degrees read their true length (at most 8% long in between). Counting 4-neighbour edges alone would read a
+/// 45-degree edge 41% long, so a 45-degree stroke about 30% thinner than the same stroke upright, and tie thickness to
+/// slant. A blank image has A = P = 0 and thickness 0.</para>
 /// <para><b>Slant.</b> From the ink's central moments, with x the column and y the row (downwards): the shear
 /// s = -mu11 / mu02 that deskewing undoes; a digit whose top leans right has x falling as y grows, so mu11 &lt; 0 and
 /// s &gt; 0. Reported as atan(s) in degrees; 0 where mu02 vanishes (a blank image, a single row of ink).</para>
-/// Both measures are unchanged by moving the digit by whole pixels (the image is padded, not wrapped, so ink at the
-/// border keeps its boundary).
+/// <para>Both measures are unchanged by moving the digit by whole pixels (the image is padded, not wrapped, so ink at
+/// the border keeps its boundary).</para>
 /// </remarks>
 public static class StrokeMeasurement
 {
@@ -59,9 +60,10 @@ public static class StrokeMeasurement
         var slant = new List<Tensor>();
         foreach (var chunk in images.Split(ChunkSize))
         {
+            using var chunkScope = Torch.NewDisposeScope(); // frees each chunk's intermediates before the next
             var ink = Ink(chunk, range);
-            thickness.Add(Thickness(ink));
-            slant.Add(Slant(ink));
+            thickness.Add(Thickness(ink).MoveToOuterScope());
+            slant.Add(Slant(ink).MoveToOuterScope());
         }
         return new StrokeMeasures(Torch.Cat(thickness).MoveToOuterScope(), Torch.Cat(slant).MoveToOuterScope());
     }

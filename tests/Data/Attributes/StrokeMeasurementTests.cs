@@ -61,6 +61,26 @@ public class StrokeMeasurementTests(DatasetsFixture data)
     }
 
     [Fact]
+    public void AnEmptyBatchHasNoMeasures()
+    {
+        using var none = Torch.Zeros([0, 1, 28, 28]);
+        var (thickness, slant) = Measure(none);
+        Assert.Empty(thickness);
+        Assert.Empty(slant);
+    }
+
+    [Fact]
+    public void MeasuringInChunksLeaksNoTensor()
+    {
+        using var images = SyntheticDigits.Batch(SyntheticDigits.Bar(2), SyntheticDigits.Bar(4));
+        using (StrokeMeasurement.Measure(images)) { } // warm up op handles and caches
+        long before = Torch.NativeLiveTensors;
+        using (var measures = StrokeMeasurement.Measure(images))
+            Assert.Equal(before + 2, Torch.NativeLiveTensors);
+        Assert.Equal(before, Torch.NativeLiveTensors);
+    }
+
+    [Fact]
     public void MovingADigitByWholePixelsLeavesBothMeasuresEqual()
     {
         using var scope = Torch.NewDisposeScope();
