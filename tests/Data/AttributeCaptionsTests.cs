@@ -1,4 +1,5 @@
 using RandCond.Data;
+using RandCond.Data.Attributes;
 using RandCond.Tensors;
 using Xunit;
 
@@ -17,13 +18,13 @@ public class AttributeCaptionsTests
         {
             var words = WordTokenizer.Words(entry.Caption);
             int digit = AttributeCaptions.Digit(entry.Label), combination = AttributeCaptions.Combination(entry.Label);
-            Assert.Contains(AttributeCaptions.ThicknessWords[combination / 2], words);
-            Assert.Contains(AttributeCaptions.SlantWords[combination % 2], words);
-            Assert.DoesNotContain(AttributeCaptions.ThicknessWords[1 - combination / 2], words);
-            Assert.DoesNotContain(AttributeCaptions.SlantWords[1 - combination % 2], words);
+            Assert.Contains(AttributeBins.ThicknessWords[combination / 2], words);
+            Assert.Contains(AttributeBins.SlantWords[combination % 2], words);
+            Assert.DoesNotContain(AttributeBins.ThicknessWords[1 - combination / 2], words);
+            Assert.DoesNotContain(AttributeBins.SlantWords[1 - combination % 2], words);
             Assert.True(words.Contains(DatasetKind.Mnist.ClassNames()[digit]) || words.Contains(digit.ToString()), entry.Caption);
         }
-        int seven = AttributeCaptions.Label(7, AttributeCaptions.Combination(thicknessBin: 1, slantBin: 1));
+        int seven = AttributeCaptions.Label(7, AttributeBins.Combination(thicknessBin: 1, slantBin: 1));
         Assert.Equal(seven, Corpus.Entries[Corpus.IndexOf("a thick slanted seven")].Label);
         Assert.Equal("thick slanted seven", Corpus.ClassNames[seven]);
         Assert.Equal(Corpus.CaptionsOf(0).Count, Corpus.CaptionsOf(39).Count);

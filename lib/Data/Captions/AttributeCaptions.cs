@@ -1,3 +1,5 @@
+using RandCond.Data.Attributes;
+
 namespace RandCond.Data;
 
 /// <summary>
@@ -8,11 +10,8 @@ namespace RandCond.Data;
 /// </summary>
 public static class AttributeCaptions
 {
-    public static readonly IReadOnlyList<string> ThicknessWords = ["thin", "thick"];
-    public static readonly IReadOnlyList<string> SlantWords = ["upright", "slanted"];
-
-    /// <summary>Attribute combinations per digit (thickness bins × slant bins).</summary>
-    public const int Combinations = 4;
+    /// <summary>Attribute combinations per digit (thickness bins × slant bins), as <see cref="AttributeBins"/> numbers them.</summary>
+    public const int Combinations = AttributeBins.Combinations;
 
     /// <summary>The class of a digit drawn with the attribute combination (0..3).</summary>
     public static int Label(int digit, int combination) => digit * Combinations + combination;
@@ -21,11 +20,8 @@ public static class AttributeCaptions
 
     public static int Combination(int label) => label % Combinations;
 
-    /// <summary>The combination of a thickness bin and a slant bin (each 0 or 1).</summary>
-    public static int Combination(int thicknessBin, int slantBin) => thicknessBin * 2 + slantBin;
-
     /// <summary>"thick slanted": the words of a combination.</summary>
-    public static string Words(int combination) => $"{ThicknessWords[combination / 2]} {SlantWords[combination % 2]}";
+    public static string Words(int combination) => $"{AttributeBins.Words(combination).Thickness} {AttributeBins.Words(combination).Slant}";
 
     /// <summary>The class names of the corpus: "thin upright zero" … "thick slanted nine".</summary>
     public static IReadOnlyList<string> ClassNames { get; } =
@@ -66,7 +62,8 @@ public static class AttributeCaptions
         for (int combination = 0; combination < Combinations; combination++)
         {
             // The attribute slots are appended as a last @slots section, so line numbers in errors stay those of the file.
-            var slots = $"\n@slots\nthickness: {ThicknessWords[combination / 2]}\nslant: {SlantWords[combination % 2]}\n";
+            var (thickness, slant) = AttributeBins.Words(combination);
+            var slots = $"\n@slots\nthickness: {thickness}\nslant: {slant}\n";
             var templates = CaptionTemplates.Parse(text + slots, source, DatasetKind.Mnist);
             if (combination == 0)
                 foreach (var template in templates.Templates)
