@@ -15,11 +15,11 @@ public static class AttributeBinsLab
     {
         using var train = ImageDataset.Load(DatasetKind.Mnist, DatasetSplit.Train, PixelRange.MinusOneOne, device);
         using var test = ImageDataset.Load(DatasetKind.Mnist, DatasetSplit.Test, PixelRange.MinusOneOne, device);
+        var provenance = $"{RunRecord.PortableCommand(Environment.CommandLine)}; commit {RunRecord.Commit()}, {RunRecord.DeviceName(device)}"; // before the bins are rewritten
         var report = AttributeBinReport.Compute(train, test);
         var binsPath = Path.Combine(RepoPaths.AttributesOut(), Path.GetFileName(AttributeBins.CommittedFile(DatasetKind.Mnist)));
         report.Bins.Save(binsPath);
-        var text = $"# Stroke-attribute bins of MNIST\n\n{RunRecord.PortableCommand(Environment.CommandLine)}; commit {RunRecord.Commit()}, " +
-                   $"{RunRecord.DeviceName(device)}, {DateTime.UtcNow:yyyy-MM-dd'T'HH:mm:ss'Z'}\n\n```\n{report.ToText()}\n```\n";
+        var text = $"# Stroke-attribute bins of MNIST\n\n{provenance}, {DateTime.UtcNow:yyyy-MM-dd'T'HH:mm:ss'Z'}\n\n```\n{report.ToText()}\n```\n";
         var reportPath = Path.Combine(RepoPaths.ResultsOut(), "attribute-bins-mnist.md");
         Plotting.AtomicFile.WriteAllText(reportPath, text);
         log.WriteLine(report.ToText());
