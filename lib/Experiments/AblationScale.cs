@@ -28,6 +28,7 @@ public sealed record AblationScale(string Name, HeldOutDigitConfig Digit, Distil
         HeldOutDigitConfig.Quick with
         {
             DistillSteps = 30, BatchSize = 8, LearningRate = 1e-3, CosineDecay = false, SamplesPerDigit = 2, SamplingSteps = 5, TimeBudgetMinutes = 0,
+            Student = "block-removed:random",
         },
         DistillationTableScale.Quick with { DistillSteps = 30, BatchSize = 8, SamplesPerClass = 2, SamplingSteps = 5, MinutesPerStudent = 0 },
         [5, 10, 20], [10, 50, 280]);

@@ -12,7 +12,7 @@ public sealed class HeldOutDigitLabTests
     public void Presets_are_named_and_an_unknown_scale_is_refused()
     {
         Assert.Same(HeldOutDigitConfig.Quick, HeldOutDigitConfig.For("quick"));
-        Assert.Equal((700, 32, 4e-3, true, 0.0), (HeldOutDigitConfig.Quick.DistillSteps, HeldOutDigitConfig.Quick.BatchSize,
+        Assert.Equal((1200, 32, 4e-3, true, 0.0), (HeldOutDigitConfig.Quick.DistillSteps, HeldOutDigitConfig.Quick.BatchSize,
             HeldOutDigitConfig.Quick.LearningRate, HeldOutDigitConfig.Quick.CosineDecay, HeldOutDigitConfig.Quick.TimeBudgetMinutes));
         Assert.Equal((1000, 2500, 256, 200), (HeldOutDigitConfig.Paper.ImagesPerDigit, HeldOutDigitConfig.Paper.DistillSteps,
             HeldOutDigitConfig.Paper.BatchSize, HeldOutDigitConfig.Paper.SamplesPerDigit));
@@ -26,9 +26,10 @@ public sealed class HeldOutDigitLabTests
     {
         var quick = HeldOutDigitConfig.Quick;
         Assert.Equal(3, quick.HeldOutDigit);
-        Assert.Equal(StudentInit.Random, quick.StudentSpec.Init);
-        Assert.Equal(ReplacementProbability.Sigmoid().Name, quick.RcReplacement.Name);
-        Assert.Equal(ReplacementProbability.Exponential().Name, (quick with { Student = "block-removed" }).RcReplacement.Name);
+        Assert.Equal(StudentInit.Teacher, quick.StudentSpec.Init);
+        Assert.True(quick.StudentSpec.OwnEncoder);
+        Assert.Equal(ReplacementProbability.Exponential().Name, quick.RcReplacement.Name);
+        Assert.Equal(ReplacementProbability.Sigmoid().Name, (quick with { Student = "block-removed:random" }).RcReplacement.Name);
         Assert.EndsWith("mnist-quick-teacher.safetensors", quick.TeacherPath);
         Assert.EndsWith("mnist-label-quick-teacher.safetensors", (quick with { Conditioning = "label" }).TeacherPath);
         Assert.EndsWith("mnist-label-teacher.safetensors", (HeldOutDigitConfig.Paper with { Conditioning = "label" }).TeacherPath);
@@ -161,7 +162,7 @@ public sealed class HeldOutDigitLabTests
         Assert.Equal("", (HeldOutDigitConfig.Paper with { HeldOutDigit = 7, Conditioning = "label", TimeBudgetMinutes = 3, Replacement = "sigmoid" }).RecordVariant());
         var own = HeldOutDigitConfig.Paper with { Student = "block-removed:random:own-encoder", Replacement = "exponential", FeatureWeight = 0.1 };
         Assert.Equal("-student-block-removed-random-own-encoder-replacement-exponential-5-feature-weight-0.1", own.RecordVariant());
-        Assert.Equal("-steps-1200", (HeldOutDigitConfig.Quick with { DistillSteps = 1200 }).RecordVariant());
+        Assert.Equal("-steps-2000", (HeldOutDigitConfig.Quick with { DistillSteps = 2000 }).RecordVariant());
 
         var paper = HeldOutDigitResult.Recorded("held-out-digit-paper-label-digit5-cuda.json")! with { Samples = null };
         var folder = Directory.CreateTempSubdirectory("randcond-variant-").FullName;
