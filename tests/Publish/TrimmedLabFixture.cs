@@ -10,7 +10,7 @@ namespace RandCond.Tests.Publish;
 /// randcond-lab published the way scripts/gpu/pack.sh publishes it for a GPU machine (trimmed, self-contained, linux-x64),
 /// at most once per change of what goes into it: the publish is kept in .cache/publish/lab-HASH, HASH over the path and
 /// content of every file git sees (tracked or not ignored) under <see cref="Inputs"/>, and the runtime's version.
-/// A publish takes one to two minutes on two cores; a cached one nothing.
+/// A publish took 1.5 to 3 minutes on two shared cores (measured 2026-12-05); a cached one nothing.
 /// </summary>
 public sealed class TrimmedLabFixture
 {
@@ -33,11 +33,14 @@ public sealed class TrimmedLabFixture
         Folder = Path.Combine(parent, "lab-" + InputHash(root));
         if (File.Exists(Exe)) return;
 
-        // Published into a staging folder and renamed, so an interrupted publish never passes for a cached one.
+        // Published into a staging folder and renamed, so an interrupted publish never passes for a cached one. Its
+        // bin/obj go under .cache/publish/artifacts: in the repository's bin/ the publish would rewrite RandCond.Lib.dll,
+        // which notebooks run by other tests load at the same time.
         var staging = $"{Folder}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         var clock = Stopwatch.StartNew();
-        var run = ChildProcess.Run(ChildProcess.Dotnet, ["publish", "lab", .. PublishArguments, "-o", staging, "-nologo", "-v", "quiet"],
+        var run = ChildProcess.Run(ChildProcess.Dotnet,
+            ["publish", "lab", .. PublishArguments, "--artifacts-path", Path.Combine(parent, "artifacts"), "-o", staging, "-nologo", "-v", "quiet"],
             TimeSpan.FromMinutes(15), root);
         if (run.ExitCode != 0)
             throw new InvalidOperationException($"dotnet publish lab {string.Join(' ', PublishArguments)} failed (exit {run.ExitCode?.ToString() ?? "none: timed out"}):\n{run.Stdout}\n{run.Stderr}");
