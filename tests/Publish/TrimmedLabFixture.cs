@@ -34,20 +34,22 @@ public sealed class TrimmedLabFixture
         if (File.Exists(Exe)) return;
 
         // Published into a staging folder and renamed, so an interrupted publish never passes for a cached one. Its
-        // bin/obj go under .cache/publish/artifacts: in the repository's bin/ the publish would rewrite RandCond.Lib.dll,
-        // which notebooks run by other tests load at the same time.
+        // bin/obj go to a folder of their own, deleted after (700 MB; keeping them saves only seconds of the next publish):
+        // in the repository's bin/ the publish would rewrite RandCond.Lib.dll, which notebooks run by other tests load.
         var staging = $"{Folder}.tmp-{Environment.ProcessId}";
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        var artifacts = $"{staging}-build";
+        foreach (var stale in new[] { staging, artifacts }.Where(Directory.Exists)) Directory.Delete(stale, recursive: true);
         var clock = Stopwatch.StartNew();
         var run = ChildProcess.Run(ChildProcess.Dotnet,
-            ["publish", "lab", .. PublishArguments, "--artifacts-path", Path.Combine(parent, "artifacts"), "-o", staging, "-nologo", "-v", "quiet"],
+            ["publish", "lab", .. PublishArguments, "--artifacts-path", artifacts, "-o", staging, "-nologo", "-v", "quiet"],
             TimeSpan.FromMinutes(15), root);
+        if (Directory.Exists(artifacts)) Directory.Delete(artifacts, recursive: true);
         if (run.ExitCode != 0)
             throw new InvalidOperationException($"dotnet publish lab {string.Join(' ', PublishArguments)} failed (exit {run.ExitCode?.ToString() ?? "none: timed out"}):\n{run.Stdout}\n{run.Stderr}");
         PublishTime = clock.Elapsed;
         if (!File.Exists(Path.Combine(staging, "randcond-lab")))
             throw new InvalidOperationException($"dotnet publish lab wrote no randcond-lab into {staging}");
-        // Earlier publishes (other inputs) are 60 MB each: keep only this one.
+        // Earlier publishes (other inputs) are 57 MB each: keep only this one.
         foreach (var old in Directory.EnumerateDirectories(parent, "lab-*").Where(d => d != staging))
             Directory.Delete(old, recursive: true);
         Directory.Move(staging, Folder);
