@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs what a GPU machine without .NET needs into .gpu/ (git-ignored), small enough for a carry limit of 64 MiB
-# together with the repository's tracked files (about 42 MiB; the script prints the sum and fails past the limit):
-#   .gpu/<program>.tar.xz   the trimmed self-contained publish of lab/ or benchmarks/ (~6 MB instead of ~20 MB)
+# together with the repository's tracked files (about 44 MiB; the script prints the sum and fails past the limit):
+#   .gpu/<program>.tar.xz   the trimmed self-contained publish of lab/ or benchmarks/ (lab: 15 MB instead of 52 MB)
 #   .gpu/datasets/<slug>/   each dataset as .gz files whose unpacked form matches data/<slug>.sha256
 #   .gpu/font.ttf           (lab) DejaVu Sans for the sample grids' labels
 #   .gpu/commit             the commit the program was built from (scripts/gpu/unpack.sh prints how to pass it on)
