@@ -12,7 +12,7 @@ public sealed class HeldOutDigitLabTests
     public void Presets_are_named_and_an_unknown_scale_is_refused()
     {
         Assert.Same(HeldOutDigitConfig.Quick, HeldOutDigitConfig.For("quick"));
-        Assert.Equal((1200, 32, 4e-3, true, 0.0), (HeldOutDigitConfig.Quick.DistillSteps, HeldOutDigitConfig.Quick.BatchSize,
+        Assert.Equal((700, 32, 1e-3, true, 0.0), (HeldOutDigitConfig.Quick.DistillSteps, HeldOutDigitConfig.Quick.BatchSize,
             HeldOutDigitConfig.Quick.LearningRate, HeldOutDigitConfig.Quick.CosineDecay, HeldOutDigitConfig.Quick.TimeBudgetMinutes));
         Assert.Equal((1000, 2500, 256, 200), (HeldOutDigitConfig.Paper.ImagesPerDigit, HeldOutDigitConfig.Paper.DistillSteps,
             HeldOutDigitConfig.Paper.BatchSize, HeldOutDigitConfig.Paper.SamplesPerDigit));
