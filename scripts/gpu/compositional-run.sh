@@ -6,6 +6,9 @@
 # packs teachers, records and logs into $1/compositional-run.tar.gz. Every run passes --record: these are the committed
 # records (results/) and teachers (data/teachers). TEACHERS=committed skips the training; COMBINATIONS, QUICK,
 # TEACHER_MIN and STUDENT_MIN change the rest.
+# Carry limit: the tracked files (about 44 MiB), the lab (about 15 MiB) and all of MNIST (11 MiB) exceed 64 MiB, so the
+# training call cannot carry `pack.sh lab mnist` as it is; shrink the carry first (e.g. the lab without chart export,
+# or the train split in a denser form), or train the teachers in a call that carries no lab-side extras.
 set -uo pipefail
 out="$1"; cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash scripts/gpu/unpack.sh >/dev/null
