@@ -19,7 +19,7 @@ public sealed record AttributeBins(
     public const int CurrentFormat = 1;
     public const int Combinations = 4;
 
-    /// <summary>Thickness words by bin: 0 below the digit's median, 1 above.</summary>
+    /// <summary>Thickness words by bin: 0 for a thickness at or below the digit's median, 1 above.</summary>
     public static IReadOnlyList<string> ThicknessWords { get; } = ["thin", "thick"];
 
     /// <summary>Slant words by bin: 0 for a slant magnitude at or below the digit's median, 1 above.</summary>
