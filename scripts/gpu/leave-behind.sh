@@ -1,29 +1,32 @@
 #!/usr/bin/env bash
-# Keeps tracked paths a GPU run does not read out of what a device call carries (tracked and untracked-not-ignored
-# files count towards its 64 MiB): takes them out of git's index and ignores them in .git/info/exclude, leaving the
-# files on disk and HEAD untouched. `restore` puts the index and the exclude file back as they were.
+# Keeps tracked folders a GPU run does not read out of what a device call carries (tracked and untracked-not-ignored
+# files count towards its 64 MiB): takes them out of git's index and ignores them by a .gitignore of `*` put inside
+# each (this checkout alone: other worktrees of the repository are not affected), leaving the files on disk and HEAD
+# untouched. `restore` puts the index back and removes those .gitignore files.
 #   bash scripts/gpu/leave-behind.sh notebooks results/notebooks   # before the call
 #   bash scripts/gpu/leave-behind.sh restore                         # after it (git status is then as before)
 # Commit nothing in between: the paths would be committed as deleted.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-exclude="$(git rev-parse --git-path info/exclude)"
 state="$(git rev-parse --git-path leave-behind)"   # the paths left behind, one per line
 if [[ "${1:-}" == restore ]]; then
   [[ -s "$state" ]] || { echo "leave-behind: nothing to restore"; exit 0; }
   mapfile -t paths < "$state"
   git reset -q HEAD -- "${paths[@]}"
-  for path in "${paths[@]}"; do grep -vxF "/${path%/}" "$exclude" > "$exclude.tmp" || true; mv "$exclude.tmp" "$exclude"; done
+  for path in "${paths[@]}"; do rm -f "$path/.gitignore"; done
   rm -f "$state"
   echo "leave-behind: restored ${paths[*]}"
   exit 0
 fi
-[[ $# -gt 0 ]] || { echo "usage: scripts/gpu/leave-behind.sh PATH... | restore" >&2; exit 2; }
+[[ $# -gt 0 ]] || { echo "usage: scripts/gpu/leave-behind.sh FOLDER... | restore" >&2; exit 2; }
 [[ -z "$(git status --porcelain -- "$@")" ]] || { echo "leave-behind: $* has uncommitted changes; commit them first" >&2; exit 1; }
 for path in "$@"; do
+  path="${path%/}"
+  [[ -d "$path" ]] || { echo "leave-behind: '$path' is not a folder" >&2; exit 1; }
   git ls-files --error-unmatch -- "$path" > /dev/null || { echo "leave-behind: '$path' is not tracked" >&2; exit 1; }
+  [[ ! -e "$path/.gitignore" ]] || { echo "leave-behind: '$path' has a .gitignore of its own" >&2; exit 1; }
   git rm -r -q --cached -- "$path"
-  echo "/${path%/}" >> "$exclude"
+  echo '*' > "$path/.gitignore"
   echo "$path" >> "$state"
 done
 echo "leave-behind: $* stay here; tracked files that travel: $(( $(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1) / 1048576 )) MiB"
