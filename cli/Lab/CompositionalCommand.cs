@@ -30,12 +30,14 @@ public sealed class CompositionalCommand : LabCommand<CompositionalConfig>
         .Positive().PerScale(CompositionalConfig.For, c => c.ImagesPerClass);
     private readonly Option<int?> samplesPerClass = new Option<int?>("--samples-per-class") { Description = "Samples per class (of 40) each model draws for scoring" }
         .Positive().PerScale(CompositionalConfig.For, c => c.SamplesPerClass);
+    private readonly Option<int?> seed = new Option<int?>("--seed") { Description = "Seed of the students' batches and random captions (D and the scoring noise stay fixed)" }
+        .InRange(0).PerScale(CompositionalConfig.For, c => c.Seed);
     private readonly FastPathOptions fastPaths = new();
 
     public CompositionalCommand() : base("compositional",
         "Paper Table 1 where D covers little of C: captions name a digit, its thickness and slant; D holds a few combinations, students are scored on the rest")
     {
-        AddOptions(scale, device, teacher, combinations, student, replacement, steps, batch, lr, timeBudget, imagesPerClass, samplesPerClass);
+        AddOptions(scale, device, teacher, combinations, student, replacement, steps, batch, lr, timeBudget, imagesPerClass, samplesPerClass, seed);
         AddOptions([.. fastPaths.All]);
     }
 
@@ -56,6 +58,7 @@ public sealed class CompositionalCommand : LabCommand<CompositionalConfig>
             TimeBudgetMinutes = parsed.GetValue(timeBudget) ?? preset.TimeBudgetMinutes,
             ImagesPerClass = parsed.GetValue(imagesPerClass) ?? preset.ImagesPerClass,
             SamplesPerClass = parsed.GetValue(samplesPerClass) ?? preset.SamplesPerClass,
+            Seed = parsed.GetValue(seed) ?? preset.Seed,
             FastPaths = fastPaths.Paths(parsed, on),
         }).Validate();
     }

@@ -116,7 +116,7 @@ public sealed record CompositionalConfig
 
     /// <summary>"compositional-quick-cpu": the name of the record's files.</summary>
     public string FileStem(bool cuda) =>
-        $"{CompositionalLab.Experiment}-{Scale}{(CombinationsPerDigit == 1 ? "" : $"-seen{CombinationsPerDigit}")}{(Student == "block-removed:teacher" ? "" : "-" + Student.Replace(':', '-'))}-{(cuda ? "cuda" : "cpu")}";
+        $"{CompositionalLab.Experiment}-{Scale}{(CombinationsPerDigit == 1 ? "" : $"-seen{CombinationsPerDigit}")}{(Student == "block-removed:teacher" ? "" : "-" + Student.Replace(':', '-'))}{(Seed == 17 ? "" : $"-seed{Seed}")}-{(cuda ? "cuda" : "cpu")}";
 
     /// <summary>Throws on a knob out of range, naming it.</summary>
     public CompositionalConfig Validate()

@@ -31,6 +31,16 @@ public class CompositionalTests
     }
 
     [Fact]
+    public void RecordsOfOtherSplitsAndSeedsGetFilesOfTheirOwn()
+    {
+        var paper = CompositionalConfig.Paper;
+        Assert.Equal("compositional-paper-cuda", paper.FileStem(cuda: true));
+        Assert.Equal("compositional-paper-seen2-cuda", (paper with { CombinationsPerDigit = 2 }).FileStem(cuda: true));
+        Assert.Equal("compositional-paper-seed18-cuda", (paper with { Seed = 18 }).FileStem(cuda: true));
+        Assert.NotEqual(paper.ArmName(true), (paper with { Seed = 18 }).ArmName(true));
+    }
+
+    [Fact]
     public void TheCompositionalTeacherLearnsFortyClassesAndItsOwnWords()
     {
         var tokenizer = TeacherPreset.TokenizerFor("attribute-quick-teacher");
