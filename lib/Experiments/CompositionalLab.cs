@@ -67,7 +67,7 @@ public static class CompositionalLab
         {
             Experiment = Experiment, GitCommit = H("git_commit"), Device = H("device"), Libtorch = H("libtorch"), Dotnet = H("dotnet"),
             Command = H("command"), DateUtc = H("date_utc"),
-            Scale = config.Scale, Teacher = Path.GetFileName(config.TeacherPath), Student = config.StudentSpec.ToString(),
+            Scale = config.Scale, Teacher = Path.GetFileName(config.TeacherPath), Student = config.Student, Seed = config.Seed,
             CombinationsPerDigit = config.CombinationsPerDigit, SeenClasses = config.SeenClasses,
             ImageSet = $"{images.Images.Size(0)} teacher images of {config.SeenClasses.Count} classes: {config.Recipe(bench.Preset.GuidanceScale)}",
             TextCorpus = $"all {corpus.Count} compositional captions of the 40 classes",

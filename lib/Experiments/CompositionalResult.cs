@@ -25,6 +25,8 @@ public sealed record CompositionalResult : RecordedRun
     public required string Teacher { get; init; }
     public required string Student { get; init; }
     public required int CombinationsPerDigit { get; init; }
+    /// <summary>The students' seed (batches and random captions); null in records written before it was recorded (their file names say it).</summary>
+    public int? Seed { get; init; }
     public required IReadOnlyList<int> SeenClasses { get; init; }
     public required string ImageSet { get; init; }
     public required string TextCorpus { get; init; }
@@ -78,6 +80,40 @@ public sealed record CompositionalResult : RecordedRun
         return Chart.Combine(bars)
             .WithTitle($"Samples of the {40 - SeenClasses.Count} (digit, thickness, slant) classes D lacks ({Scale} scale)")
             .WithXAxis("asked for").WithYAxis("share of samples measured as asked", min: 0, max: 1.02);
+    }
+
+    /// <summary>One row per record (seeds and splits of the paper-scale runs): on the classes D lacks, each model's FD, RC's change of it, and the share right on all three.</summary>
+    public static DataFrame Compare(IEnumerable<CompositionalResult> results)
+    {
+        var table = DataFrames.Empty(("record", typeof(string)), ("classes in D", typeof(int)), ("steps", typeof(int)),
+            ("teacher FD", typeof(double)), ("no RC FD", typeof(double)), ("RC FD", typeof(double)), ("RC's FD change", typeof(double)),
+            ("no RC, all three", typeof(double)), ("RC, all three", typeof(double)), ("teacher, all three", typeof(double)));
+        foreach (var r in results)
+            table.AddRow(r.SourceFile ?? "this run", r.SeenClasses.Count, r.Rc.Steps, r.TeacherScores.Unseen.FrechetDistance, r.NoRc.Unseen.FrechetDistance,
+                r.Rc.Unseen.FrechetDistance, -r.UnseenFdImprovement, r.NoRc.Unseen.AllThreeAccuracy, r.Rc.Unseen.AllThreeAccuracy, r.TeacherScores.Unseen.AllThreeAccuracy);
+        var style = new TableStyle().Column("teacher FD", "0.00").Column("no RC FD", "0.00", Better.Lower).Column("RC FD", "0.00", Better.Lower)
+            .Column("RC's FD change", "+0.0%;-0.0%", Better.Lower).Column("no RC, all three", "0.0%", Better.Higher).Column("RC, all three", "0.0%", Better.Higher)
+            .Column("teacher, all three", "0.0%");
+        return table.WithStyle(style.WithCaption("Compositional captions: scores on the classes D lacks, one row per recorded run"));
+    }
+
+    /// <summary>
+    /// The records taken together, for each split of D: the mean FD of each student on the classes D lacks over the runs
+    /// (seeds), RC's change of the mean and the range of its per-run changes, and the mean share right on all three.
+    /// </summary>
+    public static string CompareReading(IEnumerable<CompositionalResult> results)
+    {
+        var lines = new List<string>();
+        foreach (var split in results.GroupBy(r => r.CombinationsPerDigit).OrderBy(g => g.Key))
+        {
+            var runs = split.ToList();
+            double noRc = runs.Average(r => r.NoRc.Unseen.FrechetDistance), rc = runs.Average(r => r.Rc.Unseen.FrechetDistance);
+            double lowest = runs.Min(r => r.UnseenFdImprovement), highest = runs.Max(r => r.UnseenFdImprovement);
+            lines.Add($"D holding {split.Key} of each digit's 4 combinations, {runs.Count} run{(runs.Count == 1 ? "" : "s")}: mean FD on the classes D lacks " +
+                      $"{noRc:F2} without RC, {rc:F2} with it ({1 - rc / noRc:+0.0%;-0.0%} for RC; per run {lowest:+0.0%;-0.0%} to {highest:+0.0%;-0.0%}); " +
+                      $"all three attributes right: no RC {runs.Average(r => r.NoRc.Unseen.AllThreeAccuracy):P1}, RC {runs.Average(r => r.Rc.Unseen.AllThreeAccuracy):P1}.");
+        }
+        return string.Join(Environment.NewLine, lines);
     }
 
     /// <summary>What the numbers say, in sentences built from them.</summary>

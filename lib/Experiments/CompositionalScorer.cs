@@ -62,11 +62,12 @@ public sealed class CompositionalScorer : IDisposable
         var asked = labels.Index(keep);
         if (x.Size(0) < 2) throw new ArgumentException($"compositional scores need at least 2 samples in each subset, got {x.Size(0)}");
         var digits = AttributeCaptions.Digits(asked);
-        var eval = new SampleEvaluator(classifier, reference, inceptionSplits: 1).Evaluate(x, digits);
+        var outputs = ClassifierOutputs.Collect(classifier, x.Clamp(-1.0, 1.0), 500);   // one pass: FD, accuracy and each sample's digit
+        using var stats = FeatureStatistics.FromFeatures(outputs.Features);
         var (thickness, slant) = Agreement(bins, x, asked);
-        var digitRight = ClassifierPredictions(x).Eq(digits);
-        var allThree = thickness.LogicalAnd(slant).LogicalAnd(digitRight);
-        return new CompositionalScores(eval.FrechetDistance, eval.Accuracy!.Overall, Mean(thickness), Mean(slant), Mean(allThree));
+        var allThree = thickness.LogicalAnd(slant).LogicalAnd(outputs.Logits.ArgMax(1).Eq(digits));
+        return new CompositionalScores(FrechetDistance.Compute(stats, reference), ConditionAccuracy.FromLogits(outputs.Logits, digits).Overall,
+            Mean(thickness), Mean(slant), Mean(allThree));
     }
 
     /// <summary>The shares of samples measured with the thickness and with the slant their compositional class asked for.</summary>
@@ -83,12 +84,6 @@ public sealed class CompositionalScorer : IDisposable
         var wanted = AttributeCaptions.CombinationsOf(labels);
         return (AttributeBins.ThicknessBinOf(measured).Eq(AttributeBins.ThicknessBinOf(wanted)),
                 AttributeBins.SlantBinOf(measured).Eq(AttributeBins.SlantBinOf(wanted)));
-    }
-
-    private Tensor ClassifierPredictions(Tensor images)
-    {
-        var outputs = ClassifierOutputs.Collect(classifier, images.Clamp(-1.0, 1.0), 500);
-        return outputs.Logits.ArgMax(1);
     }
 
     private Tensor IsSeen(Tensor classes)

@@ -41,6 +41,24 @@ public class CompositionalTests
     }
 
     [Fact]
+    public void TheRecordedRunsCompareAcrossSeedsAndSplits()
+    {
+        var seen1 = new[] { "compositional-paper-cuda.json", "compositional-paper-seed18-cuda.json", "compositional-paper-seed19-cuda.json" }
+            .Select(f => CompositionalResult.Recorded(f) ?? throw new Xunit.Sdk.XunitException($"results/{f} is missing")).ToList();
+        var seen2 = CompositionalResult.Recorded("compositional-paper-seen2-cuda.json")!;
+        var table = CompositionalResult.Compare([.. seen1, seen2]);
+        Assert.Equal(4, table.Rows.Count);
+        Assert.Equal(-seen1[0].UnseenFdImprovement, (double)table["RC's FD change"][0], 12);
+
+        var reading = CompositionalResult.CompareReading([.. seen1, seen2]).Split(Environment.NewLine);
+        Assert.Equal(2, reading.Length);
+        Assert.StartsWith("D holding 1 of each digit's 4 combinations, 3 runs", reading[0]);
+        double noRc = seen1.Average(r => r.NoRc.Unseen.FrechetDistance), rc = seen1.Average(r => r.Rc.Unseen.FrechetDistance);
+        Assert.Contains($"{noRc:F2} without RC, {rc:F2} with it", reading[0]);
+        Assert.StartsWith("D holding 2 of each digit's 4 combinations, 1 run:", reading[1]);
+    }
+
+    [Fact]
     public void TheCompositionalTeacherLearnsFortyClassesAndItsOwnWords()
     {
         var tokenizer = TeacherPreset.TokenizerFor("attribute-quick-teacher");
