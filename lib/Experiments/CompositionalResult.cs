@@ -45,9 +45,9 @@ public sealed record CompositionalResult : RecordedRun
     public CompositionalModel Model(string name) => Models.FirstOrDefault(m => m.Model == name)
         ?? throw new KeyNotFoundException($"the compositional record {SourceFile ?? "of this run"} has no model '{name}' (it has {string.Join(", ", Models.Select(m => m.Model))})");
 
-    [JsonIgnore] public CompositionalModel TeacherScores => Model("teacher");
-    [JsonIgnore] public CompositionalModel NoRc => Model("student, no RC");
-    [JsonIgnore] public CompositionalModel Rc => Model("student, RC");
+    [JsonIgnore] public CompositionalModel TeacherScores => Model(CompositionalLab.TeacherModel);
+    [JsonIgnore] public CompositionalModel NoRc => Model(CompositionalLab.StudentModel(false));
+    [JsonIgnore] public CompositionalModel Rc => Model(CompositionalLab.StudentModel(true));
 
     /// <summary>How much lower RC's FD on the classes D lacks is than no RC's, as a fraction of no RC's (the paper: 14.7 % on MS-COCO).</summary>
     [JsonIgnore] public double UnseenFdImprovement => 1 - Rc.Unseen.FrechetDistance / NoRc.Unseen.FrechetDistance;
@@ -71,7 +71,10 @@ public sealed record CompositionalResult : RecordedRun
     public GenericChart UnseenChart()
     {
         string[] measures = ["digit", "thickness", "slant", "all three"];
-        var colors = new Dictionary<string, string> { ["teacher"] = "#7f7f7f", ["student, no RC"] = "#1f77b4", ["student, RC"] = "#d62728" };
+        var colors = new Dictionary<string, string>
+        {
+            [CompositionalLab.TeacherModel] = "#7f7f7f", [CompositionalLab.StudentModel(false)] = "#1f77b4", [CompositionalLab.StudentModel(true)] = "#d62728",
+        };
         var bars = Models.Select(m => Chart.Column<double, string, string>(
             new[] { m.Unseen.DigitAccuracy, m.Unseen.ThicknessAccuracy, m.Unseen.SlantAccuracy, m.Unseen.AllThreeAccuracy }, Keys: measures, Name: m.Model,
             MarkerColor: Color.fromString(colors.GetValueOrDefault(m.Model, "#2ca02c"))));

@@ -31,6 +31,75 @@ public class CompositionalTests
     }
 
     [Fact]
+    public void TheFarthestUnseenClassOfEachDigitDiffersMostFromWhatDHoldsOfIt()
+    {
+        var one = CompositionalConfig.Quick;
+        // One combination per digit in D: the class shown flips both thickness and slant.
+        Assert.Equal(Enumerable.Range(0, 10).Select(d => AttributeCaptions.Label(d, 3 - d % 4)), one.FarthestUnseenClasses);
+        foreach (var k in new[] { 1, 2, 3 })
+        {
+            var config = one with { CombinationsPerDigit = k };
+            Assert.Equal(Enumerable.Range(0, 10), config.FarthestUnseenClasses.Select(AttributeCaptions.Digit));
+            Assert.Subset(config.UnseenClasses.ToHashSet(), config.FarthestUnseenClasses.ToHashSet());
+        }
+    }
+
+    [Fact]
+    public void TheViewsShowTheFortyClassesTheBinsAndDMeasured()
+    {
+        var config = CompositionalConfig.Quick;
+        var corpus = AttributeCaptions.Full();
+        var classes = CompositionalViews.Classes(config, corpus);
+        Assert.Equal(10, classes.Rows.Count);
+        Assert.Equal(["digit", "thin upright", "thin slanted", "thick upright", "thick slanted"], classes.Columns.Select(c => c.Name));
+        var cells = classes.Columns.Skip(1).SelectMany(c => Enumerable.Range(0, 10).Select(r => (string)c[r])).ToArray();
+        Assert.Equal(30, cells.Count(c => c == "unseen"));
+        Assert.Equal(10, cells.Count(c => c == "in D"));
+
+        var bins = AttributeBins.LoadCommitted(DatasetKind.Mnist);
+        var binsTable = CompositionalViews.Bins(bins);
+        Assert.Equal(10, binsTable.Rows.Count);
+        Assert.Equal(bins.Classes[7].Slant.Median, (double)binsTable["|slant| median"][7]);
+
+        // Real test images captioned with the class their measures put them in: every one is measured as asked.
+        using var test = ImageDataset.Load(DatasetKind.Mnist, DatasetSplit.Test, PixelRange.MinusOneOne, Device.CPU);
+        using var images = test.Images.Narrow(0, 0, 400);
+        using var digits = test.Labels.Narrow(0, 0, 400);
+        using var combination = bins.Classify(images, digits);
+        using var labels = digits * AttributeCaptions.Combinations + combination;
+        using var generator = new Generator(1);
+        using var set = ImageSet.FromLabeledImages(images, labels, corpus, generator);
+        var withCounts = CompositionalViews.Classes(config, corpus, set);
+        Assert.Contains(withCounts.Columns.Skip(1).SelectMany(c => Enumerable.Range(0, 10).Select(r => (string)c[r])), c => c.StartsWith("in D: ") && c.EndsWith(" images"));
+        var measured = CompositionalViews.Measurements(set, bins);
+        int distinct = labels.ToArray<long>().Distinct().Count();
+        Assert.Equal(distinct, measured.Rows.Count);
+        Assert.All(Enumerable.Range(0, (int)measured.Rows.Count), r => Assert.Equal("yes", (string)measured["as asked"][r]));
+        Assert.All(Enumerable.Range(0, (int)measured.Rows.Count), r => Assert.Equal((string)measured["asked"][r], (string)measured["measured"][r]));
+
+        // D's grid names each row by its compositional class.
+        var grid = DistillationTableViews.ImageSetGrid(set, 4);
+        Assert.InRange(grid.Cols, 1, 4);   // as many as the rarest class has, up to 4
+        Assert.Equal(distinct, grid.Rows);
+    }
+
+    [Fact]
+    public void TheSampleGridShowsEachModelOnEachClassAsked()
+    {
+        int perClass = 3;
+        using var teacher = Torch.Zeros([40 * perClass, 1, 28, 28]);
+        using var student = Torch.Ones([40 * perClass, 1, 28, 28]);
+        var shown = CompositionalConfig.Quick.FarthestUnseenClasses;
+        var grid = CompositionalViews.SampleGrid([teacher, student], ["teacher", "RC"], perClass, shown);
+        Assert.Equal(shown.Count * 2 * perClass, grid.Count);
+        Assert.Equal(perClass, grid.Cols);
+        Assert.Equal(shown.Count * 2, grid.Rows);
+        Assert.Equal(2, CompositionalViews.SampleGrid([teacher], ["teacher"], perClass, shown, columns: 2).Cols);
+        Assert.Throws<ArgumentException>(() => CompositionalViews.SampleGrid([teacher, student], ["teacher"], perClass, shown));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CompositionalViews.SampleGrid([teacher], ["teacher"], perClass, [40]));
+    }
+
+    [Fact]
     public void TheCompositionalTeacherLearnsFortyClassesAndItsOwnWords()
     {
         var tokenizer = TeacherPreset.TokenizerFor("attribute-quick-teacher");
