@@ -100,6 +100,27 @@ public class CompositionalTests
     }
 
     [Fact]
+    public void CompareHasOneRowPerRunWithRcsGainOnWhatDLacks()
+    {
+        static CompositionalScores Scores(double fd, double allThree) => new(fd, 0.9, 0.8, 0.7, allThree);
+        static CompositionalResult Run(string? source, double noRcFd, double rcFd) => new()
+        {
+            Scale = "quick", Teacher = "t", Student = "s", CombinationsPerDigit = 1, SeenClasses = CompositionalConfig.Quick.SeenClasses,
+            ImageSet = "", TextCorpus = "", Distillation = "", Sampling = "", TestImagesSeen = 2500, TestImagesUnseen = 7500, SourceFile = source,
+            Models = [new(CompositionalLab.TeacherModel, Scores(1, 0.8), Scores(2, 0.6)), new(CompositionalLab.StudentModel(false), Scores(3, 0.5), Scores(noRcFd, 0.2)),
+                      new(CompositionalLab.StudentModel(true), Scores(3, 0.5), Scores(rcFd, 0.4))],
+        };
+        var table = CompositionalResult.Compare([Run(null, 10, 8), Run("results/compositional-paper-cuda.json", 4, 5)]);
+        Assert.Equal(2, table.Rows.Count);
+        Assert.Equal("this quick run", (string)table["run"][0]);
+        Assert.Equal("results/compositional-paper-cuda.json", (string)table["run"][1]);
+        Assert.Equal(0.2, (double)table["RC's FD gain"][0], 12);
+        Assert.Equal(-0.25, (double)table["RC's FD gain"][1], 12);
+        Assert.Equal(0.4, (double)table["all three, RC"][0]);
+        Assert.Equal(10, (int)table["classes in D"][0]);
+    }
+
+    [Fact]
     public void TheCompositionalTeacherLearnsFortyClassesAndItsOwnWords()
     {
         var tokenizer = TeacherPreset.TokenizerFor("attribute-quick-teacher");
