@@ -96,7 +96,7 @@ public sealed record CompositionalResult : RecordedRun
             MarkerColor: Color.fromString(colors.GetValueOrDefault(m.Model, "#2ca02c"))));
         return Chart.Combine(bars)
             .WithTitle($"Samples of the {40 - SeenClasses.Count} (digit, thickness, slant) classes D lacks ({Scale} scale)")
-            .WithXAxis("asked for").WithYAxis("share of samples measured as asked", min: 0, max: 1.02);
+            .WithXAxis("asked for").WithYAxis("share of samples measured as asked", min: 0, max: 1.02).WithSize(900, 480);
     }
 
     /// <summary>What the numbers say, in sentences built from them.</summary>
@@ -106,7 +106,7 @@ public sealed record CompositionalResult : RecordedRun
         var lines = new List<string>
         {
             $"{SourceFile ?? $"This {Scale}-scale run"}: on the {40 - SeenClasses.Count} classes D lacks, FD is {noRc.FrechetDistance:F2} without RC and " +
-            $"{rc.FrechetDistance:F2} with it ({UnseenFdImprovement:+0.0%;-0.0%} for RC; the teacher {t.FrechetDistance:F2}); all three attributes right: " +
+            $"{rc.FrechetDistance:F2} with it ({(UnseenFdImprovement < 0 ? "-" : "+")}{Math.Abs(UnseenFdImprovement):0.0%} for RC; the teacher {t.FrechetDistance:F2}); all three attributes right: " +
             $"no RC {noRc.AllThreeAccuracy:P1}, RC {rc.AllThreeAccuracy:P1}, teacher {t.AllThreeAccuracy:P1}.",
         };
         if (t.AllThreeAccuracy < 0.5)

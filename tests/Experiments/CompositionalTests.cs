@@ -100,7 +100,7 @@ public class CompositionalTests
     }
 
     [Fact]
-    public void CompareHasOneRowPerRunWithRcsGainOnWhatDLacks()
+    public void CompareAndReadingShowRcsGainOnWhatDLacks()
     {
         static CompositionalScores Scores(double fd, double allThree) => new(fd, 0.9, 0.8, 0.7, allThree);
         static CompositionalResult Run(string? source, double noRcFd, double rcFd) => new()
@@ -118,6 +118,9 @@ public class CompositionalTests
         Assert.Equal(-0.25, (double)table["RC's FD gain"][1], 12);
         Assert.Equal(0.4, (double)table["all three, RC"][0]);
         Assert.Equal(10, (int)table["classes in D"][0]);
+        Assert.Contains("(+20.0% for RC;", Run(null, 10, 8).Reading());
+        Assert.Contains("(-25.0% for RC;", Run(null, 4, 5).Reading());
+        Assert.Contains("(-0.0% for RC;", Run(null, 4, 4.0000001).Reading());   // a loss that rounds to zero keeps one sign
     }
 
     [Fact]
