@@ -91,6 +91,18 @@ public sealed record CompositionalConfig
     /// <summary>The classes D has no image of: the combinations the students are scored on.</summary>
     public IReadOnlyList<int> UnseenClasses => Enumerable.Range(0, 10 * AttributeCaptions.Combinations).Except(SeenClasses).ToArray();
 
+    /// <summary>
+    /// One class D lacks per digit: the one whose attributes differ most from that digit's classes in D (the fewest
+    /// attributes in common with the closest; ties to the lowest class), the hardest composition of each digit. With one
+    /// combination per digit in D it flips both thickness and slant.
+    /// </summary>
+    public IReadOnlyList<int> FarthestUnseenClasses =>
+        Enumerable.Range(0, 10).Select(d => UnseenClasses.Where(c => AttributeCaptions.Digit(c) == d)
+            .MaxBy(c => SeenClasses.Where(s => AttributeCaptions.Digit(s) == d).Min(s => DifferingAttributes(c, s)))).ToArray();
+
+    private static int DifferingAttributes(int a, int b) =>
+        System.Numerics.BitOperations.PopCount((uint)(AttributeCaptions.Combination(a) ^ AttributeCaptions.Combination(b)));
+
     /// <summary>D's captions: the corpus's captions of <see cref="SeenClasses"/>.</summary>
     public CaptionCorpus ImageCaptions(CaptionCorpus corpus)
     {

@@ -14,7 +14,7 @@ namespace RandCond.Experiments;
 /// thickness and slant generates D for a few (digit, thickness, slant) classes only; students from the teacher's weights
 /// are distilled on D without and with random conditioning over all forty classes' captions, and every model is scored on
 /// the classes D lacks and on those it holds (<see cref="CompositionalScorer"/>), all sampled from the same noise.
-/// The notebook 09 runs the same building blocks cell by cell.
+/// <see cref="Run"/> composes the public steps below, which notebook 09 calls one cell at a time.
 /// </summary>
 public static class CompositionalLab
 {
@@ -47,20 +47,47 @@ public static class CompositionalLab
         var (teacherImages, teacherLabels, _) = bench.Sample(bench.Teacher, plan, progress);
         using (teacherImages)
         using (teacherLabels)
-            models.Add(Scored(scorer, "teacher", null, null, null, teacherImages, teacherLabels, log));
+            models.Add(ScoreTeacher(scorer, teacherImages, plan.PerClass, log));
 
         using var images = bench.Generate(config.ImageCaptions(corpus), config.Recipe(bench.Preset.GuidanceScale), progress);
         var data = new DistillationData(images, corpus);
         foreach (bool rc in new[] { false, true })
         {
-            var p = rc ? config.RcReplacement : ReplacementProbability.Off;
             using var arm = bench.Run(Arm(config, data, rc), plan, progress, progress);
-            using var labels = ClassLabels(plan.PerClass, arm.Samples.Device);
-            var history = arm.Outcome.History;
-            models.Add(Scored(scorer, rc ? "student, RC" : "student, no RC", p.Name, arm.Outcome.Steps, history.Count > 0 ? history[^1].Total : null,
-                arm.Samples, labels, log) with { RunId = arm.RunId });
+            models.Add(ScoreStudent(scorer, config, rc, arm, plan.PerClass, log));
         }
+        return Result(config, bench, scorer, images, corpus, models, clock.Elapsed.TotalSeconds);
+    }
 
+    /// <summary>The teacher's scores from its class-major samples of the 40 classes (<see cref="DistillationBench.Sample"/>), logged as a line.</summary>
+    public static CompositionalModel ScoreTeacher(CompositionalScorer scorer, Tensor samples, int perClass, TextWriter log)
+    {
+        using var labels = ClassLabels(perClass, samples.Device);
+        return Scored(scorer, TeacherModel, null, null, null, samples, labels, log);
+    }
+
+    /// <summary>A student's scores from the samples of its arm (<see cref="DistillationBench.Run"/>), with its p(t), steps, final loss and run, logged as a line.</summary>
+    public static CompositionalModel ScoreStudent(CompositionalScorer scorer, CompositionalConfig config, bool randomConditioning, ArmResult arm,
+        int perClass, TextWriter log)
+    {
+        var p = randomConditioning ? config.RcReplacement : ReplacementProbability.Off;
+        using var labels = ClassLabels(perClass, arm.Samples.Device);
+        var history = arm.Outcome.History;
+        return Scored(scorer, StudentModel(randomConditioning), p.Name, arm.Outcome.Steps, history.Count > 0 ? history[^1].Total : null,
+            arm.Samples, labels, log) with { RunId = arm.RunId };
+    }
+
+    /// <summary>The name of the teacher's row in the result.</summary>
+    public const string TeacherModel = "teacher";
+
+    /// <summary>The name of a student's row in the result: "student, RC" or "student, no RC".</summary>
+    public static string StudentModel(bool randomConditioning) => randomConditioning ? "student, RC" : "student, no RC";
+
+    /// <summary>The result of a run made now: the record header, the setup (D as generated, C, distillation, sampling) and every model's scores.</summary>
+    public static CompositionalResult Result(CompositionalConfig config, DistillationBench bench, CompositionalScorer scorer, ImageSet images,
+        CaptionCorpus corpus, IReadOnlyList<CompositionalModel> models, double seconds)
+    {
+        var plan = config.Sampling();
         var header = RunRecord.Header(Experiment, config.Device);
         string H(string field) => header[field]!.GetValue<string>();
         return new CompositionalResult
@@ -75,7 +102,7 @@ public static class CompositionalLab
                            $"{(config.CosineDecay ? " (cosine decay)" : "")}, output + feature KD, {config.Student}",
             Sampling = $"{plan.PerClass} per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}",
             TestImagesSeen = scorer.TestImages.Seen, TestImagesUnseen = scorer.TestImages.Unseen,
-            Models = models, Seconds = clock.Elapsed.TotalSeconds, FastPaths = config.Paths,
+            Models = models, Seconds = seconds, FastPaths = config.Paths,
         };
     }
 

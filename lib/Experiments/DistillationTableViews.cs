@@ -10,7 +10,7 @@ namespace RandCond.Experiments;
 /// <summary>What the distillation-table notebooks show between the steps: D as a grid, C and D per class, the students' sizes, samples side by side.</summary>
 public static class DistillationTableViews
 {
-    /// <summary>The first <paramref name="perClass"/> images of each class of D, one row per class (a class absent from D has no row).</summary>
+    /// <summary>The first <paramref name="perClass"/> images of each class of D, one row per class named as D's captions name it (a class absent from D has no row).</summary>
     public static ImageGrid ImageSetGrid(ImageSet set, int perClass)
     {
         using var scope = Torch.NewDisposeScope();
@@ -18,7 +18,6 @@ public static class DistillationTableViews
         var pixels = cpuImages.ToArray<float>();
         var labels = set.Labels.Cpu().To(DType.Int64).ToArray<long>();
         int size = (int)(cpuImages.NumEl / Math.Max(1, labels.Length));
-        var kind = set.Captions.Kind;
         var classes = labels.Distinct().Order().ToArray();
         int columns = (int)Math.Min(perClass, classes.Min(c => labels.LongCount(l => l == c)));
         var picked = new List<float>();
@@ -27,7 +26,7 @@ public static class DistillationTableViews
                 picked.AddRange(pixels.AsSpan(i * size, size).ToArray());
         var shape = cpuImages.Shape;
         return ImageGrid.FromPixels(picked.ToArray(), classes.Length * columns, (int)shape[1], (int)shape[2], (int)shape[3], Plotting.PixelRange.MinusOneToOne)
-            .Columns(columns).Upscale(2).RowLabels(classes.Select(c => kind.ClassNames()[(int)c]).ToArray());
+            .Columns(columns).Upscale(2).RowLabels(classes.Select(c => set.Captions.ClassNames[(int)c]).ToArray());
     }
 
     /// <summary>Per class: captions in C, captions in D's part of C, and images in each D; the totals in the last row.</summary>

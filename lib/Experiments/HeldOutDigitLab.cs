@@ -169,22 +169,8 @@ public static class HeldOutDigitLab
     /// <summary>
     /// For every digit, one row per model (up to 8 samples each) from class-major samples: "3 teacher", "3 no RC", "3 RC", ...
     /// </summary>
-    public static ImageGrid SampleGrid(IReadOnlyList<Tensor> samples, IReadOnlyList<string> names, int perDigit)
-    {
-        using var scope = Torch.NewDisposeScope();
-        int columns = Math.Min(perDigit, 8);
-        var rows = new List<Tensor>();
-        var labels = new List<string>();
-        for (int d = 0; d < 10; d++)
-            for (int g = 0; g < samples.Count; g++)
-            {
-                rows.Add(samples[g].Narrow(0, (long)d * perDigit, columns));
-                labels.Add($"{d} {names[g]}");
-            }
-        var picked = Torch.Cat(rows).Clamp(-1, 1).Cpu().Float();
-        return ImageGrid.FromPixels(picked.ToArray<float>(), (int)picked.Size(0), 1, 28, 28, Plotting.PixelRange.MinusOneToOne)
-            .Columns(columns).Upscale(2).Padding(2).RowLabels(labels.ToArray());
-    }
+    public static ImageGrid SampleGrid(IReadOnlyList<Tensor> samples, IReadOnlyList<string> names, int perDigit) =>
+        ClassSampleGrid.Of(samples, names, perDigit, Enumerable.Range(0, 10).ToArray(), d => d.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Up to <paramref name="perDigit"/> images of each digit D holds, one row per digit, labelled with the digit and its count in D.</summary>
     public static ImageGrid ImageSetGrid(ImageSet images, int perDigit = 8)

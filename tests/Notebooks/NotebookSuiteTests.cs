@@ -46,6 +46,9 @@ public class NotebookSuiteTests
                                             "mnist-sr7-paper-1800x128-gate1-ema0.999", "mnist-sr14-paper-gate1-ema0.999",
                                             "mnist-inpaint-paper-gate1-ema0.999" }.Select(run => $"08-codi-{run}.md")],
                                 ["image/png", "text/html"], ["randcond-table", "PSNR"]),
+        ["09-compositional.ipynb"] = new(["09-compositional-image-set.png", "09-compositional.md", "09-compositional.tex", "09-compositional-unseen.png",
+                                          "09-compositional-samples.png", "09-compositional-runs.md"],
+                                         ["image/png", "text/html", "text/markdown"], ["randcond-table", "D lacks", "thick slanted", "thickness median"]),
         ["06-ablations.ipynb"] = new(["06-replacement-families.png",
                                       .. new[] { "family-random", "family-teacher", "images", "captions" }.SelectMany(study =>
                                           new[] { $"06-ablation-{study}.md", $"06-ablation-{study}.tex", $"06-ablation-{study}.png" })],
