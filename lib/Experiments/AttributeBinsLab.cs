@@ -15,7 +15,7 @@ public static class AttributeBinsLab
     {
         using var train = ImageDataset.Load(DatasetKind.Mnist, DatasetSplit.Train, PixelRange.MinusOneOne, device);
         using var test = ImageDataset.Load(DatasetKind.Mnist, DatasetSplit.Test, PixelRange.MinusOneOne, device);
-        var provenance = $"{RunRecord.PortableCommand(Environment.CommandLine)}; commit {RunRecord.Commit()}, {RunRecord.DeviceName(device)}"; // before the bins are rewritten
+        var provenance = $"{RunRecord.Command()}; commit {RunRecord.Commit()}, {RunRecord.DeviceName(device)}"; // before the bins are rewritten
         var report = AttributeBinReport.Compute(train, test);
         var binsPath = Path.Combine(RepoPaths.AttributesOut(), Path.GetFileName(AttributeBins.CommittedFile(DatasetKind.Mnist)));
         report.Bins.Save(binsPath);

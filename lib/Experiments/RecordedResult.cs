@@ -83,7 +83,7 @@ public abstract record RecordedRun
         Device = RunRecord.DeviceName(device),
         Libtorch = Tensors.Torch.Version,
         Dotnet = Environment.Version.ToString(),
-        Command = RunRecord.PortableCommand(Environment.CommandLine),
+        Command = RunRecord.Command(),
         DateUtc = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
         Host = null,
     };

@@ -20,9 +20,28 @@ public static class RunRecord
         ["device"] = DeviceName(device),
         ["libtorch"] = Torch.Version,
         ["dotnet"] = Environment.Version.ToString(),
-        ["command"] = PortableCommand(Environment.CommandLine),
+        ["command"] = Command(),
         ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
     };
+
+    /// <summary>How this process was started, as <see cref="PortableCommand"/> writes it.</summary>
+    public static string Command() => PortableCommand(Launched(Environment.CommandLine, Environment.ProcessPath));
+
+    /// <summary>
+    /// The command that starts this program again: .NET's command line names the entry assembly (…/randcond-lab.dll)
+    /// also when the program's native launcher ran it, so the launcher (<paramref name="processPath"/>) takes the
+    /// assembly's place then, and "dotnet" goes before it when the dotnet host ran it.
+    /// </summary>
+    public static string Launched(string commandLine, string? processPath)
+    {
+        if (string.IsNullOrEmpty(processPath)) return commandLine;
+        if (Path.GetFileNameWithoutExtension(processPath) == "dotnet") return "dotnet " + commandLine;
+        int end = commandLine.StartsWith('"') ? commandLine.IndexOf('"', 1) + 1 : commandLine.IndexOf(' ');
+        if (end <= 0) end = commandLine.Length;
+        return commandLine[..end].Trim('"').EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? Quoted(processPath) + commandLine[end..] : commandLine;
+    }
+
+    private static string Quoted(string path) => path.Contains(' ') ? $"\"{path}\"" : path;
 
     /// <summary><paramref name="command"/> with the repository root written &lt;repo&gt; and the home folder ~.</summary>
     public static string PortableCommand(string command) => Portable(command, RepoPaths.Root,

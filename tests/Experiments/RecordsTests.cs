@@ -113,6 +113,18 @@ public class RecordsTests
         Assert.DoesNotContain(RepoPaths.RequireRoot() + "/", (string)header["command"]!);
     }
 
+    [Fact]
+    public void A_records_command_names_the_launcher_that_ran_the_program()
+    {
+        const string args = "/r/.gpu/lab/randcond-lab.dll held-out-digit --device cuda";
+        Assert.Equal("/r/.gpu/lab/randcond-lab held-out-digit --device cuda", RunRecord.Launched(args, "/r/.gpu/lab/randcond-lab"));
+        Assert.Equal("dotnet " + args, RunRecord.Launched(args, "/usr/lib/dotnet/dotnet"));
+        Assert.Equal("/opt/x/randcond-lab", RunRecord.Launched("/opt/x/randcond-lab.dll", "/opt/x/randcond-lab"));
+        Assert.Equal("\"/a b/lab\" --x", RunRecord.Launched("\"/a b/lab.dll\" --x", "/a b/lab"));
+        Assert.Equal("python3 x.py", RunRecord.Launched("python3 x.py", "/usr/bin/python3"));   // not a .NET entry assembly: left as it is
+        Assert.Equal(args, RunRecord.Launched(args, null));
+    }
+
     private static string Git(string dir, params string[] args)
     {
         var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = dir };
