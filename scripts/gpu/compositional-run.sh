@@ -33,9 +33,10 @@ deadline=${DEADLINE:-560}
 train_and_score() {   # SIZE: train one teacher, then score it with the DDIM steps its experiments sample with
   local size=$1 sampling=25 batch=()
   [[ $size == *quick* ]] && { sampling=10; batch=(--batch 512); }
-  lab train-teacher --dataset mnist --size "$size" --device cuda "${batch[@]}" ${STEPS:+--steps $STEPS} \
-    --time-budget-min "${TEACHER_MIN:-3}" > "logs/$size.log" 2>&1 &&
-  lab eval-teacher --dataset mnist --size "$size" --device cuda --samples-per-class 100 --steps $sampling > "logs/eval-$size.log" 2>&1
+  set -- --size "$size" "${batch[@]}" ${STEPS:+--steps "$STEPS"} --time-budget-min "${TEACHER_MIN:-3}"
+  lab train-teacher --dataset mnist --device cuda "$@" > "logs/$size.log" 2>&1 || return
+  set -- --size "$size" --steps "$sampling"
+  lab eval-teacher --dataset mnist --device cuda --samples-per-class 100 "$@" > "logs/eval-$size.log" 2>&1
 }
 for size in ${TEACHERS-attribute-teacher attribute-quick-teacher}; do train_and_score "$size" & done
 # With a teacher to train first the experiments wait for it; else they start now. Two students per run one after the

@@ -95,6 +95,9 @@ public class ImageGridTests
         Assert.True(columnLabelInk > 5, $"column label 't=2' drew {columnLabelInk} pixels");
         Assert.True(ink >= rowLabelInk + columnLabelInk);
         Assert.Equal(0, CountDark(png, labelled.ImageOrigin(0).X, labelled.ImageOrigin(0).Y, 8, 8));
+        // A blank strip between the longest label and the images.
+        int strip = ImageGrid.LabelGapPixels + 2;
+        Assert.Equal(0, CountDark(png, labelled.ImageOrigin(0).X - strip, labelled.TopMargin, strip, png.Height - labelled.TopMargin));
     }
 
     [Fact]

@@ -109,14 +109,17 @@ public sealed class ImageGrid
     public int CellWidth => ImageWidth * UpscaleFactor;
     public int CellHeight => ImageHeight * UpscaleFactor;
 
-    /// <summary>Width of the row-label column: the widest label plus padding (0 without row labels).</summary>
+    /// <summary>Blank pixels between the end of a row label and its row's first image, beyond the padding, so glyphs never touch an image.</summary>
+    public const int LabelGapPixels = 6;
+
+    /// <summary>Width of the row-label column: the widest label, padding and <see cref="LabelGapPixels"/> (0 without row labels).</summary>
     public int LeftMargin
     {
         get
         {
             if (_rowLabels.Length == 0) return 0;
             using var font = LabelFont.Create(LabelFontSize);
-            return (int)Math.Ceiling(_rowLabels.Max(l => font.MeasureText(l))) + PaddingPixels;
+            return (int)Math.Ceiling(_rowLabels.Max(l => font.MeasureText(l))) + PaddingPixels + LabelGapPixels;
         }
     }
 
