@@ -10,8 +10,8 @@
 #      DEADLINE seconds (default 560),
 # and packs the teachers, the new records and the logs into $1/compositional-run.tar.gz, also when stopped early.
 # Every run passes --record: these are the committed records (results/) and teachers (data/teachers).
-# Carry: the tracked files (about 52 MiB), the lab (15 MiB) and all of MNIST (11 MiB) are over the 64 MiB a call
-# carries; scripts/gpu/leave-behind.sh takes the notebooks out of what travels for the call.
+# Carry: the tracked files (about 54 MiB), the lab (15 MiB) and all of MNIST (11 MiB) are over the 64 MiB a call
+# carries; `scripts/gpu/leave-behind.sh notebooks results` takes the folders no lab verb reads out of what travels.
 set -uo pipefail
 out="$1"; cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash scripts/gpu/unpack.sh >/dev/null || exit 1

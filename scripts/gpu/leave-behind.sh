@@ -3,8 +3,8 @@
 # files count towards its 64 MiB): takes them out of git's index and ignores them by a .gitignore of `*` put inside
 # each (this checkout alone: other worktrees of the repository are not affected), leaving the files on disk and HEAD
 # untouched. `restore` puts the index back and removes those .gitignore files.
-#   bash scripts/gpu/leave-behind.sh notebooks results/notebooks   # before the call
-#   bash scripts/gpu/leave-behind.sh restore                         # after it (git status is then as before)
+#   bash scripts/gpu/leave-behind.sh notebooks results   # before the call (lab verbs write records, never read them)
+#   bash scripts/gpu/leave-behind.sh restore             # after it (git status is then as before)
 # Commit nothing in between: the paths would be committed as deleted.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs what a GPU machine without .NET needs into .gpu/ (git-ignored), small enough for a carry limit of 64 MiB
-# together with the tracked files that travel (about 52 MiB, 35 MiB without the notebooks: scripts/gpu/leave-behind.sh;
+# together with the tracked files that travel (about 54 MiB, 30 MiB without notebooks/ and results/: scripts/gpu/leave-behind.sh;
 # the script prints the sum and fails past the limit):
 #   .gpu/<program>.tar.xz   the trimmed self-contained publish of lab/ or benchmarks/ (lab: 15 MB instead of 52 MB)
 #   .gpu/datasets/<slug>/   each dataset as .gz files whose unpacked form matches data/<slug>.sha256
