@@ -24,10 +24,11 @@ public static class CompositionalLab
     public static CompositionalResult Execute(CompositionalConfig config, TextWriter log)
     {
         var result = Run(config, log);
-        log.WriteLine(result.Table().ToText());
+        var table = result.Table();
+        log.WriteLine(table.ToText());
         log.WriteLine(result.Reading());
         var stem = Path.Combine(RepoPaths.ResultsFor(config.Scale), config.FileStem(config.Device.IsCuda));
-        result.Table().Save(stem + ".md");
+        table.Save(stem + ".md");
         log.WriteLine($"-> {RecordedRuns.Write(stem + ".json", result)} ({result.Seconds / 60:F1} min)");
         return result;
     }
