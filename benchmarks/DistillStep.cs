@@ -31,6 +31,9 @@ internal static class DistillStep
         if (configs.FirstOrDefault(c => c.Bf16Weights) is { } bf16w)
             throw new UsageException($"--configs: '{bf16w.Name}': bf16w is a sampling configuration (training keeps float32 weights; bf16 autocasts them)");
         string teacherPath = TeacherPath(o);
+        if (o.Profile && !Profiler.IsAvailable)
+            throw new UsageException("--profile: this libtorch cannot save a profile (it was built without Kineto, as Debian's is); profile where torch comes from pip or conda");
+        string? traces = o.Profile ? Directory.CreateTempSubdirectory("randcond-distill-traces-").FullName : null;
 
         var result = new BenchmarkResult
         {
@@ -44,8 +47,9 @@ internal static class DistillStep
             [
                 "--teacher", teacherPath, "--device", ctx.Device.ToString(), "--batch", I(batch),
                 "--warmup", I(warmup), "--steps", I(steps), "--threads", I(threads), .. config.PythonArgs(),
+                .. (traces is null ? Array.Empty<string>() : ["--trace", Path.Combine(traces, config.PythonName)]),
             ], TimeSpan.FromMinutes(20));
-        var measured = new List<(PerfConfig Config, List<double> Times, double LossFirst, double LossLast, long Leaked)>();
+        var measured = new List<(PerfConfig Config, List<double> Times, double LossFirst, double LossLast, long Leaked, KernelTrace? Kernels)>();
         using (PerfConfig.Keep(threads))
         {
             foreach (var config in configs)
@@ -55,8 +59,8 @@ internal static class DistillStep
                 pytorch.Reference(config);
                 config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors;
-                var (times, lossFirst, lossLast) = TimeSteps(ctx.Device, teacherPath, config, batch, warmup, steps);
-                measured.Add((config, times, lossFirst, lossLast, Torch.NativeLiveTensors - liveBefore));
+                var (times, lossFirst, lossLast, kernels) = TimeSteps(ctx.Device, teacherPath, config, batch, warmup, steps, o.Profile);
+                measured.Add((config, times, lossFirst, lossLast, Torch.NativeLiveTensors - liveBefore, kernels));
             }
             // The slowest and least certain part last: a compile that fails or overruns its limit is recorded as unavailable.
             var compileModes = o.CompileModesOrDefault;
@@ -67,7 +71,7 @@ internal static class DistillStep
         var timings = pytorch.Timings(py => py["variants"], "variants");
         var best = PyTorchBest.Of(timings) ?? throw new BenchmarkException("no PyTorch timing is available: " + string.Join("; ", timings));
         var perConfig = new JsonArray();
-        foreach (var (config, times, lossFirst, lossLast, leaked) in measured)
+        foreach (var (config, times, lossFirst, lossLast, leaked, kernels) in measured)
         {
             var py = pytorch.Reference(config);
             var own = timings.Where(t => t.Config == config.PythonName).ToDictionary(t => t.Variant);
@@ -98,12 +102,31 @@ internal static class DistillStep
             result.Notes.Add(($"{config.Name}: achieved", $"C# {Tflops(flops.Total, median, peak)}, PyTorch eager {Tflops(flops.Total, pyMedian, peak)}; " +
                               $"loss C# {lossFirst:0.0000} -> {lossLast:0.0000}, PyTorch {eager["loss_first"]!.GetValue<double>():0.0000} -> {eager["loss_last"]!.GetValue<double>():0.0000}"));
             if (leaked != 0) result.Notes.Add(("warning", $"{config.Name}: {leaked} native tensors were still alive after the steps"));
+            if (kernels is not null)
+            {
+                entry["csharp_kernels"] = KernelProfile.ToJson(kernels, ProfiledSteps);
+                result.Notes.Add(($"{config.Name}: C# kernels per step", KernelProfile.Summary(kernels, ProfiledSteps)));
+            }
             perConfig.Add(entry);
         }
         foreach (var t in timings)
             result.Notes.Add(($"PyTorch {t.Name}", t.MsMedian is { } ms ? $"{ms:0.000} ms/step, {Tflops(flops.Total, ms, peak)}" : t.Unavailable!));
         result.Notes.Add(("PyTorch best", $"{best.Name}: {best.MsMedian:0.000} ms/step, {Tflops(flops.Total, best.MsMedian!.Value, peak)} (fastest of {timings.Count(t => t.MsMedian is not null)} PyTorch timings in this run)"));
 
+        if (traces is not null)
+        {
+            // The PyTorch variants' traces (distill_step.py --trace): one folder per PyTorch configuration, one file per variant.
+            var pytorchKernels = new JsonObject();
+            foreach (var file in Directory.EnumerateFiles(traces, "*.json", SearchOption.AllDirectories).Order())
+            {
+                string name = $"{Path.GetFileName(Path.GetDirectoryName(file))} {Path.GetFileNameWithoutExtension(file)}";
+                var trace = KernelTrace.Read(file);
+                pytorchKernels[name] = KernelProfile.ToJson(trace, PythonTraceCalls);
+                result.Notes.Add(($"PyTorch {name}: kernels per step", KernelProfile.Summary(trace, PythonTraceCalls)));
+            }
+            result.CSharp["pytorch_kernels"] = pytorchKernels;
+            Directory.Delete(traces, recursive: true);
+        }
         result.CSharp["batch"] = batch;
         result.CSharp["warmup"] = warmup;
         result.CSharp["steps"] = steps;
@@ -189,8 +212,11 @@ internal static class DistillStep
         return (xt.To(device).DetachFromDisposeScope(), t.To(device).DetachFromDisposeScope(), tokens.To(device).DetachFromDisposeScope());
     }
 
-    private static (List<double> Times, double LossFirst, double LossLast) TimeSteps(Device device, string teacherPath, PerfConfig config,
-                                                                                    int batch, int warmup, int steps)
+    private const int ProfiledSteps = 3;      // C# steps profiled after the timed ones, with --profile
+    private const int PythonTraceCalls = 3;   // distill_step.py's rc_bench.TRACE_CALLS
+
+    private static (List<double> Times, double LossFirst, double LossLast, KernelTrace? Kernels) TimeSteps(
+        Device device, string teacherPath, PerfConfig config, int batch, int warmup, int steps, bool profile)
     {
         using var setup = new Setup(device, teacherPath, config);
         var (xt, t, tokens) = RandomBatch(batch, ((RandCond.Diffusion.Text.TextEncoderConfig)setup.Teacher.Text.Config).VocabSize, device, 0);
@@ -212,7 +238,24 @@ internal static class DistillStep
                 if (i == warmup + steps - 1) last = terms.Total.Item();
             }
         }
-        return (times, first, last);
+        KernelTrace? kernels = null;
+        if (profile)
+        {
+            // More steps (replays, in a graph configuration) under the profiler; the trace is summed and removed.
+            string trace = Path.Combine(Path.GetTempPath(), $"randcond-distill-step-{Environment.ProcessId}-{config.Name}.json");
+            using (Profiler.Start(trace, device.IsCuda))
+            {
+                for (int i = 0; i < ProfiledSteps; i++)
+                {
+                    using var scope = Torch.NewDisposeScope();
+                    using var terms = setup.Run(xt, t, tokens, warmup + steps + i);
+                }
+                if (device.IsCuda) Cuda.Synchronize(device.Index);
+            }
+            kernels = KernelTrace.Read(trace);
+            File.Delete(trace);
+        }
+        return (times, first, last, kernels);
     }
 
     /// <summary>2 x MACs per step: teacher U-Net and text encoder forward once, student U-Net forward + backward (3x), its frozen text encoder once.</summary>

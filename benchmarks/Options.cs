@@ -67,7 +67,9 @@ internal sealed class Options
           --teacher FILE      teacher safetensors (default data/teachers/fashion-mnist-teacher.safetensors)
           --ddim-steps N      sample: DDIM steps (default 50; 2 with --quick on the CPU)
           --profile           sample: also profile one walk per model and configuration (Kineto; CUDA) and record the
-                              C# side's kernels per step: time, launches, the costliest
+                              C# side's kernels per step: time, launches, the costliest. distill-step: profile three
+                              more steps of each configuration on both sides (PyTorch: every variant timed) and record
+                              each side's kernels per step by kind (convolution, normalization, elementwise, ...)
           --replay-probe      sample: in graph configurations, also probe where replayed sampling departs from eager
                               (one guided call, the first k steps); records many graphs, so off by default
           -h, --help          this text

@@ -17,6 +17,9 @@ Variants of the configuration, each on fresh networks, reported under "variants"
                           torch.compile(mode=...), optimizer, clipping and EMA eager, with
                           torch.compiler.cudagraph_mark_step_begin() before each step
 
+--trace DIR: after timing each variant, profiles three more steps of it into DIR/VARIANT.json (a Chrome trace), which
+`randcond-bench distill-step --profile` sums by kernel kind beside its own.
+
 --verify FILE: instead of timing, reads the inputs and the C# results that `randcond-bench distill-step --verify`
 wrote to FILE (safetensors), runs the same forward pass and step, and reports the largest differences.
 """
@@ -161,6 +164,8 @@ def main():
     rc_bench.add_config_args(ap)
     rc_bench.add_variant_args(ap, "the whole step")
     ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--trace", metavar="DIR", help=f"after timing each variant, profile {rc_bench.TRACE_CALLS} more steps of it "
+                                                  "and write the Chrome trace to DIR/VARIANT.json")
     ap.add_argument("--verify", metavar="FILE", help="compare against the C# results in FILE instead of timing")
     args = ap.parse_args()
     variants = [] if args.verify else rc_bench.variants_asked(args)
@@ -182,20 +187,22 @@ def main():
         teacher, text_c, unet = rc_model.load_teacher(args.teacher, device)
         return Step(torch, rc_model, args, device, teacher, text_c, unet, graphable)
 
-    def timed(fn, warmup):
+    def timed(fn, warmup, variant):
         losses = []
         times = rc_bench.time_calls(torch, device, lambda: losses.append(fn()), warmup, args.steps)
+        if args.trace:
+            rc_bench.export_trace(torch, device, fn, args.trace, variant)
         return {**rc_bench.summary(times), "loss_first": float(losses[0]), "loss_last": float(losses[-1])}
 
     def eager():
         step = fresh_step()
         out["student_trainable_parameters"] = sum(p.numel() for p in step.trainable)
-        return timed(lambda: step(xt, t, tokens), args.warmup)
+        return timed(lambda: step(xt, t, tokens), args.warmup, "eager")
 
     def graph():
         graphed = GraphedStep(fresh_step(graphable=True), xt, t, tokens)
         # The capture's three eager steps count as warm-up steps of the run.
-        return {**timed(graphed, max(args.warmup - GraphedStep.WARMUP_STEPS, 1)), "eager_warmup_steps": GraphedStep.WARMUP_STEPS}
+        return {**timed(graphed, max(args.warmup - GraphedStep.WARMUP_STEPS, 1), "graph"), "eager_warmup_steps": GraphedStep.WARMUP_STEPS}
 
     def compiled(mode):
         def build_and_time(compile_fn):
@@ -206,7 +213,7 @@ def main():
                 rc_bench.mark_step(torch)
                 return step(xt, t, tokens)
             # Compilation (and, for the CUDA graph modes, recording) happens in the first calls: warm up longer.
-            return timed(one, max(args.warmup, 3) + 2)
+            return timed(one, max(args.warmup, 3) + 2, f"compile-{mode}")
         return rc_bench.compiled_or_reason(torch, mode, build_and_time)
 
     results = {}

@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import os
 import platform
 import statistics
 import sys
@@ -201,6 +202,21 @@ def environment(torch, args, device):
         "weights": args.weights,
         "channels_last": bool(args.channels_last),
     }
+
+
+TRACE_CALLS = 3
+
+
+def export_trace(torch, device, fn, directory, variant):
+    """TRACE_CALLS calls of fn under torch.profiler (CPU and CUDA activity; kernels replayed from a CUDA graph included),
+    saved as directory/variant.json for `randcond-bench` to sum by kernel kind."""
+    from torch.profiler import ProfilerActivity, profile
+    os.makedirs(directory, exist_ok=True)
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        for _ in range(TRACE_CALLS):
+            fn()
+        sync(torch, device)
+    prof.export_chrome_trace(os.path.join(directory, f"{variant}.json"))
 
 
 def profile_kernels(torch, device, fn, calls, top):

@@ -8,6 +8,15 @@ public sealed record KernelTrace(double TotalMs, long Launches, IReadOnlyList<Ke
     /// <summary>One kernel name's total: milliseconds and launches.</summary>
     public sealed record Kernel(string Name, double Ms, long Calls);
 
+    /// <summary>One kind's total (<see cref="KernelKind"/>): milliseconds, launches and share of the kernel time.</summary>
+    public sealed record Kind(string Name, double Ms, long Calls, double Share);
+
+    /// <summary>The kernels summed by <see cref="KernelKind.Of"/>, longest first.</summary>
+    public IReadOnlyList<Kind> ByKind() =>
+        Kernels.GroupBy(k => KernelKind.Of(k.Name))
+            .Select(g => new Kind(g.Key, g.Sum(k => k.Ms), g.Sum(k => k.Calls), TotalMs > 0 ? g.Sum(k => k.Ms) / TotalMs : 0))
+            .OrderByDescending(k => k.Ms).ToList();
+
     /// <summary>Reads the complete ("ph": "X") events whose category is "kernel"; kernels sorted by total time, longest first.</summary>
     public static KernelTrace Read(string tracePath)
     {

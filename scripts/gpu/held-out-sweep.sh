@@ -5,6 +5,8 @@
 #     bash scripts/gpu/held-out-sweep.sh $OUT
 # Each run writes its record, grid and log into runs/NAME/; everything comes back as $1/sweep.tar.gz. At DEADLINE
 # seconds (default 560, under the device's 600 s a call) it packs whatever has finished and stops the rest.
+# Runs share the GPU; when one run alone keeps it busy (paper-scale steps do), SEQUENTIAL=1 runs them one after
+# another, so that a student's time budget is not spent waiting for the others' kernels.
 set -uo pipefail
 out="$1"; cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 [[ -n "${RUNS:-}" ]] || { echo "held-out-sweep: RUNS is empty (one 'NAME ARGS...' per line)" >&2; exit 2; }
@@ -25,6 +27,7 @@ while read -r name args; do
   # shellcheck disable=SC2086  # ARGS are words by design
   ( .gpu/lab/randcond-lab held-out-digit $args --out "runs/$name" > "runs/$name/log.txt" 2>&1
     echo "$name: exit $? after $((SECONDS - t0)) s" ) &
+  [[ "${SEQUENTIAL:-0}" == 1 ]] && while [[ -n "$(jobs -rp)" ]] && (( SECONDS - t0 < ${DEADLINE:-560} )); do sleep 2; done
 done <<< "$RUNS"
 while [[ -n "$(jobs -rp)" ]] && (( SECONDS - t0 < ${DEADLINE:-560} )); do sleep 2; done
 [[ -n "$(jobs -rp)" ]] && { echo "deadline: stopping unfinished runs after $((SECONDS - t0)) s"; pkill -f randcond-lab; sleep 2; }
