@@ -22,6 +22,10 @@ public static class ResultsTables
         C("teacher: held-out / seen", "teacher_held_out_accuracy", Percent, "teacher_seen_accuracy", Percent),
     ];
 
+    /// <summary>A run of results/held-out-digit-label-teacher-init-cuda/ (students from the teacher's U-Net with label MLPs of their own).</summary>
+    private static ReportRow TeacherInit(string label, string folder, int digit, string suffix = "") =>
+        new(label, $"held-out-digit-label-teacher-init-cuda/{folder}/held-out-digit-paper-label-digit{digit}-student-block-removed-teacher-own-encoder-feature-weight-0.1{suffix}-cuda.json");
+
     private static ReportRow[] Arms(string record) => [new("no RC", record, "no-rc"), new("RC", record, "rc")];
 
     private static readonly ReportColumn[] DistillationRows =
@@ -86,6 +90,14 @@ public static class ResultsTables
              new("own, 5, feature weight 0.1", "held-out-digit-label-encoder-cuda/own-encoder-feature0.1-digit5/held-out-digit-paper-label-digit5-cuda.json"),
              new("teacher's (frozen), 7", "held-out-digit-label-encoder-cuda/teacher-encoder-exponential-digit7/held-out-digit-paper-label-digit7-cuda.json")],
             C("RC p(t)", "students[arm=rc].replacement"),
+            C("teacher: held-out / seen", "teacher_held_out_accuracy", Percent, "teacher_seen_accuracy", Percent),
+            C("no RC: held-out / seen", "students[arm=no-rc].held_out_accuracy", Percent, "students[arm=no-rc].seen_accuracy", Percent),
+            C("RC: held-out / seen", "students[arm=rc].held_out_accuracy", Percent, "students[arm=rc].seen_accuracy", Percent)),
+        ReportTable.Lines("held-out-digit-label-teacher-init", "held-out digit, run",
+            [TeacherInit("3", "digit3", 3), TeacherInit("5", "digit5", 5), TeacherInit("7", "digit7", 7),
+             TeacherInit("3, cosine rate", "digit3-cosine", 3, "-lr-schedule-cosine"),
+             .. new[] { 3, 5, 7 }.Select(d => TeacherInit($"{d}, three side by side", $"side-by-side-digit{d}", d))],
+            C("steps: no RC / RC", "students[arm=no-rc].steps", null, "students[arm=rc].steps"),
             C("teacher: held-out / seen", "teacher_held_out_accuracy", Percent, "teacher_seen_accuracy", Percent),
             C("no RC: held-out / seen", "students[arm=no-rc].held_out_accuracy", Percent, "students[arm=no-rc].seen_accuracy", Percent),
             C("RC: held-out / seen", "students[arm=rc].held_out_accuracy", Percent, "students[arm=rc].seen_accuracy", Percent)),
