@@ -28,8 +28,6 @@ internal static class DistillStep
         int steps = o.Steps ?? (cuda ? (quick ? 5 : 30) : (quick ? 1 : 3));
         int threads = o.Threads ?? Environment.ProcessorCount;
         var configs = (o.Configs ?? (cuda ? PerfConfig.CudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
-        if (configs.FirstOrDefault(c => c.Bf16Weights) is { } bf16w)
-            throw new UsageException($"--configs: '{bf16w.Name}': bf16w is a sampling configuration (training keeps float32 weights; bf16 autocasts them)");
         string teacherPath = TeacherPath(o);
         if (o.Profile && !Profiler.IsAvailable)
             throw new UsageException("--profile: this libtorch cannot save a profile (it was built without Kineto, as Debian's is); profile where torch comes from pip or conda");
@@ -171,7 +169,7 @@ internal static class DistillStep
             var options = new DistillationOptions
             {
                 LearningRate = 2e-4, WeightDecay = 1e-2, EmaDecay = 0.999, MaxGradNorm = 1.0,
-                Autocast = config.Bf16 ? DType.BFloat16 : null, ChannelsLast = config.ChannelsLast, CudaGraph = config.Graph,
+                Autocast = config.Bf16 ? DType.BFloat16 : null, Bf16Teacher = config.Bf16Weights, ChannelsLast = config.ChannelsLast, CudaGraph = config.Graph,
             };
             Step = new DistillationStep(Teacher, Student, Ema, options);
             Graphed = config.Graph ? new GraphedDistillationStep(Step) : null;

@@ -4,8 +4,9 @@ namespace RandCond.Benchmarks;
 
 /// <summary>
 /// One performance configuration, applied alike on both sides: "fp32" (TF32 off, float32, NCHW) or a '+'-joined set of
-/// tf32 (TF32 for float32 matmuls and cuDNN convolutions), bf16 (autocast to BFloat16), bf16w (sampling only: a BFloat16
-/// copy of the networks, x_t cast at their input and output), cl (channels-last) and auto (cuDNN autotuning,
+/// tf32 (TF32 for float32 matmuls and cuDNN convolutions), bf16 (autocast to BFloat16), bf16w (sampling: a BFloat16 copy
+/// of the networks, x_t cast at their input and output; distill-step: the frozen teacher as such a copy, outside the
+/// student's autocast, <c>DistillationOptions.Bf16Teacher</c>), cl (channels-last) and auto (cuDNN autotuning,
 /// torch.backends.cudnn.benchmark); graph (C#: the training step, or the whole sampling loop, replayed as a CUDA graph;
 /// PyTorch's own graph, and torch.compile, are variants that <see cref="PyTorchRuns"/> times for every configuration
 /// whatever its graph part, so "tf32" and "tf32+graph" share one PyTorch configuration, <see cref="PythonName"/>).
@@ -36,8 +37,6 @@ internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channe
                     throw new UsageException($"--configs: unknown part '{part}' in '{text}' (expected fp32, or a '+'-joined set of tf32, bf16, bf16w, cl, auto, graph)");
             }
         }
-        if (bf16 && bf16w)
-            throw new UsageException($"--configs: '{text}' asks for both bf16 (autocast of float32 weights) and bf16w (BFloat16 weights); choose one");
         return new PerfConfig(text, tf32, bf16, cl, auto, graph, bf16w);
     }
 
@@ -75,7 +74,7 @@ internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channe
     }
 
     public string Describe() =>
-        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : Bf16Weights ? "bf16 weights" : "float32")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}{(Graph ? ", C# as a CUDA graph" : "")}";
+        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : Bf16Weights ? "bf16 weights" : "float32")}{(Bf16 && Bf16Weights ? ", teacher on bf16 weights" : "")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}{(Graph ? ", C# as a CUDA graph" : "")}";
 
     /// <summary>Sets the thread count and saves it with the process-wide switches the configurations change; disposing restores all three.</summary>
     public static IDisposable Keep(int threads)

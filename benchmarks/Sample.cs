@@ -30,6 +30,8 @@ internal static class Sample
         var configs = (o.Configs ?? (cuda ? PerfConfig.SampleCudaDefault : PerfConfig.CpuDefault)).Select(PerfConfig.Parse).ToArray();
         if (o.Profile && !Profiler.IsAvailable)
             throw new UsageException("--profile: this libtorch cannot save a profile (it was built without Kineto, as Debian's is); profile where torch comes from pip or conda");
+        if (configs.FirstOrDefault(c => c.Bf16 && c.Bf16Weights) is { } both)
+            throw new UsageException($"--configs: '{both.Name}': sampling takes bf16 (autocast of float32 weights) or bf16w (BFloat16 weights), not both");
         string teacherPath = DistillStep.TeacherPath(o);
         var result = new BenchmarkResult
         {

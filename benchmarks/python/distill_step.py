@@ -7,6 +7,9 @@ with the stage features, output KD + feature KD losses (MSE, weights 1:1), backw
 AdamW (lr 2e-4, wd 1e-2), EMA update with warm-up. A fixed batch (x_t, t, tokens) is made once.
 Prints ONE JSON line on stdout. Works with torch 1.13 and 2.x.
 
+--weights bf16 runs the frozen teacher as a BFloat16 copy outside autocast (C#: DistillationOptions.Bf16Teacher, the
+configuration part bf16w); the student keeps --autocast.
+
 Variants of the configuration, each on fresh networks, reported under "variants" as a summary or "unavailable: reason":
   eager                   the step as written (the default; --no-eager leaves it out)
   graph                   (--graph, CUDA) three eager steps on a side stream, then the whole step (forward, losses,
@@ -24,6 +27,7 @@ Variants of the configuration, each on fresh networks, reported under "variants"
 wrote to FILE (safetensors), runs the same forward pass and step, and reports the largest differences.
 """
 import argparse
+import contextlib
 import os
 import sys
 
@@ -44,6 +48,10 @@ class Step:
         self.student, s_unet = rc_model.block_removed_student(teacher, text, unet, device)
         self.ema, _ = rc_model.block_removed_student(teacher, text, unet, device)
         self.ema.requires_grad_(False)
+        # --weights bf16: the frozen teacher in BFloat16, run outside autocast (DistillationOptions.Bf16Teacher); the
+        # students above were copied from its float32 weights first.
+        self.teacher_dtype = rc_bench.weights_dtype(torch, args)
+        self.teacher.to(self.teacher_dtype)
         if args.channels_last:
             for m in (self.teacher, self.student, self.ema):
                 m.to(memory_format=torch.channels_last)
@@ -66,13 +74,19 @@ class Step:
             xt = xt.contiguous(memory_format=torch.channels_last)
         # A graph capture must not cache autocast's casts of the weights (they would be made once, inside the graph).
         with rc_bench.autocast(torch, self.args, self.device, cache_enabled=not self.graphable):
-            with torch.no_grad():
-                te, tf = self.teacher_fn(xt, t, tokens)
+            own_dtype = self.teacher_dtype != torch.float32
+            with torch.no_grad(), (torch.autocast(self.device.type, enabled=False) if own_dtype else contextlib.nullcontext()):
+                te, tf = self.teacher_fn(xt.to(self.teacher_dtype), t, tokens)
+                te = te.to(xt.dtype)
             se, sf = self.student_fn(xt, t, tokens)
             output = F.mse_loss(se, te)
             feature = torch.zeros((), device=xt.device)
             for name in self.pairs:
-                feature = feature + F.mse_loss(sf[name], tf[name])
+                target = tf[name]
+                # a bf16 teacher's features (--weights bf16): compare in float32, as autocast's mse_loss does
+                if target.dtype != sf[name].dtype and target.dtype in (torch.bfloat16, torch.float16):
+                    target = target.float()
+                feature = feature + F.mse_loss(sf[name], target)
             task = torch.zeros((), device=xt.device)
             total = output * 1.0 + feature * 1.0 + task * 0.0
         return te, se, total, output, feature

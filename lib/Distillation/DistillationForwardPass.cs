@@ -13,12 +13,30 @@ public sealed record DistillationForward(Tensor TeacherEps, Tensor StudentEps, D
 /// <see cref="DistillationStep"/> follows it with the update; <see cref="DistillationPreview"/> stops after it. Any
 /// <see cref="INoisePredictor"/> can teach (a U-Net, a closed-form predictor) and any <see cref="StudentModel"/> learn.
 /// </summary>
-public sealed class DistillationForwardPass(INoisePredictor teacher, StudentModel student, DistillationOptions options) : IDisposable
+public sealed class DistillationForwardPass : IDisposable
 {
-    private readonly FeatureCapture teacherFeatures = new(student.Pairs.Select(p => p.Teacher));
-    private readonly FeatureCapture studentFeatures = new(student.Pairs.Select(p => p.Student));
+    private readonly INoisePredictor teacher;
+    private readonly FrozenCopy? teacherCopy;      // with options.Bf16Teacher: the teacher as it runs, owned here
+    private readonly StudentModel student;
+    private readonly FeatureCapture teacherFeatures;
+    private readonly FeatureCapture studentFeatures;
 
-    public DistillationOptions Options { get; } = options;
+    public DistillationForwardPass(INoisePredictor teacher, StudentModel student, DistillationOptions options)
+    {
+        Options = options;
+        this.student = student;
+        teacherFeatures = new(student.Pairs.Select(p => p.Teacher));
+        studentFeatures = new(student.Pairs.Select(p => p.Student));
+        if (options.Bf16Teacher)
+        {
+            if (teacher is not TextDiffusionModel model)
+                throw new ArgumentException($"DistillationOptions.Bf16Teacher: the teacher ({teacher.GetType().Name}) has no U-Net to copy in BFloat16; turn the option off", nameof(teacher));
+            teacherCopy = new FrozenCopy(model, bf16Weights: true, channelsLast: options.ChannelsLast);
+        }
+        this.teacher = (INoisePredictor?)teacherCopy ?? teacher;
+    }
+
+    public DistillationOptions Options { get; }
 
     /// <summary>Teacher and student predictions at (x_t, t) under the conditions, and the loss on them; captures the matched features until <see cref="ClearFeatures"/>.</summary>
     /// <param name="tokens">the condition batch as the networks read it (caption tokens, class ids)</param>
@@ -31,6 +49,7 @@ public sealed class DistillationForwardPass(INoisePredictor teacher, StudentMode
         using var autocast = Options.Autocast is { } dtype ? Torch.Autocast(xt.Device, dtype) : default;
         Tensor teacherEps;
         using (Torch.NoGrad())
+        using (teacherCopy is not null && Options.Autocast is { } off ? Torch.Autocast(xt.Device, off, enabled: false) : default)
             teacherEps = teacher.Forward(xt, t, tokens, teacherFeatures);
         var studentEps = student.Network.Forward(xt, t, tokens, studentFeatures);
         var terms = DistillationLoss.Compute(studentEps, teacherEps, studentFeatures, teacherFeatures, student.Pairs,
@@ -51,5 +70,6 @@ public sealed class DistillationForwardPass(INoisePredictor teacher, StudentMode
     {
         teacherFeatures.Dispose();
         studentFeatures.Dispose();
+        teacherCopy?.Dispose();
     }
 }

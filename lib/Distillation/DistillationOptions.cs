@@ -36,6 +36,14 @@ public sealed record DistillationOptions
     /// <summary>Mixed precision for the forward passes and losses (BFloat16 or Float16, see <see cref="RandCond.Tensors.AutocastScope"/>); null = float32.</summary>
     public RandCond.Tensors.DType? Autocast { get; init; }
 
+    /// <summary>
+    /// The frozen teacher runs as a BFloat16 copy of its U-Net (<see cref="RandCond.Diffusion.FrozenCopy"/>, channels-last
+    /// with <see cref="ChannelsLast"/>) outside autocast, as sampling's fast path does: its weights are not cast at every
+    /// use, and its norms take the shim's fused inference kernels where it has them. The student keeps
+    /// <see cref="Autocast"/>. Needs a teacher with a U-Net (<see cref="RandCond.Diffusion.TextDiffusionModel"/>).
+    /// </summary>
+    public bool Bf16Teacher { get; init; }
+
     /// <summary>Convolution weights and inputs in channels-last (NHWC) layout, which tensor-core convolutions prefer.</summary>
     public bool ChannelsLast { get; init; }
 

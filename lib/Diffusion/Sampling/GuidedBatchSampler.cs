@@ -5,7 +5,7 @@ namespace RandCond.Diffusion.Sampling;
 /// <summary>
 /// Classifier-free-guided sampling of a text-conditioned model, batch after batch, on the paths a
 /// <see cref="SamplingPaths"/> asks for. With BFloat16 weights or channels-last, the walk runs on a
-/// <see cref="SamplingCopy"/> of the model (the model itself is not changed); with <see cref="SamplingPaths.Graph"/>,
+/// <see cref="FrozenCopy"/> of the model (the model itself is not changed); with <see cref="SamplingPaths.Graph"/>,
 /// each batch shape's walk is a <see cref="GraphedSampler"/>: the first batch of a shape samples eagerly, the second
 /// records the walk and replays it, later ones replay it. A batch smaller than the first one is padded to its size
 /// (zero noise, its first caption repeated) so the last partial batch replays too; the padding rows are dropped.
@@ -15,7 +15,7 @@ public sealed class GuidedBatchSampler : IDisposable
 {
     private readonly Sampler sampler;
     private readonly IDenoiser<Tensor> model;
-    private readonly SamplingCopy? copy;
+    private readonly FrozenCopy? copy;
     private readonly Tensor nullRow;     // (1, L)
     private readonly double guidance;
     private readonly Dictionary<long, (GraphedSampler Graph, Tensor NullBatch)> graphs = new();
@@ -31,7 +31,7 @@ public sealed class GuidedBatchSampler : IDisposable
         var device = model.UNet.Parameters().First().Data.Device;
         Paths = paths.Validate(device);
         (this.sampler, this.guidance) = (sampler, guidance);
-        copy = paths.Bf16Weights || paths.ChannelsLast ? new SamplingCopy(model, paths.Bf16Weights, paths.ChannelsLast) : null;
+        copy = paths.Bf16Weights || paths.ChannelsLast ? new FrozenCopy(model, paths.Bf16Weights, paths.ChannelsLast) : null;
         this.model = (IDenoiser<Tensor>?)copy ?? model;
         nullRow = nullTokens.Reshape(1, -1).DetachFromDisposeScope();
     }

@@ -15,6 +15,11 @@ public static class NotebookWorker
     /// <summary>Serves one request from stdin; returns the process exit code.</summary>
     public static int Main()
     {
+        using var watch = ParentWatch.OfThisProcess(() =>
+        {
+            Console.Error.WriteLine("notebook worker: the runner that started it is gone; stopping");
+            Environment.Exit(2);
+        });
         var events = Console.OpenStandardOutput();
         // Writes outside a cell must not mix into the event stream: they go to stderr, which the runner passes on.
         Console.SetOut(Console.Error);
