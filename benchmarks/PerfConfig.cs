@@ -11,7 +11,7 @@ namespace RandCond.Benchmarks;
 /// PyTorch's own graph, and torch.compile, are variants that <see cref="PyTorchRuns"/> times for every configuration
 /// whatever its graph part, so "tf32" and "tf32+graph" share one PyTorch configuration, <see cref="PythonName"/>).
 /// </summary>
-internal sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false, bool Graph = false, bool Bf16Weights = false)
+public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false, bool Graph = false, bool Bf16Weights = false)
 {
     public static readonly string[] CudaDefault = ["fp32", "tf32", "tf32+graph", "tf32+auto+graph", "tf32+bf16+graph"];
     public static readonly string[] SampleCudaDefault = ["tf32", "tf32+bf16+graph", "tf32+bf16w+cl", "tf32+bf16w+graph", "tf32+bf16w+cl+graph"];

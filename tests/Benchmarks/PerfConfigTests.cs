@@ -1,0 +1,26 @@
+using RandCond.Benchmarks;
+
+namespace RandCond.Tests.Benchmarks;
+
+/// <summary>The performance configurations both sides of distill-step and sample run.</summary>
+public class PerfConfigTests
+{
+    [Fact]
+    public void Bf16w_with_bf16_is_a_training_configuration_with_a_bf16_teacher_and_both_reach_pytorch()
+    {
+        var config = PerfConfig.Parse("tf32+bf16+bf16w+graph");
+        Assert.True(config.Bf16 && config.Bf16Weights && config.Graph);
+        Assert.Equal("tf32+bf16+bf16w", config.PythonName);
+        Assert.Contains("teacher on bf16 weights", config.Describe());
+        var args = config.PythonArgs().ToList();
+        Assert.Equal("bf16", args[args.IndexOf("--autocast") + 1]);
+        Assert.Equal("bf16", args[args.IndexOf("--weights") + 1]);
+    }
+
+    [Fact]
+    public void An_unknown_part_is_refused_by_name()
+    {
+        var e = Assert.ThrowsAny<Exception>(() => PerfConfig.Parse("tf32+bf17"));
+        Assert.Contains("bf17", e.Message);
+    }
+}
