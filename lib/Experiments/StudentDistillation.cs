@@ -69,6 +69,9 @@ public static class StudentDistillation
                     ["replaced_fraction"] = p.ReplacedFraction, ["images_per_second"] = p.ImagesPerSecond,
                 });
             }));
+        if (outcome.Steps < options.Steps)
+            log.WriteLine($"  {name}: its time budget ({options.TimeBudget?.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} min) " +
+                          $"stopped it after {outcome.Steps} of {options.Steps} steps; the same command resumes it from its checkpoint");
         ema.Student.Eval();
         var result = ema.Student;
         ema.Projections.Dispose();

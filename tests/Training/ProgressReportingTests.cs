@@ -52,6 +52,25 @@ public sealed class ProgressReportingTests : IDisposable
     }
 
     [Fact]
+    public void A_run_its_time_budget_stops_says_so_in_the_log()
+    {
+        using var teacher = RcTestNets.Teacher();
+        var full = CaptionCorpus.Full(DatasetKind.Mnist);
+        using var generator = new Generator(8);
+        using var pixels = Torch.Rand([24, 1, 28, 28], generator) * 2 - 1;
+        using var labels = Torch.Randint(0, 10, [24], generator);
+        using var images = ImageSet.FromLabeledImages(pixels, labels, full, generator);
+        using var store = new RunStore(Path.Combine(folder, "runs.sqlite"));
+        var options = new DistillationOptions { Steps = 7, BatchSize = 4, WarmupSteps = 1, LogEvery = 2, CheckpointEvery = 100, Seed = 3, TimeBudget = TimeSpan.Zero };
+        var log = new StringWriter();
+        var (student, outcome, _) = StudentDistillation.Run("progress-test", $"run-{Guid.NewGuid():N}", RcTestNets.Pipeline(teacher),
+            new DistillationData(images, full), StudentSpec.BlockRemoved(), options, Device.CPU, store, log);
+        using var _s = student;
+        Assert.Equal(2, outcome.Steps);
+        Assert.Contains("its time budget (0 min) stopped it after 2 of 7 steps", log.ToString());
+    }
+
+    [Fact]
     public void Sampling_every_class_reports_each_denoising_step_of_each_batch()
     {
         using var teacher = RcTestNets.Teacher();
