@@ -32,4 +32,4 @@ done <<< "$RUNS"
 while [[ -n "$(jobs -rp)" ]] && (( SECONDS - t0 < ${DEADLINE:-560} )); do sleep 2; done
 [[ -n "$(jobs -rp)" ]] && { echo "deadline: stopping unfinished runs after $((SECONDS - t0)) s"; pkill -f randcond-lab; sleep 2; }
 echo "all runs after $((SECONDS - t0)) s"
-for log in runs/*/log.txt; do echo "== $log"; grep -E "held-out digit .*seen|^teacher:|^no-rc:|^rc:|step precision|->" "$log" | tail -n 6; done
+for log in runs/*/log.txt; do echo "== $log"; grep -E "held-out digit .*seen|^teacher:|^no-rc:|^rc:|step precision|time budget|->" "$log" | tail -n 6; done
