@@ -23,15 +23,21 @@ public sealed class ProgressReportingTests : IDisposable
         public void Report(IProgressReport value) => Reports.Add(value);
     }
 
+    /// <summary>24 random images with random digit labels and their captions from <paramref name="corpus"/>.</summary>
+    private static ImageSet RandomImages(CaptionCorpus corpus)
+    {
+        using var generator = new Generator(8);
+        using var pixels = Torch.Rand([24, 1, 28, 28], generator) * 2 - 1;
+        using var labels = Torch.Randint(0, 10, [24], generator);
+        return ImageSet.FromLabeledImages(pixels, labels, corpus, generator);
+    }
+
     [Fact]
     public void A_distillation_run_reports_every_window_through_the_given_progress_and_not_the_log()
     {
         using var teacher = RcTestNets.Teacher();
         var full = CaptionCorpus.Full(DatasetKind.Mnist);
-        using var generator = new Generator(8);
-        using var pixels = Torch.Rand([24, 1, 28, 28], generator) * 2 - 1;
-        using var labels = Torch.Randint(0, 10, [24], generator);
-        using var images = ImageSet.FromLabeledImages(pixels, labels, full, generator);
+        using var images = RandomImages(full);
         using var store = new RunStore(Path.Combine(folder, "runs.sqlite"));
         var options = new DistillationOptions { Steps = 7, BatchSize = 4, WarmupSteps = 1, LogEvery = 2, CheckpointEvery = 100, Seed = 3 };
         var progress = new Collector();
@@ -56,10 +62,7 @@ public sealed class ProgressReportingTests : IDisposable
     {
         using var teacher = RcTestNets.Teacher();
         var full = CaptionCorpus.Full(DatasetKind.Mnist);
-        using var generator = new Generator(8);
-        using var pixels = Torch.Rand([24, 1, 28, 28], generator) * 2 - 1;
-        using var labels = Torch.Randint(0, 10, [24], generator);
-        using var images = ImageSet.FromLabeledImages(pixels, labels, full, generator);
+        using var images = RandomImages(full);
         using var store = new RunStore(Path.Combine(folder, "runs.sqlite"));
         var options = new DistillationOptions { Steps = 7, BatchSize = 4, WarmupSteps = 1, LogEvery = 2, CheckpointEvery = 100, Seed = 3, TimeBudget = TimeSpan.Zero };
         var log = new StringWriter();

@@ -8,6 +8,14 @@ namespace RandCond.Tests.Distillation.RandomConditioning;
 /// <summary><see cref="DistillationOptions.Bf16Teacher"/>: the teacher's prediction and features from a BFloat16 copy.</summary>
 public sealed class Bf16TeacherTests
 {
+    /// <summary>x_t, t and caption tokens of 4 samples, in the caller's dispose scope.</summary>
+    private static (Tensor Xt, Tensor T, Tensor Tokens) Batch()
+    {
+        using var g = new Generator(4);
+        return (Torch.Randn([4, 1, 28, 28], g), Torch.Randint(0, 1000, [4], g),
+                Torch.Randint(5, RcTestNets.Tokenizer.VocabularySize, [4, RcTestNets.CaptionLength], g));
+    }
+
     [Fact]
     public void The_loss_from_a_bf16_teacher_copy_is_the_float32_teachers_within_bf16_rounding()
     {
@@ -15,10 +23,7 @@ public sealed class Bf16TeacherTests
         using var teacher = RcTestNets.Teacher();
         Torch.ManualSeed(21);
         using var student = new DistillationStudent(teacher, StudentSpec.BlockRemoved());
-        using var g = new Generator(4);
-        var xt = Torch.Randn([4, 1, 28, 28], g);
-        var t = Torch.Randint(0, 1000, [4], g);
-        var tokens = Torch.Randint(5, RcTestNets.Tokenizer.VocabularySize, [4, RcTestNets.CaptionLength], g);
+        var (xt, t, tokens) = Batch();
         var options = new DistillationOptions { Weights = new LossWeights(Output: 1, Feature: 1, Task: 0) };
 
         using var exact = new DistillationForwardPass(teacher, student, options);
@@ -46,10 +51,7 @@ public sealed class Bf16TeacherTests
         Torch.ManualSeed(21);
         using var student = new DistillationStudent(teacher, StudentSpec.BlockRemoved());
         using var ema = new DistillationStudent(teacher, StudentSpec.BlockRemoved());
-        using var g = new Generator(4);
-        var xt = Torch.Randn([4, 1, 28, 28], g);
-        var t = Torch.Randint(0, 1000, [4], g);
-        var tokens = Torch.Randint(5, RcTestNets.Tokenizer.VocabularySize, [4, RcTestNets.CaptionLength], g);
+        var (xt, t, tokens) = Batch();
         var before = student.Parameters().First(p => p.RequiresGrad).Data.Clone();
         using var step = new DistillationStep(teacher, student, ema, new DistillationOptions { Bf16Teacher = true, LearningRate = 1e-3 });
         using var terms = step.Run(xt, t, tokens, 0);
