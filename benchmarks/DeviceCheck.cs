@@ -46,6 +46,7 @@ internal static class DeviceCheck
         AdamWAgrees(Add, device);
         if (device.IsCuda) MemoryReturns(Add, device);
         if (device.IsCuda) FusedNormsAgree(Add, device);
+        if (device.IsCuda) FusedNormTrainingCheck.Run(Add, device);
         SafetensorsInPython(Add, ctx, device);
 
         int failed = checks.Count(c => !c.Passed);
@@ -107,7 +108,7 @@ internal static class DeviceCheck
         }
     }
 
-    private static double RelErr(Tensor a, Tensor b)
+    internal static double RelErr(Tensor a, Tensor b)
     {
         using var scope = Torch.NewDisposeScope();
         var a64 = a.Double();

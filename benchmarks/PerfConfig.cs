@@ -7,11 +7,15 @@ namespace RandCond.Benchmarks;
 /// tf32 (TF32 for float32 matmuls and cuDNN convolutions), bf16 (autocast to BFloat16), bf16w (sampling: a BFloat16 copy
 /// of the networks, x_t cast at their input and output; distill-step: the frozen teacher as such a copy, outside the
 /// student's autocast, <c>DistillationOptions.Bf16Teacher</c>), cl (channels-last) and auto (cuDNN autotuning,
-/// torch.backends.cudnn.benchmark); graph (C#: the training step, or the whole sampling loop, replayed as a CUDA graph;
+/// torch.backends.cudnn.benchmark); fnorm (C#: the training step's GroupNorms and LayerNorms on the fused CUDA kernels
+/// with their backward, <see cref="NormTrainingPath.FusedKernels"/>; PyTorch has no such switch, torch.compile fuses its
+/// own); graph (C#: the training step, or the whole sampling loop, replayed as a CUDA graph;
 /// PyTorch's own graph, and torch.compile, are variants that <see cref="PyTorchRuns"/> times for every configuration
-/// whatever its graph part, so "tf32" and "tf32+graph" share one PyTorch configuration, <see cref="PythonName"/>).
+/// whatever its graph part, so "tf32" and "tf32+graph" share one PyTorch configuration, <see cref="PythonName"/>; so do
+/// the fnorm variants).
 /// </summary>
-public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false, bool Graph = false, bool Bf16Weights = false)
+public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false, bool Graph = false, bool Bf16Weights = false,
+                                bool FusedNorms = false)
 {
     public static readonly string[] CudaDefault = ["fp32", "tf32", "tf32+graph", "tf32+auto+graph", "tf32+bf16+graph"];
     public static readonly string[] SampleCudaDefault = ["tf32", "tf32+bf16+graph", "tf32+bf16w+cl", "tf32+bf16w+graph", "tf32+bf16w+cl+graph"];
@@ -21,7 +25,7 @@ public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channels
 
     public static PerfConfig Parse(string text)
     {
-        bool tf32 = false, bf16 = false, bf16w = false, cl = false, auto = false, graph = false;
+        bool tf32 = false, bf16 = false, bf16w = false, cl = false, auto = false, graph = false, fnorm = false;
         foreach (var part in text.Split('+'))
         {
             switch (part)
@@ -33,18 +37,20 @@ public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channels
                 case "cl": cl = true; break;
                 case "auto": auto = true; break;
                 case "graph": graph = true; break;
+                case "fnorm": fnorm = true; break;
                 default:
-                    throw new UsageException($"--configs: unknown part '{part}' in '{text}' (expected fp32, or a '+'-joined set of tf32, bf16, bf16w, cl, auto, graph)");
+                    throw new UsageException($"--configs: unknown part '{part}' in '{text}' (expected fp32, or a '+'-joined set of tf32, bf16, bf16w, cl, auto, graph, fnorm)");
             }
         }
-        return new PerfConfig(text, tf32, bf16, cl, auto, graph, bf16w);
+        return new PerfConfig(text, tf32, bf16, cl, auto, graph, bf16w, fnorm);
     }
 
-    /// <summary>The process-wide switches for this configuration: TF32 (both explicit: libtorch's defaults differ per backend) and cuDNN autotuning.</summary>
+    /// <summary>The process-wide switches for this configuration: TF32 (both explicit: libtorch's defaults differ per backend), cuDNN autotuning and the normalizations' training path.</summary>
     public void ApplySwitches()
     {
         RandCond.Tensors.Tf32.Set(Tf32, Tf32);
         Cudnn.Benchmark = Autotune;
+        F.NormTraining = FusedNorms ? NormTrainingPath.FusedKernels : NormTrainingPath.Operators;
     }
 
     /// <summary>The configuration as PyTorch runs it: the name without the C#-only graph part ("tf32+bf16+graph" -> "tf32+bf16").</summary>
@@ -74,23 +80,24 @@ public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channels
     }
 
     public string Describe() =>
-        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : Bf16Weights ? "bf16 weights" : "float32")}{(Bf16 && Bf16Weights ? ", teacher on bf16 weights" : "")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}{(Graph ? ", C# as a CUDA graph" : "")}";
+        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : Bf16Weights ? "bf16 weights" : "float32")}{(Bf16 && Bf16Weights ? ", teacher on bf16 weights" : "")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}{(FusedNorms ? ", C# norms on the fused kernels in training" : "")}{(Graph ? ", C# as a CUDA graph" : "")}";
 
-    /// <summary>Sets the thread count and saves it with the process-wide switches the configurations change; disposing restores all three.</summary>
+    /// <summary>Sets the thread count and saves it with the process-wide switches the configurations change; disposing restores them all.</summary>
     public static IDisposable Keep(int threads)
     {
-        var saved = new SavedSwitches(Torch.NumThreads, RandCond.Tensors.Tf32.Matmul, RandCond.Tensors.Tf32.Convolution, Cudnn.Benchmark);
+        var saved = new SavedSwitches(Torch.NumThreads, RandCond.Tensors.Tf32.Matmul, RandCond.Tensors.Tf32.Convolution, Cudnn.Benchmark, F.NormTraining);
         Torch.NumThreads = threads;
         return saved;
     }
 
-    private sealed record SavedSwitches(int Threads, bool Tf32Matmul, bool Tf32Convolution, bool Autotune) : IDisposable
+    private sealed record SavedSwitches(int Threads, bool Tf32Matmul, bool Tf32Convolution, bool Autotune, NormTrainingPath NormTraining) : IDisposable
     {
         public void Dispose()
         {
             Torch.NumThreads = Threads;
             RandCond.Tensors.Tf32.Set(Tf32Matmul, Tf32Convolution);
             Cudnn.Benchmark = Autotune;
+            F.NormTraining = NormTraining;
         }
     }
 }

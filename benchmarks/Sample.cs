@@ -32,6 +32,8 @@ internal static class Sample
             throw new UsageException("--profile: this libtorch cannot save a profile (it was built without Kineto, as Debian's is); profile where torch comes from pip or conda");
         if (configs.FirstOrDefault(c => c.Bf16 && c.Bf16Weights) is { } both)
             throw new UsageException($"--configs: '{both.Name}': sampling takes bf16 (autocast of float32 weights) or bf16w (BFloat16 weights), not both");
+        if (configs.FirstOrDefault(c => c.FusedNorms) is { } fnorm)
+            throw new UsageException($"--configs: '{fnorm.Name}': fnorm chooses the normalizations' training path; sampling needs no gradients and takes the fused kernels anyway");
         string teacherPath = DistillStep.TeacherPath(o);
         var result = new BenchmarkResult
         {

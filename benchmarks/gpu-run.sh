@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The GPU benchmark session, in one device call of under 10 minutes (budget RANDCOND_GPU_BUDGET_S, default 560 s):
 # builds the native shim against this machine's CUDA torch (through scripts/gpu/run.sh), checks the PyTorch reference
-# model against the C# model on CUDA (distill-step --verify), then times distill-step and sample against PyTorch at its
+# model against the C# model on CUDA (distill-step --verify) and the binding and its fused kernels against the CPU
+# (device-check), then times distill-step and sample against PyTorch at its
 # best (eager, the whole step / walk as one CUDA graph, torch.compile in reduce-overhead mode; the step's kernels summed
-# by kind on both sides, --profile), then, as far as the budget goes, the binding check (device-check) and torch.compile's max-autotune mode. Each step has its own time limit
+# by kind on both sides, --profile), then, as far as the budget goes, torch.compile's max-autotune mode. Each step has its own time limit
 # and a line in summary.txt (ok, FAILED or SKIPPED); a torch.compile that overruns its limit is reported unavailable
 # inside the result and never fails the step.
 # Everything (JSON results, one log per step, summary.txt) is packed into ONE archive, OUT_DIR/bench.tar.gz, with a
@@ -96,15 +97,17 @@ step() {
   grep -E "vs PyTorch|PyTorch best|unavailable" "$out/$name.log" | sed 's/^/          /' | tee -a "$summary"
 }
 
-# tf32+bf16+bf16w+graph: the student under bf16 autocast, the frozen teacher on a BFloat16 copy (DistillationOptions.Bf16Teacher)
-dsc=tf32,tf32+graph,tf32+bf16+graph,tf32+bf16+bf16w+graph
+# tf32+bf16+bf16w+graph: the student under bf16 autocast, the frozen teacher on a BFloat16 copy (DistillationOptions.Bf16Teacher);
+# +fnorm: the step's norms on the fused kernels with their backward (NormTrainingPath.FusedKernels), which device-check,
+# run before it, checks against the CPU's operators.
+dsc=tf32,tf32+graph,tf32+bf16+graph,tf32+bf16+fnorm+graph,tf32+bf16+bf16w+graph,tf32+bf16+bf16w+fnorm+graph
 sc=tf32,tf32+bf16w+cl,tf32+bf16w+cl+graph
 step verify               90  30   0 distill-step --verify --device cuda --out "$out/distill-step-verify-cuda.json"
-step distill-step        330 150 110 distill-step --device cuda --configs "$dsc" --compile-modes reduce-overhead \
+step device-check         90  60   0 device-check --device cuda --out "$out/device-check-cuda.json"
+step distill-step        360 150 110 distill-step --device cuda --configs "$dsc" --compile-modes reduce-overhead \
                                      --compile-configs tf32+bf16 --compile-timeout COMPILE_TIMEOUT --profile --out "$out/distill-step-cuda.json"
 step sample              300 150 130 sample --device cuda --configs "$sc" --compile-modes reduce-overhead \
                                      --compile-configs tf32+bf16w+cl --compile-timeout COMPILE_TIMEOUT --out "$out/sample-cuda.json"
-step device-check         90  60   0 device-check --device cuda --out "$out/device-check-cuda.json"
 step distill-step-max-autotune 300 300 60 distill-step --device cuda --configs tf32+bf16+graph --compile-modes max-autotune \
                                      --compile-configs tf32+bf16 --compile-timeout COMPILE_TIMEOUT --out "$out/distill-step-max-autotune-cuda.json"
 

@@ -7,7 +7,8 @@ namespace RandCond.Cli.Lab;
 /// <summary>
 /// The fast paths' switches of the distilling verbs, each true on a CUDA device and false on the CPU by default
 /// (<see cref="CudaFastPaths.For"/>): --cuda-graph and --bf16 (sampling and step), --channels-last, and each path alone,
-/// which wins over its group: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step.
+/// which wins over its group: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step; and --fused-norm-step,
+/// off by default.
 /// </summary>
 public sealed class FastPathOptions
 {
@@ -18,8 +19,9 @@ public sealed class FastPathOptions
     private readonly Option<bool?> bf16Sampling = LabOptions.Switch("--bf16-sampling", "Sampling alone on BFloat16 weights (default: --bf16)");
     private readonly Option<bool?> graphedStep = LabOptions.Switch("--graphed-step", "The distillation step alone as a CUDA graph (default: --cuda-graph)");
     private readonly Option<bool?> bf16Step = LabOptions.Switch("--bf16-step", "The distillation step alone under BFloat16 autocast (default: --bf16)");
+    private readonly Option<bool?> fusedNormStep = LabOptions.Switch("--fused-norm-step", "The distillation step's norms on the fused CUDA kernels with their backward (default: false)");
 
-    public IEnumerable<Option> All => [cudaGraph, bf16, channelsLast, graphedSampling, bf16Sampling, graphedStep, bf16Step];
+    public IEnumerable<Option> All => [cudaGraph, bf16, channelsLast, graphedSampling, bf16Sampling, graphedStep, bf16Step, fusedNormStep];
 
     /// <summary>The paths the switches ask for on <paramref name="device"/>; throws, naming the path, on one the device cannot run.</summary>
     public CudaFastPaths Paths(ParseResult parsed, Device device)
@@ -31,7 +33,8 @@ public sealed class FastPathOptions
             Bf16Sampling: parsed.GetValue(bf16Sampling) ?? bf,
             ChannelsLastSampling: parsed.GetValue(channelsLast) ?? d.ChannelsLastSampling,
             GraphedStep: parsed.GetValue(graphedStep) ?? graph,
-            Bf16Step: parsed.GetValue(bf16Step) ?? bf);
+            Bf16Step: parsed.GetValue(bf16Step) ?? bf,
+            FusedNormStep: parsed.GetValue(fusedNormStep) ?? d.FusedNormStep);
         try
         {
             return paths.Validate(device);
@@ -42,7 +45,8 @@ public sealed class FastPathOptions
             throw new ArgumentException(e.Message
                 .Replace("CudaFastPaths.GraphedSampling", "--graphed-sampling (or --cuda-graph)")
                 .Replace("CudaFastPaths.GraphedStep", "--graphed-step (or --cuda-graph)")
-                .Replace("CudaFastPaths.Bf16Step", "--bf16-step (or --bf16)"));
+                .Replace("CudaFastPaths.Bf16Step", "--bf16-step (or --bf16)")
+                .Replace("CudaFastPaths.FusedNormStep", "--fused-norm-step"));
         }
     }
 }

@@ -44,6 +44,12 @@ public sealed record DistillationOptions
     /// </summary>
     public bool Bf16Teacher { get; init; }
 
+    /// <summary>
+    /// The student's GroupNorms and LayerNorms on the shim's fused CUDA kernels, forward and backward, for the run
+    /// (<see cref="RandCond.Tensors.NormTrainingPath.FusedKernels"/>), instead of libtorch's operators. CUDA only.
+    /// </summary>
+    public bool FusedNorms { get; init; }
+
     /// <summary>Convolution weights and inputs in channels-last (NHWC) layout, which tensor-core convolutions prefer.</summary>
     public bool ChannelsLast { get; init; }
 

@@ -48,6 +48,8 @@ public sealed class RandomConditioningDistiller(DistillationOptions options)
     {
         var device = batches.Device;
         if (Options.CudaGraph && !device.IsCuda) throw new ArgumentException($"DistillationOptions.CudaGraph needs a CUDA device; this run is on {device}");
+        if (Options.FusedNorms && !device.IsCuda) throw new ArgumentException($"DistillationOptions.FusedNorms: the fused normalization kernels run on CUDA only; this run is on {device}");
+        using var norms = Options.FusedNorms ? F.UseNormTraining(NormTrainingPath.FusedKernels) : null;
         using var stepper = new DistillationStep(teacher, student, ema, Options);
         using var graphed = Options.CudaGraph ? new GraphedDistillationStep(stepper) : null;
         var loop = new TrainingLoop

@@ -10,16 +10,22 @@ namespace RandCond.Experiments;
 /// (<see cref="GraphedSampling"/>), on a BFloat16 copy of the U-Net with x_t, guidance and the DDIM update in float32
 /// (<see cref="Bf16Sampling"/>), laid out channels-last (<see cref="ChannelsLastSampling"/>); and each distillation
 /// step as the replay of a CUDA graph (<see cref="GraphedStep"/>) with its forward passes and losses under BFloat16
-/// autocast (<see cref="Bf16Step"/>). <see cref="For"/> turns every path on for a CUDA device and off on the CPU;
+/// autocast (<see cref="Bf16Step"/>) and, where asked, its norms on the fused kernels (<see cref="FusedNormStep"/>).
+/// <see cref="For"/> turns every measured path on for a CUDA device and off on the CPU;
 /// override one with <c>with</c> (<c>CudaFastPaths.For(device) with { Bf16Step = false }</c>) or the lab verbs'
 /// options (--cuda-graph, --bf16, --channels-last and one switch per path). A lab's result records the paths that ran.
 /// </summary>
-public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool ChannelsLastSampling, bool GraphedStep, bool Bf16Step)
+/// <param name="FusedNormStep">
+/// The step's GroupNorms and LayerNorms on the shim's fused CUDA kernels with their backward
+/// (<see cref="DistillationOptions.FusedNorms"/>); off by default until a GPU run has timed it and checked its losses.
+/// </param>
+public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool ChannelsLastSampling, bool GraphedStep, bool Bf16Step,
+                                   bool FusedNormStep = false)
 {
     /// <summary>Every path off: float32, NCHW, eager; what the CPU runs.</summary>
     public static readonly CudaFastPaths Off = new(false, false, false, false, false);
 
-    /// <summary>Every path on: what a CUDA device runs by default.</summary>
+    /// <summary>Every measured path on (<see cref="FusedNormStep"/> is not yet): what a CUDA device runs by default.</summary>
     public static readonly CudaFastPaths All = new(true, true, true, true, true);
 
     /// <summary>The default for a device: <see cref="All"/> on CUDA, <see cref="Off"/> on the CPU.</summary>
@@ -30,7 +36,7 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
 
     /// <summary>The distillation options with the step's paths applied: <see cref="DistillationOptions.CudaGraph"/> and BFloat16 <see cref="DistillationOptions.Autocast"/>.</summary>
     public DistillationOptions Apply(DistillationOptions options) =>
-        options with { CudaGraph = GraphedStep, Autocast = Bf16Step ? DType.BFloat16 : null };
+        options with { CudaGraph = GraphedStep, Autocast = Bf16Step ? DType.BFloat16 : null, FusedNorms = FusedNormStep };
 
     /// <summary>Throws, naming the switch, on a path the device cannot run: CUDA graphs and BFloat16 autocast need a CUDA device.</summary>
     public CudaFastPaths Validate(Device device)
@@ -40,10 +46,11 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
         if (GraphedStep) throw new ArgumentException($"CudaFastPaths.GraphedStep: a CUDA graph needs a CUDA device; this run is on {device}");
         // libtorch 1.13's CPU autocast leaves group_norm out of its float32 list, so a BFloat16 step fails there.
         if (Bf16Step) throw new ArgumentException($"CudaFastPaths.Bf16Step: BFloat16 autocast of the distillation step runs on CUDA only; this run is on {device}");
+        if (FusedNormStep) throw new ArgumentException($"CudaFastPaths.FusedNormStep: the fused normalization kernels run on CUDA only; this run is on {device}");
         return this;
     }
 
     /// <summary>"sampling: one CUDA graph per walk, bf16 weights, channels-last; step: CUDA graph, bf16 autocast".</summary>
     public override string ToString() =>
-        $"sampling: {Sampling}; step: {(GraphedStep ? "CUDA graph" : "eager")}, {(Bf16Step ? "bf16 autocast" : "float32")}";
+        $"sampling: {Sampling}; step: {(GraphedStep ? "CUDA graph" : "eager")}, {(Bf16Step ? "bf16 autocast" : "float32")}{(FusedNormStep ? ", fused norms" : "")}";
 }

@@ -48,7 +48,7 @@ public static class F
     /// <summary>
     /// Group normalization over (N, C, ...). Inference on CUDA (no autograd needed, autocast off, NCHW-contiguous or
     /// channels-last, one float dtype) runs as one fused kernel where the native shim has them
-    /// (<see cref="FusedNormKernels"/>); otherwise libtorch's operator.
+    /// (<see cref="FusedNormKernels"/>); training as <see cref="NormTraining"/> says; otherwise libtorch's operator.
     /// </summary>
     public static Tensor GroupNorm(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
         NormalizeGroups(input, groups, weight, bias, null, eps, silu: false);
@@ -97,6 +97,33 @@ public static class F
 
     /// <summary>Whether the native shim was built with the fused CUDA normalization kernels (a CUDA build with a CUDA compiler).</summary>
     public static bool FusedNormKernels => NativeNormMethods.rc_fused_norm_kernels() != 0;
+
+    /// <summary>
+    /// How <see cref="GroupNorm"/>, <see cref="GroupNormSilu"/> and <see cref="LayerNorm"/> run where autograd records
+    /// a graph, for the whole process (like <see cref="Tf32"/>): libtorch's operators by default.
+    /// </summary>
+    public static NormTrainingPath NormTraining
+    {
+        get
+        {
+            NativeMethods.Check(NativeNormMethods.rc_get_norm_training(out int path), "norm training path");
+            return (NormTrainingPath)path;
+        }
+        set => NativeMethods.Check(NativeNormMethods.rc_set_norm_training((int)value), "norm training path");
+    }
+
+    /// <summary>Sets <see cref="NormTraining"/> until the returned scope is disposed, which restores the path it found.</summary>
+    public static IDisposable UseNormTraining(NormTrainingPath path)
+    {
+        var scope = new NormTrainingScope(NormTraining);
+        NormTraining = path;
+        return scope;
+    }
+
+    private sealed record NormTrainingScope(NormTrainingPath Previous) : IDisposable
+    {
+        public void Dispose() => NormTraining = Previous;
+    }
 
     public static Tensor Softmax(Tensor input, long dim) => input.Softmax(dim);
     public static Tensor LogSoftmax(Tensor input, long dim) => input.LogSoftmax(dim);

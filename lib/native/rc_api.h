@@ -112,14 +112,18 @@ RC_EXPORT int32_t rc_autocast_enter(int32_t device_type, int32_t enabled, int32_
 RC_EXPORT int32_t rc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t previous_dtype);
 RC_EXPORT int32_t rc_tensor_is_contiguous(rc_tensor t, int32_t memory_format, int32_t* out);
 
-// normalizations (rc_norms.cpp): GroupNorm of x + shift (shift: (N, C), added per sample and channel; may be null),
-// then SiLU when silu != 0, and LayerNorm over the last dimension, as at::group_norm / at::layer_norm (weight and bias
-// may be null); on CUDA, inference calls (nothing that needs autograd, autocast off, contiguous or channels-last, one
-// float dtype throughout) run as one fused kernel where the shim was built with them.
+// normalizations (rc_norms.cpp, rc_norm_training.cpp): GroupNorm of x + shift (shift: (N, C), added per sample and
+// channel; may be null), then SiLU when silu != 0, and LayerNorm over the last dimension, as at::group_norm /
+// at::layer_norm (weight and bias may be null); on CUDA, inference calls (nothing that needs autograd, autocast off,
+// contiguous or channels-last, one float dtype throughout) run as one fused kernel where the shim was built with them.
+// Calls that need autograd run as rc_set_norm_training chose for the process: 0 libtorch's operators (the default),
+// 1 the fused kernels with their backward where they apply, 2 the kernels' algebra as ATen operators (any device).
 RC_EXPORT int32_t rc_group_norm(rc_tensor x, int64_t groups, rc_tensor weight, rc_tensor bias, rc_tensor shift, double eps, int32_t silu,
                                 rc_tensor* out);
 RC_EXPORT int32_t rc_layer_norm(rc_tensor x, rc_tensor weight, rc_tensor bias, double eps, rc_tensor* out);
 RC_EXPORT int32_t rc_fused_norm_kernels(void);
+RC_EXPORT int32_t rc_set_norm_training(int32_t path);
+RC_EXPORT int32_t rc_get_norm_training(int32_t* path);
 
 // profiling (rc_profiler.cpp): Kineto, as torch.profiler; stop saves a Chrome trace to trace_path (null: discards it).
 RC_EXPORT int32_t rc_profiler_start(int32_t cuda);

@@ -1,16 +1,14 @@
-// GroupNorm (with a per-channel shift before it and SiLU after it) and LayerNorm: libtorch's operators, or for
-// inference on CUDA the fused kernels of cuda/rc_norm_kernels.cu (built when the CUDA compiler is there:
-// RC_WITH_NORM_KERNELS). The fused path is taken only
-// when it computes what the operators would: no autograd graph is needed, autocast (which would run the operators in
-// float32) is off, and input (NCHW or channels-last), weight, bias and shift are contiguous and of one float dtype.
-// Anything else takes the operators.
+// GroupNorm (with a per-channel shift before it and SiLU after it) and LayerNorm: libtorch's operators, or on CUDA the
+// fused kernels of cuda/ (built when the CUDA compiler is there: RC_WITH_NORM_KERNELS). Inference takes the fused
+// kernels when they compute what the operators would: autocast (which would run the operators in float32) is off, and
+// input (NCHW or channels-last), weight, bias and shift are contiguous and of one float dtype. Calls that need autograd
+// take the training path that rc_set_norm_training chose (rc_norm_training.cpp; the operators by default).
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
-#include <c10/util/Optional.h>
 #include <algorithm>
-#include <initializer_list>
 #include <vector>
 #include "rc_errors.h"
+#include "rc_norms.h"
 #include "rc_perf.h"
 #include "rc_tensor.h"
 
@@ -18,71 +16,88 @@
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <cuda_runtime_api.h>
-#include "cuda/rc_norm_kernels.h"
 #endif
 
-namespace {
+namespace rc::norms {
 
-c10::optional<at::Tensor> optional_tensor(rc_tensor t) {
-  if (t == nullptr) return c10::nullopt;
-  return rc::unwrap(t);
+bool needs_grad(const at::Tensor& x, std::initializer_list<const OptionalTensor*> others) {
+  if (!at::GradMode::is_enabled()) return false;
+  bool needed = x.requires_grad();
+  for (const auto* p : others) needed = needed || (*p && (*p)->requires_grad());
+  return needed;
 }
 
 #ifdef RC_WITH_NORM_KERNELS
-using rc::kernels::NormDType;
-
-// The kernels' dtype for x, weight, bias and shift, or none when the operators must run: x is not a CUDA tensor laid out
-// contiguously (NCHW, or channels-last when that is allowed), an autograd graph is needed, autocast is on, or the
-// other tensors differ from x in dtype, device or contiguity.
-c10::optional<NormDType> fusable(const at::Tensor& x, bool allow_channels_last, std::initializer_list<const c10::optional<at::Tensor>*> others) {
-  if (!x.is_cuda() || x.numel() == 0 || rc::autocast_enabled(c10::DeviceType::CUDA)) return c10::nullopt;
+c10::optional<kernels::NormDType> kernel_dtype(const at::Tensor& x, bool allow_channels_last,
+                                               std::initializer_list<const OptionalTensor*> others) {
+  if (!x.is_cuda() || x.numel() == 0) return c10::nullopt;
   if (!x.is_contiguous() && !(allow_channels_last && x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast))) return c10::nullopt;
-  bool needs_grad = x.requires_grad();
   for (const auto* p : others) {
     if (!*p) continue;
     const auto& t = **p;
     if (t.scalar_type() != x.scalar_type() || t.device() != x.device() || !t.is_contiguous()) return c10::nullopt;
-    needs_grad = needs_grad || t.requires_grad();
   }
-  if (needs_grad && at::GradMode::is_enabled()) return c10::nullopt;
   switch (x.scalar_type()) {
-    case at::kFloat: return NormDType::Float32;
-    case at::kBFloat16: return NormDType::BFloat16;
-    case at::kHalf: return NormDType::Float16;
+    case at::kFloat: return kernels::NormDType::Float32;
+    case at::kBFloat16: return kernels::NormDType::BFloat16;
+    case at::kHalf: return kernels::NormDType::Float16;
     default: return c10::nullopt;
   }
 }
 
-const void* data_or_null(const c10::optional<at::Tensor>& t) { return t ? t->data_ptr() : nullptr; }
+const void* data_or_null(const OptionalTensor& t) { return t ? t->data_ptr() : nullptr; }
+
+void* stream_of(const at::Tensor& x) { return at::cuda::getCurrentCUDAStream(x.device().index()).stream(); }
 
 void check_launch(int status, const char* what) {
   TORCH_CHECK(status == 0, what, ": CUDA kernel launch failed: ", cudaGetErrorString(static_cast<cudaError_t>(status)));
 }
 #endif
 
-void check_values(const c10::optional<at::Tensor>& t, int64_t expected, const char* what, const char* per) {
+}  // namespace rc::norms
+
+namespace {
+
+using rc::norms::OptionalTensor;
+
+OptionalTensor optional_tensor(rc_tensor t) {
+  if (t == nullptr) return c10::nullopt;
+  return rc::unwrap(t);
+}
+
+void check_values(const OptionalTensor& t, int64_t expected, const char* what, const char* per) {
   TORCH_CHECK(!t || t->numel() == expected, what, " has ", t ? t->numel() : 0, " values for ", expected, " ", per);
 }
 
-at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const c10::optional<at::Tensor>& weight,
-                            const c10::optional<at::Tensor>& bias, const c10::optional<at::Tensor>& shift, double eps,
-                            bool silu) {
+#ifdef RC_WITH_NORM_KERNELS
+// The kernels' dtype for an inference call (no autograd, autocast off), or none.
+c10::optional<rc::kernels::NormDType> inference_kernel_dtype(const at::Tensor& x, bool allow_channels_last,
+                                                             std::initializer_list<const OptionalTensor*> others) {
+  if (rc::autocast_enabled(c10::DeviceType::CUDA) || rc::norms::needs_grad(x, others)) return c10::nullopt;
+  return rc::norms::kernel_dtype(x, allow_channels_last, others);
+}
+#endif
+
+at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const OptionalTensor& weight, const OptionalTensor& bias,
+                            const OptionalTensor& shift, double eps, bool silu) {
   TORCH_CHECK(x.dim() >= 2, "group_norm: the input ", x.sizes(), " has no channel dimension");
+  TORCH_CHECK(groups > 0 && x.size(1) % groups == 0, "group_norm: ", x.size(1), " channels do not split into ", groups, " groups");
   const int64_t n = x.size(0), channels = x.size(1);
   check_values(shift, n * channels, "group_norm: shift", "(sample, channel) pairs");
+  check_values(weight, channels, "group_norm: weight", "channels");
+  check_values(bias, channels, "group_norm: bias", "channels");
+  if (auto y = rc::norms::trainable_group_norm(x, groups, weight, bias, shift, eps, silu)) return *y;
 #ifdef RC_WITH_NORM_KERNELS
   if (rc::kernels::group_norm_fits(channels, x.numel() / std::max<int64_t>(n * channels, 1), groups)) {
-    if (auto dtype = fusable(x, true, {&weight, &bias, &shift})) {
-      check_values(weight, channels, "group_norm: weight", "channels");
-      check_values(bias, channels, "group_norm: bias", "channels");
+    if (auto dtype = inference_kernel_dtype(x, true, {&weight, &bias, &shift})) {
       c10::cuda::CUDAGuard guard(x.device());
-      const bool channels_last = !x.is_contiguous();
       auto y = at::empty_like(x);
-      check_launch(rc::kernels::launch_group_norm(*dtype, x.data_ptr(), y.data_ptr(), data_or_null(weight), data_or_null(bias),
-                                                  data_or_null(shift), n, channels, x.numel() / (n * channels), channels_last,
-                                                  groups, static_cast<float>(eps), silu,
-                                                  at::cuda::getCurrentCUDAStream(x.device().index()).stream()),
-                   "group_norm");
+      rc::norms::check_launch(
+          rc::kernels::launch_group_norm(*dtype, x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(weight),
+                                         rc::norms::data_or_null(bias), rc::norms::data_or_null(shift), n, channels,
+                                         x.numel() / (n * channels), !x.is_contiguous(), groups, static_cast<float>(eps),
+                                         silu, nullptr, nullptr, rc::norms::stream_of(x)),
+          "group_norm");
       return y;
     }
   }
@@ -97,20 +112,20 @@ at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const c10::opti
   return silu ? at::silu(y) : y;
 }
 
-at::Tensor normalize_rows(const at::Tensor& x, const c10::optional<at::Tensor>& weight, const c10::optional<at::Tensor>& bias,
-                      double eps) {
+at::Tensor normalize_rows(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, double eps) {
   TORCH_CHECK(x.dim() >= 1, "layer_norm: the input has no dimensions");
   const int64_t cols = x.size(-1);
+  check_values(weight, cols, "layer_norm: weight", "columns");
+  check_values(bias, cols, "layer_norm: bias", "columns");
+  if (auto y = rc::norms::trainable_layer_norm(x, weight, bias, eps)) return *y;
 #ifdef RC_WITH_NORM_KERNELS
-  if (auto dtype = rc::kernels::layer_norm_fits(cols) ? fusable(x, false, {&weight, &bias}) : c10::nullopt) {
-    check_values(weight, cols, "layer_norm: weight", "columns");
-    check_values(bias, cols, "layer_norm: bias", "columns");
+  if (auto dtype = rc::kernels::layer_norm_fits(cols) ? inference_kernel_dtype(x, false, {&weight, &bias}) : c10::nullopt) {
     c10::cuda::CUDAGuard guard(x.device());
     auto y = at::empty_like(x);
-    check_launch(rc::kernels::launch_layer_norm(*dtype, x.data_ptr(), y.data_ptr(), data_or_null(weight), data_or_null(bias),
-                                                x.numel() / cols, cols, static_cast<float>(eps),
-                                                at::cuda::getCurrentCUDAStream(x.device().index()).stream()),
-                 "layer_norm");
+    rc::norms::check_launch(rc::kernels::launch_layer_norm(*dtype, x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(weight),
+                                                           rc::norms::data_or_null(bias), x.numel() / cols, cols,
+                                                           static_cast<float>(eps), nullptr, nullptr, rc::norms::stream_of(x)),
+                            "layer_norm");
     return y;
   }
 #endif
@@ -139,6 +154,17 @@ int32_t rc_fused_norm_kernels(void) {
 #else
   return 0;
 #endif
+}
+
+int32_t rc_set_norm_training(int32_t path) {
+  return rc::guarded([&] {
+    TORCH_CHECK(path >= 0 && path <= 2, "norm training path: ", path, " is none of 0 (operators), 1 (fused kernels), 2 (formulas)");
+    rc::norms::set_training_path(static_cast<rc::norms::TrainingPath>(path));
+  });
+}
+
+int32_t rc_get_norm_training(int32_t* path) {
+  return rc::guarded([&] { *path = static_cast<int32_t>(rc::norms::training_path()); });
 }
 
 }  // extern "C"

@@ -1,4 +1,5 @@
 using RandCond.Benchmarks;
+using RandCond.Tensors;
 
 namespace RandCond.Tests.Benchmarks;
 
@@ -15,6 +16,25 @@ public class PerfConfigTests
         var args = config.PythonArgs().ToList();
         Assert.Equal("bf16", args[args.IndexOf("--autocast") + 1]);
         Assert.Equal("bf16", args[args.IndexOf("--weights") + 1]);
+    }
+
+    [Fact]
+    public void Fnorm_is_a_csharp_only_part_that_sets_the_norm_training_path_until_the_switches_are_restored()
+    {
+        var config = PerfConfig.Parse("tf32+bf16+fnorm+graph");
+        Assert.True(config.FusedNorms);
+        Assert.Equal("tf32+bf16", config.PythonName);
+        Assert.DoesNotContain("fnorm", string.Join(' ', config.PythonArgs()));
+        Assert.Contains("fused kernels in training", config.Describe());
+        using (PerfConfig.Keep(Torch.NumThreads))
+        {
+            config.ApplySwitches();
+            Assert.Equal(NormTrainingPath.FusedKernels, F.NormTraining);
+            PerfConfig.Parse("tf32").ApplySwitches();
+            Assert.Equal(NormTrainingPath.Operators, F.NormTraining);
+            config.ApplySwitches();
+        }
+        Assert.Equal(NormTrainingPath.Operators, F.NormTraining);
     }
 
     [Fact]

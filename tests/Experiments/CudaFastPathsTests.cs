@@ -80,6 +80,19 @@ public sealed class CudaFastPathsTests
     }
 
     [Fact]
+    public void The_fused_norm_step_is_off_by_default_turned_on_by_its_switch_and_refused_on_the_cpu_by_name()
+    {
+        Assert.False(CudaFastPaths.For(Device.CUDA()).FusedNormStep);
+        Assert.False(Cuda.Options().FusedNorms);
+        var on = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--fused-norm-step", "true");
+        Assert.Equal(CudaFastPaths.All with { FusedNormStep = true }, on.Paths);
+        Assert.True(on.Options().FusedNorms);
+        Assert.EndsWith(", fused norms", on.Paths.ToString());
+        var cpu = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--fused-norm-step", "true"));
+        Assert.Contains("--fused-norm-step: the fused normalization kernels run on CUDA only", cpu.Message);
+    }
+
+    [Fact]
     public void The_ablation_studies_take_the_same_paths_and_switches()
     {
         var cuda = new AblationsCommand().Config("--study", "images", "--scale", "paper", "--device", "cuda");

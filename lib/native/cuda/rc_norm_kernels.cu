@@ -1,72 +1,24 @@
-// Fused normalization kernels for inference on CUDA: GroupNorm (+ a per-channel shift before, + SiLU after; NCHW or
+// Fused normalization kernels on CUDA, forward (the backward: rc_norm_backward_kernels.cu): GroupNorm (+ a per-channel shift before, + SiLU after; NCHW or
 // channels-last) and LayerNorm over the last dimension, each one
 // kernel where libtorch's eager operators launch two or three (statistics, affine, activation), and LayerNorm one warp
 // per row, which suits the narrow rows (32-64 channels) of RandCond's U-Nets far better than libtorch's block-per-row
 // kernel. Each thread reads its values once into registers; statistics are accumulated in float32 in two passes over
 // them (mean, then the mean squared deviation); the output is rounded to the input's dtype once, after the affine
-// transform and SiLU.
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
-#include <cuda_runtime.h>
-
+// transform and SiLU. For training, each (sample, group) or row also writes its mean and 1/std for the backward.
+#include "rc_norm_device.cuh"
 #include "rc_norm_kernels.h"
 
 namespace {
 
-template <typename T> __device__ __forceinline__ float load(const T* p, int64_t i);
-template <> __device__ __forceinline__ float load<float>(const float* p, int64_t i) { return p[i]; }
-template <> __device__ __forceinline__ float load<__nv_bfloat16>(const __nv_bfloat16* p, int64_t i) { return __bfloat162float(p[i]); }
-template <> __device__ __forceinline__ float load<__half>(const __half* p, int64_t i) { return __half2float(p[i]); }
-
-template <typename T> __device__ __forceinline__ T round_to(float v);
-template <> __device__ __forceinline__ float round_to<float>(float v) { return v; }
-template <> __device__ __forceinline__ __nv_bfloat16 round_to<__nv_bfloat16>(float v) { return __float2bfloat16(v); }
-template <> __device__ __forceinline__ __half round_to<__half>(float v) { return __float2half(v); }
-
-__device__ __forceinline__ float warp_sum(float v) {
-  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-  return v;
-}
-
-// The sum over the block, returned to every thread. blockDim.x is a multiple of 32.
-__device__ float block_sum(float v, float* partial) {
-  v = warp_sum(v);
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  if (lane == 0) partial[warp] = v;
-  __syncthreads();
-  v = lane < static_cast<int>(blockDim.x >> 5) ? partial[lane] : 0.f;
-  v = warp_sum(v);
-  __syncthreads();  // partial is reused by the next reduction
-  return v;
-}
-
-// Where value i of a (sample, group) segment of channels_per_group * hw values lives within its sample, and its channel.
-// NCHW: the group is one contiguous run; channels-last: hw pixels of channels_per_group adjacent values, channels apart.
-// 32-bit: group_norm_fits keeps a sample's values below 2^31.
-struct GroupLayout {
-  int channels, channels_per_group, hw;
-  bool channels_last;
-
-  __device__ __forceinline__ void locate(int g, int i, int& offset, int& channel) const {
-    if (channels_last) {
-      const int pixel = i / channels_per_group;
-      channel = g * channels_per_group + (i - pixel * channels_per_group);
-      offset = pixel * channels + channel;
-    } else {
-      const int run = i / hw;
-      channel = g * channels_per_group + run;
-      offset = channel * hw + (i - run * hw);
-    }
-  }
-};
+using namespace rc::kernels::device;
 
 // One block per (sample, group); each thread keeps its values (at most kCachedValues) in registers, so x is read once.
 // shift (n, channels), when given, is added to x before normalizing (a U-Net's time embedding, which would otherwise
 // take a broadcast add and a pass over the feature map of its own).
 template <typename T>
-__global__ void group_norm_kernel(const T* __restrict__ x, T* __restrict__ y, const T* __restrict__ gamma,
+__global__ void __launch_bounds__(1024) group_norm_kernel(const T* __restrict__ x, T* __restrict__ y, const T* __restrict__ gamma,
                                   const T* __restrict__ beta, const T* __restrict__ shift, GroupLayout layout, int groups,
-                                  float eps, bool silu) {
+                                  float eps, bool silu, float* __restrict__ mean_out, float* __restrict__ rstd_out) {
   using rc::kernels::kCachedValues;
   __shared__ float partial[32];
   const int n = blockIdx.x / groups, g = blockIdx.x % groups;
@@ -81,10 +33,8 @@ __global__ void group_norm_kernel(const T* __restrict__ x, T* __restrict__ y, co
     const int i = threadIdx.x + k * blockDim.x;
     if (i < length) {
       layout.locate(g, i, offsets[k], channels[k]);
-      float v = load(x, base + offsets[k]);
-      if (shift_n != nullptr) v += load(shift_n, channels[k]);
-      values[k] = v;
-      sum += v;
+      values[k] = shifted(x, base + offsets[k], shift_n, channels[k]);
+      sum += values[k];
     }
   }
   const float mean = block_sum(sum, partial) / static_cast<float>(length);
@@ -97,13 +47,17 @@ __global__ void group_norm_kernel(const T* __restrict__ x, T* __restrict__ y, co
     }
   }
   const float rstd = rsqrtf(block_sum(squares, partial) / static_cast<float>(length) + eps);
+  if (mean_out != nullptr && threadIdx.x == 0) {
+    mean_out[blockIdx.x] = mean;
+    rstd_out[blockIdx.x] = rstd;
+  }
 #pragma unroll
   for (int k = 0; k < kCachedValues; ++k) {
     if (static_cast<int>(threadIdx.x + k * blockDim.x) < length) {
       float v = (values[k] - mean) * rstd;
       if (gamma != nullptr) v *= load(gamma, channels[k]);
       if (beta != nullptr) v += load(beta, channels[k]);
-      if (silu) v = v / (1.f + __expf(-v));
+      if (silu) v *= sigmoid(v);
       y[base + offsets[k]] = round_to<T>(v);
     }
   }
@@ -112,7 +66,8 @@ __global__ void group_norm_kernel(const T* __restrict__ x, T* __restrict__ y, co
 // One warp per row; each lane keeps its values (at most kCachedValues) in registers.
 template <typename T>
 __global__ void layer_norm_kernel(const T* __restrict__ x, T* __restrict__ y, const T* __restrict__ gamma,
-                                  const T* __restrict__ beta, int64_t rows, int cols, float eps) {
+                                  const T* __restrict__ beta, int64_t rows, int cols, float eps,
+                                  float* __restrict__ mean_out, float* __restrict__ rstd_out) {
   using rc::kernels::kCachedValues;
   const int64_t row = static_cast<int64_t>(blockIdx.x) * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (row >= rows) return;  // the whole warp leaves together
@@ -139,6 +94,10 @@ __global__ void layer_norm_kernel(const T* __restrict__ x, T* __restrict__ y, co
     }
   }
   const float rstd = rsqrtf(warp_sum(squares) / static_cast<float>(cols) + eps);
+  if (mean_out != nullptr && lane == 0) {
+    mean_out[row] = mean;
+    rstd_out[row] = rstd;
+  }
 #pragma unroll
   for (int k = 0; k < kCachedValues; ++k) {
     const int i = lane + 32 * k;
@@ -153,8 +112,8 @@ __global__ void layer_norm_kernel(const T* __restrict__ x, T* __restrict__ y, co
 
 template <typename T>
 int group_norm(const void* x, void* y, const void* gamma, const void* beta, const void* shift, int64_t n,
-               int64_t channels, int64_t hw, bool channels_last, int64_t groups, float eps, bool silu,
-               cudaStream_t stream) {
+               int64_t channels, int64_t hw, bool channels_last, int64_t groups, float eps, bool silu, float* mean,
+               float* rstd, cudaStream_t stream) {
   if (!rc::kernels::group_norm_fits(channels, hw, groups)) return static_cast<int>(cudaErrorInvalidValue);
   const GroupLayout layout{static_cast<int>(channels), static_cast<int>(channels / groups), static_cast<int>(hw), channels_last};
   const int length = layout.channels_per_group * layout.hw;
@@ -162,18 +121,18 @@ int group_norm(const void* x, void* y, const void* gamma, const void* beta, cons
   const int threads = ((per_thread + 31) / 32) * 32;
   group_norm_kernel<T><<<static_cast<unsigned>(n * groups), threads, 0, stream>>>(
       static_cast<const T*>(x), static_cast<T*>(y), static_cast<const T*>(gamma), static_cast<const T*>(beta),
-      static_cast<const T*>(shift), layout, static_cast<int>(groups), eps, silu);
+      static_cast<const T*>(shift), layout, static_cast<int>(groups), eps, silu, mean, rstd);
   return static_cast<int>(cudaGetLastError());
 }
 
 template <typename T>
 int layer_norm(const void* x, void* y, const void* gamma, const void* beta, int64_t rows, int64_t cols, float eps,
-               cudaStream_t stream) {
+               float* mean, float* rstd, cudaStream_t stream) {
   if (!rc::kernels::layer_norm_fits(cols)) return static_cast<int>(cudaErrorInvalidValue);
-  constexpr int warps = 8;
+  constexpr int warps = rc::kernels::kLayerNormWarpsPerBlock;
   layer_norm_kernel<T><<<static_cast<unsigned>((rows + warps - 1) / warps), warps * 32, 0, stream>>>(
       static_cast<const T*>(x), static_cast<T*>(y), static_cast<const T*>(gamma), static_cast<const T*>(beta), rows,
-      static_cast<int>(cols), eps);
+      static_cast<int>(cols), eps, mean, rstd);
   return static_cast<int>(cudaGetLastError());
 }
 
@@ -183,26 +142,26 @@ namespace rc::kernels {
 
 int launch_group_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, const void* shift,
                       int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups, float eps, bool silu,
-                      void* stream) {
+                      float* mean, float* rstd, void* stream) {
   auto s = static_cast<cudaStream_t>(stream);
   switch (dtype) {
     case NormDType::Float32:
-      return group_norm<float>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, s);
+      return group_norm<float>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, mean, rstd, s);
     case NormDType::BFloat16:
-      return group_norm<__nv_bfloat16>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, s);
+      return group_norm<__nv_bfloat16>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, mean, rstd, s);
     case NormDType::Float16:
-      return group_norm<__half>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, s);
+      return group_norm<__half>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, mean, rstd, s);
   }
   return static_cast<int>(cudaErrorInvalidValue);
 }
 
 int launch_layer_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, int64_t rows,
-                      int64_t cols, float eps, void* stream) {
+                      int64_t cols, float eps, float* mean, float* rstd, void* stream) {
   auto s = static_cast<cudaStream_t>(stream);
   switch (dtype) {
-    case NormDType::Float32: return layer_norm<float>(x, y, gamma, beta, rows, cols, eps, s);
-    case NormDType::BFloat16: return layer_norm<__nv_bfloat16>(x, y, gamma, beta, rows, cols, eps, s);
-    case NormDType::Float16: return layer_norm<__half>(x, y, gamma, beta, rows, cols, eps, s);
+    case NormDType::Float32: return layer_norm<float>(x, y, gamma, beta, rows, cols, eps, mean, rstd, s);
+    case NormDType::BFloat16: return layer_norm<__nv_bfloat16>(x, y, gamma, beta, rows, cols, eps, mean, rstd, s);
+    case NormDType::Float16: return layer_norm<__half>(x, y, gamma, beta, rows, cols, eps, mean, rstd, s);
   }
   return static_cast<int>(cudaErrorInvalidValue);
 }

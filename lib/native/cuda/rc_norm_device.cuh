@@ -1,0 +1,70 @@
+// Device helpers shared by the normalization kernels (rc_norm_kernels.cu: forward, rc_norm_backward_kernels.cu:
+// backward): float32 loads and rounding of each float dtype, warp and block sums, and where a (sample, group) segment
+// of GroupNorm keeps its values in NCHW and channels-last maps.
+#pragma once
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+namespace rc::kernels::device {
+
+template <typename T> __device__ __forceinline__ float load(const T* p, int64_t i);
+template <> __device__ __forceinline__ float load<float>(const float* p, int64_t i) { return p[i]; }
+template <> __device__ __forceinline__ float load<__nv_bfloat16>(const __nv_bfloat16* p, int64_t i) { return __bfloat162float(p[i]); }
+template <> __device__ __forceinline__ float load<__half>(const __half* p, int64_t i) { return __half2float(p[i]); }
+
+template <typename T> __device__ __forceinline__ T round_to(float v);
+template <> __device__ __forceinline__ float round_to<float>(float v) { return v; }
+template <> __device__ __forceinline__ __nv_bfloat16 round_to<__nv_bfloat16>(float v) { return __float2bfloat16(v); }
+template <> __device__ __forceinline__ __half round_to<__half>(float v) { return __float2half(v); }
+
+__device__ __forceinline__ float warp_sum(float v) {
+  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+  return v;
+}
+
+// The sum over the block, returned to every thread. blockDim.x is a multiple of 32.
+__device__ inline float block_sum(float v, float* partial) {
+  v = warp_sum(v);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  if (lane == 0) partial[warp] = v;
+  __syncthreads();
+  v = lane < static_cast<int>(blockDim.x >> 5) ? partial[lane] : 0.f;
+  v = warp_sum(v);
+  __syncthreads();  // partial is reused by the next reduction
+  return v;
+}
+
+// Where value i of a (sample, group) segment of channels_per_group * hw values lives within its sample, and its channel.
+// NCHW: the group is one contiguous run; channels-last: hw pixels of channels_per_group adjacent values, channels apart.
+// 32-bit: group_norm_fits keeps a sample's values below 2^31.
+struct GroupLayout {
+  int channels, channels_per_group, hw;
+  bool channels_last;
+
+  __device__ __forceinline__ void locate(int g, int i, int& offset, int& channel) const {
+    if (channels_last) {
+      const int pixel = i / channels_per_group;
+      channel = g * channels_per_group + (i - pixel * channels_per_group);
+      offset = pixel * channels + channel;
+    } else {
+      const int run = i / hw;
+      channel = g * channels_per_group + run;
+      offset = channel * hw + (i - run * hw);
+    }
+  }
+};
+
+// The input of GroupNorm's normalization: x, plus shift (n, channels) when given.
+template <typename T>
+__device__ __forceinline__ float shifted(const T* x, int64_t offset, const T* shift_n, int channel) {
+  float v = load(x, offset);
+  if (shift_n != nullptr) v += load(shift_n, channel);
+  return v;
+}
+
+__device__ __forceinline__ float sigmoid(float v) { return 1.f / (1.f + __expf(-v)); }
+
+}  // namespace rc::kernels::device

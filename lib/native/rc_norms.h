@@ -1,0 +1,44 @@
+// What the normalizations' two files share (rc_norms.cpp: the entry points and inference, rc_norm_training.cpp: the
+// autograd functions of the training path): how a normalization that needs autograd runs, and the glue to the fused
+// CUDA kernels (cuda/rc_norm_kernels.h) where the shim was built with them.
+#pragma once
+#include <ATen/ATen.h>
+#include <c10/util/Optional.h>
+#include <cstdint>
+#include <initializer_list>
+
+#ifdef RC_WITH_NORM_KERNELS
+#include "cuda/rc_norm_kernels.h"
+#endif
+
+namespace rc::norms {
+
+using OptionalTensor = c10::optional<at::Tensor>;
+
+// How normalizations that need autograd run: libtorch's operators (the default); the fused CUDA kernels with their
+// backward where they apply, the operators elsewhere; or the kernels' algebra written as ATen operators, on any device
+// (how the tests check that algebra and the autograd wiring on the CPU). One setting for the process, like TF32's.
+enum class TrainingPath : int32_t { Operators = 0, FusedKernels = 1, Formulas = 2 };
+TrainingPath training_path();
+void set_training_path(TrainingPath path);
+
+// Whether autograd records a graph through x or any of the others.
+bool needs_grad(const at::Tensor& x, std::initializer_list<const OptionalTensor*> others);
+
+// GroupNorm of x + shift (then SiLU) / LayerNorm over the last dimension through the training path's autograd function,
+// or none where that path does not apply (then the caller runs the operators).
+OptionalTensor trainable_group_norm(const at::Tensor& x, int64_t groups, const OptionalTensor& weight,
+                                    const OptionalTensor& bias, const OptionalTensor& shift, double eps, bool silu);
+OptionalTensor trainable_layer_norm(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, double eps);
+
+#ifdef RC_WITH_NORM_KERNELS
+// The kernels' dtype for x and the others, or none where x is not a non-empty CUDA tensor laid out contiguously (NCHW,
+// or channels-last where allowed), is not of a float dtype, or the others differ from it in dtype, device or contiguity.
+c10::optional<kernels::NormDType> kernel_dtype(const at::Tensor& x, bool allow_channels_last,
+                                               std::initializer_list<const OptionalTensor*> others);
+const void* data_or_null(const OptionalTensor& t);
+void* stream_of(const at::Tensor& x);
+void check_launch(int status, const char* what);
+#endif
+
+}  // namespace rc::norms

@@ -1,0 +1,180 @@
+using RandCond.Data;
+using RandCond.Diffusion;
+using RandCond.Diffusion.Text;
+using RandCond.Diffusion.UNet;
+using RandCond.Tensors;
+namespace RandCond.Tests.Tensors;
+
+/// <summary>
+/// The normalizations' training paths (<see cref="F.NormTraining"/>). The CPU has no fused kernels, so it checks their
+/// algebra and autograd wiring through <see cref="NormTrainingPath.Formulas"/>, which computes what the kernels compute
+/// (the same saved statistics, the same backward formulas); <c>randcond-bench device-check</c> checks the kernels on CUDA.
+/// </summary>
+public class NormTrainingTests
+{
+    private static T With<T>(NormTrainingPath path, Func<T> body)
+    {
+        var before = F.NormTraining;
+        try
+        {
+            F.NormTraining = path;
+            return body();
+        }
+        finally
+        {
+            F.NormTraining = before;
+        }
+    }
+
+    [Fact]
+    public void The_operators_are_the_default_and_a_path_is_set_and_read_back()
+    {
+        Assert.Equal(NormTrainingPath.Operators, F.NormTraining);
+        Assert.Equal(NormTrainingPath.Formulas, With(NormTrainingPath.Formulas, () => F.NormTraining));
+        Assert.Equal(NormTrainingPath.Operators, F.NormTraining);
+        var e = Assert.Throws<TorchException>(() => F.NormTraining = (NormTrainingPath)7);
+        Assert.Contains("7 is none of 0 (operators), 1 (fused kernels), 2 (formulas)", e.Message);
+    }
+
+    [Fact]
+    public void A_norm_training_scope_restores_the_path_it_found()
+    {
+        using (F.UseNormTraining(NormTrainingPath.Formulas))
+        {
+            Assert.Equal(NormTrainingPath.Formulas, F.NormTraining);
+            using (F.UseNormTraining(NormTrainingPath.FusedKernels)) Assert.Equal(NormTrainingPath.FusedKernels, F.NormTraining);
+            Assert.Equal(NormTrainingPath.Formulas, F.NormTraining);
+        }
+        Assert.Equal(NormTrainingPath.Operators, F.NormTraining);
+    }
+
+    [Fact]
+    public void The_formulas_gradients_of_group_norm_with_shift_and_silu_match_finite_differences()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(5);
+        var x = Torch.Randn([2, 4, 3, 3], g, DType.Float64) * 2.0 + 0.5;
+        var w = Torch.Randn([4], g, DType.Float64);
+        var b = Torch.Randn([4], g, DType.Float64);
+        var shift = Torch.Randn([2, 4], g, DType.Float64);
+        With(NormTrainingPath.Formulas, () => GradChecker.Check("group_norm + shift + silu (formulas)",
+            t => F.GroupNormSilu(t[0], 2, t[1], t[2], shift: t[3]), x, w, b, shift));
+        With(NormTrainingPath.Formulas, () => GradChecker.Check("group_norm (formulas)", t => F.GroupNorm(t[0], 2, t[1], t[2]), x, w, b));
+        With(NormTrainingPath.Formulas, () => GradChecker.Check("group_norm, no affine (formulas)", t => F.GroupNormSilu(t[0], 4), x));
+    }
+
+    [Fact]
+    public void The_formulas_gradients_of_layer_norm_match_finite_differences()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(6);
+        var x = Torch.Randn([2, 3, 5], g, DType.Float64) * 1.5 - 0.5;
+        var w = Torch.Randn([5], g, DType.Float64);
+        var b = Torch.Randn([5], g, DType.Float64);
+        With(NormTrainingPath.Formulas, () => GradChecker.Check("layer_norm (formulas)", t => F.LayerNorm(t[0], [5], t[1], t[2]), x, w, b));
+        With(NormTrainingPath.Formulas, () => GradChecker.Check("layer_norm, no affine (formulas)", t => F.LayerNorm(t[0], [5]), x));
+    }
+
+    /// <summary>Output and gradients of each input through a path, for float32 inputs (channels-last when asked).</summary>
+    private static (float[] Output, float[][] Grads) Run(NormTrainingPath path, Func<Tensor[], Tensor> f, Tensor[] inputs, bool channelsLast = false) =>
+        With(path, () =>
+        {
+            using var scope = Torch.NewDisposeScope();
+            var leaves = inputs.Select((t, i) => (i == 0 && channelsLast ? t.ToMemoryFormat(MemoryFormat.ChannelsLast) : t.Clone()).RequiresGrad_()).ToArray();
+            var y = f(leaves);
+            using var g = new Generator(9);
+            var weight = Torch.Randn(y.Shape, g);
+            var grads = Autograd.Grad([(y * weight).Sum()], leaves);
+            return (y.Contiguous().ToArray<float>(), grads.Select(d => d!.Contiguous().ToArray<float>()).ToArray());
+        });
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance, string what)
+    {
+        double scale = expected.Max(v => Math.Abs(v)), worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(worst <= tolerance * Math.Max(scale, 1), $"{what}: largest difference {worst:E2} (scale {scale:G3}, tolerance {tolerance:G2})");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_formulas_compute_what_the_operators_compute_in_float32(bool channelsLast)
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(7);
+        Tensor[] groupInputs = [Torch.Randn([3, 8, 5, 5], g) * 3.0 + 1.0, Torch.Randn([8], g), Torch.Randn([8], g), Torch.Randn([3, 8], g)];
+        Tensor GroupNorm(Tensor[] t) => F.GroupNormSilu(t[0], 4, t[1], t[2], shift: t[3]);
+        var operators = Run(NormTrainingPath.Operators, GroupNorm, groupInputs, channelsLast);
+        var formulas = Run(NormTrainingPath.Formulas, GroupNorm, groupInputs, channelsLast);
+        AssertClose(operators.Output, formulas.Output, 1e-5, "group_norm output");
+        string[] names = ["input", "weight", "bias", "shift"];
+        for (int i = 0; i < names.Length; i++) AssertClose(operators.Grads[i], formulas.Grads[i], 1e-4, $"group_norm {names[i]} gradient");
+
+        Tensor[] rowInputs = [Torch.Randn([4, 6, 16], g) * 2.0 - 0.5, Torch.Randn([16], g), Torch.Randn([16], g)];
+        Tensor LayerNorm(Tensor[] t) => F.LayerNorm(t[0], [16], t[1], t[2]);
+        var rowOperators = Run(NormTrainingPath.Operators, LayerNorm, rowInputs);
+        var rowFormulas = Run(NormTrainingPath.Formulas, LayerNorm, rowInputs);
+        AssertClose(rowOperators.Output, rowFormulas.Output, 1e-5, "layer_norm output");
+        for (int i = 0; i < 3; i++) AssertClose(rowOperators.Grads[i], rowFormulas.Grads[i], 1e-4, $"layer_norm {names[i]} gradient");
+    }
+
+    [Fact]
+    public void The_fused_kernels_path_leaves_a_cpu_tensor_to_the_operators()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(8);
+        Tensor[] inputs = [Torch.Randn([2, 4, 3, 3], g), Torch.Randn([4], g), Torch.Randn([4], g), Torch.Randn([2, 4], g)];
+        Tensor GroupNorm(Tensor[] t) => F.GroupNormSilu(t[0], 2, t[1], t[2], shift: t[3]);
+        var operators = Run(NormTrainingPath.Operators, GroupNorm, inputs);
+        var fused = Run(NormTrainingPath.FusedKernels, GroupNorm, inputs);
+        Assert.Equal(operators.Output, fused.Output);
+        for (int i = 0; i < 4; i++) Assert.Equal(operators.Grads[i], fused.Grads[i]);
+    }
+
+    /// <summary>Also what shows that the formulas' autograd functions ran: the operators' path is differentiable twice.</summary>
+    [Fact]
+    public void A_second_derivative_through_the_formulas_is_refused_by_name()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var x = Torch.Randn([2, 4, 3, 3]).RequiresGrad_();
+        Tensor[] SecondDerivative(Func<Tensor, Tensor> f)
+        {
+            var first = Autograd.Grad([f(x).Square().Sum()], [x], createGraph: true)[0]!;
+            return Autograd.Grad([first.Sum()], [x])!;
+        }
+        Assert.NotNull(SecondDerivative(t => F.GroupNormSilu(t, 2))[0]);
+        var group = Assert.Throws<TorchException>(() => With(NormTrainingPath.Formulas, () => SecondDerivative(t => F.GroupNormSilu(t, 2))));
+        Assert.Contains("group_norm: the fused normalizations' backward is not differentiable again", group.Message);
+        var rows = Assert.Throws<TorchException>(() => With(NormTrainingPath.Formulas, () => SecondDerivative(t => F.LayerNorm(t, [3]))));
+        Assert.Contains("layer_norm: the fused normalizations' backward is not differentiable again", rows.Message);
+    }
+
+    [Fact]
+    public void A_text_unet_trains_alike_on_the_formulas_and_on_the_operators()
+    {
+        var tokenizer = WordTokenizer.ForDatasets();
+        var text = new TextEncoderConfig { VocabSize = tokenizer.VocabularySize, MaxLength = 8, Width = 16, Layers = 1, Heads = 2 };
+        var net = new UNetConfig
+        {
+            BaseChannels = 8, ChannelMultipliers = [1, 2], BlocksPerStage = [1, 1], SelfAttentionStages = [1], CrossAttentionStages = [1],
+            AttentionHeads = 2, GroupNormGroups = 4, Conditioning = Conditioning.Text, ContextDim = 16,
+        };
+        (float Loss, float[] Grads) Step(NormTrainingPath path) => With(path, () =>
+        {
+            using var scope = Torch.NewDisposeScope();
+            Torch.ManualSeed(12);
+            using var model = new TextDiffusionModel(text, net);
+            using var g = new Generator(13);
+            var xt = Torch.Randn([3, 1, 28, 28], g);
+            var t = Torch.Randint(0, 1000, [3], g);
+            var tokens = Torch.Randint(1, tokenizer.VocabularySize, [3, 8], g);
+            var loss = (model.Forward(xt, t, tokens) - xt).Square().Mean();
+            var parameters = model.Parameters().Select(p => p.Data).ToArray();
+            var grads = Autograd.Grad([loss], parameters);
+            return ((float)loss.Item(), grads.SelectMany(d => d!.Flatten().ToArray<float>()).ToArray());
+        });
+        var operators = Step(NormTrainingPath.Operators);
+        var formulas = Step(NormTrainingPath.Formulas);
+        Assert.Equal(operators.Loss, formulas.Loss, 4);
+        AssertClose(operators.Grads, formulas.Grads, 1e-4, "parameter gradients of a text U-Net");
+    }
+}
