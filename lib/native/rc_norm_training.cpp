@@ -1,7 +1,8 @@
 // The training path of the normalizations: GroupNorm (+ shift, + SiLU) and LayerNorm as autograd functions whose
 // forward saves each group's or row's mean and 1/std and whose backward is the fused kernels' (cuda/
 // rc_norm_backward_kernels.cu), or the same algebra written as ATen operators (TrainingPath::Formulas). Under autocast
-// both run in float32 on float32 copies of their inputs, as autocast runs group_norm and layer_norm.
+// both compute in float32 and return float32, as autocast runs group_norm and layer_norm, but read a bf16 or fp16
+// input as it is (and return its gradient in its dtype) where autocast would cast it first.
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <algorithm>
@@ -27,7 +28,7 @@ at::Tensor or_undefined(const OptionalTensor& t) { return t ? *t : at::Tensor();
 
 OptionalTensor as_optional(const at::Tensor& t) { return t.defined() ? OptionalTensor(t) : c10::nullopt; }
 
-OptionalTensor to_float(const OptionalTensor& t) { return t ? OptionalTensor(t->to(at::kFloat)) : c10::nullopt; }
+OptionalTensor to_type(const OptionalTensor& t, at::ScalarType type) { return t ? OptionalTensor(t->to(type)) : c10::nullopt; }
 
 // The dtype the formulas compute in: float32, or float64 for float64 inputs (so gradients can be checked by finite
 // differences), as the kernels accumulate in float32.
@@ -71,16 +72,17 @@ std::vector<int64_t> dims_except_channels(const at::Tensor& x, bool keep_samples
 
 struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias,
-                            const OptionalTensor& shift, int64_t groups, double eps, bool silu, bool kernels) {
+                            const OptionalTensor& shift, int64_t groups, double eps, bool silu, at::ScalarType y_type, bool kernels) {
     const int64_t n = x.size(0), channels = x.size(1);
     at::Tensor y, mean, rstd;
     if (kernels) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
-      y = at::empty_like(x);
+      const auto dtypes = *kernel_dtypes(x, true, y_type, {&shift}, {&weight, &bias});
+      y = at::empty_like(x, x.options().dtype(y_type));
       mean = at::empty({n * groups}, x.options().dtype(at::kFloat));
       rstd = at::empty_like(mean);
-      check_launch(kernels::launch_group_norm(*kernel_dtype(x, true, {}), x.data_ptr(), y.data_ptr(), data_or_null(weight),
+      check_launch(kernels::launch_group_norm(dtypes.x, dtypes.y, x.data_ptr(), y.data_ptr(), data_or_null(weight),
                                               data_or_null(bias), data_or_null(shift), n, channels, x.numel() / (n * channels),
                                               !x.is_contiguous(), groups, static_cast<float>(eps), silu, mean.data_ptr<float>(),
                                               rstd.data_ptr<float>(), stream_of(x)),
@@ -95,11 +97,12 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
       mean = mean.reshape({-1});
       rstd = rstd.reshape({-1});
       auto a = group_affine(group_xhat(x, shift, mean, rstd, groups), x, weight, bias);
-      y = (silu ? a * at::sigmoid(a) : a).to(x.scalar_type()).contiguous(x.suggest_memory_format());
+      y = (silu ? a * at::sigmoid(a) : a).to(y_type).contiguous(x.suggest_memory_format());
     }
     ctx->save_for_backward({x, or_undefined(weight), or_undefined(bias), or_undefined(shift), mean, rstd});
     ctx->saved_data["groups"] = groups;
     ctx->saved_data["silu"] = silu;
+    ctx->saved_data["y_type"] = static_cast<int64_t>(y_type);
     ctx->saved_data["kernels"] = kernels;
     return y;
   }
@@ -112,18 +115,20 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
     const at::Tensor &mean = saved[4], &rstd = saved[5];
     const int64_t groups = ctx->saved_data["groups"].toInt();
     const bool silu = ctx->saved_data["silu"].toBool();
+    const auto y_type = static_cast<at::ScalarType>(ctx->saved_data["y_type"].toInt());
     const int64_t n = x.size(0), channels = x.size(1);
     at::Tensor dx, dweight, dbias, dshift;
     if (ctx->saved_data["kernels"].toBool()) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
+      const auto dtypes = *kernel_dtypes(x, true, y_type, {&shift}, {&weight, &bias});
       const bool channels_last = !x.is_contiguous();
-      auto dy = grads[0].to(x.scalar_type()).contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+      auto dy = grads[0].to(y_type).contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
       dx = at::empty_like(x);
       auto dgamma_n = at::empty({n, channels}, x.options().dtype(at::kFloat));
       auto dbeta_n = at::empty_like(dgamma_n);
       if (shift) dshift = at::empty({n, channels}, x.options());
-      check_launch(kernels::launch_group_norm_backward(*kernel_dtype(x, true, {}), x.data_ptr(), data_or_null(shift),
+      check_launch(kernels::launch_group_norm_backward(dtypes.x, dtypes.y, x.data_ptr(), data_or_null(shift),
                                                        data_or_null(weight), data_or_null(bias), mean.data_ptr<float>(),
                                                        rstd.data_ptr<float>(), dy.data_ptr(), dx.data_ptr(),
                                                        shift ? dshift.data_ptr() : nullptr, dgamma_n.data_ptr<float>(),
@@ -152,22 +157,24 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
     if (weight) dweight = dweight.to(weight->scalar_type()).view_as(*weight);
     if (bias) dbias = dbias.to(bias->scalar_type()).view_as(*bias);
     if (shift) dshift = dshift.to(shift->scalar_type()).view_as(*shift);
-    return {dx, dweight, dbias, dshift, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    // One gradient per forward argument: none for groups, eps, silu, y_type and kernels.
+    return {dx, dweight, dbias, dshift, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
 struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias,
-                            double eps, bool kernels) {
+                            double eps, at::ScalarType y_type, bool kernels) {
     const int64_t cols = x.size(-1), rows = x.numel() / cols;
     at::Tensor y, mean, rstd;
     if (kernels) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
-      y = at::empty_like(x);
+      const auto dtypes = *kernel_dtypes(x, false, y_type, {}, {&weight, &bias});
+      y = at::empty_like(x, x.options().dtype(y_type));
       mean = at::empty({rows}, x.options().dtype(at::kFloat));
       rstd = at::empty_like(mean);
-      check_launch(kernels::launch_layer_norm(*kernel_dtype(x, false, {}), x.data_ptr(), y.data_ptr(), data_or_null(weight),
+      check_launch(kernels::launch_layer_norm(dtypes.x, dtypes.y, x.data_ptr(), y.data_ptr(), data_or_null(weight),
                                               data_or_null(bias), rows, cols, static_cast<float>(eps), mean.data_ptr<float>(),
                                               rstd.data_ptr<float>(), stream_of(x)),
                    "layer_norm");
@@ -179,9 +186,10 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
       auto a = (xr - mean.unsqueeze(-1)) * rstd.unsqueeze(-1);
       if (weight) a = a * weight->to(opmath(x));
       if (bias) a = a + bias->to(opmath(x));
-      y = a.reshape(x.sizes()).to(x.scalar_type());
+      y = a.reshape(x.sizes()).to(y_type);
     }
     ctx->save_for_backward({x, or_undefined(weight), or_undefined(bias), mean, rstd});
+    ctx->saved_data["y_type"] = static_cast<int64_t>(y_type);
     ctx->saved_data["kernels"] = kernels;
     return y;
   }
@@ -193,15 +201,17 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
     const OptionalTensor weight = as_optional(saved[1]), bias = as_optional(saved[2]);
     const at::Tensor &mean = saved[3], &rstd = saved[4];
     const int64_t cols = x.size(-1), rows = x.numel() / cols;
+    const auto y_type = static_cast<at::ScalarType>(ctx->saved_data["y_type"].toInt());
     at::Tensor dx, dweight, dbias;
     if (ctx->saved_data["kernels"].toBool()) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
-      auto dy = grads[0].to(x.scalar_type()).contiguous();
+      const auto dtypes = *kernel_dtypes(x, false, y_type, {}, {&weight, &bias});
+      auto dy = grads[0].to(y_type).contiguous();
       dx = at::empty_like(x);
       auto dgamma_b = at::empty({kernels::layer_norm_backward_blocks(rows), cols}, x.options().dtype(at::kFloat));
       auto dbeta_b = at::empty_like(dgamma_b);
-      check_launch(kernels::launch_layer_norm_backward(*kernel_dtype(x, false, {}), x.data_ptr(), data_or_null(weight),
+      check_launch(kernels::launch_layer_norm_backward(dtypes.x, dtypes.y, x.data_ptr(), data_or_null(weight),
                                                        mean.data_ptr<float>(), rstd.data_ptr<float>(), dy.data_ptr(),
                                                        dx.data_ptr(), dgamma_b.data_ptr<float>(), dbeta_b.data_ptr<float>(),
                                                        rows, cols, stream_of(x)),
@@ -220,20 +230,24 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
     }
     if (weight) dweight = dweight.to(weight->scalar_type()).view_as(*weight);
     if (bias) dbias = dbias.to(bias->scalar_type()).view_as(*bias);
-    return {dx, dweight, dbias, at::Tensor(), at::Tensor()};
+    return {dx, dweight, dbias, at::Tensor(), at::Tensor(), at::Tensor()};  // none for eps, y_type and kernels
   }
 };
 
-// The inputs as the training path takes them: float32 copies under autocast (recorded casts, so their gradients come
-// back in the callers' dtypes), as they are otherwise.
+// The inputs as the training path takes them, and the output's dtype. Under autocast the output is float32, and so are
+// the weight and bias (float32 copies where they are not), while x stays as it is and shift takes x's dtype; otherwise
+// all as given, the output in x's dtype. Casts are recorded, so their gradients come back in the callers' dtypes.
 struct Inputs {
   at::Tensor x;
   OptionalTensor weight, bias, shift;
+  at::ScalarType y_type;
 };
 
 Inputs training_inputs(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, const OptionalTensor& shift) {
-  if (!rc::autocast_enabled(x.device().type())) return {x, weight, bias, shift};
-  return {x.to(at::kFloat), to_float(weight), to_float(bias), to_float(shift)};
+  if (!rc::autocast_enabled(x.device().type())) return {x, weight, bias, shift, x.scalar_type()};
+  const bool low_precision = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
+  const auto x_type = low_precision ? x.scalar_type() : at::kFloat;
+  return {x.to(x_type), to_type(weight, at::kFloat), to_type(bias, at::kFloat), to_type(shift, x_type), at::kFloat};
 }
 
 }  // namespace
@@ -252,10 +266,10 @@ OptionalTensor trainable_group_norm(const at::Tensor& x, int64_t groups, const O
   const int64_t n = in.x.size(0), channels = in.x.size(1);
   kernels = path == TrainingPath::FusedKernels &&
             kernels::group_norm_backward_fits(channels, in.x.numel() / std::max<int64_t>(n * channels, 1), groups) &&
-            kernel_dtype(in.x, true, {&in.weight, &in.bias, &in.shift}).has_value();
+            kernel_dtypes(in.x, true, in.y_type, {&in.shift}, {&in.weight, &in.bias}).has_value();
 #endif
   if (path == TrainingPath::FusedKernels && !kernels) return c10::nullopt;
-  return GroupNormFunction::apply(in.x, in.weight, in.bias, in.shift, groups, eps, silu, kernels);
+  return GroupNormFunction::apply(in.x, in.weight, in.bias, in.shift, groups, eps, silu, in.y_type, kernels);
 }
 
 OptionalTensor trainable_layer_norm(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, double eps) {
@@ -265,10 +279,10 @@ OptionalTensor trainable_layer_norm(const at::Tensor& x, const OptionalTensor& w
   bool kernels = false;
 #ifdef RC_WITH_NORM_KERNELS
   kernels = path == TrainingPath::FusedKernels && kernels::layer_norm_fits(in.x.size(-1)) &&
-            kernel_dtype(in.x, false, {&in.weight, &in.bias}).has_value();
+            kernel_dtypes(in.x, false, in.y_type, {}, {&in.weight, &in.bias}).has_value();
 #endif
   if (path == TrainingPath::FusedKernels && !kernels) return c10::nullopt;
-  return LayerNormFunction::apply(in.x, in.weight, in.bias, eps, kernels);
+  return LayerNormFunction::apply(in.x, in.weight, in.bias, eps, in.y_type, kernels);
 }
 
 }  // namespace rc::norms

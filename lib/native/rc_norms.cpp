@@ -28,21 +28,35 @@ bool needs_grad(const at::Tensor& x, std::initializer_list<const OptionalTensor*
 }
 
 #ifdef RC_WITH_NORM_KERNELS
-c10::optional<kernels::NormDType> kernel_dtype(const at::Tensor& x, bool allow_channels_last,
-                                               std::initializer_list<const OptionalTensor*> others) {
-  if (!x.is_cuda() || x.numel() == 0) return c10::nullopt;
-  if (!x.is_contiguous() && !(allow_channels_last && x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast))) return c10::nullopt;
-  for (const auto* p : others) {
-    if (!*p) continue;
-    const auto& t = **p;
-    if (t.scalar_type() != x.scalar_type() || t.device() != x.device() || !t.is_contiguous()) return c10::nullopt;
-  }
-  switch (x.scalar_type()) {
+namespace {
+
+c10::optional<kernels::NormDType> norm_dtype(at::ScalarType t) {
+  switch (t) {
     case at::kFloat: return kernels::NormDType::Float32;
     case at::kBFloat16: return kernels::NormDType::BFloat16;
     case at::kHalf: return kernels::NormDType::Float16;
     default: return c10::nullopt;
   }
+}
+
+bool all_like(const at::Tensor& x, at::ScalarType type, std::initializer_list<const OptionalTensor*> others) {
+  for (const auto* p : others) {
+    if (*p && ((*p)->scalar_type() != type || (*p)->device() != x.device() || !(*p)->is_contiguous())) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+c10::optional<KernelDTypes> kernel_dtypes(const at::Tensor& x, bool allow_channels_last, at::ScalarType y_type,
+                                          std::initializer_list<const OptionalTensor*> like_x,
+                                          std::initializer_list<const OptionalTensor*> like_y) {
+  if (!x.is_cuda() || x.numel() == 0) return c10::nullopt;
+  if (!x.is_contiguous() && !(allow_channels_last && x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast))) return c10::nullopt;
+  if (!all_like(x, x.scalar_type(), like_x) || !all_like(x, y_type, like_y)) return c10::nullopt;
+  auto xd = norm_dtype(x.scalar_type()), yd = norm_dtype(y_type);
+  if (!xd || !yd || !kernels::dtypes_supported(*xd, *yd)) return c10::nullopt;
+  return KernelDTypes{*xd, *yd};
 }
 
 const void* data_or_null(const OptionalTensor& t) { return t ? t->data_ptr() : nullptr; }
@@ -70,11 +84,12 @@ void check_values(const OptionalTensor& t, int64_t expected, const char* what, c
 }
 
 #ifdef RC_WITH_NORM_KERNELS
-// The kernels' dtype for an inference call (no autograd, autocast off), or none.
-c10::optional<rc::kernels::NormDType> inference_kernel_dtype(const at::Tensor& x, bool allow_channels_last,
-                                                             std::initializer_list<const OptionalTensor*> others) {
-  if (rc::autocast_enabled(c10::DeviceType::CUDA) || rc::norms::needs_grad(x, others)) return c10::nullopt;
-  return rc::norms::kernel_dtype(x, allow_channels_last, others);
+// The kernels' dtypes for an inference call (no autograd, autocast off, one dtype throughout), or none.
+c10::optional<rc::norms::KernelDTypes> inference_kernel_dtypes(const at::Tensor& x, bool allow_channels_last,
+                                                               std::initializer_list<const OptionalTensor*> like_x,
+                                                               std::initializer_list<const OptionalTensor*> params) {
+  if (rc::autocast_enabled(c10::DeviceType::CUDA) || rc::norms::needs_grad(x, like_x) || rc::norms::needs_grad(x, params)) return c10::nullopt;
+  return rc::norms::kernel_dtypes(x, allow_channels_last, x.scalar_type(), like_x, params);
 }
 #endif
 
@@ -89,11 +104,11 @@ at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const OptionalT
   if (auto y = rc::norms::trainable_group_norm(x, groups, weight, bias, shift, eps, silu)) return *y;
 #ifdef RC_WITH_NORM_KERNELS
   if (rc::kernels::group_norm_fits(channels, x.numel() / std::max<int64_t>(n * channels, 1), groups)) {
-    if (auto dtype = inference_kernel_dtype(x, true, {&weight, &bias, &shift})) {
+    if (auto dtypes = inference_kernel_dtypes(x, true, {&shift}, {&weight, &bias})) {
       c10::cuda::CUDAGuard guard(x.device());
       auto y = at::empty_like(x);
       rc::norms::check_launch(
-          rc::kernels::launch_group_norm(*dtype, x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(weight),
+          rc::kernels::launch_group_norm(dtypes->x, dtypes->y, x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(weight),
                                          rc::norms::data_or_null(bias), rc::norms::data_or_null(shift), n, channels,
                                          x.numel() / (n * channels), !x.is_contiguous(), groups, static_cast<float>(eps),
                                          silu, nullptr, nullptr, rc::norms::stream_of(x)),
@@ -119,10 +134,10 @@ at::Tensor normalize_rows(const at::Tensor& x, const OptionalTensor& weight, con
   check_values(bias, cols, "layer_norm: bias", "columns");
   if (auto y = rc::norms::trainable_layer_norm(x, weight, bias, eps)) return *y;
 #ifdef RC_WITH_NORM_KERNELS
-  if (auto dtype = rc::kernels::layer_norm_fits(cols) ? inference_kernel_dtype(x, false, {&weight, &bias}) : c10::nullopt) {
+  if (auto dtypes = rc::kernels::layer_norm_fits(cols) ? inference_kernel_dtypes(x, false, {}, {&weight, &bias}) : c10::nullopt) {
     c10::cuda::CUDAGuard guard(x.device());
     auto y = at::empty_like(x);
-    rc::norms::check_launch(rc::kernels::launch_layer_norm(*dtype, x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(weight),
+    rc::norms::check_launch(rc::kernels::launch_layer_norm(dtypes->x, dtypes->y, x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(weight),
                                                            rc::norms::data_or_null(bias), x.numel() / cols, cols,
                                                            static_cast<float>(eps), nullptr, nullptr, rc::norms::stream_of(x)),
                             "layer_norm");

@@ -32,10 +32,16 @@ OptionalTensor trainable_group_norm(const at::Tensor& x, int64_t groups, const O
 OptionalTensor trainable_layer_norm(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, double eps);
 
 #ifdef RC_WITH_NORM_KERNELS
-// The kernels' dtype for x and the others, or none where x is not a non-empty CUDA tensor laid out contiguously (NCHW,
-// or channels-last where allowed), is not of a float dtype, or the others differ from it in dtype, device or contiguity.
-c10::optional<kernels::NormDType> kernel_dtype(const at::Tensor& x, bool allow_channels_last,
-                                               std::initializer_list<const OptionalTensor*> others);
+struct KernelDTypes {
+  kernels::NormDType x, y;
+};
+
+// The kernels' dtypes for x (and like_x: shift) and for an output of y_type (and like_y: weight and bias), or none where
+// x is not a non-empty CUDA tensor laid out contiguously (NCHW, or channels-last where allowed), the others differ from
+// x or y_type in dtype, or from x in device, or are not contiguous, or the kernels do not take the pair.
+c10::optional<KernelDTypes> kernel_dtypes(const at::Tensor& x, bool allow_channels_last, at::ScalarType y_type,
+                                          std::initializer_list<const OptionalTensor*> like_x,
+                                          std::initializer_list<const OptionalTensor*> like_y);
 const void* data_or_null(const OptionalTensor& t);
 void* stream_of(const at::Tensor& x);
 void check_launch(int status, const char* what);

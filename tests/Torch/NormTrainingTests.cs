@@ -118,6 +118,37 @@ public class NormTrainingTests
     }
 
     [Fact]
+    public void Under_autocast_the_formulas_read_a_bf16_input_return_float32_and_give_its_gradient_in_bf16()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(10);
+        var x = (Torch.Randn([2, 8, 4, 4], g) * 2.0 + 1.0).To(DType.BFloat16);
+        Tensor[] parameters = [Torch.Randn([8], g), Torch.Randn([8], g)];
+        var shift = Torch.Randn([2, 8], g).To(DType.BFloat16);
+        Tensor GroupNorm(Tensor[] t) => F.GroupNormSilu(t[0], 4, t[1], t[2], shift: t[3]);
+        // What autocast does with the operators: everything in float32 (from the same bf16 values).
+        var expected = Run(NormTrainingPath.Operators, GroupNorm, [x.Float(), .. parameters, shift.Float()]);
+        var (y, grads) = With(NormTrainingPath.Formulas, () =>
+        {
+            using var inner = Torch.NewDisposeScope();
+            var leaves = new[] { x, parameters[0], parameters[1], shift }.Select(t => t.Clone().RequiresGrad_()).ToArray();
+            using var autocast = Torch.Autocast(Device.CPU, DType.BFloat16);
+            var output = GroupNorm(leaves);
+            using var wg = new Generator(9);
+            var d = Autograd.Grad([(output * Torch.Randn(output.Shape, wg)).Sum()], leaves);
+            return (output.DetachFromDisposeScope(), d.Select(t => t!.DetachFromDisposeScope()).ToArray());
+        });
+        Assert.Equal(DType.Float32, y.DType);
+        Assert.Equal([DType.BFloat16, DType.Float32, DType.Float32, DType.BFloat16], grads.Select(t => t.DType));
+        AssertClose(expected.Output, y.ToArray<float>(), 1e-5, "output under autocast");
+        string[] names = ["input", "weight", "bias", "shift"];
+        for (int i = 0; i < 4; i++)
+            AssertClose(expected.Grads[i], grads[i].Float().ToArray<float>(), grads[i].DType == DType.BFloat16 ? 1e-2 : 1e-4, $"{names[i]} gradient under autocast");
+        y.Dispose();
+        foreach (var t in grads) t.Dispose();
+    }
+
+    [Fact]
     public void The_fused_kernels_path_leaves_a_cpu_tensor_to_the_operators()
     {
         using var scope = Torch.NewDisposeScope();

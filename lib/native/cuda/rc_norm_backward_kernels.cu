@@ -3,7 +3,8 @@
 // gradient in one pass where libtorch's operators take a SiLU backward, a norm backward and reductions of their own.
 // With g = dL/d(x^) = gamma * dL/d(affine output), the input gradient of a normalization over a set of L values is
 //   dx = rstd * (g - mean(g) - x^ * mean(g * x^)),
-// dgamma = sum(dL/d(affine) * x^) and dbeta = sum(dL/d(affine)) per channel; both kernels accumulate in float32.
+// dgamma = sum(dL/d(affine) * x^) and dbeta = sum(dL/d(affine)) per channel; both kernels accumulate in float32. As in
+// the forward, TX is the input's type (x, shift, and so dx, dshift) and TY the output's (gamma, beta, dy).
 #include "rc_norm_device.cuh"
 #include "rc_norm_kernels.h"
 
@@ -12,23 +13,21 @@ namespace {
 using namespace rc::kernels::device;
 using rc::kernels::kCachedValues;
 
-template <typename T>
-__device__ __forceinline__ float load_or(const T* p, int64_t i, float fallback) { return p == nullptr ? fallback : load(p, i); }
-
 // One block per (sample, group), the forward's layout. Per channel of the group the block sums dL/da * x^, dL/da and x^
 // (a: the affine output); the group's mean(g) and mean(g * x^), dshift and the weight gradients all follow from those.
 // Shared memory: (warps + 1) * 3 * channels_per_group floats.
-template <typename T>
-__global__ void __launch_bounds__(1024) group_norm_backward_kernel(const T* __restrict__ x, const T* __restrict__ shift, const T* __restrict__ gamma,
-                                           const T* __restrict__ beta, const float* __restrict__ mean_in,
-                                           const float* __restrict__ rstd_in, const T* __restrict__ dy, T* __restrict__ dx,
-                                           T* __restrict__ dshift, float* __restrict__ dgamma_n, float* __restrict__ dbeta_n,
-                                           GroupLayout layout, int groups, bool silu) {
+template <typename TX, typename TY>
+__global__ void __launch_bounds__(1024)
+    group_norm_backward_kernel(const TX* __restrict__ x, const TX* __restrict__ shift, const TY* __restrict__ gamma,
+                               const TY* __restrict__ beta, const float* __restrict__ mean_in, const float* __restrict__ rstd_in,
+                               const TY* __restrict__ dy, TX* __restrict__ dx, TX* __restrict__ dshift,
+                               float* __restrict__ dgamma_n, float* __restrict__ dbeta_n, GroupLayout layout, int groups,
+                               bool silu) {
   extern __shared__ float sums[];
   const int n = blockIdx.x / groups, g = blockIdx.x % groups;
   const int cpg = layout.channels_per_group, length = cpg * layout.hw, first = g * cpg;
   const int64_t base = static_cast<int64_t>(n) * layout.channels * layout.hw;
-  const T* shift_n = shift == nullptr ? nullptr : shift + static_cast<int64_t>(n) * layout.channels;
+  const TX* shift_n = shift == nullptr ? nullptr : shift + static_cast<int64_t>(n) * layout.channels;
   const float mean = mean_in[blockIdx.x], rstd = rstd_in[blockIdx.x];
   float xhat[kCachedValues], da[kCachedValues];
   int offsets[kCachedValues], channels[kCachedValues];
@@ -91,7 +90,7 @@ __global__ void __launch_bounds__(1024) group_norm_backward_kernel(const T* __re
   for (int k = 0; k < kCachedValues; ++k) {
     if (channels[k] >= 0) {
       const float gk = da[k] * load_or(gamma, channels[k], 1.f);
-      dx[base + offsets[k]] = round_to<T>(rstd * (gk - mean_g - xhat[k] * mean_gx));
+      dx[base + offsets[k]] = round_to<TX>(rstd * (gk - mean_g - xhat[k] * mean_gx));
     }
   }
   if (static_cast<int>(threadIdx.x) < cpg) {
@@ -102,16 +101,16 @@ __global__ void __launch_bounds__(1024) group_norm_backward_kernel(const T* __re
     if (dshift != nullptr) {
       // The sum over the channel's hw values of dx.
       const float gm = load_or(gamma, first + c, 1.f);
-      dshift[at] = round_to<T>(rstd * (gm * channel_sums[cpg + c] - layout.hw * mean_g - mean_gx * channel_sums[2 * cpg + c]));
+      dshift[at] = round_to<TX>(rstd * (gm * channel_sums[cpg + c] - layout.hw * mean_g - mean_gx * channel_sums[2 * cpg + c]));
     }
   }
 }
 
 // Each warp takes rows grid-stride, one at a time, and keeps its lanes' columns of dgamma and dbeta in registers; the
 // block then adds its warps' into one row of the partial sums.
-template <typename T>
-__global__ void layer_norm_backward_kernel(const T* __restrict__ x, const T* __restrict__ gamma, const float* __restrict__ mean_in,
-                                           const float* __restrict__ rstd_in, const T* __restrict__ dy, T* __restrict__ dx,
+template <typename TX, typename TY>
+__global__ void layer_norm_backward_kernel(const TX* __restrict__ x, const TY* __restrict__ gamma, const float* __restrict__ mean_in,
+                                           const float* __restrict__ rstd_in, const TY* __restrict__ dy, TX* __restrict__ dx,
                                            float* __restrict__ dgamma_b, float* __restrict__ dbeta_b, int64_t rows, int cols) {
   constexpr int kWarps = rc::kernels::kLayerNormWarpsPerBlock;
   __shared__ float partial[kWarps][2][32 * kCachedValues];
@@ -121,8 +120,8 @@ __global__ void layer_norm_backward_kernel(const T* __restrict__ x, const T* __r
   for (int k = 0; k < kCachedValues; ++k) dgamma[k] = dbeta[k] = 0.f;
   const int64_t stride = static_cast<int64_t>(gridDim.x) * kWarps;
   for (int64_t row = static_cast<int64_t>(blockIdx.x) * kWarps + warp; row < rows; row += stride) {
-    const T* xr = x + row * cols;
-    const T* dyr = dy + row * cols;
+    const TX* xr = x + row * cols;
+    const TY* dyr = dy + row * cols;
     const float mean = mean_in[row], rstd = rstd_in[row];
     float xhat[kCachedValues], gk[kCachedValues];
     float sum_g = 0.f, sum_gx = 0.f;
@@ -141,11 +140,11 @@ __global__ void layer_norm_backward_kernel(const T* __restrict__ x, const T* __r
     }
     const float mean_g = warp_sum(sum_g) / static_cast<float>(cols);
     const float mean_gx = warp_sum(sum_gx) / static_cast<float>(cols);
-    T* dxr = dx + row * cols;
+    TX* dxr = dx + row * cols;
 #pragma unroll
     for (int k = 0; k < kCachedValues; ++k) {
       const int i = lane + 32 * k;
-      if (i < cols) dxr[i] = round_to<T>(rstd * (gk[k] - mean_g - xhat[k] * mean_gx));
+      if (i < cols) dxr[i] = round_to<TX>(rstd * (gk[k] - mean_g - xhat[k] * mean_gx));
     }
   }
 #pragma unroll
@@ -169,70 +168,44 @@ __global__ void layer_norm_backward_kernel(const T* __restrict__ x, const T* __r
   }
 }
 
-template <typename T>
-int group_norm_backward(const void* x, const void* shift, const void* gamma, const void* beta, const float* mean,
-                        const float* rstd, const void* dy, void* dx, void* dshift, float* dgamma_n, float* dbeta_n, int64_t n,
-                        int64_t channels, int64_t hw, bool channels_last, int64_t groups, bool silu, cudaStream_t stream) {
-  if (!rc::kernels::group_norm_backward_fits(channels, hw, groups)) return static_cast<int>(cudaErrorInvalidValue);
+}  // namespace
+
+namespace rc::kernels {
+
+int launch_group_norm_backward(NormDType x_dtype, NormDType y_dtype, const void* x, const void* shift, const void* gamma,
+                               const void* beta, const float* mean, const float* rstd, const void* dy, void* dx, void* dshift,
+                               float* dgamma_n, float* dbeta_n, int64_t n, int64_t channels, int64_t hw, bool channels_last,
+                               int64_t groups, bool silu, void* stream) {
+  if (!group_norm_backward_fits(channels, hw, groups)) return static_cast<int>(cudaErrorInvalidValue);
   const GroupLayout layout{static_cast<int>(channels), static_cast<int>(channels / groups), static_cast<int>(hw), channels_last};
   const int length = layout.channels_per_group * layout.hw;
   const int per_thread = (length + kCachedValues - 1) / kCachedValues;
   const int threads = std::max(((per_thread + 31) / 32) * 32, ((3 * layout.channels_per_group + 31) / 32) * 32);
   const size_t shared = static_cast<size_t>(threads / 32 + 1) * 3 * layout.channels_per_group * sizeof(float);
-  group_norm_backward_kernel<T><<<static_cast<unsigned>(n * groups), threads, shared, stream>>>(
-      static_cast<const T*>(x), static_cast<const T*>(shift), static_cast<const T*>(gamma), static_cast<const T*>(beta), mean,
-      rstd, static_cast<const T*>(dy), static_cast<T*>(dx), static_cast<T*>(dshift), dgamma_n, dbeta_n, layout,
-      static_cast<int>(groups), silu);
-  return static_cast<int>(cudaGetLastError());
+  return dispatch_dtypes(x_dtype, y_dtype, [&](auto tx, auto ty) {
+    using TX = decltype(tx);
+    using TY = decltype(ty);
+    group_norm_backward_kernel<TX, TY><<<static_cast<unsigned>(n * groups), threads, shared, static_cast<cudaStream_t>(stream)>>>(
+        static_cast<const TX*>(x), static_cast<const TX*>(shift), static_cast<const TY*>(gamma), static_cast<const TY*>(beta),
+        mean, rstd, static_cast<const TY*>(dy), static_cast<TX*>(dx), static_cast<TX*>(dshift), dgamma_n, dbeta_n, layout,
+        static_cast<int>(groups), silu);
+    return static_cast<int>(cudaGetLastError());
+  });
 }
 
-template <typename T>
-int layer_norm_backward(const void* x, const void* gamma, const float* mean, const float* rstd, const void* dy, void* dx,
-                        float* dgamma_b, float* dbeta_b, int64_t rows, int64_t cols, cudaStream_t stream) {
-  if (!rc::kernels::layer_norm_fits(cols)) return static_cast<int>(cudaErrorInvalidValue);
-  layer_norm_backward_kernel<T><<<static_cast<unsigned>(rc::kernels::layer_norm_backward_blocks(rows)),
-                                  rc::kernels::kLayerNormWarpsPerBlock * 32, 0, stream>>>(
-      static_cast<const T*>(x), static_cast<const T*>(gamma), mean, rstd, static_cast<const T*>(dy), static_cast<T*>(dx),
-      dgamma_b, dbeta_b, rows, static_cast<int>(cols));
-  return static_cast<int>(cudaGetLastError());
-}
-
-}  // namespace
-
-namespace rc::kernels {
-
-int launch_group_norm_backward(NormDType dtype, const void* x, const void* shift, const void* gamma, const void* beta,
-                               const float* mean, const float* rstd, const void* dy, void* dx, void* dshift,
-                               float* dgamma_n, float* dbeta_n, int64_t n, int64_t channels, int64_t hw,
-                               bool channels_last, int64_t groups, bool silu, void* stream) {
-  auto s = static_cast<cudaStream_t>(stream);
-  switch (dtype) {
-    case NormDType::Float32:
-      return group_norm_backward<float>(x, shift, gamma, beta, mean, rstd, dy, dx, dshift, dgamma_n, dbeta_n, n, channels,
-                                        hw, channels_last, groups, silu, s);
-    case NormDType::BFloat16:
-      return group_norm_backward<__nv_bfloat16>(x, shift, gamma, beta, mean, rstd, dy, dx, dshift, dgamma_n, dbeta_n, n,
-                                                channels, hw, channels_last, groups, silu, s);
-    case NormDType::Float16:
-      return group_norm_backward<__half>(x, shift, gamma, beta, mean, rstd, dy, dx, dshift, dgamma_n, dbeta_n, n, channels,
-                                         hw, channels_last, groups, silu, s);
-  }
-  return static_cast<int>(cudaErrorInvalidValue);
-}
-
-int launch_layer_norm_backward(NormDType dtype, const void* x, const void* gamma, const float* mean, const float* rstd,
-                               const void* dy, void* dx, float* dgamma_b, float* dbeta_b, int64_t rows, int64_t cols,
-                               void* stream) {
-  auto s = static_cast<cudaStream_t>(stream);
-  switch (dtype) {
-    case NormDType::Float32:
-      return layer_norm_backward<float>(x, gamma, mean, rstd, dy, dx, dgamma_b, dbeta_b, rows, cols, s);
-    case NormDType::BFloat16:
-      return layer_norm_backward<__nv_bfloat16>(x, gamma, mean, rstd, dy, dx, dgamma_b, dbeta_b, rows, cols, s);
-    case NormDType::Float16:
-      return layer_norm_backward<__half>(x, gamma, mean, rstd, dy, dx, dgamma_b, dbeta_b, rows, cols, s);
-  }
-  return static_cast<int>(cudaErrorInvalidValue);
+int launch_layer_norm_backward(NormDType x_dtype, NormDType y_dtype, const void* x, const void* gamma, const float* mean,
+                               const float* rstd, const void* dy, void* dx, float* dgamma_b, float* dbeta_b, int64_t rows,
+                               int64_t cols, void* stream) {
+  if (!layer_norm_fits(cols)) return static_cast<int>(cudaErrorInvalidValue);
+  return dispatch_dtypes(x_dtype, y_dtype, [&](auto tx, auto ty) {
+    using TX = decltype(tx);
+    using TY = decltype(ty);
+    layer_norm_backward_kernel<TX, TY><<<static_cast<unsigned>(layer_norm_backward_blocks(rows)), kLayerNormWarpsPerBlock * 32, 0,
+                                         static_cast<cudaStream_t>(stream)>>>(
+        static_cast<const TX*>(x), static_cast<const TY*>(gamma), mean, rstd, static_cast<const TY*>(dy), static_cast<TX*>(dx),
+        dgamma_b, dbeta_b, rows, static_cast<int>(cols));
+    return static_cast<int>(cudaGetLastError());
+  });
 }
 
 }  // namespace rc::kernels

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "rc_norm_kernels.h"
+
 namespace rc::kernels::device {
 
 template <typename T> __device__ __forceinline__ float load(const T* p, int64_t i);
@@ -66,5 +68,28 @@ __device__ __forceinline__ float shifted(const T* x, int64_t offset, const T* sh
 }
 
 __device__ __forceinline__ float sigmoid(float v) { return 1.f / (1.f + __expf(-v)); }
+
+template <typename T>
+__device__ __forceinline__ float load_or(const T* p, int64_t i, float fallback) { return p == nullptr ? fallback : load(p, i); }
+
+// Calls launch(TX{}, TY{}) with the C++ types of a supported dtype pair (dtypes_supported): one dtype throughout, or a
+// 16-bit input with float32 output (autocast's group_norm and layer_norm); cudaErrorInvalidValue for any other.
+template <typename Launch>
+int dispatch_dtypes(NormDType x_dtype, NormDType y_dtype, Launch&& launch) {
+  if (x_dtype == y_dtype) {
+    switch (x_dtype) {
+      case NormDType::Float32: return launch(float{}, float{});
+      case NormDType::BFloat16: return launch(__nv_bfloat16{}, __nv_bfloat16{});
+      case NormDType::Float16: return launch(__half{}, __half{});
+    }
+  } else if (y_dtype == NormDType::Float32) {
+    switch (x_dtype) {
+      case NormDType::BFloat16: return launch(__nv_bfloat16{}, float{});
+      case NormDType::Float16: return launch(__half{}, float{});
+      case NormDType::Float32: break;
+    }
+  }
+  return static_cast<int>(cudaErrorInvalidValue);
+}
 
 }  // namespace rc::kernels::device

@@ -1,30 +1,33 @@
-// Fused normalization kernels on CUDA, forward (the backward: rc_norm_backward_kernels.cu): GroupNorm (+ a per-channel shift before, + SiLU after; NCHW or
-// channels-last) and LayerNorm over the last dimension, each one
-// kernel where libtorch's eager operators launch two or three (statistics, affine, activation), and LayerNorm one warp
-// per row, which suits the narrow rows (32-64 channels) of RandCond's U-Nets far better than libtorch's block-per-row
-// kernel. Each thread reads its values once into registers; statistics are accumulated in float32 in two passes over
-// them (mean, then the mean squared deviation); the output is rounded to the input's dtype once, after the affine
-// transform and SiLU. For training, each (sample, group) or row also writes its mean and 1/std for the backward.
+// Fused normalization kernels on CUDA, forward (the backward: rc_norm_backward_kernels.cu): GroupNorm (+ a per-channel
+// shift before, + SiLU after; NCHW or channels-last) and LayerNorm over the last dimension, each one kernel where
+// libtorch's eager operators launch two or three (statistics, affine, activation), and LayerNorm one warp per row, which
+// suits the narrow rows (32-64 channels) of RandCond's U-Nets far better than libtorch's block-per-row kernel. Each
+// thread reads its values once into registers; statistics are accumulated in float32 in two passes over them (mean,
+// then the mean squared deviation); the output is rounded to its dtype once, after the affine transform and SiLU.
+// TX is the input's type (x, shift), TY the output's (y, gamma, beta): the same, or a 16-bit input with a float32 output
+// as autocast runs these norms, without a cast of the input of its own. For training, each (sample, group) or row also
+// writes its mean and 1/std for the backward.
 #include "rc_norm_device.cuh"
 #include "rc_norm_kernels.h"
 
 namespace {
 
 using namespace rc::kernels::device;
+using rc::kernels::kCachedValues;
 
 // One block per (sample, group); each thread keeps its values (at most kCachedValues) in registers, so x is read once.
 // shift (n, channels), when given, is added to x before normalizing (a U-Net's time embedding, which would otherwise
 // take a broadcast add and a pass over the feature map of its own).
-template <typename T>
-__global__ void __launch_bounds__(1024) group_norm_kernel(const T* __restrict__ x, T* __restrict__ y, const T* __restrict__ gamma,
-                                  const T* __restrict__ beta, const T* __restrict__ shift, GroupLayout layout, int groups,
-                                  float eps, bool silu, float* __restrict__ mean_out, float* __restrict__ rstd_out) {
-  using rc::kernels::kCachedValues;
+template <typename TX, typename TY>
+__global__ void __launch_bounds__(1024)
+    group_norm_kernel(const TX* __restrict__ x, TY* __restrict__ y, const TY* __restrict__ gamma, const TY* __restrict__ beta,
+                      const TX* __restrict__ shift, GroupLayout layout, int groups, float eps, bool silu,
+                      float* __restrict__ mean_out, float* __restrict__ rstd_out) {
   __shared__ float partial[32];
   const int n = blockIdx.x / groups, g = blockIdx.x % groups;
   const int length = layout.channels_per_group * layout.hw;
   const int64_t base = static_cast<int64_t>(n) * layout.channels * layout.hw;
-  const T* shift_n = shift == nullptr ? nullptr : shift + static_cast<int64_t>(n) * layout.channels;
+  const TX* shift_n = shift == nullptr ? nullptr : shift + static_cast<int64_t>(n) * layout.channels;
   float values[kCachedValues];
   int offsets[kCachedValues], channels[kCachedValues];
   float sum = 0.f;
@@ -58,22 +61,21 @@ __global__ void __launch_bounds__(1024) group_norm_kernel(const T* __restrict__ 
       if (gamma != nullptr) v *= load(gamma, channels[k]);
       if (beta != nullptr) v += load(beta, channels[k]);
       if (silu) v *= sigmoid(v);
-      y[base + offsets[k]] = round_to<T>(v);
+      y[base + offsets[k]] = round_to<TY>(v);
     }
   }
 }
 
 // One warp per row; each lane keeps its values (at most kCachedValues) in registers.
-template <typename T>
-__global__ void layer_norm_kernel(const T* __restrict__ x, T* __restrict__ y, const T* __restrict__ gamma,
-                                  const T* __restrict__ beta, int64_t rows, int cols, float eps,
+template <typename TX, typename TY>
+__global__ void layer_norm_kernel(const TX* __restrict__ x, TY* __restrict__ y, const TY* __restrict__ gamma,
+                                  const TY* __restrict__ beta, int64_t rows, int cols, float eps,
                                   float* __restrict__ mean_out, float* __restrict__ rstd_out) {
-  using rc::kernels::kCachedValues;
   const int64_t row = static_cast<int64_t>(blockIdx.x) * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (row >= rows) return;  // the whole warp leaves together
   const int lane = threadIdx.x & 31;
-  const T* xr = x + row * cols;
-  T* yr = y + row * cols;
+  const TX* xr = x + row * cols;
+  TY* yr = y + row * cols;
   float values[kCachedValues];
   float sum = 0.f;
 #pragma unroll
@@ -105,65 +107,45 @@ __global__ void layer_norm_kernel(const T* __restrict__ x, T* __restrict__ y, co
       float v = (values[k] - mean) * rstd;
       if (gamma != nullptr) v *= load(gamma, i);
       if (beta != nullptr) v += load(beta, i);
-      yr[i] = round_to<T>(v);
+      yr[i] = round_to<TY>(v);
     }
   }
-}
-
-template <typename T>
-int group_norm(const void* x, void* y, const void* gamma, const void* beta, const void* shift, int64_t n,
-               int64_t channels, int64_t hw, bool channels_last, int64_t groups, float eps, bool silu, float* mean,
-               float* rstd, cudaStream_t stream) {
-  if (!rc::kernels::group_norm_fits(channels, hw, groups)) return static_cast<int>(cudaErrorInvalidValue);
-  const GroupLayout layout{static_cast<int>(channels), static_cast<int>(channels / groups), static_cast<int>(hw), channels_last};
-  const int length = layout.channels_per_group * layout.hw;
-  const int per_thread = (length + rc::kernels::kCachedValues - 1) / rc::kernels::kCachedValues;
-  const int threads = ((per_thread + 31) / 32) * 32;
-  group_norm_kernel<T><<<static_cast<unsigned>(n * groups), threads, 0, stream>>>(
-      static_cast<const T*>(x), static_cast<T*>(y), static_cast<const T*>(gamma), static_cast<const T*>(beta),
-      static_cast<const T*>(shift), layout, static_cast<int>(groups), eps, silu, mean, rstd);
-  return static_cast<int>(cudaGetLastError());
-}
-
-template <typename T>
-int layer_norm(const void* x, void* y, const void* gamma, const void* beta, int64_t rows, int64_t cols, float eps,
-               float* mean, float* rstd, cudaStream_t stream) {
-  if (!rc::kernels::layer_norm_fits(cols)) return static_cast<int>(cudaErrorInvalidValue);
-  constexpr int warps = rc::kernels::kLayerNormWarpsPerBlock;
-  layer_norm_kernel<T><<<static_cast<unsigned>((rows + warps - 1) / warps), warps * 32, 0, stream>>>(
-      static_cast<const T*>(x), static_cast<T*>(y), static_cast<const T*>(gamma), static_cast<const T*>(beta), rows,
-      static_cast<int>(cols), eps, mean, rstd);
-  return static_cast<int>(cudaGetLastError());
 }
 
 }  // namespace
 
 namespace rc::kernels {
 
-int launch_group_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, const void* shift,
-                      int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups, float eps, bool silu,
-                      float* mean, float* rstd, void* stream) {
-  auto s = static_cast<cudaStream_t>(stream);
-  switch (dtype) {
-    case NormDType::Float32:
-      return group_norm<float>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, mean, rstd, s);
-    case NormDType::BFloat16:
-      return group_norm<__nv_bfloat16>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, mean, rstd, s);
-    case NormDType::Float16:
-      return group_norm<__half>(x, y, gamma, beta, shift, n, channels, hw, channels_last, groups, eps, silu, mean, rstd, s);
-  }
-  return static_cast<int>(cudaErrorInvalidValue);
+int launch_group_norm(NormDType x_dtype, NormDType y_dtype, const void* x, void* y, const void* gamma, const void* beta,
+                      const void* shift, int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups,
+                      float eps, bool silu, float* mean, float* rstd, void* stream) {
+  if (!group_norm_fits(channels, hw, groups)) return static_cast<int>(cudaErrorInvalidValue);
+  const GroupLayout layout{static_cast<int>(channels), static_cast<int>(channels / groups), static_cast<int>(hw), channels_last};
+  const int length = layout.channels_per_group * layout.hw;
+  const int per_thread = (length + kCachedValues - 1) / kCachedValues;
+  const int threads = ((per_thread + 31) / 32) * 32;
+  return dispatch_dtypes(x_dtype, y_dtype, [&](auto tx, auto ty) {
+    using TX = decltype(tx);
+    using TY = decltype(ty);
+    group_norm_kernel<TX, TY><<<static_cast<unsigned>(n * groups), threads, 0, static_cast<cudaStream_t>(stream)>>>(
+        static_cast<const TX*>(x), static_cast<TY*>(y), static_cast<const TY*>(gamma), static_cast<const TY*>(beta),
+        static_cast<const TX*>(shift), layout, static_cast<int>(groups), eps, silu, mean, rstd);
+    return static_cast<int>(cudaGetLastError());
+  });
 }
 
-int launch_layer_norm(NormDType dtype, const void* x, void* y, const void* gamma, const void* beta, int64_t rows,
-                      int64_t cols, float eps, float* mean, float* rstd, void* stream) {
-  auto s = static_cast<cudaStream_t>(stream);
-  switch (dtype) {
-    case NormDType::Float32: return layer_norm<float>(x, y, gamma, beta, rows, cols, eps, mean, rstd, s);
-    case NormDType::BFloat16: return layer_norm<__nv_bfloat16>(x, y, gamma, beta, rows, cols, eps, mean, rstd, s);
-    case NormDType::Float16: return layer_norm<__half>(x, y, gamma, beta, rows, cols, eps, mean, rstd, s);
-  }
-  return static_cast<int>(cudaErrorInvalidValue);
+int launch_layer_norm(NormDType x_dtype, NormDType y_dtype, const void* x, void* y, const void* gamma, const void* beta,
+                      int64_t rows, int64_t cols, float eps, float* mean, float* rstd, void* stream) {
+  if (!layer_norm_fits(cols)) return static_cast<int>(cudaErrorInvalidValue);
+  constexpr int warps = kLayerNormWarpsPerBlock;
+  return dispatch_dtypes(x_dtype, y_dtype, [&](auto tx, auto ty) {
+    using TX = decltype(tx);
+    using TY = decltype(ty);
+    layer_norm_kernel<TX, TY><<<static_cast<unsigned>((rows + warps - 1) / warps), warps * 32, 0, static_cast<cudaStream_t>(stream)>>>(
+        static_cast<const TX*>(x), static_cast<TY*>(y), static_cast<const TY*>(gamma), static_cast<const TY*>(beta), rows,
+        static_cast<int>(cols), eps, mean, rstd);
+    return static_cast<int>(cudaGetLastError());
+  });
 }
 
 }  // namespace rc::kernels
