@@ -78,7 +78,7 @@ internal static class DeviceCheck
         add(name, ok, $"relative error output {outErr:E2}, input grad {gradErr:E2} (limit 2e-3)");
     }
 
-    /// <summary>The fused CUDA GroupNorm (+ shift + SiLU) and LayerNorm kernels (inference: no grad) against the CPU operators, in float32 and bf16.</summary>
+    /// <summary>The fused CUDA GroupNorm (+ shift + SiLU) and LayerNorm kernels (inference: no grad) against the CPU operators, in float32, in bf16 and under bf16 autocast.</summary>
     private static void FusedNormsAgree(Action<string, bool, string> add, Device device)
     {
         if (!F.FusedNormKernels)
@@ -105,6 +105,21 @@ internal static class DeviceCheck
             double ln = RelErr(F.LayerNorm(On(rows), [64], On(w), On(b)).Float().Cpu(), layerNorm);
             add($"fused group_norm + shift + silu (NCHW, channels-last) and layer_norm, {dtype}", Math.Max(Math.Max(gn, gnCl), ln) < limit,
                 $"relative error {gn:E2}, {gnCl:E2} and {ln:E2} against the CPU operators (limit {limit:g})");
+        }
+        // Under autocast: the bf16 input read as it is, float32 parameters, a float32 output (shift in the input's dtype).
+        var xb = x.To(DType.BFloat16);
+        var sb = shift.To(DType.BFloat16);
+        var rb = rows.To(DType.BFloat16);
+        var gnExpected = F.GroupNorm(xb.Float() + sb.Float().View(4, 64, 1, 1), 8, w, b).Silu();
+        var lnExpected = F.LayerNorm(rb.Float(), [64], w, b);
+        using (Torch.Autocast(device, DType.BFloat16))
+        {
+            var gnAuto = F.GroupNormSilu(xb.To(device), 8, w.To(device), b.To(device), shift: sb.To(device));
+            var lnAuto = F.LayerNorm(rb.To(device), [64], w.To(device), b.To(device));
+            double gn = RelErr(gnAuto.Float().Cpu(), gnExpected), ln = RelErr(lnAuto.Float().Cpu(), lnExpected);
+            bool float32 = gnAuto.DType == DType.Float32 && lnAuto.DType == DType.Float32;
+            add("fused group_norm + shift + silu and layer_norm under bf16 autocast", float32 && Math.Max(gn, ln) < 1e-5,
+                $"outputs {gnAuto.DType} and {lnAuto.DType} (autocast's: Float32), relative error {gn:E2} and {ln:E2} against the CPU operators on the same bf16 values (limit 1e-5)");
         }
     }
 

@@ -28,8 +28,6 @@ at::Tensor or_undefined(const OptionalTensor& t) { return t ? *t : at::Tensor();
 
 OptionalTensor as_optional(const at::Tensor& t) { return t.defined() ? OptionalTensor(t) : c10::nullopt; }
 
-OptionalTensor to_type(const OptionalTensor& t, at::ScalarType type) { return t ? OptionalTensor(t->to(type)) : c10::nullopt; }
-
 // The dtype the formulas compute in: float32, or float64 for float64 inputs (so gradients can be checked by finite
 // differences), as the kernels accumulate in float32.
 at::ScalarType opmath(const at::Tensor& x) { return x.scalar_type() == at::kDouble ? at::kDouble : at::kFloat; }
@@ -234,33 +232,15 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
   }
 };
 
-// The inputs as the training path takes them, and the output's dtype. Under autocast the output is float32, and so are
-// the weight and bias (float32 copies where they are not), while x stays as it is and shift takes x's dtype; otherwise
-// all as given, the output in x's dtype. Casts are recorded, so their gradients come back in the callers' dtypes.
-struct Inputs {
-  at::Tensor x;
-  OptionalTensor weight, bias, shift;
-  at::ScalarType y_type;
-};
-
-Inputs training_inputs(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, const OptionalTensor& shift) {
-  if (!rc::autocast_enabled(x.device().type())) return {x, weight, bias, shift, x.scalar_type()};
-  const bool low_precision = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
-  const auto x_type = low_precision ? x.scalar_type() : at::kFloat;
-  return {x.to(x_type), to_type(weight, at::kFloat), to_type(bias, at::kFloat), to_type(shift, x_type), at::kFloat};
-}
-
 }  // namespace
 
 TrainingPath training_path() { return static_cast<TrainingPath>(current_path.load()); }
 
 void set_training_path(TrainingPath path) { current_path.store(static_cast<int32_t>(path)); }
 
-OptionalTensor trainable_group_norm(const at::Tensor& x, int64_t groups, const OptionalTensor& weight,
-                                    const OptionalTensor& bias, const OptionalTensor& shift, double eps, bool silu) {
+OptionalTensor trainable_group_norm(const NormInputs& in, int64_t groups, double eps, bool silu) {
   const TrainingPath path = training_path();
-  if (path == TrainingPath::Operators || !needs_grad(x, {&weight, &bias, &shift})) return c10::nullopt;
-  auto in = training_inputs(x, weight, bias, shift);
+  if (path == TrainingPath::Operators) return c10::nullopt;
   bool kernels = false;
 #ifdef RC_WITH_NORM_KERNELS
   const int64_t n = in.x.size(0), channels = in.x.size(1);
@@ -272,10 +252,9 @@ OptionalTensor trainable_group_norm(const at::Tensor& x, int64_t groups, const O
   return GroupNormFunction::apply(in.x, in.weight, in.bias, in.shift, groups, eps, silu, in.y_type, kernels);
 }
 
-OptionalTensor trainable_layer_norm(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, double eps) {
+OptionalTensor trainable_layer_norm(const NormInputs& in, double eps) {
   const TrainingPath path = training_path();
-  if (path == TrainingPath::Operators || !needs_grad(x, {&weight, &bias})) return c10::nullopt;
-  auto in = training_inputs(x, weight, bias, c10::nullopt);
+  if (path == TrainingPath::Operators) return c10::nullopt;
   bool kernels = false;
 #ifdef RC_WITH_NORM_KERNELS
   kernels = path == TrainingPath::FusedKernels && kernels::layer_norm_fits(in.x.size(-1)) &&

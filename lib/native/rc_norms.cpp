@@ -1,8 +1,9 @@
 // GroupNorm (with a per-channel shift before it and SiLU after it) and LayerNorm: libtorch's operators, or on CUDA the
 // fused kernels of cuda/ (built when the CUDA compiler is there: RC_WITH_NORM_KERNELS). Inference takes the fused
-// kernels when they compute what the operators would: autocast (which would run the operators in float32) is off, and
-// input (NCHW or channels-last), weight, bias and shift are contiguous and of one float dtype. Calls that need autograd
-// take the training path that rc_set_norm_training chose (rc_norm_training.cpp; the operators by default).
+// kernels when they compute what the operators would: input (NCHW or channels-last), weight, bias and shift contiguous
+// and of one float dtype, or under autocast as autocast runs the operators (float32, from a bf16 or fp16 input read as
+// it is: norm_inputs). Calls that need autograd take the training path that rc_set_norm_training chose
+// (rc_norm_training.cpp; the operators by default).
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
 #include <algorithm>
@@ -25,6 +26,19 @@ bool needs_grad(const at::Tensor& x, std::initializer_list<const OptionalTensor*
   bool needed = x.requires_grad();
   for (const auto* p : others) needed = needed || (*p && (*p)->requires_grad());
   return needed;
+}
+
+namespace {
+
+OptionalTensor to_type(const OptionalTensor& t, at::ScalarType type) { return t ? OptionalTensor(t->to(type)) : c10::nullopt; }
+
+}  // namespace
+
+NormInputs norm_inputs(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, const OptionalTensor& shift) {
+  if (!rc::autocast_enabled(x.device().type())) return {x, weight, bias, shift, x.scalar_type()};
+  const bool low_precision = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
+  const auto x_type = low_precision ? x.scalar_type() : at::kFloat;
+  return {x.to(x_type), to_type(weight, at::kFloat), to_type(bias, at::kFloat), to_type(shift, x_type), at::kFloat};
 }
 
 #ifdef RC_WITH_NORM_KERNELS
@@ -83,15 +97,16 @@ void check_values(const OptionalTensor& t, int64_t expected, const char* what, c
   TORCH_CHECK(!t || t->numel() == expected, what, " has ", t ? t->numel() : 0, " values for ", expected, " ", per);
 }
 
+// Whether a fused path may take this call: the training path where autograd records a graph and it is not the
+// operators', the inference kernels on a CUDA tensor otherwise (where the shim has them).
+bool fused_path_may_apply(const at::Tensor& x, bool grad) {
+  if (grad) return rc::norms::training_path() != rc::norms::TrainingPath::Operators;
 #ifdef RC_WITH_NORM_KERNELS
-// The kernels' dtypes for an inference call (no autograd, autocast off, one dtype throughout), or none.
-c10::optional<rc::norms::KernelDTypes> inference_kernel_dtypes(const at::Tensor& x, bool allow_channels_last,
-                                                               std::initializer_list<const OptionalTensor*> like_x,
-                                                               std::initializer_list<const OptionalTensor*> params) {
-  if (rc::autocast_enabled(c10::DeviceType::CUDA) || rc::norms::needs_grad(x, like_x) || rc::norms::needs_grad(x, params)) return c10::nullopt;
-  return rc::norms::kernel_dtypes(x, allow_channels_last, x.scalar_type(), like_x, params);
-}
+  return x.is_cuda();
+#else
+  return false;
 #endif
+}
 
 at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const OptionalTensor& weight, const OptionalTensor& bias,
                             const OptionalTensor& shift, double eps, bool silu) {
@@ -101,22 +116,28 @@ at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const OptionalT
   check_values(shift, n * channels, "group_norm: shift", "(sample, channel) pairs");
   check_values(weight, channels, "group_norm: weight", "channels");
   check_values(bias, channels, "group_norm: bias", "channels");
-  if (auto y = rc::norms::trainable_group_norm(x, groups, weight, bias, shift, eps, silu)) return *y;
-#ifdef RC_WITH_NORM_KERNELS
-  if (rc::kernels::group_norm_fits(channels, x.numel() / std::max<int64_t>(n * channels, 1), groups)) {
-    if (auto dtypes = inference_kernel_dtypes(x, true, {&shift}, {&weight, &bias})) {
-      c10::cuda::CUDAGuard guard(x.device());
-      auto y = at::empty_like(x);
-      rc::norms::check_launch(
-          rc::kernels::launch_group_norm(dtypes->x, dtypes->y, x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(weight),
-                                         rc::norms::data_or_null(bias), rc::norms::data_or_null(shift), n, channels,
-                                         x.numel() / (n * channels), !x.is_contiguous(), groups, static_cast<float>(eps),
-                                         silu, nullptr, nullptr, rc::norms::stream_of(x)),
-          "group_norm");
-      return y;
+  const bool grad = rc::norms::needs_grad(x, {&weight, &bias, &shift});
+  if (fused_path_may_apply(x, grad)) {
+    const auto in = rc::norms::norm_inputs(x, weight, bias, shift);
+    if (grad) {
+      if (auto y = rc::norms::trainable_group_norm(in, groups, eps, silu)) return *y;
     }
-  }
+#ifdef RC_WITH_NORM_KERNELS
+    else if (rc::kernels::group_norm_fits(channels, x.numel() / std::max<int64_t>(n * channels, 1), groups)) {
+      if (auto dtypes = rc::norms::kernel_dtypes(in.x, true, in.y_type, {&in.shift}, {&in.weight, &in.bias})) {
+        c10::cuda::CUDAGuard guard(x.device());
+        auto y = at::empty_like(in.x, in.x.options().dtype(in.y_type));
+        rc::norms::check_launch(
+            rc::kernels::launch_group_norm(dtypes->x, dtypes->y, in.x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(in.weight),
+                                           rc::norms::data_or_null(in.bias), rc::norms::data_or_null(in.shift), n, channels,
+                                           x.numel() / (n * channels), !in.x.is_contiguous(), groups, static_cast<float>(eps),
+                                           silu, nullptr, nullptr, rc::norms::stream_of(x)),
+            "group_norm");
+        return y;
+      }
+    }
 #endif
+  }
   at::Tensor input = x;
   if (shift) {
     std::vector<int64_t> per_channel{n, channels};
@@ -132,18 +153,27 @@ at::Tensor normalize_rows(const at::Tensor& x, const OptionalTensor& weight, con
   const int64_t cols = x.size(-1);
   check_values(weight, cols, "layer_norm: weight", "columns");
   check_values(bias, cols, "layer_norm: bias", "columns");
-  if (auto y = rc::norms::trainable_layer_norm(x, weight, bias, eps)) return *y;
+  const bool grad = rc::norms::needs_grad(x, {&weight, &bias});
+  if (fused_path_may_apply(x, grad)) {
+    const auto in = rc::norms::norm_inputs(x, weight, bias, c10::nullopt);
+    if (grad) {
+      if (auto y = rc::norms::trainable_layer_norm(in, eps)) return *y;
+    }
 #ifdef RC_WITH_NORM_KERNELS
-  if (auto dtypes = rc::kernels::layer_norm_fits(cols) ? inference_kernel_dtypes(x, false, {}, {&weight, &bias}) : c10::nullopt) {
-    c10::cuda::CUDAGuard guard(x.device());
-    auto y = at::empty_like(x);
-    rc::norms::check_launch(rc::kernels::launch_layer_norm(dtypes->x, dtypes->y, x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(weight),
-                                                           rc::norms::data_or_null(bias), x.numel() / cols, cols,
-                                                           static_cast<float>(eps), nullptr, nullptr, rc::norms::stream_of(x)),
-                            "layer_norm");
-    return y;
-  }
+    else if (rc::kernels::layer_norm_fits(cols)) {
+      if (auto dtypes = rc::norms::kernel_dtypes(in.x, false, in.y_type, {}, {&in.weight, &in.bias})) {
+        c10::cuda::CUDAGuard guard(x.device());
+        auto y = at::empty_like(in.x, in.x.options().dtype(in.y_type));
+        rc::norms::check_launch(rc::kernels::launch_layer_norm(dtypes->x, dtypes->y, in.x.data_ptr(), y.data_ptr(),
+                                                               rc::norms::data_or_null(in.weight), rc::norms::data_or_null(in.bias),
+                                                               x.numel() / cols, cols, static_cast<float>(eps), nullptr, nullptr,
+                                                               rc::norms::stream_of(x)),
+                                "layer_norm");
+        return y;
+      }
+    }
 #endif
+  }
   return at::layer_norm(x, {cols}, weight, bias, eps);
 }
 

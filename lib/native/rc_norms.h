@@ -25,11 +25,21 @@ void set_training_path(TrainingPath path);
 // Whether autograd records a graph through x or any of the others.
 bool needs_grad(const at::Tensor& x, std::initializer_list<const OptionalTensor*> others);
 
+// A normalization's inputs as the fused paths take them, and its output's dtype. Under autocast (which runs group_norm
+// and layer_norm in float32) the output is float32, and so are the weight and bias, while a bf16 or fp16 x stays as it
+// is (the kernels read it so) and shift takes x's dtype; otherwise all as given, the output in x's dtype. Casts are
+// recorded, so gradients come back in the callers' dtypes.
+struct NormInputs {
+  at::Tensor x;
+  OptionalTensor weight, bias, shift;
+  at::ScalarType y_type;
+};
+NormInputs norm_inputs(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, const OptionalTensor& shift);
+
 // GroupNorm of x + shift (then SiLU) / LayerNorm over the last dimension through the training path's autograd function,
 // or none where that path does not apply (then the caller runs the operators).
-OptionalTensor trainable_group_norm(const at::Tensor& x, int64_t groups, const OptionalTensor& weight,
-                                    const OptionalTensor& bias, const OptionalTensor& shift, double eps, bool silu);
-OptionalTensor trainable_layer_norm(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, double eps);
+OptionalTensor trainable_group_norm(const NormInputs& in, int64_t groups, double eps, bool silu);
+OptionalTensor trainable_layer_norm(const NormInputs& in, double eps);
 
 #ifdef RC_WITH_NORM_KERNELS
 struct KernelDTypes {
