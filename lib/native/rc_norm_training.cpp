@@ -9,7 +9,6 @@
 #include <atomic>
 #include <vector>
 #include "rc_norms.h"
-#include "rc_perf.h"
 
 #ifdef RC_WITH_NORM_KERNELS
 #include <c10/cuda/CUDAGuard.h>
