@@ -111,20 +111,8 @@ internal static class DistillStep
             result.Notes.Add(($"PyTorch {t.Name}", t.MsMedian is { } ms ? $"{ms:0.000} ms/step, {Tflops(flops.Total, ms, peak)}" : t.Unavailable!));
         result.Notes.Add(("PyTorch best", $"{best.Name}: {best.MsMedian:0.000} ms/step, {Tflops(flops.Total, best.MsMedian!.Value, peak)} (fastest of {timings.Count(t => t.MsMedian is not null)} PyTorch timings in this run)"));
 
-        if (traces is not null)
-        {
-            // The PyTorch variants' traces (distill_step.py --trace): one folder per PyTorch configuration, one file per variant.
-            var pytorchKernels = new JsonObject();
-            foreach (var file in Directory.EnumerateFiles(traces, "*.json", SearchOption.AllDirectories).Order())
-            {
-                string name = $"{Path.GetFileName(Path.GetDirectoryName(file))} {Path.GetFileNameWithoutExtension(file)}";
-                var trace = KernelTrace.Read(file);
-                pytorchKernels[name] = KernelProfile.ToJson(trace, PythonTraceCalls);
-                result.Notes.Add(($"PyTorch {name}: kernels per step", KernelProfile.Summary(trace, PythonTraceCalls)));
-            }
-            result.CSharp["pytorch_kernels"] = pytorchKernels;
-            Directory.Delete(traces, recursive: true);
-        }
+        // The PyTorch variants' traces (distill_step.py --trace).
+        if (traces is not null) result.CSharp["pytorch_kernels"] = KernelProfile.ReadPythonTraces(traces, KernelProfile.PythonStepTraceCalls, result.Notes, "step");
         result.CSharp["batch"] = batch;
         result.CSharp["warmup"] = warmup;
         result.CSharp["steps"] = steps;
@@ -211,7 +199,6 @@ internal static class DistillStep
     }
 
     private const int ProfiledSteps = 3;      // C# steps profiled after the timed ones, with --profile
-    private const int PythonTraceCalls = 3;   // distill_step.py's rc_bench.TRACE_CALLS
 
     private static (List<double> Times, double LossFirst, double LossLast, KernelTrace? Kernels) TimeSteps(
         Device device, string teacherPath, PerfConfig config, int batch, int warmup, int steps, bool profile)

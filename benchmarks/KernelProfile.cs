@@ -6,6 +6,28 @@ namespace RandCond.Benchmarks;
 /// <summary>A profiled run's GPU kernels per call, as JSON: time, launches, time by kind (<see cref="KernelKind"/>), the costliest kernels.</summary>
 internal static class KernelProfile
 {
+    /// <summary>Calls in a PyTorch reference's trace of a step (rc_bench.TRACE_CALLS); a sampling trace holds one walk.</summary>
+    public const int PythonStepTraceCalls = 3;
+
+    /// <summary>
+    /// The PyTorch reference's traces under <paramref name="directory"/> (one folder per configuration, one file per
+    /// variant), each as JSON per call (a trace holds <paramref name="calls"/>) under "CONFIG VARIANT", with a summary
+    /// line each in <paramref name="notes"/>; the folder is removed.
+    /// </summary>
+    public static JsonObject ReadPythonTraces(string directory, int calls, List<(string, string)> notes, string per)
+    {
+        var kernels = new JsonObject();
+        foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories).Order())
+        {
+            string name = $"{Path.GetFileName(Path.GetDirectoryName(file))} {Path.GetFileNameWithoutExtension(file)}";
+            var trace = KernelTrace.Read(file);
+            kernels[name] = ToJson(trace, calls);
+            notes.Add(($"PyTorch {name}: kernels per {per}", Summary(trace, calls)));
+        }
+        Directory.Delete(directory, recursive: true);
+        return kernels;
+    }
+
     public static JsonObject ToJson(KernelTrace trace, int calls, int top = 12) => new()
     {
         ["gpu_kernel_ms_per_call"] = trace.TotalMs / calls,

@@ -42,10 +42,12 @@ internal static class Sample
         };
         var perConfig = new JsonArray();
         var reference = new Dictionary<string, Tensor>();
+        string? traces = o.Profile ? Directory.CreateTempSubdirectory("randcond-sample-traces-").FullName : null;
         var pytorch = new PyTorchRuns(ctx, PythonReference.FindScript("sample.py"), config =>
             [
                 "--teacher", teacherPath, "--device", ctx.Device.ToString(), "--batch", I(batch), "--ddim-steps", I(ddimSteps),
                 "--warmup", I(warmup), "--steps", I(repeats), "--threads", I(threads), .. config.PythonArgs(),
+                .. (traces is null ? Array.Empty<string>() : ["--trace", Path.Combine(traces, config.PythonName)]),
             ], TimeSpan.FromMinutes(20));
         var medians = new List<(PerfConfig Config, JsonObject Entry, string Model, double Median)>();
         using (PerfConfig.Keep(threads))
@@ -73,11 +75,9 @@ internal static class Sample
                 {
                     if (kernels is not null)
                     {
-                        entry[$"{model}_csharp_gpu_kernel_ms_per_step"] = kernels.TotalMs / ddimSteps;
-                        entry[$"{model}_csharp_kernel_launches_per_step"] = (double)kernels.Launches / ddimSteps;
-                        entry[$"{model}_csharp_top_kernels"] = new JsonArray(kernels.Kernels.Take(12).Select(k => (JsonNode)new JsonObject
-                            { ["name"] = k.Name.Length > 120 ? k.Name[..120] : k.Name, ["ms_per_step"] = k.Ms / ddimSteps, ["calls_per_step"] = (double)k.Calls / ddimSteps }).ToArray());
-                        result.Notes.Add(($"{model}, {config.Name}, C# kernels", $"{kernels.TotalMs / ddimSteps:0.00} ms of GPU kernels per step in {(double)kernels.Launches / ddimSteps:0} launches"));
+                        // Per DDIM step (one guided network call): the profiled walk holds ddimSteps of them.
+                        entry[$"{model}_csharp_kernels"] = KernelProfile.ToJson(kernels, ddimSteps);
+                        result.Notes.Add(($"{model}, {config.Name}, C# kernels per DDIM step", KernelProfile.Summary(kernels, ddimSteps)));
                     }
                     entry[$"{model}_max_abs_difference_from_first_run"] = runDifference;
                     if (fromReference is var (max, mean))
@@ -101,6 +101,9 @@ internal static class Sample
             if (compileModes.Count > 0)
                 pytorch.Compile(DistillStep.CompileConfigs(o, configs), compileModes, TimeSpan.FromSeconds(o.CompileTimeout ?? 600));
         }
+
+        // The PyTorch variants' traces (sample.py --trace: one walk each), per DDIM step.
+        if (traces is not null) result.CSharp["pytorch_kernels"] = KernelProfile.ReadPythonTraces(traces, ddimSteps, result.Notes, "DDIM step");
 
         // Each model against PyTorch's fastest timing of that model in this run.
         var best = new Dictionary<string, PyTorchTiming>();

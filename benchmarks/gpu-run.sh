@@ -4,7 +4,7 @@
 # model against the C# model on CUDA (distill-step --verify) and the binding and its fused kernels against the CPU
 # (device-check), then times distill-step and sample against PyTorch at its
 # best (eager, the whole step / walk as one CUDA graph, torch.compile in reduce-overhead mode; the step's kernels summed
-# by kind on both sides, --profile), then, as far as the budget goes, torch.compile's max-autotune mode. Each step has its own time limit
+# by kind on both sides, --profile: per training step, per DDIM step of a walk), then, as far as the budget goes, torch.compile's max-autotune mode. Each step has its own time limit
 # and a line in summary.txt (ok, FAILED or SKIPPED); a torch.compile that overruns its limit is reported unavailable
 # inside the result and never fails the step.
 # Everything (JSON results, one log per step, summary.txt) is packed into ONE archive, OUT_DIR/bench.tar.gz, with a
@@ -107,7 +107,7 @@ step device-check         90  60   0 device-check --device cuda --out "$out/devi
 step distill-step        360 150 110 distill-step --device cuda --configs "$dsc" --compile-modes reduce-overhead \
                                      --compile-configs tf32+bf16 --compile-timeout COMPILE_TIMEOUT --profile --out "$out/distill-step-cuda.json"
 step sample              300 150 130 sample --device cuda --configs "$sc" --compile-modes reduce-overhead \
-                                     --compile-configs tf32+bf16w+cl --compile-timeout COMPILE_TIMEOUT --out "$out/sample-cuda.json"
+                                     --compile-configs tf32+bf16w+cl --compile-timeout COMPILE_TIMEOUT --profile --out "$out/sample-cuda.json"
 step distill-step-max-autotune 300 300 60 distill-step --device cuda --configs tf32+bf16+graph --compile-modes max-autotune \
                                      --compile-configs tf32+bf16 --compile-timeout COMPILE_TIMEOUT --out "$out/distill-step-max-autotune-cuda.json"
 

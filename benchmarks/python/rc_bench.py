@@ -207,13 +207,13 @@ def environment(torch, args, device):
 TRACE_CALLS = 3
 
 
-def export_trace(torch, device, fn, directory, variant):
-    """TRACE_CALLS calls of fn under torch.profiler (CPU and CUDA activity; kernels replayed from a CUDA graph included),
+def export_trace(torch, device, fn, directory, variant, calls=TRACE_CALLS):
+    """`calls` calls of fn under torch.profiler (CPU and CUDA activity; kernels replayed from a CUDA graph included),
     saved as directory/variant.json for `randcond-bench` to sum by kernel kind."""
     from torch.profiler import ProfilerActivity, profile
     os.makedirs(directory, exist_ok=True)
     with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
-        for _ in range(TRACE_CALLS):
+        for _ in range(calls):
             fn()
         sync(torch, device)
     prof.export_chrome_trace(os.path.join(directory, f"{variant}.json"))

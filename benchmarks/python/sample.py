@@ -14,6 +14,9 @@ Variants of the configuration, per model, each reported as a summary or "unavail
                           replay first copies the noise into the static tensor
   compile-<mode>          (--compile-mode default,reduce-overhead,max-autotune) the network wrapped in
                           torch.compile(mode=...), with torch.compiler.cudagraph_mark_step_begin() before each call
+
+--trace DIR: after timing each variant of each model, profiles one more walk of it into DIR/MODEL-VARIANT.json (a Chrome
+trace), which `randcond-bench sample --profile` sums by kernel kind beside its own.
 """
 import argparse
 import os
@@ -118,27 +121,32 @@ def main():
     rc_bench.add_variant_args(ap, "the whole guided walk")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--ddim-steps", type=int, default=50)
+    ap.add_argument("--trace", metavar="DIR", help="after timing each variant, profile one more walk of it and write the Chrome "
+                                                  "trace to DIR/MODEL-VARIANT.json")
     args = ap.parse_args()
     variants = rc_bench.variants_asked(args)
     p = prepare(args)
     torch, device, out = p.torch, p.device, p.out
 
-    def timed(walk, warmup):
-        return rc_bench.summary(rc_bench.time_calls(torch, device, walk, warmup, args.steps))
+    def timed(walk, warmup, label):
+        result = rc_bench.summary(rc_bench.time_calls(torch, device, walk, warmup, args.steps))
+        if args.trace:
+            rc_bench.export_trace(torch, device, walk, args.trace, label, calls=1)
+        return result
 
-    def eager(model):
+    def eager(name, model):
         def walk():
             with rc_bench.autocast(torch, args, device):
                 return ddim(torch, model, p.noise, p.tokens, p.null_tokens, args.ddim_steps, p.ab)
-        return timed(walk, args.warmup)
+        return timed(walk, args.warmup, f"{name}-eager")
 
-    def graph(model):
+    def graph(name, model):
         graphed = GraphedWalk(torch, args, device, model, p)
-        result = timed(lambda: graphed(p.noise), args.warmup)
+        result = timed(lambda: graphed(p.noise), args.warmup, f"{name}-graph")
         result["max_abs_difference_from_eager"] = float((graphed(p.noise) - graphed.eager_images).abs().max())
         return result
 
-    def compiled(model, mode):
+    def compiled(name, model, mode):
         def build_and_time(compile_fn):
             c = compile_fn(model)
 
@@ -151,7 +159,7 @@ def main():
                 with rc_bench.autocast(torch, args, device):
                     return ddim(torch, model, p.noise, p.tokens, p.null_tokens, args.ddim_steps, p.ab, call=call)
             # Compilation (and recording, for the CUDA graph modes) happens in the first walk: warm up one walk longer.
-            return timed(walk, max(args.warmup, 1) + 1)
+            return timed(walk, max(args.warmup, 1) + 1, f"{name}-compile-{mode}")
         return rc_bench.compiled_or_reason(torch, mode, build_and_time)
 
     out.update({"batch": args.batch, "ddim_steps": args.ddim_steps, "guidance": GUIDANCE, "warmup": args.warmup, "repeats": args.steps})
@@ -160,11 +168,11 @@ def main():
         results = {}
         for variant in variants:
             if variant == "eager":
-                results[variant] = eager(model)
+                results[variant] = eager(name, model)
             elif variant == "graph":
-                results[variant] = rc_bench.variant_or_reason(lambda: graph(model))
+                results[variant] = rc_bench.variant_or_reason(lambda: graph(name, model))
             else:
-                results[variant] = compiled(model, variant[len("compile-"):])
+                results[variant] = compiled(name, model, variant[len("compile-"):])
             if device.type == "cuda":
                 torch.cuda.empty_cache()
         out[name] = results
