@@ -120,6 +120,14 @@ internal static class DeviceCheck
             bool float32 = gnAuto.DType == DType.Float32 && lnAuto.DType == DType.Float32;
             add("fused group_norm + shift + silu and layer_norm under bf16 autocast", float32 && Math.Max(gn, ln) < 1e-5,
                 $"outputs {gnAuto.DType} and {lnAuto.DType} (autocast's: Float32), relative error {gn:E2} and {ln:E2} against the CPU operators on the same bf16 values (limit 1e-5)");
+            // Where the caller feeds the output to convolutions or linears only: bf16, as those would round it.
+            var gnLow = F.GroupNormSilu(xb.To(device), 8, w.To(device), b.To(device), shift: sb.To(device), lowPrecisionOutput: true);
+            var lnLow = F.LayerNorm(rb.To(device), [64], w.To(device), b.To(device), lowPrecisionOutput: true);
+            double gnRounded = RelErr(gnLow.Float().Cpu(), gnAuto.To(DType.BFloat16).Float().Cpu());
+            double lnRounded = RelErr(lnLow.Float().Cpu(), lnAuto.To(DType.BFloat16).Float().Cpu());
+            bool bf16 = gnLow.DType == DType.BFloat16 && lnLow.DType == DType.BFloat16;
+            add("fused group_norm + shift + silu and layer_norm under bf16 autocast, bf16 output", bf16 && Math.Max(gnRounded, lnRounded) < 1e-3,
+                $"outputs {gnLow.DType} and {lnLow.DType} (asked: BFloat16), relative difference {gnRounded:E2} and {lnRounded:E2} from the float32 outputs rounded to bf16 (limit 1e-3)");
         }
     }
 

@@ -6,8 +6,8 @@ namespace RandCond.Benchmarks;
 /// device-check's part for the fused normalizations in training (<see cref="NormTrainingPath.FusedKernels"/>): outputs
 /// and the gradients of every input against libtorch's operators on the CPU, for GroupNorm + shift + SiLU (NCHW and
 /// channels-last, one channel per group and eight) and LayerNorm (rows of 64 and 48 columns), in float32, in bf16 and
-/// under bf16 autocast (a bf16 input, float32 parameters and output); and a refused second derivative, which shows the
-/// kernels' autograd functions ran. The same checks run the kernels' formulas (<see cref="NormTrainingPath.Formulas"/>)
+/// under bf16 autocast (float32 parameters, a bf16 or float32 input, a float32 output or a bf16 one where the caller asks);
+/// and a refused second derivative, which shows the kernels' autograd functions ran. The same checks run the kernels' formulas (<see cref="NormTrainingPath.Formulas"/>)
 /// on the CPU in the tests, which is how the harness itself is tested.
 /// </summary>
 public static class FusedNormTrainingCheck
@@ -35,10 +35,14 @@ public static class FusedNormTrainingCheck
                 LayerNormAgrees(add, device, path, [4, 196, 64], dtype, autocast: false, limit);
                 LayerNormAgrees(add, device, path, [2, 50, 48], dtype, autocast: false, limit);
             }
-            // Under autocast the kernels read the bf16 input as it is and return float32.
+            // Under autocast the kernels read the bf16 input as it is and return float32, or bf16 where the caller says the
+            // output only feeds convolutions or linears.
             GroupNormAgrees(add, device, path, [4, 64, 14, 14], 8, DType.BFloat16, channelsLast: false, autocast: true, Bf16Limit);
             GroupNormAgrees(add, device, path, [4, 64, 14, 14], 8, DType.BFloat16, channelsLast: true, autocast: true, Bf16Limit);
+            GroupNormAgrees(add, device, path, [4, 64, 14, 14], 8, DType.BFloat16, channelsLast: true, autocast: true, Bf16Limit, lowPrecisionOutput: true);
+            GroupNormAgrees(add, device, path, [4, 64, 14, 14], 8, DType.Float32, channelsLast: false, autocast: true, Bf16Limit, lowPrecisionOutput: true);
             LayerNormAgrees(add, device, path, [4, 196, 64], DType.BFloat16, autocast: true, Bf16Limit);
+            LayerNormAgrees(add, device, path, [4, 196, 64], DType.Float32, autocast: true, Bf16Limit, lowPrecisionOutput: true);
             SecondDerivativeRefused(add, device, path);
         }
         finally
@@ -97,7 +101,8 @@ public static class FusedNormTrainingCheck
         return DeviceCheck.RelErr(actual, expected) * norm / Math.Max(norm, floor);
     }
 
-    private static void GroupNormAgrees(Action<string, bool, string> add, Device device, NormTrainingPath path, long[] shape, long groups, DType dtype, bool channelsLast, bool autocast, double limit)
+    private static void GroupNormAgrees(Action<string, bool, string> add, Device device, NormTrainingPath path, long[] shape, long groups, DType dtype, bool channelsLast,
+                                        bool autocast, double limit, bool lowPrecisionOutput = false)
     {
         using var scope = Torch.NewDisposeScope();
         using var g = new Generator(19);
@@ -108,20 +113,24 @@ public static class FusedNormTrainingCheck
         var paramDType = autocast ? DType.Float32 : dtype;
         Tensor[] inputs = [x, .. new[] { Torch.Randn([channels], g), Torch.Randn([channels], g), Torch.Randn([shape[0], channels], g) }.Select(t => t.To(device).To(paramDType))];
         string layout = channelsLast ? "channels-last" : "NCHW";
-        Agrees(add, $"fused group_norm + shift + silu in training, {string.Join('x', shape)}, {groups} groups, {layout}, {(autocast ? "bf16 autocast" : dtype.ToString())}",
-            path, t => F.GroupNormSilu(t[0], groups, t[1], t[2], shift: t[3]), inputs, autocast, limit);
+        Agrees(add, $"fused group_norm + shift + silu in training, {string.Join('x', shape)}, {groups} groups, {layout}, {Precision(dtype, autocast, lowPrecisionOutput)}",
+            path, t => F.GroupNormSilu(t[0], groups, t[1], t[2], shift: t[3], lowPrecisionOutput: lowPrecisionOutput), inputs, autocast, limit);
     }
 
-    private static void LayerNormAgrees(Action<string, bool, string> add, Device device, NormTrainingPath path, long[] shape, DType dtype, bool autocast, double limit)
+    private static void LayerNormAgrees(Action<string, bool, string> add, Device device, NormTrainingPath path, long[] shape, DType dtype, bool autocast, double limit,
+                                        bool lowPrecisionOutput = false)
     {
         using var scope = Torch.NewDisposeScope();
         using var g = new Generator(23);
         long cols = shape[^1];
         var paramDType = autocast ? DType.Float32 : dtype;
         Tensor[] inputs = [(Torch.Randn(shape, g) * 2.0 - 0.5).To(device).To(dtype), .. new[] { Torch.Randn([cols], g), Torch.Randn([cols], g) }.Select(t => t.To(device).To(paramDType))];
-        Agrees(add, $"fused layer_norm in training, {string.Join('x', shape)}, {(autocast ? "bf16 autocast" : dtype.ToString())}",
-            path, t => F.LayerNorm(t[0], [cols], t[1], t[2]), inputs, autocast, limit);
+        Agrees(add, $"fused layer_norm in training, {string.Join('x', shape)}, {Precision(dtype, autocast, lowPrecisionOutput)}",
+            path, t => F.LayerNorm(t[0], [cols], t[1], t[2], lowPrecisionOutput: lowPrecisionOutput), inputs, autocast, limit);
     }
+
+    private static string Precision(DType dtype, bool autocast, bool lowPrecisionOutput) =>
+        !autocast ? dtype.ToString() : $"bf16 autocast, {dtype} input, {(lowPrecisionOutput ? "BFloat16" : "Float32")} output";
 
     private static void SecondDerivativeRefused(Action<string, bool, string> add, Device device, NormTrainingPath path)
     {

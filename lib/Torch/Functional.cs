@@ -46,24 +46,32 @@ public static class F
     }
 
     /// <summary>
-    /// Group normalization over (N, C, ...). Inference on CUDA (no autograd needed, autocast off, NCHW-contiguous or
-    /// channels-last, one float dtype) runs as one fused kernel where the native shim has them
-    /// (<see cref="FusedNormKernels"/>); training as <see cref="NormTraining"/> says; otherwise libtorch's operator.
+    /// Group normalization over (N, C, ...). Inference on CUDA (no autograd needed, NCHW-contiguous or channels-last, one
+    /// float dtype, or under autocast a bf16/fp16 input with float32 parameters) runs as one fused kernel where the native
+    /// shim has them (<see cref="FusedNormKernels"/>); training as <see cref="NormTraining"/> says; otherwise libtorch's
+    /// operator.
     /// </summary>
-    public static Tensor GroupNorm(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) =>
-        NormalizeGroups(input, groups, weight, bias, null, eps, silu: false);
+    /// <param name="lowPrecisionOutput">
+    /// The caller feeds the output only to operations that autocast runs in its low-precision dtype (convolutions,
+    /// linears), which would round it to that dtype: under autocast the fused paths then return it so, which saves the
+    /// cast (and its backward) without changing a value. Without autocast, or on libtorch's operators, it changes nothing.
+    /// </param>
+    public static Tensor GroupNorm(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5, bool lowPrecisionOutput = false) =>
+        NormalizeGroups(input, groups, weight, bias, null, eps, silu: false, lowPrecisionOutput);
 
     /// <summary>
     /// SiLU(GroupNorm(input + shift)), shift (N, C) added per sample and channel (a U-Net block's time embedding); on the
-    /// fused path one kernel, which also rounds to the input's dtype once instead of after each step.
+    /// fused path one kernel, which also rounds to the output's dtype once instead of after each step.
     /// </summary>
-    public static Tensor GroupNormSilu(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5, Tensor? shift = null) =>
-        NormalizeGroups(input, groups, weight, bias, shift, eps, silu: true);
+    /// <param name="lowPrecisionOutput">as for <see cref="GroupNorm"/></param>
+    public static Tensor GroupNormSilu(Tensor input, long groups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5, Tensor? shift = null,
+                                       bool lowPrecisionOutput = false) =>
+        NormalizeGroups(input, groups, weight, bias, shift, eps, silu: true, lowPrecisionOutput);
 
-    private static Tensor NormalizeGroups(Tensor input, long groups, Tensor? weight, Tensor? bias, Tensor? shift, double eps, bool silu)
+    private static Tensor NormalizeGroups(Tensor input, long groups, Tensor? weight, Tensor? bias, Tensor? shift, double eps, bool silu, bool lowPrecisionOutput)
     {
         NativeMethods.Check(NativeNormMethods.rc_group_norm(input.Handle, groups, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero,
-                                                            shift?.Handle ?? IntPtr.Zero, eps, silu ? 1 : 0, out var result),
+                                                            shift?.Handle ?? IntPtr.Zero, eps, silu ? 1 : 0, lowPrecisionOutput ? 1 : 0, out var result),
                             silu ? "group_norm + silu" : "group_norm");
         GC.KeepAlive(input);
         GC.KeepAlive(weight);
@@ -74,13 +82,15 @@ public static class F
 
     /// <summary>
     /// Layer normalization over the last dimensions. Over the last one only, inference on CUDA runs as one fused kernel
-    /// (one warp per row) under the same conditions as <see cref="GroupNorm"/>.
+    /// (one warp per row) under the same conditions as <see cref="GroupNorm"/>, and training as <see cref="NormTraining"/> says.
     /// </summary>
-    public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
+    /// <param name="lowPrecisionOutput">as for <see cref="GroupNorm"/></param>
+    public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5, bool lowPrecisionOutput = false)
     {
         if (normalizedShape.Length == 1 && input.Dim >= 1 && input.Size(-1) == normalizedShape[0])
         {
-            NativeMethods.Check(NativeNormMethods.rc_layer_norm(input.Handle, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero, eps, out var result), "layer_norm");
+            NativeMethods.Check(NativeNormMethods.rc_layer_norm(input.Handle, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero, eps,
+                                                                lowPrecisionOutput ? 1 : 0, out var result), "layer_norm");
             GC.KeepAlive(input);
             GC.KeepAlive(weight);
             GC.KeepAlive(bias);

@@ -118,9 +118,11 @@ RC_EXPORT int32_t rc_tensor_is_contiguous(rc_tensor t, int32_t memory_format, in
 // contiguous or channels-last, one float dtype throughout) run as one fused kernel where the shim was built with them.
 // Calls that need autograd run as rc_set_norm_training chose for the process: 0 libtorch's operators (the default),
 // 1 the fused kernels with their backward where they apply, 2 the kernels' algebra as ATen operators (any device).
+// low_precision_output != 0 says the output only feeds operations that autocast runs in its dtype (convolutions,
+// linears): under autocast the fused paths then return it in that dtype, rounded as those would round it.
 RC_EXPORT int32_t rc_group_norm(rc_tensor x, int64_t groups, rc_tensor weight, rc_tensor bias, rc_tensor shift, double eps, int32_t silu,
-                                rc_tensor* out);
-RC_EXPORT int32_t rc_layer_norm(rc_tensor x, rc_tensor weight, rc_tensor bias, double eps, rc_tensor* out);
+                                int32_t low_precision_output, rc_tensor* out);
+RC_EXPORT int32_t rc_layer_norm(rc_tensor x, rc_tensor weight, rc_tensor bias, double eps, int32_t low_precision_output, rc_tensor* out);
 RC_EXPORT int32_t rc_fused_norm_kernels(void);
 RC_EXPORT int32_t rc_set_norm_training(int32_t path);
 RC_EXPORT int32_t rc_get_norm_training(int32_t* path);

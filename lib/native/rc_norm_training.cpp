@@ -1,8 +1,9 @@
 // The training path of the normalizations: GroupNorm (+ shift, + SiLU) and LayerNorm as autograd functions whose
 // forward saves each group's or row's mean and 1/std and whose backward is the fused kernels' (cuda/
 // rc_norm_backward_kernels.cu), or the same algebra written as ATen operators (TrainingPath::Formulas). Under autocast
-// both compute in float32 and return float32, as autocast runs group_norm and layer_norm, but read a bf16 or fp16
-// input as it is (and return its gradient in its dtype) where autocast would cast it first.
+// both compute in float32 and return float32 (or autocast's dtype, as norm_inputs says), as autocast runs group_norm
+// and layer_norm, but read a bf16 or fp16 input as it is (and return its gradient in its dtype) where autocast would
+// cast it first.
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <algorithm>
@@ -69,17 +70,18 @@ std::vector<int64_t> dims_except_channels(const at::Tensor& x, bool keep_samples
 
 struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias,
-                            const OptionalTensor& shift, int64_t groups, double eps, bool silu, at::ScalarType y_type, bool kernels) {
+                            const OptionalTensor& shift, int64_t groups, double eps, bool silu, at::ScalarType y_type,
+                            at::ScalarType param_type, bool kernels) {
     const int64_t n = x.size(0), channels = x.size(1);
     at::Tensor y, mean, rstd;
     if (kernels) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
-      const auto dtypes = *kernel_dtypes(x, true, y_type, {&shift}, {&weight, &bias});
+      const auto dtypes = *kernel_dtypes(x, true, y_type, param_type, {&shift}, {&weight, &bias});
       y = at::empty_like(x, x.options().dtype(y_type));
       mean = at::empty({n * groups}, x.options().dtype(at::kFloat));
       rstd = at::empty_like(mean);
-      check_launch(kernels::launch_group_norm(dtypes.x, dtypes.y, x.data_ptr(), y.data_ptr(), data_or_null(weight),
+      check_launch(kernels::launch_group_norm(dtypes.x, dtypes.y, dtypes.p, x.data_ptr(), y.data_ptr(), data_or_null(weight),
                                               data_or_null(bias), data_or_null(shift), n, channels, x.numel() / (n * channels),
                                               !x.is_contiguous(), groups, static_cast<float>(eps), silu, mean.data_ptr<float>(),
                                               rstd.data_ptr<float>(), stream_of(x)),
@@ -100,6 +102,7 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
     ctx->saved_data["groups"] = groups;
     ctx->saved_data["silu"] = silu;
     ctx->saved_data["y_type"] = static_cast<int64_t>(y_type);
+    ctx->saved_data["param_type"] = static_cast<int64_t>(param_type);
     ctx->saved_data["kernels"] = kernels;
     return y;
   }
@@ -113,19 +116,20 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
     const int64_t groups = ctx->saved_data["groups"].toInt();
     const bool silu = ctx->saved_data["silu"].toBool();
     const auto y_type = static_cast<at::ScalarType>(ctx->saved_data["y_type"].toInt());
+    const auto param_type = static_cast<at::ScalarType>(ctx->saved_data["param_type"].toInt());
     const int64_t n = x.size(0), channels = x.size(1);
     at::Tensor dx, dweight, dbias, dshift;
     if (ctx->saved_data["kernels"].toBool()) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
-      const auto dtypes = *kernel_dtypes(x, true, y_type, {&shift}, {&weight, &bias});
+      const auto dtypes = *kernel_dtypes(x, true, y_type, param_type, {&shift}, {&weight, &bias});
       const bool channels_last = !x.is_contiguous();
       auto dy = grads[0].to(y_type).contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
       dx = at::empty_like(x);
       auto dgamma_n = at::empty({n, channels}, x.options().dtype(at::kFloat));
       auto dbeta_n = at::empty_like(dgamma_n);
       if (shift) dshift = at::empty({n, channels}, x.options());
-      check_launch(kernels::launch_group_norm_backward(dtypes.x, dtypes.y, x.data_ptr(), data_or_null(shift),
+      check_launch(kernels::launch_group_norm_backward(dtypes.x, dtypes.y, dtypes.p, x.data_ptr(), data_or_null(shift),
                                                        data_or_null(weight), data_or_null(bias), mean.data_ptr<float>(),
                                                        rstd.data_ptr<float>(), dy.data_ptr(), dx.data_ptr(),
                                                        shift ? dshift.data_ptr() : nullptr, dgamma_n.data_ptr<float>(),
@@ -154,24 +158,24 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
     if (weight) dweight = dweight.to(weight->scalar_type()).view_as(*weight);
     if (bias) dbias = dbias.to(bias->scalar_type()).view_as(*bias);
     if (shift) dshift = dshift.to(shift->scalar_type()).view_as(*shift);
-    // One gradient per forward argument: none for groups, eps, silu, y_type and kernels.
-    return {dx, dweight, dbias, dshift, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    // One gradient per forward argument: none for groups, eps, silu, y_type, param_type and kernels.
+    return {dx, dweight, dbias, dshift, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
 struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias,
-                            double eps, at::ScalarType y_type, bool kernels) {
+                            double eps, at::ScalarType y_type, at::ScalarType param_type, bool kernels) {
     const int64_t cols = x.size(-1), rows = x.numel() / cols;
     at::Tensor y, mean, rstd;
     if (kernels) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
-      const auto dtypes = *kernel_dtypes(x, false, y_type, {}, {&weight, &bias});
+      const auto dtypes = *kernel_dtypes(x, false, y_type, param_type, {}, {&weight, &bias});
       y = at::empty_like(x, x.options().dtype(y_type));
       mean = at::empty({rows}, x.options().dtype(at::kFloat));
       rstd = at::empty_like(mean);
-      check_launch(kernels::launch_layer_norm(dtypes.x, dtypes.y, x.data_ptr(), y.data_ptr(), data_or_null(weight),
+      check_launch(kernels::launch_layer_norm(dtypes.x, dtypes.y, dtypes.p, x.data_ptr(), y.data_ptr(), data_or_null(weight),
                                               data_or_null(bias), rows, cols, static_cast<float>(eps), mean.data_ptr<float>(),
                                               rstd.data_ptr<float>(), stream_of(x)),
                    "layer_norm");
@@ -187,6 +191,7 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
     }
     ctx->save_for_backward({x, or_undefined(weight), or_undefined(bias), mean, rstd});
     ctx->saved_data["y_type"] = static_cast<int64_t>(y_type);
+    ctx->saved_data["param_type"] = static_cast<int64_t>(param_type);
     ctx->saved_data["kernels"] = kernels;
     return y;
   }
@@ -199,16 +204,17 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
     const at::Tensor &mean = saved[3], &rstd = saved[4];
     const int64_t cols = x.size(-1), rows = x.numel() / cols;
     const auto y_type = static_cast<at::ScalarType>(ctx->saved_data["y_type"].toInt());
+    const auto param_type = static_cast<at::ScalarType>(ctx->saved_data["param_type"].toInt());
     at::Tensor dx, dweight, dbias;
     if (ctx->saved_data["kernels"].toBool()) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
-      const auto dtypes = *kernel_dtypes(x, false, y_type, {}, {&weight, &bias});
+      const auto dtypes = *kernel_dtypes(x, false, y_type, param_type, {}, {&weight, &bias});
       auto dy = grads[0].to(y_type).contiguous();
       dx = at::empty_like(x);
       auto dgamma_b = at::empty({kernels::layer_norm_backward_blocks(rows), cols}, x.options().dtype(at::kFloat));
       auto dbeta_b = at::empty_like(dgamma_b);
-      check_launch(kernels::launch_layer_norm_backward(dtypes.x, dtypes.y, x.data_ptr(), data_or_null(weight),
+      check_launch(kernels::launch_layer_norm_backward(dtypes.x, dtypes.y, dtypes.p, x.data_ptr(), data_or_null(weight),
                                                        mean.data_ptr<float>(), rstd.data_ptr<float>(), dy.data_ptr(),
                                                        dx.data_ptr(), dgamma_b.data_ptr<float>(), dbeta_b.data_ptr<float>(),
                                                        rows, cols, stream_of(x)),
@@ -227,7 +233,7 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
     }
     if (weight) dweight = dweight.to(weight->scalar_type()).view_as(*weight);
     if (bias) dbias = dbias.to(bias->scalar_type()).view_as(*bias);
-    return {dx, dweight, dbias, at::Tensor(), at::Tensor(), at::Tensor()};  // none for eps, y_type and kernels
+    return {dx, dweight, dbias, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};  // none for eps, y_type, param_type, kernels
   }
 };
 
@@ -245,10 +251,10 @@ OptionalTensor trainable_group_norm(const NormInputs& in, int64_t groups, double
   const int64_t n = in.x.size(0), channels = in.x.size(1);
   kernels = path == TrainingPath::FusedKernels &&
             kernels::group_norm_backward_fits(channels, in.x.numel() / std::max<int64_t>(n * channels, 1), groups) &&
-            kernel_dtypes(in.x, true, in.y_type, {&in.shift}, {&in.weight, &in.bias}).has_value();
+            kernel_dtypes(in.x, true, in.y_type, in.param_type, {&in.shift}, {&in.weight, &in.bias}).has_value();
 #endif
   if (path == TrainingPath::FusedKernels && !kernels) return c10::nullopt;
-  return GroupNormFunction::apply(in.x, in.weight, in.bias, in.shift, groups, eps, silu, in.y_type, kernels);
+  return GroupNormFunction::apply(in.x, in.weight, in.bias, in.shift, groups, eps, silu, in.y_type, in.param_type, kernels);
 }
 
 OptionalTensor trainable_layer_norm(const NormInputs& in, double eps) {
@@ -257,10 +263,10 @@ OptionalTensor trainable_layer_norm(const NormInputs& in, double eps) {
   bool kernels = false;
 #ifdef RC_WITH_NORM_KERNELS
   kernels = path == TrainingPath::FusedKernels && kernels::layer_norm_fits(in.x.size(-1)) &&
-            kernel_dtypes(in.x, false, in.y_type, {}, {&in.weight, &in.bias}).has_value();
+            kernel_dtypes(in.x, false, in.y_type, in.param_type, {}, {&in.weight, &in.bias}).has_value();
 #endif
   if (path == TrainingPath::FusedKernels && !kernels) return c10::nullopt;
-  return LayerNormFunction::apply(in.x, in.weight, in.bias, eps, in.y_type, kernels);
+  return LayerNormFunction::apply(in.x, in.weight, in.bias, eps, in.y_type, in.param_type, kernels);
 }
 
 }  // namespace rc::norms

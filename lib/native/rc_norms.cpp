@@ -34,11 +34,14 @@ OptionalTensor to_type(const OptionalTensor& t, at::ScalarType type) { return t 
 
 }  // namespace
 
-NormInputs norm_inputs(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, const OptionalTensor& shift) {
-  if (!rc::autocast_enabled(x.device().type())) return {x, weight, bias, shift, x.scalar_type()};
+NormInputs norm_inputs(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, const OptionalTensor& shift,
+                       bool low_precision_output) {
+  const auto device = x.device().type();
+  if (!rc::autocast_enabled(device)) return {x, weight, bias, shift, x.scalar_type(), x.scalar_type()};
   const bool low_precision = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
   const auto x_type = low_precision ? x.scalar_type() : at::kFloat;
-  return {x.to(x_type), to_type(weight, at::kFloat), to_type(bias, at::kFloat), to_type(shift, x_type), at::kFloat};
+  const auto y_type = low_precision_output ? rc::autocast_dtype(device) : at::kFloat;
+  return {x.to(x_type), to_type(weight, at::kFloat), to_type(bias, at::kFloat), to_type(shift, x_type), y_type, at::kFloat};
 }
 
 #ifdef RC_WITH_NORM_KERNELS
@@ -63,14 +66,14 @@ bool all_like(const at::Tensor& x, at::ScalarType type, std::initializer_list<co
 }  // namespace
 
 c10::optional<KernelDTypes> kernel_dtypes(const at::Tensor& x, bool allow_channels_last, at::ScalarType y_type,
-                                          std::initializer_list<const OptionalTensor*> like_x,
-                                          std::initializer_list<const OptionalTensor*> like_y) {
+                                          at::ScalarType param_type, std::initializer_list<const OptionalTensor*> like_x,
+                                          std::initializer_list<const OptionalTensor*> params) {
   if (!x.is_cuda() || x.numel() == 0) return c10::nullopt;
   if (!x.is_contiguous() && !(allow_channels_last && x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast))) return c10::nullopt;
-  if (!all_like(x, x.scalar_type(), like_x) || !all_like(x, y_type, like_y)) return c10::nullopt;
-  auto xd = norm_dtype(x.scalar_type()), yd = norm_dtype(y_type);
-  if (!xd || !yd || !kernels::dtypes_supported(*xd, *yd)) return c10::nullopt;
-  return KernelDTypes{*xd, *yd};
+  if (!all_like(x, x.scalar_type(), like_x) || !all_like(x, param_type, params)) return c10::nullopt;
+  auto xd = norm_dtype(x.scalar_type()), yd = norm_dtype(y_type), pd = norm_dtype(param_type);
+  if (!xd || !yd || !pd || !kernels::dtypes_supported(*xd, *yd, *pd)) return c10::nullopt;
+  return KernelDTypes{*xd, *yd, *pd};
 }
 
 const void* data_or_null(const OptionalTensor& t) { return t ? t->data_ptr() : nullptr; }
@@ -109,7 +112,7 @@ bool fused_path_may_apply(const at::Tensor& x, bool grad) {
 }
 
 at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const OptionalTensor& weight, const OptionalTensor& bias,
-                            const OptionalTensor& shift, double eps, bool silu) {
+                            const OptionalTensor& shift, double eps, bool silu, bool low_precision_output) {
   TORCH_CHECK(x.dim() >= 2, "group_norm: the input ", x.sizes(), " has no channel dimension");
   TORCH_CHECK(groups > 0 && x.size(1) % groups == 0, "group_norm: ", x.size(1), " channels do not split into ", groups, " groups");
   const int64_t n = x.size(0), channels = x.size(1);
@@ -118,17 +121,17 @@ at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const OptionalT
   check_values(bias, channels, "group_norm: bias", "channels");
   const bool grad = rc::norms::needs_grad(x, {&weight, &bias, &shift});
   if (fused_path_may_apply(x, grad)) {
-    const auto in = rc::norms::norm_inputs(x, weight, bias, shift);
+    const auto in = rc::norms::norm_inputs(x, weight, bias, shift, low_precision_output);
     if (grad) {
       if (auto y = rc::norms::trainable_group_norm(in, groups, eps, silu)) return *y;
     }
 #ifdef RC_WITH_NORM_KERNELS
     else if (rc::kernels::group_norm_fits(channels, x.numel() / std::max<int64_t>(n * channels, 1), groups)) {
-      if (auto dtypes = rc::norms::kernel_dtypes(in.x, true, in.y_type, {&in.shift}, {&in.weight, &in.bias})) {
+      if (auto dtypes = rc::norms::kernel_dtypes(in.x, true, in.y_type, in.param_type, {&in.shift}, {&in.weight, &in.bias})) {
         c10::cuda::CUDAGuard guard(x.device());
         auto y = at::empty_like(in.x, in.x.options().dtype(in.y_type));
         rc::norms::check_launch(
-            rc::kernels::launch_group_norm(dtypes->x, dtypes->y, in.x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(in.weight),
+            rc::kernels::launch_group_norm(dtypes->x, dtypes->y, dtypes->p, in.x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(in.weight),
                                            rc::norms::data_or_null(in.bias), rc::norms::data_or_null(in.shift), n, channels,
                                            x.numel() / (n * channels), !in.x.is_contiguous(), groups, static_cast<float>(eps),
                                            silu, nullptr, nullptr, rc::norms::stream_of(x)),
@@ -148,23 +151,24 @@ at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const OptionalT
   return silu ? at::silu(y) : y;
 }
 
-at::Tensor normalize_rows(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, double eps) {
+at::Tensor normalize_rows(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, double eps,
+                          bool low_precision_output) {
   TORCH_CHECK(x.dim() >= 1, "layer_norm: the input has no dimensions");
   const int64_t cols = x.size(-1);
   check_values(weight, cols, "layer_norm: weight", "columns");
   check_values(bias, cols, "layer_norm: bias", "columns");
   const bool grad = rc::norms::needs_grad(x, {&weight, &bias});
   if (fused_path_may_apply(x, grad)) {
-    const auto in = rc::norms::norm_inputs(x, weight, bias, c10::nullopt);
+    const auto in = rc::norms::norm_inputs(x, weight, bias, c10::nullopt, low_precision_output);
     if (grad) {
       if (auto y = rc::norms::trainable_layer_norm(in, eps)) return *y;
     }
 #ifdef RC_WITH_NORM_KERNELS
     else if (rc::kernels::layer_norm_fits(cols)) {
-      if (auto dtypes = rc::norms::kernel_dtypes(in.x, false, in.y_type, {}, {&in.weight, &in.bias})) {
+      if (auto dtypes = rc::norms::kernel_dtypes(in.x, false, in.y_type, in.param_type, {}, {&in.weight, &in.bias})) {
         c10::cuda::CUDAGuard guard(x.device());
         auto y = at::empty_like(in.x, in.x.options().dtype(in.y_type));
-        rc::norms::check_launch(rc::kernels::launch_layer_norm(dtypes->x, dtypes->y, in.x.data_ptr(), y.data_ptr(),
+        rc::norms::check_launch(rc::kernels::launch_layer_norm(dtypes->x, dtypes->y, dtypes->p, in.x.data_ptr(), y.data_ptr(),
                                                                rc::norms::data_or_null(in.weight), rc::norms::data_or_null(in.bias),
                                                                x.numel() / cols, cols, static_cast<float>(eps), nullptr, nullptr,
                                                                rc::norms::stream_of(x)),
@@ -182,15 +186,17 @@ at::Tensor normalize_rows(const at::Tensor& x, const OptionalTensor& weight, con
 extern "C" {
 
 int32_t rc_group_norm(rc_tensor x, int64_t groups, rc_tensor weight, rc_tensor bias, rc_tensor shift, double eps, int32_t silu,
-                      rc_tensor* out) {
+                      int32_t low_precision_output, rc_tensor* out) {
   return rc::guarded([&] {
     *out = rc::wrap(normalize_groups(rc::unwrap(x), groups, optional_tensor(weight), optional_tensor(bias), optional_tensor(shift),
-                                     eps, silu != 0));
+                                     eps, silu != 0, low_precision_output != 0));
   });
 }
 
-int32_t rc_layer_norm(rc_tensor x, rc_tensor weight, rc_tensor bias, double eps, rc_tensor* out) {
-  return rc::guarded([&] { *out = rc::wrap(normalize_rows(rc::unwrap(x), optional_tensor(weight), optional_tensor(bias), eps)); });
+int32_t rc_layer_norm(rc_tensor x, rc_tensor weight, rc_tensor bias, double eps, int32_t low_precision_output, rc_tensor* out) {
+  return rc::guarded([&] {
+    *out = rc::wrap(normalize_rows(rc::unwrap(x), optional_tensor(weight), optional_tensor(bias), eps, low_precision_output != 0));
+  });
 }
 
 int32_t rc_fused_norm_kernels(void) {

@@ -25,16 +25,18 @@ void set_training_path(TrainingPath path);
 // Whether autograd records a graph through x or any of the others.
 bool needs_grad(const at::Tensor& x, std::initializer_list<const OptionalTensor*> others);
 
-// A normalization's inputs as the fused paths take them, and its output's dtype. Under autocast (which runs group_norm
-// and layer_norm in float32) the output is float32, and so are the weight and bias, while a bf16 or fp16 x stays as it
-// is (the kernels read it so) and shift takes x's dtype; otherwise all as given, the output in x's dtype. Casts are
-// recorded, so gradients come back in the callers' dtypes.
+// A normalization's inputs as the fused paths take them, and its output's and parameters' dtypes. Under autocast (which
+// runs group_norm and layer_norm in float32) the weight and bias are float32 and the output too, or autocast's own dtype
+// when low_precision_output says that the output only feeds operations autocast runs in it (convolutions, linears),
+// which would round it so; a bf16 or fp16 x stays as it is (the kernels read it so) and shift takes x's dtype. Otherwise
+// all as given, the output in x's dtype. Casts are recorded, so gradients come back in the callers' dtypes.
 struct NormInputs {
   at::Tensor x;
   OptionalTensor weight, bias, shift;
-  at::ScalarType y_type;
+  at::ScalarType y_type, param_type;
 };
-NormInputs norm_inputs(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, const OptionalTensor& shift);
+NormInputs norm_inputs(const at::Tensor& x, const OptionalTensor& weight, const OptionalTensor& bias, const OptionalTensor& shift,
+                       bool low_precision_output);
 
 // GroupNorm of x + shift (then SiLU) / LayerNorm over the last dimension through the training path's autograd function,
 // or none where that path does not apply (then the caller runs the operators).
@@ -43,15 +45,15 @@ OptionalTensor trainable_layer_norm(const NormInputs& in, double eps);
 
 #ifdef RC_WITH_NORM_KERNELS
 struct KernelDTypes {
-  kernels::NormDType x, y;
+  kernels::NormDType x, y, p;
 };
 
-// The kernels' dtypes for x (and like_x: shift) and for an output of y_type (and like_y: weight and bias), or none where
-// x is not a non-empty CUDA tensor laid out contiguously (NCHW, or channels-last where allowed), the others differ from
-// x or y_type in dtype, or from x in device, or are not contiguous, or the kernels do not take the pair.
+// The kernels' dtypes for x (and like_x: shift), an output of y_type and params (weight and bias) of param_type, or none
+// where x is not a non-empty CUDA tensor laid out contiguously (NCHW, or channels-last where allowed), the others differ
+// from x or param_type in dtype, or from x in device, or are not contiguous, or the kernels do not take the triple.
 c10::optional<KernelDTypes> kernel_dtypes(const at::Tensor& x, bool allow_channels_last, at::ScalarType y_type,
-                                          std::initializer_list<const OptionalTensor*> like_x,
-                                          std::initializer_list<const OptionalTensor*> like_y);
+                                          at::ScalarType param_type, std::initializer_list<const OptionalTensor*> like_x,
+                                          std::initializer_list<const OptionalTensor*> params);
 const void* data_or_null(const OptionalTensor& t);
 void* stream_of(const at::Tensor& x);
 void check_launch(int status, const char* what);

@@ -23,10 +23,19 @@ bool autocast_enabled(c10::DeviceType d) {
 #endif
 }
 
+at::ScalarType autocast_dtype(c10::DeviceType d) {
+#ifdef RC_AUTOCAST_PER_DEVICE
+  return at::autocast::get_autocast_dtype(d);
+#else
+  return d == c10::DeviceType::CUDA ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+#endif
+}
+
 }  // namespace rc
 
 namespace {
 
+using rc::autocast_dtype;
 using rc::autocast_enabled;
 
 void check_device(int32_t device_type) {
@@ -40,14 +49,6 @@ void set_autocast_enabled(c10::DeviceType d, bool on) {
   at::autocast::set_autocast_enabled(d, on);
 #else
   if (d == c10::DeviceType::CUDA) at::autocast::set_enabled(on); else at::autocast::set_cpu_enabled(on);
-#endif
-}
-
-at::ScalarType autocast_dtype(c10::DeviceType d) {
-#ifdef RC_AUTOCAST_PER_DEVICE
-  return at::autocast::get_autocast_dtype(d);
-#else
-  return d == c10::DeviceType::CUDA ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
 #endif
 }
 

@@ -149,6 +149,45 @@ public class NormTrainingTests
     }
 
     [Fact]
+    public void A_low_precision_output_under_autocast_is_the_float32_output_rounded_with_the_same_gradients()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(11);
+        var x = (Torch.Randn([2, 8, 4, 4], g) * 2.0 + 1.0).To(DType.BFloat16);
+        Tensor[] parameters = [Torch.Randn([8], g), Torch.Randn([8], g)];
+        var rows = (Torch.Randn([3, 5, 16], g) - 0.5).To(DType.BFloat16);
+        Tensor[] rowParameters = [Torch.Randn([16], g), Torch.Randn([16], g)];
+        (Tensor Y, Tensor[] Grads) Autocast(Func<Tensor[], Tensor> f, Tensor[] inputs) => With(NormTrainingPath.Formulas, () =>
+        {
+            using var inner = Torch.NewDisposeScope();
+            var leaves = inputs.Select(t => t.Clone().RequiresGrad_()).ToArray();
+            using var autocast = Torch.Autocast(Device.CPU, DType.BFloat16);
+            var y = f(leaves);
+            using var wg = new Generator(9);
+            // The consumer as autocast's convolutions and linears take it: in bf16 (a cast of the float32 output).
+            var d = Autograd.Grad([(y.To(DType.BFloat16).Float() * Torch.Randn(y.Shape, wg)).Sum()], leaves);
+            return (y.DetachFromDisposeScope(), d.Select(t => t!.DetachFromDisposeScope()).ToArray());
+        });
+        foreach (var (name, low, full) in new[]
+        {
+            ("group_norm", Autocast(t => F.GroupNormSilu(t[0], 4, t[1], t[2], lowPrecisionOutput: true), [x, .. parameters]),
+                           Autocast(t => F.GroupNormSilu(t[0], 4, t[1], t[2]), [x, .. parameters])),
+            ("layer_norm", Autocast(t => F.LayerNorm(t[0], [16], t[1], t[2], lowPrecisionOutput: true), [rows, .. rowParameters]),
+                           Autocast(t => F.LayerNorm(t[0], [16], t[1], t[2]), [rows, .. rowParameters])),
+        })
+        {
+            Assert.Equal((DType.BFloat16, DType.Float32), (low.Y.DType, full.Y.DType));
+            Assert.True(full.Y.To(DType.BFloat16).Float().ToArray<float>().SequenceEqual(low.Y.Float().ToArray<float>()), $"{name}: output");
+            for (int i = 0; i < 3; i++)
+                Assert.True(full.Grads[i].Float().ToArray<float>().SequenceEqual(low.Grads[i].Float().ToArray<float>()), $"{name}: gradient {i}");
+        }
+        // Without autocast the hint changes nothing.
+        var plain = Torch.Randn([2, 8, 4, 4], g);
+        Assert.Equal(DType.Float32, With(NormTrainingPath.Formulas, () => F.GroupNormSilu(plain.Clone().RequiresGrad_(), 4, lowPrecisionOutput: true).DType));
+        Assert.Equal(DType.Float32, F.GroupNormSilu(plain, 4, lowPrecisionOutput: true).DType);
+    }
+
+    [Fact]
     public void The_fused_kernels_path_leaves_a_cpu_tensor_to_the_operators()
     {
         using var scope = Torch.NewDisposeScope();

@@ -30,8 +30,9 @@ public sealed class TransformerLayer : Module
     public Tensor Forward(Tensor x, Tensor mask)
     {
         using var scope = Torch.NewDisposeScope();
-        var h = x + Dropout.Forward(Attention.Forward(AttentionNorm.Forward(x), keyMask: mask));
-        h = h + Dropout.Forward(Mlp.Forward(MlpNorm.Forward(h)));
+        // Each norm's output feeds only linears (the attention's projections, the MLP's first layer).
+        var h = x + Dropout.Forward(Attention.Forward(AttentionNorm.Forward(x, lowPrecisionOutput: true), keyMask: mask));
+        h = h + Dropout.Forward(Mlp.Forward(MlpNorm.Forward(h, lowPrecisionOutput: true)));
         return h.MoveToOuterScope();
     }
 }

@@ -55,14 +55,14 @@ public sealed class AttentionBlock : Module
         var shape = x.Shape;
         long b = shape[0], c = shape[1], n = shape[2] * shape[3];
         // (B, C, H, W) -> (B, HW, C): a view of a channels-last map, one copy of an NCHW one; back as a channels-last view.
-        var h = ProjIn.Forward(Norm.Forward(x).Permute(0, 2, 3, 1).Reshape(b, n, c));
-        if (SelfAttention is not null) h = h + SelfAttention.Forward(SelfNorm!.Forward(h));
+        var h = ProjIn.Forward(Norm.Forward(x, lowPrecisionOutput: true).Permute(0, 2, 3, 1).Reshape(b, n, c));
+        if (SelfAttention is not null) h = h + SelfAttention.Forward(SelfNorm!.Forward(h, lowPrecisionOutput: true));
         if (CrossAttention is not null)
         {
             if (context is null) throw new ArgumentException("AttentionBlock: this block cross-attends and needs a text context");
-            h = h + CrossAttention.Forward(CrossNorm!.Forward(h), context, contextMask);
+            h = h + CrossAttention.Forward(CrossNorm!.Forward(h, lowPrecisionOutput: true), context, contextMask);
         }
-        h = h + FeedForward.Forward(FeedForwardNorm.Forward(h));
+        h = h + FeedForward.Forward(FeedForwardNorm.Forward(h, lowPrecisionOutput: true));
         h = ProjOut.Forward(h).Reshape(b, shape[2], shape[3], c).Permute(0, 3, 1, 2);
         return (x + h).MoveToOuterScope();
     }

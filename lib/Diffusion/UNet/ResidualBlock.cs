@@ -38,11 +38,12 @@ public sealed class ResidualBlock : Module
     {
         using var scope = Torch.NewDisposeScope();
         // conv1's bias and the time embedding are one per-channel shift, which the second norm adds to h (in its own
-        // kernel where it is fused): no broadcast add over the feature map for either.
-        var h = Conv1.ForwardWithoutBias(Norm1.ForwardSilu(x));
+        // kernel where it is fused): no broadcast add over the feature map for either. Each norm's output goes straight
+        // into a convolution (dropout, where active, would scale it first), so under autocast it may leave in bf16.
+        var h = Conv1.ForwardWithoutBias(Norm1.ForwardSilu(x, lowPrecisionOutput: true));
         var shift = TimeProj.Forward(timeSilu);
         if (Conv1.Bias is not null) shift = shift + Conv1.Bias.Data;
-        h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h, shift)));
+        h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h, shift, lowPrecisionOutput: !Dropout.Active)));
         var skip = Skip is null ? x : Skip.Forward(x);
         return (skip + h).MoveToOuterScope();
     }

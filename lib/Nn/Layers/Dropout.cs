@@ -13,5 +13,8 @@ public sealed class Dropout : Module<Tensor, Tensor>
 
     public double P { get; }
 
-    public override Tensor Forward(Tensor input) => Training && P > 0 ? F.Dropout(input, P, true) : input.Alias();
+    /// <summary>Whether Forward drops anything: in training with P above 0; otherwise it passes its input on.</summary>
+    public bool Active => Training && P > 0;
+
+    public override Tensor Forward(Tensor input) => Active ? F.Dropout(input, P, true) : input.Alias();
 }

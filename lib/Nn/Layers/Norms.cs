@@ -23,8 +23,15 @@ public sealed class GroupNorm : Module<Tensor, Tensor>
 
     public override Tensor Forward(Tensor input) => F.GroupNorm(input, Groups, Weight?.Data, Bias?.Data, Eps);
 
-    /// <summary>SiLU(Forward(input + shift)), shift (N, C) or null, fused into one kernel where <see cref="F.GroupNormSilu"/> can.</summary>
-    public Tensor ForwardSilu(Tensor input, Tensor? shift = null) => F.GroupNormSilu(input, Groups, Weight?.Data, Bias?.Data, Eps, shift);
+    /// <summary>Forward, for a caller that feeds the output only to convolutions or linears (see <see cref="F.GroupNorm"/>'s lowPrecisionOutput).</summary>
+    public Tensor Forward(Tensor input, bool lowPrecisionOutput) => F.GroupNorm(input, Groups, Weight?.Data, Bias?.Data, Eps, lowPrecisionOutput);
+
+    /// <summary>
+    /// SiLU(Forward(input + shift)), shift (N, C) or null, fused into one kernel where <see cref="F.GroupNormSilu"/> can;
+    /// lowPrecisionOutput as for <see cref="F.GroupNorm"/>.
+    /// </summary>
+    public Tensor ForwardSilu(Tensor input, Tensor? shift = null, bool lowPrecisionOutput = false) =>
+        F.GroupNormSilu(input, Groups, Weight?.Data, Bias?.Data, Eps, shift, lowPrecisionOutput);
 }
 
 /// <summary>Layer normalization over the last dimensions.</summary>
@@ -49,4 +56,7 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
     public Parameter? Bias { get; }
 
     public override Tensor Forward(Tensor input) => F.LayerNorm(input, Shape, Weight?.Data, Bias?.Data, Eps);
+
+    /// <summary>Forward, for a caller that feeds the output only to convolutions or linears (see <see cref="F.GroupNorm"/>'s lowPrecisionOutput).</summary>
+    public Tensor Forward(Tensor input, bool lowPrecisionOutput) => F.LayerNorm(input, Shape, Weight?.Data, Bias?.Data, Eps, lowPrecisionOutput);
 }

@@ -7,8 +7,8 @@ internal static class NativeNormMethods
 {
     static NativeNormMethods() => NativeLoader.EnsureRegistered();
 
-    [DllImport(NativeMethods.Lib)] internal static extern int rc_group_norm(IntPtr x, long groups, IntPtr weight, IntPtr bias, IntPtr shift, double eps, int silu, out IntPtr result);
-    [DllImport(NativeMethods.Lib)] internal static extern int rc_layer_norm(IntPtr x, IntPtr weight, IntPtr bias, double eps, out IntPtr result);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_group_norm(IntPtr x, long groups, IntPtr weight, IntPtr bias, IntPtr shift, double eps, int silu, int lowPrecisionOutput, out IntPtr result);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_layer_norm(IntPtr x, IntPtr weight, IntPtr bias, double eps, int lowPrecisionOutput, out IntPtr result);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_fused_norm_kernels();
     [DllImport(NativeMethods.Lib)] internal static extern int rc_set_norm_training(int path);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_get_norm_training(out int path);

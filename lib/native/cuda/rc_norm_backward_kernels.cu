@@ -4,7 +4,8 @@
 // With g = dL/d(x^) = gamma * dL/d(affine output), the input gradient of a normalization over a set of L values is
 //   dx = rstd * (g - mean(g) - x^ * mean(g * x^)),
 // dgamma = sum(dL/d(affine) * x^) and dbeta = sum(dL/d(affine)) per channel; both kernels accumulate in float32. As in
-// the forward, TX is the input's type (x, shift, and so dx, dshift) and TY the output's (gamma, beta, dy).
+// the forward, TX is the input's type (x, shift, and so dx, dshift), TY the output's (dy) and TP the parameters' (gamma,
+// beta).
 #include "rc_norm_device.cuh"
 #include "rc_norm_kernels.h"
 
@@ -16,10 +17,10 @@ using rc::kernels::kCachedValues;
 // One block per (sample, group), the forward's layout. Per channel of the group the block sums dL/da * x^, dL/da and x^
 // (a: the affine output); the group's mean(g) and mean(g * x^), dshift and the weight gradients all follow from those.
 // Shared memory: (warps + 1) * 3 * channels_per_group floats.
-template <typename TX, typename TY>
+template <typename TX, typename TY, typename TP>
 __global__ void __launch_bounds__(1024)
-    group_norm_backward_kernel(const TX* __restrict__ x, const TX* __restrict__ shift, const TY* __restrict__ gamma,
-                               const TY* __restrict__ beta, const float* __restrict__ mean_in, const float* __restrict__ rstd_in,
+    group_norm_backward_kernel(const TX* __restrict__ x, const TX* __restrict__ shift, const TP* __restrict__ gamma,
+                               const TP* __restrict__ beta, const float* __restrict__ mean_in, const float* __restrict__ rstd_in,
                                const TY* __restrict__ dy, TX* __restrict__ dx, TX* __restrict__ dshift,
                                float* __restrict__ dgamma_n, float* __restrict__ dbeta_n, GroupLayout layout, int groups,
                                bool silu) {
@@ -108,8 +109,8 @@ __global__ void __launch_bounds__(1024)
 
 // Each warp takes rows grid-stride, one at a time, and keeps its lanes' columns of dgamma and dbeta in registers; the
 // block then adds its warps' into one row of the partial sums.
-template <typename TX, typename TY>
-__global__ void layer_norm_backward_kernel(const TX* __restrict__ x, const TY* __restrict__ gamma, const float* __restrict__ mean_in,
+template <typename TX, typename TY, typename TP>
+__global__ void layer_norm_backward_kernel(const TX* __restrict__ x, const TP* __restrict__ gamma, const float* __restrict__ mean_in,
                                            const float* __restrict__ rstd_in, const TY* __restrict__ dy, TX* __restrict__ dx,
                                            float* __restrict__ dgamma_b, float* __restrict__ dbeta_b, int64_t rows, int cols) {
   constexpr int kWarps = rc::kernels::kLayerNormWarpsPerBlock;
@@ -172,7 +173,7 @@ __global__ void layer_norm_backward_kernel(const TX* __restrict__ x, const TY* _
 
 namespace rc::kernels {
 
-int launch_group_norm_backward(NormDType x_dtype, NormDType y_dtype, const void* x, const void* shift, const void* gamma,
+int launch_group_norm_backward(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, const void* shift, const void* gamma,
                                const void* beta, const float* mean, const float* rstd, const void* dy, void* dx, void* dshift,
                                float* dgamma_n, float* dbeta_n, int64_t n, int64_t channels, int64_t hw, bool channels_last,
                                int64_t groups, bool silu, void* stream) {
@@ -182,27 +183,29 @@ int launch_group_norm_backward(NormDType x_dtype, NormDType y_dtype, const void*
   const int per_thread = (length + kCachedValues - 1) / kCachedValues;
   const int threads = std::max(((per_thread + 31) / 32) * 32, ((3 * layout.channels_per_group + 31) / 32) * 32);
   const size_t shared = static_cast<size_t>(threads / 32 + 1) * 3 * layout.channels_per_group * sizeof(float);
-  return dispatch_dtypes(x_dtype, y_dtype, [&](auto tx, auto ty) {
+  return dispatch_dtypes(x_dtype, y_dtype, p_dtype, [&](auto tx, auto ty, auto tp) {
     using TX = decltype(tx);
     using TY = decltype(ty);
-    group_norm_backward_kernel<TX, TY><<<static_cast<unsigned>(n * groups), threads, shared, static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const TX*>(x), static_cast<const TX*>(shift), static_cast<const TY*>(gamma), static_cast<const TY*>(beta),
+    using TP = decltype(tp);
+    group_norm_backward_kernel<TX, TY, TP><<<static_cast<unsigned>(n * groups), threads, shared, static_cast<cudaStream_t>(stream)>>>(
+        static_cast<const TX*>(x), static_cast<const TX*>(shift), static_cast<const TP*>(gamma), static_cast<const TP*>(beta),
         mean, rstd, static_cast<const TY*>(dy), static_cast<TX*>(dx), static_cast<TX*>(dshift), dgamma_n, dbeta_n, layout,
         static_cast<int>(groups), silu);
     return static_cast<int>(cudaGetLastError());
   });
 }
 
-int launch_layer_norm_backward(NormDType x_dtype, NormDType y_dtype, const void* x, const void* gamma, const float* mean,
+int launch_layer_norm_backward(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, const void* gamma, const float* mean,
                                const float* rstd, const void* dy, void* dx, float* dgamma_b, float* dbeta_b, int64_t rows,
                                int64_t cols, void* stream) {
   if (!layer_norm_fits(cols)) return static_cast<int>(cudaErrorInvalidValue);
-  return dispatch_dtypes(x_dtype, y_dtype, [&](auto tx, auto ty) {
+  return dispatch_dtypes(x_dtype, y_dtype, p_dtype, [&](auto tx, auto ty, auto tp) {
     using TX = decltype(tx);
     using TY = decltype(ty);
-    layer_norm_backward_kernel<TX, TY><<<static_cast<unsigned>(layer_norm_backward_blocks(rows)), kLayerNormWarpsPerBlock * 32, 0,
+    using TP = decltype(tp);
+    layer_norm_backward_kernel<TX, TY, TP><<<static_cast<unsigned>(layer_norm_backward_blocks(rows)), kLayerNormWarpsPerBlock * 32, 0,
                                          static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const TX*>(x), static_cast<const TY*>(gamma), mean, rstd, static_cast<const TY*>(dy), static_cast<TX*>(dx),
+        static_cast<const TX*>(x), static_cast<const TP*>(gamma), mean, rstd, static_cast<const TY*>(dy), static_cast<TX*>(dx),
         dgamma_b, dbeta_b, rows, static_cast<int>(cols));
     return static_cast<int>(cudaGetLastError());
   });

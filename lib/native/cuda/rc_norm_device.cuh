@@ -72,24 +72,24 @@ __device__ __forceinline__ float sigmoid(float v) { return 1.f / (1.f + __expf(-
 template <typename T>
 __device__ __forceinline__ float load_or(const T* p, int64_t i, float fallback) { return p == nullptr ? fallback : load(p, i); }
 
-// Calls launch(TX{}, TY{}) with the C++ types of a supported dtype pair (dtypes_supported): one dtype throughout, or a
-// 16-bit input with float32 output (autocast's group_norm and layer_norm); cudaErrorInvalidValue for any other.
+// Calls launch(TX{}, TY{}, TP{}) with the C++ types of a supported dtype triple (dtypes_supported): one dtype throughout,
+// or, with float32 parameters, a 16-bit input with a float32 output or a float32 or same-width input with a 16-bit output
+// (autocast's norms, and their output as the convolution or linear after them takes it); cudaErrorInvalidValue for any
+// other.
 template <typename Launch>
-int dispatch_dtypes(NormDType x_dtype, NormDType y_dtype, Launch&& launch) {
-  if (x_dtype == y_dtype) {
+int dispatch_dtypes(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, Launch&& launch) {
+  if (!dtypes_supported(x_dtype, y_dtype, p_dtype)) return static_cast<int>(cudaErrorInvalidValue);
+  using D = NormDType;
+  if (x_dtype == y_dtype && y_dtype == p_dtype) {
     switch (x_dtype) {
-      case NormDType::Float32: return launch(float{}, float{});
-      case NormDType::BFloat16: return launch(__nv_bfloat16{}, __nv_bfloat16{});
-      case NormDType::Float16: return launch(__half{}, __half{});
-    }
-  } else if (y_dtype == NormDType::Float32) {
-    switch (x_dtype) {
-      case NormDType::BFloat16: return launch(__nv_bfloat16{}, float{});
-      case NormDType::Float16: return launch(__half{}, float{});
-      case NormDType::Float32: break;
+      case D::Float32: return launch(float{}, float{}, float{});
+      case D::BFloat16: return launch(__nv_bfloat16{}, __nv_bfloat16{}, __nv_bfloat16{});
+      case D::Float16: return launch(__half{}, __half{}, __half{});
     }
   }
-  return static_cast<int>(cudaErrorInvalidValue);
+  if (y_dtype == D::Float32) return x_dtype == D::BFloat16 ? launch(__nv_bfloat16{}, float{}, float{}) : launch(__half{}, float{}, float{});
+  if (y_dtype == D::BFloat16) return x_dtype == D::BFloat16 ? launch(__nv_bfloat16{}, __nv_bfloat16{}, float{}) : launch(float{}, __nv_bfloat16{}, float{});
+  return x_dtype == D::Float16 ? launch(__half{}, __half{}, float{}) : launch(float{}, __half{}, float{});
 }
 
 }  // namespace rc::kernels::device

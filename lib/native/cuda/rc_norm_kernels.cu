@@ -4,8 +4,9 @@
 // suits the narrow rows (32-64 channels) of RandCond's U-Nets far better than libtorch's block-per-row kernel. Each
 // thread reads its values once into registers; statistics are accumulated in float32 in two passes over them (mean,
 // then the mean squared deviation); the output is rounded to its dtype once, after the affine transform and SiLU.
-// TX is the input's type (x, shift), TY the output's (y, gamma, beta): the same, or a 16-bit input with a float32 output
-// as autocast runs these norms, without a cast of the input of its own. For training, each (sample, group) or row also
+// TX is the input's type (x, shift), TY the output's (y), TP the parameters' (gamma, beta): one dtype, or under autocast
+// float32 parameters with a 16-bit input read as it is (no cast of its own) and a float32 output, as autocast runs these
+// norms, or a 16-bit output, rounded as the convolution or linear after the norm would round it. For training, each (sample, group) or row also
 // writes its mean and 1/std for the backward.
 #include "rc_norm_device.cuh"
 #include "rc_norm_kernels.h"
@@ -18,9 +19,9 @@ using rc::kernels::kCachedValues;
 // One block per (sample, group); each thread keeps its values (at most kCachedValues) in registers, so x is read once.
 // shift (n, channels), when given, is added to x before normalizing (a U-Net's time embedding, which would otherwise
 // take a broadcast add and a pass over the feature map of its own).
-template <typename TX, typename TY>
+template <typename TX, typename TY, typename TP>
 __global__ void __launch_bounds__(1024)
-    group_norm_kernel(const TX* __restrict__ x, TY* __restrict__ y, const TY* __restrict__ gamma, const TY* __restrict__ beta,
+    group_norm_kernel(const TX* __restrict__ x, TY* __restrict__ y, const TP* __restrict__ gamma, const TP* __restrict__ beta,
                       const TX* __restrict__ shift, GroupLayout layout, int groups, float eps, bool silu,
                       float* __restrict__ mean_out, float* __restrict__ rstd_out) {
   __shared__ float partial[32];
@@ -67,9 +68,9 @@ __global__ void __launch_bounds__(1024)
 }
 
 // One warp per row; each lane keeps its values (at most kCachedValues) in registers.
-template <typename TX, typename TY>
-__global__ void layer_norm_kernel(const TX* __restrict__ x, TY* __restrict__ y, const TY* __restrict__ gamma,
-                                  const TY* __restrict__ beta, int64_t rows, int cols, float eps,
+template <typename TX, typename TY, typename TP>
+__global__ void layer_norm_kernel(const TX* __restrict__ x, TY* __restrict__ y, const TP* __restrict__ gamma,
+                                  const TP* __restrict__ beta, int64_t rows, int cols, float eps,
                                   float* __restrict__ mean_out, float* __restrict__ rstd_out) {
   const int64_t row = static_cast<int64_t>(blockIdx.x) * (blockDim.x >> 5) + (threadIdx.x >> 5);
   if (row >= rows) return;  // the whole warp leaves together
@@ -116,7 +117,7 @@ __global__ void layer_norm_kernel(const TX* __restrict__ x, TY* __restrict__ y, 
 
 namespace rc::kernels {
 
-int launch_group_norm(NormDType x_dtype, NormDType y_dtype, const void* x, void* y, const void* gamma, const void* beta,
+int launch_group_norm(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, void* y, const void* gamma, const void* beta,
                       const void* shift, int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups,
                       float eps, bool silu, float* mean, float* rstd, void* stream) {
   if (!group_norm_fits(channels, hw, groups)) return static_cast<int>(cudaErrorInvalidValue);
@@ -124,25 +125,27 @@ int launch_group_norm(NormDType x_dtype, NormDType y_dtype, const void* x, void*
   const int length = layout.channels_per_group * layout.hw;
   const int per_thread = (length + kCachedValues - 1) / kCachedValues;
   const int threads = ((per_thread + 31) / 32) * 32;
-  return dispatch_dtypes(x_dtype, y_dtype, [&](auto tx, auto ty) {
+  return dispatch_dtypes(x_dtype, y_dtype, p_dtype, [&](auto tx, auto ty, auto tp) {
     using TX = decltype(tx);
     using TY = decltype(ty);
-    group_norm_kernel<TX, TY><<<static_cast<unsigned>(n * groups), threads, 0, static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const TX*>(x), static_cast<TY*>(y), static_cast<const TY*>(gamma), static_cast<const TY*>(beta),
+    using TP = decltype(tp);
+    group_norm_kernel<TX, TY, TP><<<static_cast<unsigned>(n * groups), threads, 0, static_cast<cudaStream_t>(stream)>>>(
+        static_cast<const TX*>(x), static_cast<TY*>(y), static_cast<const TP*>(gamma), static_cast<const TP*>(beta),
         static_cast<const TX*>(shift), layout, static_cast<int>(groups), eps, silu, mean, rstd);
     return static_cast<int>(cudaGetLastError());
   });
 }
 
-int launch_layer_norm(NormDType x_dtype, NormDType y_dtype, const void* x, void* y, const void* gamma, const void* beta,
+int launch_layer_norm(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, void* y, const void* gamma, const void* beta,
                       int64_t rows, int64_t cols, float eps, float* mean, float* rstd, void* stream) {
   if (!layer_norm_fits(cols)) return static_cast<int>(cudaErrorInvalidValue);
   constexpr int warps = kLayerNormWarpsPerBlock;
-  return dispatch_dtypes(x_dtype, y_dtype, [&](auto tx, auto ty) {
+  return dispatch_dtypes(x_dtype, y_dtype, p_dtype, [&](auto tx, auto ty, auto tp) {
     using TX = decltype(tx);
     using TY = decltype(ty);
-    layer_norm_kernel<TX, TY><<<static_cast<unsigned>((rows + warps - 1) / warps), warps * 32, 0, static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const TX*>(x), static_cast<TY*>(y), static_cast<const TY*>(gamma), static_cast<const TY*>(beta), rows,
+    using TP = decltype(tp);
+    layer_norm_kernel<TX, TY, TP><<<static_cast<unsigned>((rows + warps - 1) / warps), warps * 32, 0, static_cast<cudaStream_t>(stream)>>>(
+        static_cast<const TX*>(x), static_cast<TY*>(y), static_cast<const TP*>(gamma), static_cast<const TP*>(beta), rows,
         static_cast<int>(cols), eps, mean, rstd);
     return static_cast<int>(cudaGetLastError());
   });

@@ -1,7 +1,7 @@
 // Launchers of the fused normalization kernels (rc_norm_kernels.cu: forward, rc_norm_backward_kernels.cu: backward),
 // callable from C++ compiled without nvcc. Tensors are raw contiguous buffers: x and shift (and their gradients) of
-// x_dtype, y, gamma and beta (and dy) of y_dtype, a pair dtypes_supported accepts; gamma, beta and shift may be null (no
-// affine transform, no shift); statistics and the weight gradients' partial sums are float32. Each returns a
+// x_dtype, y (and dy) of y_dtype, gamma and beta of p_dtype, a triple dtypes_supported accepts; gamma, beta and shift may
+// be null (no affine transform, no shift); statistics and the weight gradients' partial sums are float32. Each returns a
 // cudaError_t (0: launched; cudaErrorInvalidValue where the sizes or dtypes do not fit, which callers check first with
 // *_fits and dtypes_supported).
 #pragma once
@@ -20,9 +20,14 @@ constexpr int kMaxChannelsPerGroupBackward = 64;
 constexpr int64_t kLayerNormBackwardBlocks = 256;
 constexpr int kLayerNormWarpsPerBlock = 8;
 
-// One dtype throughout, or a 16-bit input with a float32 output (how autocast runs group_norm and layer_norm).
-inline bool dtypes_supported(NormDType x_dtype, NormDType y_dtype) {
-  return x_dtype == y_dtype || y_dtype == NormDType::Float32;
+// The dtypes of x (and shift), y, and gamma and beta the kernels take: one dtype throughout; or float32 parameters with a
+// 16-bit x and a float32 y (how autocast runs group_norm and layer_norm), or with a 16-bit y and an x of y's dtype or
+// float32 (the same, y rounded as the convolution or linear after it would round it).
+inline bool dtypes_supported(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype) {
+  if (x_dtype == y_dtype && y_dtype == p_dtype) return true;
+  if (p_dtype != NormDType::Float32) return false;
+  if (y_dtype == NormDType::Float32) return x_dtype != NormDType::Float32;
+  return x_dtype == y_dtype || x_dtype == NormDType::Float32;
 }
 
 inline bool group_norm_fits(int64_t channels, int64_t hw, int64_t groups) {
@@ -42,26 +47,26 @@ inline int64_t layer_norm_backward_blocks(int64_t rows) {
 // x and y: (n, channels, hw) contiguous, or (n, hw, channels) when channels_last; shift (n, channels) or null is added
 // to x first; normalized over each group of channels/groups channels, then y = gamma * x^ + beta per channel, then SiLU
 // when silu is true. mean and rstd (n * groups float32 values, or both null) receive each group's statistics.
-int launch_group_norm(NormDType x_dtype, NormDType y_dtype, const void* x, void* y, const void* gamma, const void* beta,
+int launch_group_norm(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, void* y, const void* gamma, const void* beta,
                       const void* shift, int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups,
                       float eps, bool silu, float* mean, float* rstd, void* stream);
 
 // The backward of launch_group_norm from its inputs, statistics and dy (laid out as x): dx (as x), dshift (n, channels;
 // may be null), and per sample the weight gradients' partial sums dgamma_n and dbeta_n (n, channels, float32), whose sum
 // over n is dgamma and dbeta.
-int launch_group_norm_backward(NormDType x_dtype, NormDType y_dtype, const void* x, const void* shift, const void* gamma,
+int launch_group_norm_backward(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, const void* shift, const void* gamma,
                                const void* beta, const float* mean, const float* rstd, const void* dy, void* dx, void* dshift,
                                float* dgamma_n, float* dbeta_n, int64_t n, int64_t channels, int64_t hw, bool channels_last,
                                int64_t groups, bool silu, void* stream);
 
 // x and y: (rows, cols) contiguous; normalized over each row, then y = gamma * x^ + beta per column. mean and rstd
 // (rows float32 values, or both null) receive each row's statistics.
-int launch_layer_norm(NormDType x_dtype, NormDType y_dtype, const void* x, void* y, const void* gamma, const void* beta,
+int launch_layer_norm(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, void* y, const void* gamma, const void* beta,
                       int64_t rows, int64_t cols, float eps, float* mean, float* rstd, void* stream);
 
 // The backward of launch_layer_norm: dx (rows, cols), and the weight gradients' partial sums dgamma_b and dbeta_b
 // (layer_norm_backward_blocks(rows), cols; float32), whose sum over the first dimension is dgamma and dbeta.
-int launch_layer_norm_backward(NormDType x_dtype, NormDType y_dtype, const void* x, const void* gamma, const float* mean,
+int launch_layer_norm_backward(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, const void* gamma, const float* mean,
                                const float* rstd, const void* dy, void* dx, float* dgamma_b, float* dbeta_b, int64_t rows,
                                int64_t cols, void* stream);
 
