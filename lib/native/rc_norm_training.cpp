@@ -40,6 +40,23 @@ at::Tensor per_channel(const at::Tensor& v, const at::Tensor& x, bool per_sample
   return v.to(opmath(x)).reshape(shape);
 }
 
+// What both functions keep beside their tensors: the output's and the parameters' dtypes, and whether the kernels ran.
+struct Saved {
+  at::ScalarType y_type, param_type;
+  bool kernels;
+
+  void save(AutogradContext* ctx) const {
+    ctx->saved_data["y_type"] = static_cast<int64_t>(y_type);
+    ctx->saved_data["param_type"] = static_cast<int64_t>(param_type);
+    ctx->saved_data["kernels"] = kernels;
+  }
+
+  static Saved load(AutogradContext* ctx) {
+    return {static_cast<at::ScalarType>(ctx->saved_data["y_type"].toInt()),
+            static_cast<at::ScalarType>(ctx->saved_data["param_type"].toInt()), ctx->saved_data["kernels"].toBool()};
+  }
+};
+
 void check_not_double_backward(const char* what) {
   TORCH_CHECK(!at::GradMode::is_enabled(), what,
               ": the fused normalizations' backward is not differentiable again (create_graph); use the operators' "
@@ -101,9 +118,7 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
     ctx->save_for_backward({x, or_undefined(weight), or_undefined(bias), or_undefined(shift), mean, rstd});
     ctx->saved_data["groups"] = groups;
     ctx->saved_data["silu"] = silu;
-    ctx->saved_data["y_type"] = static_cast<int64_t>(y_type);
-    ctx->saved_data["param_type"] = static_cast<int64_t>(param_type);
-    ctx->saved_data["kernels"] = kernels;
+    Saved{y_type, param_type, kernels}.save(ctx);
     return y;
   }
 
@@ -115,16 +130,15 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
     const at::Tensor &mean = saved[4], &rstd = saved[5];
     const int64_t groups = ctx->saved_data["groups"].toInt();
     const bool silu = ctx->saved_data["silu"].toBool();
-    const auto y_type = static_cast<at::ScalarType>(ctx->saved_data["y_type"].toInt());
-    const auto param_type = static_cast<at::ScalarType>(ctx->saved_data["param_type"].toInt());
+    const auto paths = Saved::load(ctx);
     const int64_t n = x.size(0), channels = x.size(1);
     at::Tensor dx, dweight, dbias, dshift;
-    if (ctx->saved_data["kernels"].toBool()) {
+    if (paths.kernels) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
-      const auto dtypes = *kernel_dtypes(x, true, y_type, param_type, {&shift}, {&weight, &bias});
+      const auto dtypes = *kernel_dtypes(x, true, paths.y_type, paths.param_type, {&shift}, {&weight, &bias});
       const bool channels_last = !x.is_contiguous();
-      auto dy = grads[0].to(y_type).contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+      auto dy = grads[0].to(paths.y_type).contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
       dx = at::empty_like(x);
       auto dgamma_n = at::empty({n, channels}, x.options().dtype(at::kFloat));
       auto dbeta_n = at::empty_like(dgamma_n);
@@ -190,9 +204,7 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
       y = a.reshape(x.sizes()).to(y_type);
     }
     ctx->save_for_backward({x, or_undefined(weight), or_undefined(bias), mean, rstd});
-    ctx->saved_data["y_type"] = static_cast<int64_t>(y_type);
-    ctx->saved_data["param_type"] = static_cast<int64_t>(param_type);
-    ctx->saved_data["kernels"] = kernels;
+    Saved{y_type, param_type, kernels}.save(ctx);
     return y;
   }
 
@@ -203,14 +215,13 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
     const OptionalTensor weight = as_optional(saved[1]), bias = as_optional(saved[2]);
     const at::Tensor &mean = saved[3], &rstd = saved[4];
     const int64_t cols = x.size(-1), rows = x.numel() / cols;
-    const auto y_type = static_cast<at::ScalarType>(ctx->saved_data["y_type"].toInt());
-    const auto param_type = static_cast<at::ScalarType>(ctx->saved_data["param_type"].toInt());
+    const auto paths = Saved::load(ctx);
     at::Tensor dx, dweight, dbias;
-    if (ctx->saved_data["kernels"].toBool()) {
+    if (paths.kernels) {
 #ifdef RC_WITH_NORM_KERNELS
       c10::cuda::CUDAGuard guard(x.device());
-      const auto dtypes = *kernel_dtypes(x, false, y_type, param_type, {}, {&weight, &bias});
-      auto dy = grads[0].to(y_type).contiguous();
+      const auto dtypes = *kernel_dtypes(x, false, paths.y_type, paths.param_type, {}, {&weight, &bias});
+      auto dy = grads[0].to(paths.y_type).contiguous();
       dx = at::empty_like(x);
       auto dgamma_b = at::empty({kernels::layer_norm_backward_blocks(rows), cols}, x.options().dtype(at::kFloat));
       auto dbeta_b = at::empty_like(dgamma_b);
