@@ -108,11 +108,12 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
       auto z = x.to(opmath(x));
       if (shift) z = z + per_channel(*shift, x, true);
       auto zg = z.reshape({n, groups, -1});
-      mean = zg.mean(-1);
-      rstd = ((zg - mean.unsqueeze(-1)).square().mean(-1) + eps).rsqrt();
+      mean = zg.mean(-1, true);
+      auto centered = zg - mean;
+      rstd = (centered.square().mean(-1, true) + eps).rsqrt();
+      auto a = group_affine((centered * rstd).reshape(x.sizes()), x, weight, bias);
       mean = mean.reshape({-1});
       rstd = rstd.reshape({-1});
-      auto a = group_affine(group_xhat(x, shift, mean, rstd, groups), x, weight, bias);
       y = (silu ? a * at::sigmoid(a) : a).to(y_type).contiguous(x.suggest_memory_format());
     }
     ctx->save_for_backward({x, or_undefined(weight), or_undefined(bias), or_undefined(shift), mean, rstd});
