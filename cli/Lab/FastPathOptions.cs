@@ -7,8 +7,8 @@ namespace RandCond.Cli.Lab;
 /// <summary>
 /// The fast paths' switches of the distilling verbs, each true on a CUDA device and false on the CPU by default
 /// (<see cref="CudaFastPaths.For"/>): --cuda-graph and --bf16 (sampling and step), --channels-last, and each path alone,
-/// which wins over its group: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step; and --fused-norm-step,
-/// off by default.
+/// which wins over its group: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step; --fused-norm-step (true
+/// on CUDA); and --bf16-teacher-step and --channels-last-step, off by default.
 /// </summary>
 public sealed class FastPathOptions
 {
@@ -19,9 +19,11 @@ public sealed class FastPathOptions
     private readonly Option<bool?> bf16Sampling = LabOptions.Switch("--bf16-sampling", "Sampling alone on BFloat16 weights (default: --bf16)");
     private readonly Option<bool?> graphedStep = LabOptions.Switch("--graphed-step", "The distillation step alone as a CUDA graph (default: --cuda-graph)");
     private readonly Option<bool?> bf16Step = LabOptions.Switch("--bf16-step", "The distillation step alone under BFloat16 autocast (default: --bf16)");
-    private readonly Option<bool?> fusedNormStep = LabOptions.Switch("--fused-norm-step", "The distillation step's norms on the fused CUDA kernels with their backward (default: false)");
+    private readonly Option<bool?> fusedNormStep = LabOptions.Switch("--fused-norm-step", "The distillation step's norms on the fused CUDA kernels with their backward (default: true on CUDA)");
+    private readonly Option<bool?> bf16TeacherStep = LabOptions.Switch("--bf16-teacher-step", "The distillation step's frozen teacher on a BFloat16 copy of its U-Net (default: false)");
+    private readonly Option<bool?> channelsLastStep = LabOptions.Switch("--channels-last-step", "The distillation step laid out channels-last (default: false)");
 
-    public IEnumerable<Option> All => [cudaGraph, bf16, channelsLast, graphedSampling, bf16Sampling, graphedStep, bf16Step, fusedNormStep];
+    public IEnumerable<Option> All => [cudaGraph, bf16, channelsLast, graphedSampling, bf16Sampling, graphedStep, bf16Step, fusedNormStep, bf16TeacherStep, channelsLastStep];
 
     /// <summary>The paths the switches ask for on <paramref name="device"/>; throws, naming the path, on one the device cannot run.</summary>
     public CudaFastPaths Paths(ParseResult parsed, Device device)
@@ -34,7 +36,9 @@ public sealed class FastPathOptions
             ChannelsLastSampling: parsed.GetValue(channelsLast) ?? d.ChannelsLastSampling,
             GraphedStep: parsed.GetValue(graphedStep) ?? graph,
             Bf16Step: parsed.GetValue(bf16Step) ?? bf,
-            FusedNormStep: parsed.GetValue(fusedNormStep) ?? d.FusedNormStep);
+            FusedNormStep: parsed.GetValue(fusedNormStep) ?? d.FusedNormStep,
+            Bf16TeacherStep: parsed.GetValue(bf16TeacherStep) ?? d.Bf16TeacherStep,
+            ChannelsLastStep: parsed.GetValue(channelsLastStep) ?? d.ChannelsLastStep);
         try
         {
             return paths.Validate(device);

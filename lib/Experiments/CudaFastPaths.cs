@@ -10,23 +10,33 @@ namespace RandCond.Experiments;
 /// (<see cref="GraphedSampling"/>), on a BFloat16 copy of the U-Net with x_t, guidance and the DDIM update in float32
 /// (<see cref="Bf16Sampling"/>), laid out channels-last (<see cref="ChannelsLastSampling"/>); and each distillation
 /// step as the replay of a CUDA graph (<see cref="GraphedStep"/>) with its forward passes and losses under BFloat16
-/// autocast (<see cref="Bf16Step"/>) and, where asked, its norms on the fused kernels (<see cref="FusedNormStep"/>).
+/// autocast (<see cref="Bf16Step"/>) with its norms on the fused kernels (<see cref="FusedNormStep"/>) and, where asked,
+/// the frozen teacher on a BFloat16 copy (<see cref="Bf16TeacherStep"/>) and the step laid out channels-last
+/// (<see cref="ChannelsLastStep"/>).
 /// <see cref="For"/> turns every measured path on for a CUDA device and off on the CPU;
 /// override one with <c>with</c> (<c>CudaFastPaths.For(device) with { Bf16Step = false }</c>) or the lab verbs'
 /// options (--cuda-graph, --bf16, --channels-last and one switch per path). A lab's result records the paths that ran.
 /// </summary>
 /// <param name="FusedNormStep">
 /// The step's GroupNorms and LayerNorms on the shim's fused CUDA kernels with their backward
-/// (<see cref="DistillationOptions.FusedNorms"/>); off by default until a GPU run has timed it and checked its losses.
+/// (<see cref="DistillationOptions.FusedNorms"/>). CUDA only.
+/// </param>
+/// <param name="Bf16TeacherStep">
+/// The step's frozen teacher on a BFloat16 copy of its U-Net outside autocast (<see cref="DistillationOptions.Bf16Teacher"/>);
+/// off by default: timed and its losses checked in the step benchmark, not yet in a lab run.
+/// </param>
+/// <param name="ChannelsLastStep">
+/// The step's convolutions laid out channels-last (<see cref="DistillationOptions.ChannelsLast"/>); off by default, as
+/// <see cref="Bf16TeacherStep"/>.
 /// </param>
 public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool ChannelsLastSampling, bool GraphedStep, bool Bf16Step,
-                                   bool FusedNormStep = false)
+                                   bool FusedNormStep = false, bool Bf16TeacherStep = false, bool ChannelsLastStep = false)
 {
     /// <summary>Every path off: float32, NCHW, eager; what the CPU runs.</summary>
     public static readonly CudaFastPaths Off = new(false, false, false, false, false);
 
-    /// <summary>Every measured path on (<see cref="FusedNormStep"/> is not yet): what a CUDA device runs by default.</summary>
-    public static readonly CudaFastPaths All = new(true, true, true, true, true);
+    /// <summary>Every path a lab run has checked on a GPU (not yet <see cref="Bf16TeacherStep"/> and <see cref="ChannelsLastStep"/>): what a CUDA device runs by default.</summary>
+    public static readonly CudaFastPaths All = new(true, true, true, true, true, FusedNormStep: true);
 
     /// <summary>The default for a device: <see cref="All"/> on CUDA, <see cref="Off"/> on the CPU.</summary>
     public static CudaFastPaths For(Device device) => device.IsCuda ? All : Off;
@@ -34,9 +44,13 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
     /// <summary>How models are sampled (generating D and scoring).</summary>
     [JsonIgnore] public SamplingPaths Sampling => new(GraphedSampling, Bf16Sampling, ChannelsLastSampling);
 
-    /// <summary>The distillation options with the step's paths applied: <see cref="DistillationOptions.CudaGraph"/> and BFloat16 <see cref="DistillationOptions.Autocast"/>.</summary>
+    /// <summary>The distillation options with the step's paths applied (<see cref="DistillationOptions.CudaGraph"/>, BFloat16 <see cref="DistillationOptions.Autocast"/>, the fused norms, the teacher's copy, the layout).</summary>
     public DistillationOptions Apply(DistillationOptions options) =>
-        options with { CudaGraph = GraphedStep, Autocast = Bf16Step ? DType.BFloat16 : null, FusedNorms = FusedNormStep };
+        options with
+        {
+            CudaGraph = GraphedStep, Autocast = Bf16Step ? DType.BFloat16 : null, FusedNorms = FusedNormStep,
+            Bf16Teacher = Bf16TeacherStep, ChannelsLast = ChannelsLastStep,
+        };
 
     /// <summary>Throws, naming the switch, on a path the device cannot run: CUDA graphs and BFloat16 autocast need a CUDA device.</summary>
     public CudaFastPaths Validate(Device device)
@@ -50,7 +64,8 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
         return this;
     }
 
-    /// <summary>"sampling: one CUDA graph per walk, bf16 weights, channels-last; step: CUDA graph, bf16 autocast".</summary>
+    /// <summary>"sampling: one CUDA graph per walk, bf16 weights, channels-last; step: CUDA graph, bf16 autocast, fused norms".</summary>
     public override string ToString() =>
-        $"sampling: {Sampling}; step: {(GraphedStep ? "CUDA graph" : "eager")}, {(Bf16Step ? "bf16 autocast" : "float32")}{(FusedNormStep ? ", fused norms" : "")}";
+        $"sampling: {Sampling}; step: {(GraphedStep ? "CUDA graph" : "eager")}, {(Bf16Step ? "bf16 autocast" : "float32")}" +
+        $"{(FusedNormStep ? ", fused norms" : "")}{(Bf16TeacherStep ? ", bf16 teacher" : "")}{(ChannelsLastStep ? ", channels-last" : "")}";
 }

@@ -15,7 +15,7 @@ public sealed class CudaFastPathsTests
     [Fact]
     public void Defaults_are_all_on_for_cuda_and_all_off_on_the_cpu()
     {
-        Assert.Equal(new CudaFastPaths(true, true, true, true, true), CudaFastPaths.For(Device.CUDA()));
+        Assert.Equal(new CudaFastPaths(true, true, true, true, true, FusedNormStep: true), CudaFastPaths.For(Device.CUDA()));
         Assert.Equal(new CudaFastPaths(false, false, false, false, false), CudaFastPaths.For(Device.CPU));
         Assert.Equal(SamplingPaths.For(Device.CUDA()), CudaFastPaths.For(Device.CUDA()).Sampling);
         Assert.Equal(SamplingPaths.Eager, CudaFastPaths.For(Device.CPU).Sampling);
@@ -60,7 +60,7 @@ public sealed class CudaFastPathsTests
     public void The_verb_options_turn_each_path_off(string[] options, bool graphedSampling, bool bf16Sampling, bool channelsLast, bool graphedStep, bool bf16Step)
     {
         var config = new HeldOutDigitCommand().Config(["--device", "cuda", "--scale", "paper", .. options]);
-        Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step), config.Paths);
+        Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step, FusedNormStep: true), config.Paths);
         Assert.Equal(graphedStep, config.Options().CudaGraph);
         Assert.Equal(bf16Step ? DType.BFloat16 : null, config.Options().Autocast);
     }
@@ -80,16 +80,31 @@ public sealed class CudaFastPathsTests
     }
 
     [Fact]
-    public void The_fused_norm_step_is_off_by_default_turned_on_by_its_switch_and_refused_on_the_cpu_by_name()
+    public void The_fused_norm_step_is_on_for_cuda_turned_off_by_its_switch_and_refused_on_the_cpu_by_name()
     {
-        Assert.False(CudaFastPaths.For(Device.CUDA()).FusedNormStep);
-        Assert.False(Cuda.Options().FusedNorms);
-        var on = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--fused-norm-step", "true");
-        Assert.Equal(CudaFastPaths.All with { FusedNormStep = true }, on.Paths);
-        Assert.True(on.Options().FusedNorms);
-        Assert.EndsWith(", fused norms", on.Paths.ToString());
+        Assert.True(Cuda.Options().FusedNorms);
+        Assert.False(HeldOutDigitConfig.Paper.Options().FusedNorms);
+        var off = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--fused-norm-step", "false");
+        Assert.Equal(CudaFastPaths.All with { FusedNormStep = false }, off.Paths);
+        Assert.False(off.Options().FusedNorms);
+        Assert.EndsWith("bf16 autocast, fused norms", Cuda.Paths.ToString());
         var cpu = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--fused-norm-step", "true"));
         Assert.Contains("--fused-norm-step: the fused normalization kernels run on CUDA only", cpu.Message);
+    }
+
+    [Fact]
+    public void The_bf16_teacher_and_channels_last_step_are_off_by_default_and_reach_the_options_by_their_switches()
+    {
+        Assert.False(Cuda.Options().Bf16Teacher);
+        Assert.False(Cuda.Options().ChannelsLast);
+        var on = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--bf16-teacher-step", "true", "--channels-last-step", "true");
+        Assert.Equal(CudaFastPaths.All with { Bf16TeacherStep = true, ChannelsLastStep = true }, on.Paths);
+        Assert.True(on.Options().Bf16Teacher);
+        Assert.True(on.Options().ChannelsLast);
+        Assert.EndsWith("fused norms, bf16 teacher, channels-last", on.Paths.ToString());
+        // Both run on the CPU too (the teacher's BFloat16 copy as sampling's does): a CPU lab may ask for them.
+        var cpu = new HeldOutDigitCommand().Config("--scale", "smoke", "--bf16-teacher-step", "true", "--channels-last-step", "true");
+        Assert.Equal(CudaFastPaths.Off with { Bf16TeacherStep = true, ChannelsLastStep = true }, cpu.Paths);
     }
 
     [Fact]

@@ -96,6 +96,8 @@ public static class ResultsTables
         ReportTable.Lines("held-out-digit-label-teacher-init", "held-out digit, run",
             [TeacherInit("3", "digit3", 3), TeacherInit("5", "digit5", 5), TeacherInit("7", "digit7", 7),
              TeacherInit("3, cosine rate", "digit3-cosine", 3, "-lr-schedule-cosine"),
+             TeacherInit("3, 5,000 steps, fused norms (H100)", "digit3-steps-5000", 3, "-steps-5000"),
+             TeacherInit("5, 5,000 steps, fused norms (H100)", "digit5-steps-5000", 5, "-steps-5000"),
              .. new[] { 3, 5, 7 }.Select(d => TeacherInit($"{d}, three side by side", $"side-by-side-digit{d}", d))],
             C("steps: no RC / RC", "students[arm=no-rc].steps", null, "students[arm=rc].steps"),
             C("teacher: held-out / seen", "teacher_held_out_accuracy", Percent, "teacher_seen_accuracy", Percent),
