@@ -5,7 +5,7 @@ using RandCond.Tensors;
 namespace RandCond.Benchmarks;
 
 /// <summary>
-/// Checks the binding on a device against the CPU: the same operators, gradients and optimizer steps agree;
+/// Checks the binding on a device against the CPU: the same operators, gradients, optimizer steps and EMA updates agree;
 /// seeded generators repeat; a training loop returns device memory to where it started; a safetensors file
 /// written from device tensors loads in Python's safetensors with equal values.
 /// </summary>
@@ -44,6 +44,7 @@ internal static class DeviceCheck
             Add("seeded generator repeats", eq.Item() != 0, $"Randn on {device} with seed 42 twice");
 
         AdamWAgrees(Add, device);
+        EmaAgrees(Add, device);
         if (device.IsCuda) MemoryReturns(Add, device);
         if (device.IsCuda) FusedNormsAgree(Add, device);
         if (device.IsCuda) FusedNormTrainingCheck.Run(Add, device);
@@ -169,6 +170,42 @@ internal static class DeviceCheck
         foreach (var ((_, pc), (_, pd)) in cpu.NamedParameters().Zip(dev.NamedParameters()))
             worst = Math.Max(worst, RelErr(pd.Data.Cpu(), pc.Data));
         add("AdamW + clipping, 20 steps", worst < 1e-3, $"worst relative parameter difference {worst:E2} (limit 1e-3)");
+    }
+
+    /// <summary>The EMA's update with its decay in a device tensor (what a CUDA graph replays) against the host-scalar update on the CPU.</summary>
+    private static void EmaAgrees(Action<string, bool, string> add, Device device)
+    {
+        Torch.ManualSeed(4);
+        using var cpu = new Mlp();
+        using var cpuAverage = new Mlp();
+        using var dev = new Mlp();
+        using var devAverage = new Mlp();
+        dev.LoadStateDict(cpu.StateDict());
+        dev.To(device);
+        devAverage.To(device);
+        var cpuEma = new Ema(cpu, cpuAverage);
+        var devEma = new Ema(dev, devAverage);
+        using var decay = Torch.Scalar(0.9, DType.Float32, device);
+        using var generator = new Generator(6);
+        using (Torch.NoGrad())
+            for (int step = 0; step < 5; step++)
+            {
+                foreach (var ((_, pc), (_, pd)) in cpu.NamedParameters().Zip(dev.NamedParameters()))
+                {
+                    using var change = Torch.Randn(pc.Data.Shape, generator);
+                    using var onDevice = change.To(device);
+                    pc.Data.AddInPlace(change);
+                    pd.Data.AddInPlace(onDevice);
+                }
+                cpuEma.Decay = 0.9;
+                cpuEma.Update();
+                devEma.Update(decay);
+            }
+        double worst = 0;
+        foreach (var ((_, pc), (_, pd)) in cpuAverage.NamedParameters().Zip(devAverage.NamedParameters()))
+            worst = Math.Max(worst, RelErr(pd.Data.Cpu(), pc.Data));
+        add("EMA with a device decay, 5 updates", worst < 1e-5,
+            $"worst relative difference of the average {worst:E2} (limit 1e-5)");
     }
 
     private static void MemoryReturns(Action<string, bool, string> add, Device device)

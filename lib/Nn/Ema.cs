@@ -51,6 +51,14 @@ public sealed class Ema
         using var scope = Torch.NewDisposeScope();
         using var _ = Torch.NoGrad();
         var weight = 1 - decay;
+        if (Foreach.TakesDeviceScalars)
+        {
+            // decay·average + (1 - decay)·model in three multi-tensor calls, where a lerp per tensor launches a kernel per parameter.
+            var scaled = Foreach.Times(source, weight);
+            Foreach.MulInPlace(target, decay);
+            Foreach.AddInPlace(target, scaled, 1);
+            return;
+        }
         for (int i = 0; i < target.Length; i++) target[i].LerpInPlace(source[i], weight);
     }
 

@@ -11,6 +11,7 @@ internal static class Foreach
 {
     private static readonly OpHandle MulS = new("aten::_foreach_mul_", "Scalar");
     private static readonly OpHandle MulT = new("aten::_foreach_mul_", "Tensor");
+    private static readonly OpHandle MulTOut = new("aten::_foreach_mul", "Tensor");
     private static readonly OpHandle AddL = new("aten::_foreach_add_", "List");
     private static readonly OpHandle AddS = new("aten::_foreach_add_", "Scalar");
     private static readonly OpHandle DivS = new("aten::_foreach_div_", "Scalar");
@@ -66,6 +67,18 @@ internal static class Foreach
         x.Add(xs);
         x.Add(s);
         x.CallInPlace(MulT);
+    }
+
+    /// <summary>Whether this libtorch multiplies a list by a device scalar in one multi-tensor call (2.1 and later; 1.13 does not).</summary>
+    public static bool TakesDeviceScalars => MulT.Exists && MulTOut.Exists;
+
+    /// <summary>xs * s as new tensors, where s is a zero-dimensional tensor (no host synchronization); needs <see cref="TakesDeviceScalars"/>.</summary>
+    public static Tensor[] Times(Tensor[] xs, Tensor s)
+    {
+        var x = new OpArgs(stackalloc NativeValue[2]);
+        x.Add(xs);
+        x.Add(s);
+        return x.CallMany(MulTOut);
     }
 
     private static void ListScalar(OpHandle op, Tensor[] xs, double s)
