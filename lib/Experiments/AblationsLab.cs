@@ -147,7 +147,7 @@ public static class AblationsLab
                 ? $"balanced nested subsets of the {full.Count} captions (every class, {group.Name} included); D's images re-paired with captions of their class from each subset"
                 : $"all {full.Count} captions ({group.Name} included)",
             CudaGraph = config.Paths.GraphedStep,
-            FastPaths = config.Paths,
+            FastPaths = config.Paths.AsRun(),
             Distillation = $"{options.Steps} steps of {options.BatchSize} ({(options.TimeBudget is { } limit ? $"time budget {limit.TotalMinutes.ToString(CultureInfo.InvariantCulture)} min per student" : "no time budget")}), " +
                            $"lr {options.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, seed {options.Seed}",
             Sampling = $"{plan.PerClass} per class, DDIM {plan.Steps} steps, guidance {guidance}, seed {plan.Seed}",

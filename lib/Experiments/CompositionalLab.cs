@@ -103,7 +103,7 @@ public static class CompositionalLab
                            $"{(config.CosineDecay ? " (cosine decay)" : "")}, output + feature KD, {config.Student}",
             Sampling = $"{plan.PerClass} per class, DDIM {plan.Steps} steps, guidance {bench.Preset.GuidanceScale.ToString(CultureInfo.InvariantCulture)}",
             TestImagesSeen = scorer.TestImages.Seen, TestImagesUnseen = scorer.TestImages.Unseen,
-            Models = models, Seconds = seconds, FastPaths = config.Paths,
+            Models = models, Seconds = seconds, FastPaths = config.Paths.AsRun(),
         };
     }
 

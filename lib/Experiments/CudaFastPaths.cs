@@ -52,6 +52,12 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
             Bf16Teacher = Bf16TeacherStep, ChannelsLast = ChannelsLastStep,
         };
 
+    /// <summary>
+    /// The paths as this process runs them, which is what a record says: <see cref="FusedNormStep"/> only where the shim
+    /// was built with the fused kernels (<see cref="F.FusedNormKernels"/>); without them the step takes libtorch's operators.
+    /// </summary>
+    public CudaFastPaths AsRun() => FusedNormStep && !F.FusedNormKernels ? this with { FusedNormStep = false } : this;
+
     /// <summary>Throws, naming the switch, on a path the device cannot run: CUDA graphs and BFloat16 autocast need a CUDA device.</summary>
     public CudaFastPaths Validate(Device device)
     {

@@ -41,7 +41,7 @@ public static class HeldOutDigitLab
         var (captions, withoutDigit) = Corpora(config);
         var recipe = config.Recipe(bench.Preset.GuidanceScale);
         log.WriteLine($"held-out digit {config.HeldOutDigit}, {config.Scale} scale, on {RunRecord.DeviceName(config.Device)}: D = teacher images of the other digits ({recipe}); C = all {captions.Count} captions");
-        log.WriteLine($"paths: {config.Paths}");
+        log.WriteLine($"paths: {config.Paths.AsRun()}");
         using var images = bench.Generate(withoutDigit, recipe, progress);
         var data = new DistillationData(images, captions);
         var plan = config.Sampling();
@@ -134,7 +134,7 @@ public static class HeldOutDigitLab
             $"{config.SamplesPerDigit} per digit, DDIM {config.SamplingSteps} steps, guidance {bench.Preset.GuidanceScale}",
             teacherScores.PerClassAccuracy[config.HeldOutDigit], HeldOutDigitResult.SeenMean(teacherScores.PerClassAccuracy, config.HeldOutDigit),
             arms, SampleGrid: "", seconds, config.Conditioning, config.Paths.GraphedStep, teacherScores.PerClassAccuracy.ToArray(),
-            Goals: "RC held-out accuracy >= 90% of the teacher's; no-RC <= 20%; seen digits >= 95% for both") { FastPaths = config.Paths };
+            Goals: "RC held-out accuracy >= 90% of the teacher's; no-RC <= 20%; seen digits >= 95% for both") { FastPaths = config.Paths.AsRun() };
     }
 
     /// <summary>

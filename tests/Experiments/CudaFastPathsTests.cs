@@ -93,6 +93,15 @@ public sealed class CudaFastPathsTests
     }
 
     [Fact]
+    public void A_record_says_fused_norms_only_where_the_shim_was_built_with_the_kernels()
+    {
+        var asRun = CudaFastPaths.All.AsRun();
+        Assert.Equal(F.FusedNormKernels, asRun.FusedNormStep);
+        Assert.Equal(CudaFastPaths.All, asRun with { FusedNormStep = true });
+        Assert.Equal(CudaFastPaths.Off, CudaFastPaths.Off.AsRun());
+    }
+
+    [Fact]
     public void The_bf16_teacher_and_channels_last_step_are_off_by_default_and_reach_the_options_by_their_switches()
     {
         Assert.False(Cuda.Options().Bf16Teacher);
