@@ -13,7 +13,7 @@ namespace RandCond.Experiments;
 /// autocast (<see cref="Bf16Step"/>) with its norms on the fused kernels (<see cref="FusedNormStep"/>) and, where asked,
 /// the frozen teacher on a BFloat16 copy (<see cref="Bf16TeacherStep"/>) and the step laid out channels-last
 /// (<see cref="ChannelsLastStep"/>).
-/// <see cref="For"/> turns every measured path on for a CUDA device and off on the CPU;
+/// <see cref="For"/> turns every path a lab run has checked on for a CUDA device and every path off on the CPU;
 /// override one with <c>with</c> (<c>CudaFastPaths.For(device) with { Bf16Step = false }</c>) or the lab verbs'
 /// options (--cuda-graph, --bf16, --channels-last and one switch per path). A lab's result records the paths that ran.
 /// </summary>
