@@ -2,6 +2,7 @@ using RandCond.Data;
 using RandCond.Data.Attributes;
 using RandCond.Tensors;
 using RandCond.Tests.Data;
+using RandCond.Tests.Tensors;
 
 namespace RandCond.Tests.Data.Attributes;
 
@@ -74,6 +75,7 @@ public class StrokeMeasurementTests(DatasetsFixture data)
     {
         using var images = SyntheticDigits.Batch(SyntheticDigits.Bar(2), SyntheticDigits.Bar(4));
         using (StrokeMeasurement.Measure(images)) { } // warm up op handles and caches
+        LiveTensors.Collect(); // earlier tests' unreachable tensors would otherwise be finalized mid-count
         long before = Torch.NativeLiveTensors;
         using (var measures = StrokeMeasurement.Measure(images))
             Assert.Equal(before + 2, Torch.NativeLiveTensors);
