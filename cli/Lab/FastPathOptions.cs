@@ -6,22 +6,22 @@ namespace RandCond.Cli.Lab;
 
 /// <summary>
 /// The fast paths' switches of the distilling verbs, each true on a CUDA device and false on the CPU by default
-/// (<see cref="CudaFastPaths.For"/>): --cuda-graph and --bf16 (sampling and step), --channels-last, and each path alone,
-/// which wins over its group: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step; --fused-norm-step (true
-/// on CUDA); and --bf16-teacher-step and --channels-last-step, off by default.
+/// (<see cref="CudaFastPaths.For"/>): the groups --cuda-graph, --bf16 and --channels-last (sampling and step), and each
+/// path alone, which wins over its group: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step and
+/// --bf16-teacher-step, --channels-last-step; and --fused-norm-step.
 /// </summary>
 public sealed class FastPathOptions
 {
     private readonly Option<bool?> cudaGraph = LabOptions.Switch("--cuda-graph", "Sample and take each distillation step as CUDA graphs (default: true on CUDA)");
     private readonly Option<bool?> bf16 = LabOptions.Switch("--bf16", "Sample on BFloat16 weights and take each step under BFloat16 autocast (default: true on CUDA)");
-    private readonly Option<bool?> channelsLast = LabOptions.Switch("--channels-last", "Sample laid out channels-last (default: true on CUDA)");
+    private readonly Option<bool?> channelsLast = LabOptions.Switch("--channels-last", "Sample and take each distillation step laid out channels-last (default: true on CUDA)");
     private readonly Option<bool?> graphedSampling = LabOptions.Switch("--graphed-sampling", "Sampling alone as one CUDA graph per walk (default: --cuda-graph)");
     private readonly Option<bool?> bf16Sampling = LabOptions.Switch("--bf16-sampling", "Sampling alone on BFloat16 weights (default: --bf16)");
     private readonly Option<bool?> graphedStep = LabOptions.Switch("--graphed-step", "The distillation step alone as a CUDA graph (default: --cuda-graph)");
     private readonly Option<bool?> bf16Step = LabOptions.Switch("--bf16-step", "The distillation step alone under BFloat16 autocast (default: --bf16)");
     private readonly Option<bool?> fusedNormStep = LabOptions.Switch("--fused-norm-step", "The distillation step's norms on the fused CUDA kernels with their backward (default: true on CUDA)");
-    private readonly Option<bool?> bf16TeacherStep = LabOptions.Switch("--bf16-teacher-step", "The distillation step's frozen teacher on a BFloat16 copy of its U-Net (default: false)");
-    private readonly Option<bool?> channelsLastStep = LabOptions.Switch("--channels-last-step", "The distillation step laid out channels-last (default: false)");
+    private readonly Option<bool?> bf16TeacherStep = LabOptions.Switch("--bf16-teacher-step", "The distillation step's frozen teacher alone on a BFloat16 copy of its U-Net (default: --bf16)");
+    private readonly Option<bool?> channelsLastStep = LabOptions.Switch("--channels-last-step", "The distillation step alone laid out channels-last (default: --channels-last)");
 
     public IEnumerable<Option> All => [cudaGraph, bf16, channelsLast, graphedSampling, bf16Sampling, graphedStep, bf16Step, fusedNormStep, bf16TeacherStep, channelsLastStep];
 
@@ -29,16 +29,17 @@ public sealed class FastPathOptions
     public CudaFastPaths Paths(ParseResult parsed, Device device)
     {
         var d = CudaFastPaths.For(device);
-        bool graph = parsed.GetValue(cudaGraph) ?? d.GraphedStep, bf = parsed.GetValue(bf16) ?? d.Bf16Step;
+        bool graph = parsed.GetValue(cudaGraph) ?? d.GraphedStep, bf = parsed.GetValue(bf16) ?? d.Bf16Step,
+             cl = parsed.GetValue(channelsLast) ?? d.ChannelsLastSampling;
         var paths = new CudaFastPaths(
             GraphedSampling: parsed.GetValue(graphedSampling) ?? graph,
             Bf16Sampling: parsed.GetValue(bf16Sampling) ?? bf,
-            ChannelsLastSampling: parsed.GetValue(channelsLast) ?? d.ChannelsLastSampling,
+            ChannelsLastSampling: cl,
             GraphedStep: parsed.GetValue(graphedStep) ?? graph,
             Bf16Step: parsed.GetValue(bf16Step) ?? bf,
             FusedNormStep: parsed.GetValue(fusedNormStep) ?? d.FusedNormStep,
-            Bf16TeacherStep: parsed.GetValue(bf16TeacherStep) ?? d.Bf16TeacherStep,
-            ChannelsLastStep: parsed.GetValue(channelsLastStep) ?? d.ChannelsLastStep);
+            Bf16TeacherStep: parsed.GetValue(bf16TeacherStep) ?? bf,
+            ChannelsLastStep: parsed.GetValue(channelsLastStep) ?? cl);
         try
         {
             return paths.Validate(device);

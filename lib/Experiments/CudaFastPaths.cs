@@ -10,9 +10,8 @@ namespace RandCond.Experiments;
 /// (<see cref="GraphedSampling"/>), on a BFloat16 copy of the U-Net with x_t, guidance and the DDIM update in float32
 /// (<see cref="Bf16Sampling"/>), laid out channels-last (<see cref="ChannelsLastSampling"/>); and each distillation
 /// step as the replay of a CUDA graph (<see cref="GraphedStep"/>) with its forward passes and losses under BFloat16
-/// autocast (<see cref="Bf16Step"/>) with its norms on the fused kernels (<see cref="FusedNormStep"/>) and, where asked,
-/// the frozen teacher on a BFloat16 copy (<see cref="Bf16TeacherStep"/>) and the step laid out channels-last
-/// (<see cref="ChannelsLastStep"/>).
+/// autocast (<see cref="Bf16Step"/>) with its norms on the fused kernels (<see cref="FusedNormStep"/>), the frozen teacher
+/// on a BFloat16 copy (<see cref="Bf16TeacherStep"/>) and the step laid out channels-last (<see cref="ChannelsLastStep"/>).
 /// <see cref="For"/> turns every path a lab run has checked on for a CUDA device and every path off on the CPU;
 /// override one with <c>with</c> (<c>CudaFastPaths.For(device) with { Bf16Step = false }</c>) or the lab verbs'
 /// options (--cuda-graph, --bf16, --channels-last and one switch per path). A lab's result records the paths that ran.
@@ -22,21 +21,17 @@ namespace RandCond.Experiments;
 /// (<see cref="DistillationOptions.FusedNorms"/>). CUDA only.
 /// </param>
 /// <param name="Bf16TeacherStep">
-/// The step's frozen teacher on a BFloat16 copy of its U-Net outside autocast (<see cref="DistillationOptions.Bf16Teacher"/>);
-/// off by default: timed and its losses checked in the step benchmark, not yet in a lab run.
+/// The step's frozen teacher on a BFloat16 copy of its U-Net outside autocast (<see cref="DistillationOptions.Bf16Teacher"/>).
 /// </param>
-/// <param name="ChannelsLastStep">
-/// The step's convolutions laid out channels-last (<see cref="DistillationOptions.ChannelsLast"/>); off by default, as
-/// <see cref="Bf16TeacherStep"/>.
-/// </param>
+/// <param name="ChannelsLastStep">The step's convolutions laid out channels-last (<see cref="DistillationOptions.ChannelsLast"/>).</param>
 public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool ChannelsLastSampling, bool GraphedStep, bool Bf16Step,
                                    bool FusedNormStep = false, bool Bf16TeacherStep = false, bool ChannelsLastStep = false)
 {
     /// <summary>Every path off: float32, NCHW, eager; what the CPU runs.</summary>
     public static readonly CudaFastPaths Off = new(false, false, false, false, false);
 
-    /// <summary>Every path a lab run has checked on a GPU (not yet <see cref="Bf16TeacherStep"/> and <see cref="ChannelsLastStep"/>): what a CUDA device runs by default.</summary>
-    public static readonly CudaFastPaths All = new(true, true, true, true, true, FusedNormStep: true);
+    /// <summary>Every path, each checked in a lab run on a GPU: what a CUDA device runs by default.</summary>
+    public static readonly CudaFastPaths All = new(true, true, true, true, true, FusedNormStep: true, Bf16TeacherStep: true, ChannelsLastStep: true);
 
     /// <summary>The default for a device: <see cref="All"/> on CUDA, <see cref="Off"/> on the CPU.</summary>
     public static CudaFastPaths For(Device device) => device.IsCuda ? All : Off;

@@ -15,7 +15,7 @@ public sealed class CudaFastPathsTests
     [Fact]
     public void Defaults_are_all_on_for_cuda_and_all_off_on_the_cpu()
     {
-        Assert.Equal(new CudaFastPaths(true, true, true, true, true, FusedNormStep: true), CudaFastPaths.For(Device.CUDA()));
+        Assert.Equal(new CudaFastPaths(true, true, true, true, true, true, true, true), CudaFastPaths.For(Device.CUDA()));
         Assert.Equal(new CudaFastPaths(false, false, false, false, false), CudaFastPaths.For(Device.CPU));
         Assert.Equal(SamplingPaths.For(Device.CUDA()), CudaFastPaths.For(Device.CUDA()).Sampling);
         Assert.Equal(SamplingPaths.Eager, CudaFastPaths.For(Device.CPU).Sampling);
@@ -27,11 +27,13 @@ public sealed class CudaFastPathsTests
         var cuda = Cuda.Options();
         Assert.True(cuda.CudaGraph);
         Assert.Equal(DType.BFloat16, cuda.Autocast);
-        Assert.False(cuda.ChannelsLast);
+        Assert.True(cuda.ChannelsLast);
+        Assert.True(cuda.Bf16Teacher);
         var cpu = HeldOutDigitConfig.Paper.Options();
         Assert.False(cpu.CudaGraph);
         Assert.Null(cpu.Autocast);
         Assert.False(cpu.ChannelsLast);
+        Assert.False(cpu.Bf16Teacher);
     }
 
     [Fact]
@@ -49,20 +51,25 @@ public sealed class CudaFastPathsTests
     }
 
     [Theory]
-    [InlineData(new string[0], true, true, true, true, true)]
-    [InlineData(new[] { "--cuda-graph", "false" }, false, true, true, false, true)]
-    [InlineData(new[] { "--bf16", "false" }, true, false, true, true, false)]
-    [InlineData(new[] { "--channels-last", "false" }, true, true, false, true, true)]
-    [InlineData(new[] { "--bf16-step", "false" }, true, true, true, true, false)]
-    [InlineData(new[] { "--bf16-sampling", "false" }, true, false, true, true, true)]
-    [InlineData(new[] { "--graphed-sampling", "false" }, false, true, true, true, true)]
-    [InlineData(new[] { "--graphed-step", "false", "--cuda-graph", "true" }, true, true, true, false, true)]
-    public void The_verb_options_turn_each_path_off(string[] options, bool graphedSampling, bool bf16Sampling, bool channelsLast, bool graphedStep, bool bf16Step)
+    [InlineData(new string[0], true, true, true, true, true, true, true)]
+    [InlineData(new[] { "--cuda-graph", "false" }, false, true, true, false, true, true, true)]
+    [InlineData(new[] { "--bf16", "false" }, true, false, true, true, false, false, true)]
+    [InlineData(new[] { "--channels-last", "false" }, true, true, false, true, true, true, false)]
+    [InlineData(new[] { "--bf16-step", "false" }, true, true, true, true, false, true, true)]
+    [InlineData(new[] { "--bf16-sampling", "false" }, true, false, true, true, true, true, true)]
+    [InlineData(new[] { "--graphed-sampling", "false" }, false, true, true, true, true, true, true)]
+    [InlineData(new[] { "--graphed-step", "false", "--cuda-graph", "true" }, true, true, true, false, true, true, true)]
+    [InlineData(new[] { "--bf16-teacher-step", "false" }, true, true, true, true, true, false, true)]
+    [InlineData(new[] { "--channels-last-step", "false" }, true, true, true, true, true, true, false)]
+    [InlineData(new[] { "--channels-last", "false", "--channels-last-step", "true" }, true, true, false, true, true, true, true)]
+    public void The_verb_options_turn_each_path_off(string[] options, bool graphedSampling, bool bf16Sampling, bool channelsLast, bool graphedStep,
+                                                    bool bf16Step, bool bf16TeacherStep, bool channelsLastStep)
     {
         var config = new HeldOutDigitCommand().Config(["--device", "cuda", "--scale", "paper", .. options]);
-        Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step, FusedNormStep: true), config.Paths);
+        Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step, true, bf16TeacherStep, channelsLastStep), config.Paths);
         Assert.Equal(graphedStep, config.Options().CudaGraph);
         Assert.Equal(bf16Step ? DType.BFloat16 : null, config.Options().Autocast);
+        Assert.Equal((bf16TeacherStep, channelsLastStep), (config.Options().Bf16Teacher, config.Options().ChannelsLast));
     }
 
     [Fact]
@@ -87,7 +94,7 @@ public sealed class CudaFastPathsTests
         var off = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--fused-norm-step", "false");
         Assert.Equal(CudaFastPaths.All with { FusedNormStep = false }, off.Paths);
         Assert.False(off.Options().FusedNorms);
-        Assert.EndsWith("bf16 autocast, fused norms", Cuda.Paths.ToString());
+        Assert.EndsWith("bf16 autocast, fused norms, bf16 teacher, channels-last", Cuda.Paths.ToString());
         var cpu = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--fused-norm-step", "true"));
         Assert.Contains("--fused-norm-step: the fused normalization kernels run on CUDA only", cpu.Message);
     }
@@ -102,15 +109,15 @@ public sealed class CudaFastPathsTests
     }
 
     [Fact]
-    public void The_bf16_teacher_and_channels_last_step_are_off_by_default_and_reach_the_options_by_their_switches()
+    public void The_bf16_teacher_and_channels_last_step_are_on_for_cuda_and_may_be_asked_for_on_the_cpu()
     {
-        Assert.False(Cuda.Options().Bf16Teacher);
-        Assert.False(Cuda.Options().ChannelsLast);
-        var on = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--bf16-teacher-step", "true", "--channels-last-step", "true");
-        Assert.Equal(CudaFastPaths.All with { Bf16TeacherStep = true, ChannelsLastStep = true }, on.Paths);
-        Assert.True(on.Options().Bf16Teacher);
-        Assert.True(on.Options().ChannelsLast);
-        Assert.EndsWith("fused norms, bf16 teacher, channels-last", on.Paths.ToString());
+        Assert.True(Cuda.Options().Bf16Teacher);
+        Assert.True(Cuda.Options().ChannelsLast);
+        var off = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--bf16-teacher-step", "false", "--channels-last-step", "false");
+        Assert.Equal(CudaFastPaths.All with { Bf16TeacherStep = false, ChannelsLastStep = false }, off.Paths);
+        Assert.False(off.Options().Bf16Teacher);
+        Assert.False(off.Options().ChannelsLast);
+        Assert.EndsWith("bf16 autocast, fused norms", off.Paths.ToString());
         // Both run on the CPU too (the teacher's BFloat16 copy as sampling's does): a CPU lab may ask for them.
         var cpu = new HeldOutDigitCommand().Config("--scale", "smoke", "--bf16-teacher-step", "true", "--channels-last-step", "true");
         Assert.Equal(CudaFastPaths.Off with { Bf16TeacherStep = true, ChannelsLastStep = true }, cpu.Paths);
@@ -137,7 +144,7 @@ public sealed class CudaFastPathsTests
         Assert.Equal(CudaFastPaths.All, cuda.FastPaths);
         Assert.Equal((true, DType.BFloat16), (cuda.Options(ReplacementProbability.Off).CudaGraph, cuda.Options(ReplacementProbability.Off).Autocast));
         var noBf16 = new DistillationTableCommand().Config("--scale", "paper", "--device", "cuda", "--bf16", "false");
-        Assert.Equal(CudaFastPaths.All with { Bf16Sampling = false, Bf16Step = false }, noBf16.FastPaths);
+        Assert.Equal(CudaFastPaths.All with { Bf16Sampling = false, Bf16Step = false, Bf16TeacherStep = false }, noBf16.FastPaths);
         Assert.Null(noBf16.Options(ReplacementProbability.Off).Autocast);
 
         Assert.Equal(CudaFastPaths.Off, DistillationTableConfig.Quick.FastPaths);

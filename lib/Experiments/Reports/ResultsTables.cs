@@ -98,6 +98,7 @@ public static class ResultsTables
              TeacherInit("3, cosine rate", "digit3-cosine", 3, "-lr-schedule-cosine"),
              TeacherInit("3, 5,000 steps, fused norms (H100)", "digit3-steps-5000", 3, "-steps-5000"),
              TeacherInit("5, 5,000 steps, fused norms (H100)", "digit5-steps-5000", 5, "-steps-5000"),
+             TeacherInit("7, 5,000 steps, fused norms, bf16 teacher, channels-last (H100)", "digit7-steps-5000", 7, "-steps-5000"),
              .. new[] { 3, 5, 7 }.Select(d => TeacherInit($"{d}, three side by side", $"side-by-side-digit{d}", d))],
             C("steps: no RC / RC", "students[arm=no-rc].steps", null, "students[arm=rc].steps"),
             C("teacher: held-out / seen", "teacher_held_out_accuracy", Percent, "teacher_seen_accuracy", Percent),
