@@ -103,7 +103,9 @@ step() {
 # (+bf16w and +bf16w+fnorm without +cl were timed once, results/benchmarks-gpu/distill-step-fused-norm-training-cuda.json;
 # leaving them out spares one PyTorch configuration, so that sample fits in the budget after the step.)
 dsc=tf32,tf32+graph,tf32+bf16+graph,tf32+bf16+fnorm+graph,tf32+bf16+bf16w+cl+fnorm+graph
-sc=tf32,tf32+bf16w+cl,tf32+bf16w+cl+graph
+# Sampling times the graphed configuration alone: with the eager tf32 and tf32+bf16w+cl beside it the step ran out of its
+# limit twice on an H100 (their numbers are in results/benchmarks-gpu/sample-pytorch-best-cuda.json); alone it took 108 s.
+sc=tf32+bf16w+cl+graph
 step verify               90  30   0 distill-step --verify --device cuda --out "$out/distill-step-verify-cuda.json"
 step device-check         90  60   0 device-check --device cuda --out "$out/device-check-cuda.json"
 step distill-step        360 150 110 distill-step --device cuda --configs "$dsc" --compile-modes reduce-overhead \
