@@ -7,6 +7,8 @@
 #   .gpu/font.ttf           (lab) DejaVu Sans for the sample grids' labels
 #   .gpu/commit             the commit the program was built from (scripts/gpu/unpack.sh prints how to pass it on)
 # usage: scripts/gpu/pack.sh lab|benchmarks [DATASET[:train|:test]]...   (e.g. mnist, fashion-mnist:test)
+# Datasets of an earlier pack stay when this one names none (pack the lab with its datasets, then the benchmarks, and
+# carry both programs with them).
 # Carry only what the run reads: the benchmarks read no images; with the committed teachers and classifiers the labs read
 # the test split only (its FD statistics: mnist:test is 1.6 MiB packed, all of MNIST 11 MiB, which tips the sum over);
 # training a teacher or a classifier reads the train split too.
@@ -22,7 +24,10 @@ esac
 shift
 cd "$root"
 mkdir -p .gpu
-rm -rf ".gpu/$program" .gpu/datasets
+rm -rf ".gpu/$program"
+# The datasets of an earlier pack stay when this one names none, so that packing the benchmarks after the lab keeps what
+# the lab's run reads (carry both lists together).
+(( $# > 0 )) && rm -rf .gpu/datasets
 dotnet publish "$program" -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o ".gpu/$program" -nologo -v quiet
 # Debugging and tracing support the runs never load.
 rm -f ".gpu/$program"/*.pdb ".gpu/$program"/{libmscordaccore.so,libmscordbi.so,createdump,libcoreclrtraceptprovider.so,libclrgc.so,libclrgcexp.so}
@@ -62,15 +67,17 @@ state="$(git rev-parse --git-path leave-behind)"
 [[ -s "$state" ]] && mapfile -t left_behind < <(sed 's|^|:!|' "$state")
 [[ -z "$(git status --porcelain --untracked-files=no -- . "${left_behind[@]}")" ]] || commit="$commit+dirty"
 echo "$commit" > .gpu/commit
+# What the call carries: the program, its commit, the datasets (this pack's, or an earlier one's it kept), the font.
+paths=(".gpu/$program.tar.xz" .gpu/commit)
+[[ -d .gpu/datasets ]] && paths+=(.gpu/datasets)
+[[ "$program" == lab && -f .gpu/font.ttf ]] && paths+=(.gpu/font.ttf)
 tracked=$(git ls-files -z | xargs -0 du -cb | tail -1 | cut -f1)
-packed=$(du -cb .gpu/"$program".tar.xz .gpu/commit $( [[ -d .gpu/datasets ]] && echo .gpu/datasets ) $( [[ -f .gpu/font.ttf ]] && echo .gpu/font.ttf ) | tail -1 | cut -f1)
+packed=$(du -cb "${paths[@]}" | tail -1 | cut -f1)
 total=$((tracked + packed))
 echo "packed $program ($commit) and datasets: ${*:-none}; tracked files $((tracked / 1048576)) MiB + packed $((packed / 1048576)) MiB = $((total / 1048576)) MiB"
 if (( total >= 64 * 1048576 )); then
   echo "pack: $((total / 1048576)) MiB is over the 64 MiB carry limit: pack fewer datasets per call (none when the run needs no images), or leave tracked paths the run does not read behind (scripts/gpu/leave-behind.sh)" >&2
   exit 1
 fi
-carry="\".gpu/$program.tar.xz\", \".gpu/commit\""
-[[ $# -gt 0 ]] && carry="$carry, \".gpu/datasets\""
-[[ "$program" == lab && -f .gpu/font.ttf ]] && carry="$carry, \".gpu/font.ttf\""
-echo "carry: [$carry]"
+carry="$(printf '"%s", ' "${paths[@]}")"
+echo "carry: [${carry%, }]"
