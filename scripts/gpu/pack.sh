@@ -25,9 +25,7 @@ shift
 cd "$root"
 mkdir -p .gpu
 rm -rf ".gpu/$program"
-# The datasets of an earlier pack stay when this one names none, so that packing the benchmarks after the lab keeps what
-# the lab's run reads (carry both lists together).
-(( $# > 0 )) && rm -rf .gpu/datasets
+(( $# > 0 )) && rm -rf .gpu/datasets   # else an earlier pack's stay (see the top)
 dotnet publish "$program" -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -o ".gpu/$program" -nologo -v quiet
 # Debugging and tracing support the runs never load.
 rm -f ".gpu/$program"/*.pdb ".gpu/$program"/{libmscordaccore.so,libmscordbi.so,createdump,libcoreclrtraceptprovider.so,libclrgc.so,libclrgcexp.so}
