@@ -47,6 +47,7 @@ internal static class DeviceCheck
         EmaAgrees(Add, device);
         if (device.IsCuda) MemoryReturns(Add, device);
         if (device.IsCuda) FusedNormsAgree(Add, device);
+        if (device.IsCuda) ChannelsLastNormCheck.Run(Add, device);
         if (device.IsCuda) FusedNormTrainingCheck.Run(Add, device);
         SafetensorsInPython(Add, ctx, device);
 

@@ -23,7 +23,7 @@ internal sealed class Options
     public bool Profile { get; private set; }
     public string? Teacher { get; private set; }
 
-    public static readonly string[] Verbs = ["op-overhead", "convnet-step", "all", "device-check", "distill-step", "sample"];
+    public static readonly string[] Verbs = ["op-overhead", "convnet-step", "all", "device-check", "distill-step", "sample", "norm-kernels"];
 
     public const string Usage = """
         randcond-bench: RandCond (C#, libtorch through the native shim) against PyTorch, in one invocation.
@@ -38,6 +38,8 @@ internal sealed class Options
                           feature capture, output + feature KD, AdamW, EMA) of the paper-scale Fashion-MNIST teacher,
                           per performance configuration; --verify checks the PyTorch model equals the C# one instead
           sample          sampling throughput of the teacher and the student (DDIM, classifier-free guidance)
+          norm-kernels    GPU kernel time of the fused GroupNorm + shift + SiLU (vector and general kernels) on the
+                          U-Net's channels-last bf16 shapes, against PyTorch eager and torch.compile (CUDA)
           device-check    correctness of the binding on --device against the CPU, GPU memory release, and a
                           safetensors file read back by Python's safetensors (if installed there)
 
@@ -57,7 +59,8 @@ internal sealed class Options
                               (default 600); past it the mode is reported unavailable and the run goes on
           --no-pytorch-graph  distill-step / sample: leave out PyTorch's whole step / walk as one CUDA graph (timed for
                               every configuration on CUDA by default); the ratios compare with PyTorch's best timing
-          --batch N           distill-step / sample batch (default 256 on CUDA, 2 on the CPU)
+          --batch N           distill-step / sample batch (default 256 on CUDA, 2 on the CPU); norm-kernels (default
+                              512: the guided sampler's batch of 256)
           --steps N           distill-step: timed steps per configuration (default 30 on CUDA, 3 on the CPU)
           --configs LIST      distill-step / sample: comma-separated configurations, each 'fp32' or a '+'-joined set of
                               tf32, bf16 (autocast), bf16w (sample: bf16 weights), cl (channels-last), auto (cuDNN

@@ -41,6 +41,7 @@ try
         "convnet-step" => [ConvnetStep.Run],
         "distill-step" => [DistillStep.Run],
         "sample" => [Sample.Run],
+        "norm-kernels" => [NormKernels.Run],
         _ => [OpOverhead.Run, ConvnetStep.Run],
     };
     var results = new List<BenchmarkResult>();

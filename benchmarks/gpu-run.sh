@@ -7,6 +7,7 @@
 # by kind on both sides, --profile: per training step, per DDIM step of a walk), then, as far as the budget goes, torch.compile's max-autotune mode. Each step has its own time limit
 # and a line in summary.txt (ok, FAILED or SKIPPED); a torch.compile that overruns its limit is reported unavailable
 # inside the result and never fails the step.
+# STEPS (names, space-separated) runs only those steps; DSC and SC replace the configurations distill-step and sample time.
 # Everything (JSON results, one log per step, summary.txt) is packed into ONE archive, OUT_DIR/bench.tar.gz, with a
 # copy of summary.txt beside it (the device returns at most 8 files).
 #
@@ -72,6 +73,10 @@ fi
 step() {
   local name="$1" limit="$2" needed="$3" reserve="$4"
   shift 4
+  if [[ -n "${STEPS:-}" && " $STEPS " != *" $name "* ]]; then
+    echo "SKIPPED $name: not in STEPS ($STEPS)" | tee -a "$summary"
+    return
+  fi
   local left=$((budget - (SECONDS - start)))
   if (( left < needed )); then
     echo "SKIPPED $name: ${left}s of the ${budget}s budget left, it needs about ${needed}s" | tee -a "$summary"
@@ -102,12 +107,13 @@ step() {
 # run before it, checks against the CPU's operators; +cl with them: channels-last training, which the fused norms read as it is.
 # (+bf16w and +bf16w+fnorm without +cl were timed once, results/benchmarks-gpu/distill-step-fused-norm-training-cuda.json;
 # leaving them out spares one PyTorch configuration, so that sample fits in the budget after the step.)
-dsc=tf32,tf32+graph,tf32+bf16+graph,tf32+bf16+fnorm+graph,tf32+bf16+bf16w+cl+fnorm+graph
+dsc=${DSC:-tf32,tf32+graph,tf32+bf16+graph,tf32+bf16+fnorm+graph,tf32+bf16+bf16w+cl+fnorm+graph}
 # Sampling times the graphed configuration alone: with the eager tf32 and tf32+bf16w+cl beside it the step ran out of its
 # limit twice on an H100 (their numbers are in results/benchmarks-gpu/sample-pytorch-best-cuda.json); alone it took 108 s.
-sc=tf32+bf16w+cl+graph
+sc=${SC:-tf32+bf16w+cl+graph}
 step verify               90  30   0 distill-step --verify --device cuda --out "$out/distill-step-verify-cuda.json"
 step device-check         90  60   0 device-check --device cuda --out "$out/device-check-cuda.json"
+step norm-kernels        150  60   0 norm-kernels --device cuda --out "$out/norm-kernels-cuda.json"
 step distill-step        360 150 110 distill-step --device cuda --configs "$dsc" --compile-modes reduce-overhead \
                                      --compile-configs tf32+bf16 --compile-timeout COMPILE_TIMEOUT --profile --out "$out/distill-step-cuda.json"
 step sample              300 150 130 sample --device cuda --configs "$sc" --compile-modes reduce-overhead \

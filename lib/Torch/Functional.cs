@@ -135,6 +135,38 @@ public static class F
         public void Dispose() => NormTraining = Previous;
     }
 
+    /// <summary>
+    /// Whether the fused GroupNorm runs channels-last maps on its vector kernel where the shape allows (true, the default)
+    /// or on its general kernel, for the whole process: a switch for benchmarks and checks that compare the two. Setting
+    /// it fails where <see cref="FusedNormKernels"/> is false.
+    /// </summary>
+    public static bool ChannelsLastNormKernel
+    {
+        get
+        {
+            NativeMethods.Check(NativeNormMethods.rc_get_channels_last_norm_kernel(out int vector), "channels-last norm kernel");
+            return vector != 0;
+        }
+        set => NativeMethods.Check(NativeNormMethods.rc_set_channels_last_norm_kernel(value ? 1 : 0), "channels-last norm kernel");
+    }
+
+    /// <summary>
+    /// How the vector kernel splits a channels-last GroupNorm of <paramref name="channels"/> channels in
+    /// <paramref name="groups"/> groups over <paramref name="pixels"/> pixels of <paramref name="dtype"/> values: channels
+    /// per block and threads per block; null where such a map takes the general kernel.
+    /// </summary>
+    public static (int Slab, int Threads)? ChannelsLastNormPlan(long channels, long pixels, long groups, DType dtype)
+    {
+        int bytes = dtype switch
+        {
+            DType.Float32 => 4,
+            DType.BFloat16 or DType.Float16 => 2,
+            _ => throw new ArgumentException($"the fused norms take Float32, BFloat16 or Float16 values, not {dtype}", nameof(dtype)),
+        };
+        NativeMethods.Check(NativeNormMethods.rc_channels_last_norm_plan(channels, pixels, groups, bytes, out int slab, out int threads), "channels-last norm plan");
+        return slab > 0 ? (slab, threads) : null;
+    }
+
     public static Tensor Softmax(Tensor input, long dim) => input.Softmax(dim);
     public static Tensor LogSoftmax(Tensor input, long dim) => input.LogSoftmax(dim);
     public static Tensor Relu(Tensor input) => input.Relu();

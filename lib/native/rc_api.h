@@ -126,6 +126,13 @@ RC_EXPORT int32_t rc_layer_norm(rc_tensor x, rc_tensor weight, rc_tensor bias, d
 RC_EXPORT int32_t rc_fused_norm_kernels(void);
 RC_EXPORT int32_t rc_set_norm_training(int32_t path);
 RC_EXPORT int32_t rc_get_norm_training(int32_t* path);
+// Whether the fused GroupNorm takes its channels-last vector kernel where the shape allows (1, the default) or its general
+// kernel (0), for the process: for benchmarks and checks that compare the two. Fails where the shim has no kernels.
+RC_EXPORT int32_t rc_set_channels_last_norm_kernel(int32_t vector);
+RC_EXPORT int32_t rc_get_channels_last_norm_kernel(int32_t* vector);
+// The vector kernel's split of a channels-last GroupNorm (x_bytes: the input's bytes per value): channels per block and
+// threads per block, or 0 and 0 where the shape takes the general kernel. Pure arithmetic, on any build.
+RC_EXPORT int32_t rc_channels_last_norm_plan(int64_t channels, int64_t hw, int64_t groups, int32_t x_bytes, int32_t* slab, int32_t* threads);
 
 // profiling (rc_profiler.cpp): Kineto, as torch.profiler; stop saves a Chrome trace to trace_path (null: discards it).
 RC_EXPORT int32_t rc_profiler_start(int32_t cuda);

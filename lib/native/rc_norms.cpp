@@ -218,4 +218,33 @@ int32_t rc_get_norm_training(int32_t* path) {
   return rc::guarded([&] { *path = static_cast<int32_t>(rc::norms::training_path()); });
 }
 
+int32_t rc_set_channels_last_norm_kernel(int32_t vector) {
+  return rc::guarded([&] {
+#ifdef RC_WITH_NORM_KERNELS
+    rc::kernels::set_channels_last_kernel(vector != 0);
+#else
+    TORCH_CHECK(false, "channels-last norm kernel: this shim was built without the fused CUDA kernels (asked for ", vector, ")");
+#endif
+  });
+}
+
+int32_t rc_channels_last_norm_plan(int64_t channels, int64_t hw, int64_t groups, int32_t x_bytes, int32_t* slab, int32_t* threads) {
+  return rc::guarded([&] {
+    TORCH_CHECK(x_bytes == 2 || x_bytes == 4, "channels-last norm plan: ", x_bytes, " bytes per value (2 or 4)");
+    const auto plan = rc::kernels::channels_last_plan(channels, hw, groups, x_bytes);
+    *slab = plan.slab;
+    *threads = plan ? plan.threads() : 0;
+  });
+}
+
+int32_t rc_get_channels_last_norm_kernel(int32_t* vector) {
+  return rc::guarded([&] {
+#ifdef RC_WITH_NORM_KERNELS
+    *vector = rc::kernels::channels_last_kernel() ? 1 : 0;
+#else
+    *vector = 0;
+#endif
+  });
+}
+
 }  // extern "C"

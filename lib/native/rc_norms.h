@@ -7,9 +7,8 @@
 #include <cstdint>
 #include <initializer_list>
 
-#ifdef RC_WITH_NORM_KERNELS
+// Plain C++: its launchers exist where the shim was built with the kernels, its size rules on every build.
 #include "cuda/rc_norm_kernels.h"
-#endif
 
 namespace rc::norms {
 

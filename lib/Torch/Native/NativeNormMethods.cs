@@ -12,4 +12,7 @@ internal static class NativeNormMethods
     [DllImport(NativeMethods.Lib)] internal static extern int rc_fused_norm_kernels();
     [DllImport(NativeMethods.Lib)] internal static extern int rc_set_norm_training(int path);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_get_norm_training(out int path);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_set_channels_last_norm_kernel(int vector);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_get_channels_last_norm_kernel(out int vector);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_channels_last_norm_plan(long channels, long hw, long groups, int xBytes, out int slab, out int threads);
 }
