@@ -15,6 +15,7 @@ internal sealed class Options
     public bool? PyTorchGraph { get; private set; }
     public int? Threads { get; private set; }
     public int? Batch { get; private set; }
+    public string? KeepTraces { get; private set; }
     public int? Steps { get; private set; }
     public int? DdimSteps { get; private set; }
     public string[]? Configs { get; private set; }
@@ -73,6 +74,8 @@ internal sealed class Options
                               C# side's kernels per step: time, launches, the costliest. distill-step: profile three
                               more steps of each configuration on both sides (PyTorch: every variant timed) and record
                               each side's kernels per step by kind (convolution, normalization, elementwise, ...)
+          --keep-traces DIR   sample --profile: keep each profiled walk's Chrome trace in DIR (CONFIG-MODEL.json; with
+                              eager configurations it holds every operator with its input shapes and the kernels it ran)
           --replay-probe      sample: in graph configurations, also probe where replayed sampling departs from eager
                               (one guided call, the first k steps); records many graphs, so off by default
           -h, --help          this text
@@ -108,6 +111,7 @@ internal sealed class Options
                 case "--verify": o.Verify = true; break;
                 case "--replay-probe": o.ReplayProbe = true; break;
                 case "--profile": o.Profile = true; break;
+                case "--keep-traces": o.KeepTraces = Value(); break;
                 case "--teacher": o.Teacher = Value(); break;
                 case "--batch": o.Batch = PositiveInt(a, Value()); break;
                 case "--steps": o.Steps = PositiveInt(a, Value()); break;
@@ -145,6 +149,7 @@ internal sealed class Options
             }
         }
         if (o.Verify && o.Verb != "distill-step") throw new UsageException("--verify belongs to distill-step");
+        if (o.KeepTraces is not null && !(o.Verb == "sample" && o.Profile)) throw new UsageException("--keep-traces belongs to sample --profile");
         bool pytorchVariants = o.CompileModes is not null || o.CompileConfigs is not null || o.CompileTimeout is not null || o.PyTorchGraph is not null;
         if (pytorchVariants && o.Verb is not ("distill-step" or "sample"))
             throw new UsageException("--compile-modes, --compile-configs, --compile-timeout and --no-pytorch-graph belong to distill-step and sample");

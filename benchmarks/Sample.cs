@@ -61,7 +61,7 @@ internal static class Sample
                 config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors, referencesBefore = reference.Count;
                 // C# warms a graph configuration up twice: an eager run, then the run that records the graph.
-                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats, o.ReplayProbe, o.Profile, reference);
+                var times = TimeSampling(ctx.Device, teacherPath, config, batch, ddimSteps, config.Graph ? warmup + 1 : warmup, repeats, o.ReplayProbe, o.Profile, o.KeepTraces, reference);
                 long leaked = Torch.NativeLiveTensors - liveBefore - (reference.Count - referencesBefore);
                 var entry = new JsonObject { ["config"] = config.Name, ["settings"] = config.Describe(), ["leaked_native_tensors"] = leaked };
                 if (ctx.Device.IsCuda)
@@ -165,7 +165,7 @@ internal static class Sample
     /// </summary>
     private static List<(string Model, List<double> Ms, double RunDifference, (double Max, double Mean)? FromReference, ReplayProbe? Probe, KernelTrace? Kernels)> TimeSampling(
         Device device, string teacherPath, PerfConfig config, int batch, int ddimSteps, int warmup, int repeats, bool replayProbe, bool profile,
-        Dictionary<string, Tensor> reference)
+        string? keepTraces, Dictionary<string, Tensor> reference)
     {
         var (teacher, tokenizer, preset, _) = RandCond.Experiments.TeacherFile.Load(teacherPath, device);
         using var _teacher = teacher;
@@ -222,7 +222,12 @@ internal static class Sample
                     if (device.IsCuda) Cuda.Synchronize(device.Index);
                 }
                 kernels = KernelTrace.Read(trace);
-                File.Delete(trace);
+                if (keepTraces is not null)
+                {
+                    Directory.CreateDirectory(keepTraces);
+                    File.Move(trace, Path.Combine(keepTraces, $"{config.Name}-{name}.json"), overwrite: true);
+                }
+                else File.Delete(trace);
             }
             var probe = config.Graph && replayProbe ? ReplayProbe.Measure(config, device, schedule, sampler, bind, start, tokens) : null;
             // The student's parameters require grad (the teacher's do not), so eager autocast caches its bf16 weights, which a

@@ -126,14 +126,18 @@ at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const OptionalT
       if (auto y = rc::norms::trainable_group_norm(in, groups, eps, silu)) return *y;
     }
 #ifdef RC_WITH_NORM_KERNELS
-    else if (rc::kernels::group_norm_fits(channels, x.numel() / std::max<int64_t>(n * channels, 1), groups)) {
-      if (auto dtypes = rc::norms::kernel_dtypes(in.x, true, in.y_type, in.param_type, {&in.shift}, {&in.weight, &in.bias})) {
+    else if (auto dtypes = rc::norms::kernel_dtypes(in.x, true, in.y_type, in.param_type, {&in.shift}, {&in.weight, &in.bias})) {
+      const int64_t hw = x.numel() / std::max<int64_t>(n * channels, 1);
+      const bool channels_last = !in.x.is_contiguous();
+      if ((channels_last && rc::kernels::channels_last_kernel_takes(channels, hw, groups, dtypes->x, in.x.data_ptr(),
+                                                                    rc::norms::data_or_null(in.shift))) ||
+          rc::kernels::group_norm_fits(channels, hw, groups)) {
         c10::cuda::CUDAGuard guard(x.device());
         auto y = at::empty_like(in.x, in.x.options().dtype(in.y_type));
         rc::norms::check_launch(
             rc::kernels::launch_group_norm(dtypes->x, dtypes->y, dtypes->p, in.x.data_ptr(), y.data_ptr(), rc::norms::data_or_null(in.weight),
                                            rc::norms::data_or_null(in.bias), rc::norms::data_or_null(in.shift), n, channels,
-                                           x.numel() / (n * channels), !in.x.is_contiguous(), groups, static_cast<float>(eps),
+                                           hw, channels_last, groups, static_cast<float>(eps),
                                            silu, nullptr, nullptr, rc::norms::stream_of(x)),
             "group_norm");
         return y;

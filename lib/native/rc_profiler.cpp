@@ -11,7 +11,8 @@ int32_t rc_profiler_start(int32_t cuda) {
     namespace impl = torch::profiler::impl;
     std::set<impl::ActivityType> activities{impl::ActivityType::CPU};
     if (cuda != 0) activities.insert(impl::ActivityType::CUDA);
-    const impl::ProfilerConfig config(impl::ProfilerState::KINETO);
+    // Input shapes too, so that a trace of eager work says which operator (and on what) launched each kernel.
+    const impl::ProfilerConfig config(impl::ProfilerState::KINETO, /*report_input_shapes=*/true);
     torch::autograd::profiler::prepareProfiler(config, activities);
     torch::autograd::profiler::enableProfiler(config, activities);
   });

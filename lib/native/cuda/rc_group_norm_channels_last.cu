@@ -72,11 +72,11 @@ __device__ __forceinline__ void store_run(float* p, const float (&v)[kChannelRun
   reinterpret_cast<float4*>(p)[1] = make_float4(v[4], v[5], v[6], v[7]);
 }
 
-// The sum over the block of each group of the slab: per warp (one run of channels each) by shuffles into partial, then
-// each of the slab's groups by one thread, over its channels' warps in order, into group_sums.
-__device__ __forceinline__ void sum_groups(float (&per_channel)[kChannelRun], float* partial, float* group_sums, int slab,
-                                           int channels_per_group, int pixel_threads) {
-  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+// The sum over the block of each group of the slab: per warp (one run of channels each) by shuffles into partial, per
+// channel over its run's warps into channel_sums, then per group over its channels into group_sums, each in a fixed order.
+__device__ __forceinline__ void sum_groups(float (&per_channel)[kChannelRun], float* partial, float* channel_sums, float* group_sums,
+                                           int slab, int channels_per_group, int pixel_threads) {
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, t = threadIdx.x;
 #pragma unroll
   for (int j = 0; j < kChannelRun; ++j) per_channel[j] = warp_sum(per_channel[j]);
   if (lane == 0) {
@@ -84,14 +84,17 @@ __device__ __forceinline__ void sum_groups(float (&per_channel)[kChannelRun], fl
     for (int j = 0; j < kChannelRun; ++j) partial[warp * kChannelRun + j] = per_channel[j];
   }
   __syncthreads();
-  const int warps_per_run = pixel_threads >> 5;
-  if (static_cast<int>(threadIdx.x) < slab / channels_per_group) {
+  if (t < slab) {
+    const int warps_per_run = pixel_threads >> 5, run = t / kChannelRun, j = t % kChannelRun;
     float sum = 0.f;
-    for (int c = threadIdx.x * channels_per_group; c < (threadIdx.x + 1) * channels_per_group; ++c) {
-      const int run = c / kChannelRun, j = c % kChannelRun;
-      for (int w = run * warps_per_run; w < (run + 1) * warps_per_run; ++w) sum += partial[w * kChannelRun + j];
-    }
-    group_sums[threadIdx.x] = sum;
+    for (int w = run * warps_per_run; w < (run + 1) * warps_per_run; ++w) sum += partial[w * kChannelRun + j];
+    channel_sums[t] = sum;
+  }
+  __syncthreads();
+  if (t < slab / channels_per_group) {
+    float sum = 0.f;
+    for (int c = t * channels_per_group; c < (t + 1) * channels_per_group; ++c) sum += channel_sums[c];
+    group_sums[t] = sum;
   }
   __syncthreads();
 }
@@ -102,7 +105,7 @@ __global__ void __launch_bounds__(kMaxThreads)
                                     const TP* __restrict__ beta, const TX* __restrict__ shift, int channels, int hw,
                                     int channels_per_group, int slab, int pixel_threads, float eps, bool silu,
                                     float* __restrict__ mean_out, float* __restrict__ rstd_out) {
-  __shared__ float partial[kMaxThreads / 32 * kChannelRun], sums[kMaxSlab], squares[kMaxSlab];
+  __shared__ float partial[kMaxThreads / 32 * kChannelRun], channel_sums[kMaxSlab], sums[kMaxSlab], squares[kMaxSlab];
   const int slabs = channels / slab;
   const int n = blockIdx.x / slabs, s = blockIdx.x % slabs;
   const int c0 = s * slab + (threadIdx.x / pixel_threads) * kChannelRun;  // this thread's 8 channels
@@ -136,7 +139,7 @@ __global__ void __launch_bounds__(kMaxThreads)
       per_channel[j] += static_cast<float>(pixels) * shift_run[j];
     }
   }
-  sum_groups(per_channel, partial, sums, slab, channels_per_group, pixel_threads);
+  sum_groups(per_channel, partial, channel_sums, sums, slab, channels_per_group, pixel_threads);
   float centre[kChannelRun];  // the group's mean less the channel's shift
 #pragma unroll
   for (int j = 0; j < kChannelRun; ++j) {
@@ -153,7 +156,7 @@ __global__ void __launch_bounds__(kMaxThreads)
       }
     }
   }
-  sum_groups(per_channel, partial, squares, slab, channels_per_group, pixel_threads);
+  sum_groups(per_channel, partial, channel_sums, squares, slab, channels_per_group, pixel_threads);
   if (mean_out != nullptr && static_cast<int>(threadIdx.x) < slab / channels_per_group) {
     const int64_t g = static_cast<int64_t>(n) * (channels / channels_per_group) + first_group + threadIdx.x;
     mean_out[g] = sums[threadIdx.x] / count;

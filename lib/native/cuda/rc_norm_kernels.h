@@ -39,7 +39,7 @@ inline bool group_norm_fits(int64_t channels, int64_t hw, int64_t groups) {
 // whole groups), each thread kChannelRun adjacent channels of at most runs_per_thread pixels: 4 of 16-bit values, 2 of
 // float32 ones (16 registers either way, within the 64 a thread of a 1024-thread block has).
 constexpr int kChannelRun = 8;
-constexpr int kChannelsLastMaxThreads = 1024;
+constexpr int kChannelsLastMaxThreads = 1024, kChannelsLastMinThreads = 256;
 constexpr int runs_per_thread(int x_bytes) { return x_bytes >= 4 ? 2 : 4; }
 
 // slab channels per block (a multiple of kChannelRun and of the group's width, dividing channels) and pixel_threads
@@ -50,8 +50,8 @@ struct ChannelsLastPlan {
   explicit operator bool() const { return slab > 0; }
 };
 
-// The narrowest slab whose runs of one pixel fill a 32-byte sector (so that the block reads whole sectors), else the
-// widest within the thread limit.
+// The narrowest slab whose runs of one pixel fill a 32-byte sector (so that the block reads whole sectors) and that gives
+// a block kMinThreads threads (so that the per-block work of the reductions pays), else the widest within the limit.
 inline ChannelsLastPlan channels_last_plan(int64_t channels, int64_t hw, int64_t groups, int x_bytes) {
   if (groups <= 0 || channels % groups != 0 || channels % kChannelRun != 0 || hw <= 0) return {};
   const int64_t pixel_threads = (hw + runs_per_thread(x_bytes) - 1) / runs_per_thread(x_bytes);
@@ -61,9 +61,19 @@ inline ChannelsLastPlan channels_last_plan(int64_t channels, int64_t hw, int64_t
   for (int64_t slab = step; slab <= channels && slab / kChannelRun * rounded <= kChannelsLastMaxThreads; slab += step) {
     if (channels % slab != 0) continue;
     plan = {static_cast<int>(slab), static_cast<int>(rounded)};
-    if (slab * x_bytes >= 32) break;
+    if (slab * x_bytes >= 32 && plan.threads() >= kChannelsLastMinThreads) break;
   }
   return channels * hw < (int64_t{1} << 31) ? plan : ChannelsLastPlan{};
+}
+
+inline bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
+// Whether launch_group_norm takes the vector kernel for a channels-last x (and shift, or null): switched on, a plan and
+// 16-byte alignment (y, fresh from the allocator, is).
+bool channels_last_kernel();
+inline bool channels_last_kernel_takes(int64_t channels, int64_t hw, int64_t groups, NormDType x_dtype, const void* x, const void* shift) {
+  return channels_last_kernel() && aligned16(x) && (shift == nullptr || aligned16(shift)) &&
+         static_cast<bool>(channels_last_plan(channels, hw, groups, x_dtype == NormDType::Float32 ? 4 : 2));
 }
 
 inline bool group_norm_backward_fits(int64_t channels, int64_t hw, int64_t groups) {
@@ -76,12 +86,9 @@ inline int64_t layer_norm_backward_blocks(int64_t rows) {
   return std::min(kLayerNormBackwardBlocks, (rows + kLayerNormWarpsPerBlock - 1) / kLayerNormWarpsPerBlock);
 }
 
-inline int bytes_of(NormDType dtype) { return dtype == NormDType::Float32 ? 4 : 2; }
-
 // Whether launch_group_norm may take the channels-last vector kernel (the default), process-wide: off, channels-last
 // maps take the general kernel, which benchmarks and checks compare with it.
 void set_channels_last_kernel(bool enabled);
-bool channels_last_kernel();
 
 // Runs the channels-last kernel for a plan of channels_last_plan (launch_group_norm's arguments otherwise); x, y and
 // shift must be 16-byte aligned.
@@ -93,7 +100,8 @@ int launch_group_norm_channels_last(const ChannelsLastPlan& plan, NormDType x_dt
 // x and y: (n, channels, hw) contiguous, or (n, hw, channels) when channels_last; shift (n, channels) or null is added
 // to x first; normalized over each group of channels/groups channels, then y = gamma * x^ + beta per channel, then SiLU
 // when silu is true. mean and rstd (n * groups float32 values, or both null) receive each group's statistics.
-// Channels-last maps go to the vector kernel where channels_last_plan and the alignment allow, others to the general.
+// Channels-last maps go to the vector kernel where channels_last_kernel_takes them, others to the general one where
+// group_norm_fits.
 int launch_group_norm(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, void* y, const void* gamma, const void* beta,
                       const void* shift, int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups,
                       float eps, bool silu, float* mean, float* rstd, void* stream);
