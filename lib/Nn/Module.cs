@@ -107,10 +107,13 @@ public abstract class Module : IDisposable
     public Module To(DType dtype) => Convert(t => !t.DType.IsFloatingPoint() || t.DType == dtype ? t : t.To(dtype));
 
     /// <summary>
-    /// Lays out every 4-D parameter and buffer in <paramref name="format"/> (convolution weights, for channels-last
-    /// training). Call it before building optimizers or EMA copies: they hold the parameters' tensors.
+    /// Lays out every 4-D parameter and buffer in <paramref name="format"/> with its strides (convolution weights, for
+    /// channels-last training; a one-input-channel weight too, whose layout tells its network's; see
+    /// <see cref="Tensor.SuggestedMemoryFormat"/>). Call it before building optimizers or EMA copies: they hold the
+    /// parameters' tensors.
     /// </summary>
-    public Module To(MemoryFormat format) => Convert(t => t.Dim != 4 || t.IsContiguous(format) ? t : t.ToMemoryFormat(format));
+    public Module To(MemoryFormat format) =>
+        Convert(t => t.Dim != 4 || (t.IsContiguous(format) && t.SuggestedMemoryFormat == format) ? t : t.ToMemoryFormat(format));
 
     private Module Convert(Func<Tensor, Tensor> convert)
     {

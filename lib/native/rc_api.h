@@ -111,6 +111,9 @@ RC_EXPORT int32_t rc_autocast_state(int32_t device_type, int32_t* enabled, int32
 RC_EXPORT int32_t rc_autocast_enter(int32_t device_type, int32_t enabled, int32_t dtype);
 RC_EXPORT int32_t rc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t previous_dtype);
 RC_EXPORT int32_t rc_tensor_is_contiguous(rc_tensor t, int32_t memory_format, int32_t* out);
+RC_EXPORT int32_t rc_tensor_suggest_memory_format(rc_tensor t, int32_t* out);
+// x in memory_format with that format's strides exactly, also where size-1 dimensions leave at::contiguous a no-op.
+RC_EXPORT int32_t rc_tensor_to_memory_format(rc_tensor t, int32_t memory_format, rc_tensor* out);
 
 // normalizations (rc_norms.cpp, rc_norm_training.cpp): GroupNorm of x + shift (shift: (N, C), added per sample and
 // channel; may be null), then SiLU when silu != 0, and LayerNorm over the last dimension, as at::group_norm /

@@ -127,4 +127,24 @@ int32_t rc_tensor_is_contiguous(rc_tensor t, int32_t memory_format, int32_t* out
   });
 }
 
+// The layout libtorch reads from a tensor's strides (Tensor::suggest_memory_format): what cuDNN and TensorIterator follow.
+int32_t rc_tensor_suggest_memory_format(rc_tensor t, int32_t* out) {
+  return rc::guarded([&] { *out = static_cast<int32_t>(rc::unwrap(t).suggest_memory_format()); });
+}
+
+// x laid out in memory_format with exactly that format's strides. at::contiguous leaves a tensor whose size-1 dimensions
+// make it contiguous in both formats (a one-channel image batch) with row-major strides, which cuDNN and TensorIterator
+// then take for NCHW: a one-channel input would make a channels-last network's first convolution return NCHW maps.
+int32_t rc_tensor_to_memory_format(rc_tensor t, int32_t memory_format, rc_tensor* out) {
+  return rc::guarded([&] {
+    TORCH_CHECK(memory_format == 0 || memory_format == 2 || memory_format == 3,
+                "to memory format: ", memory_format, " is not Contiguous (0), ChannelsLast (2) or ChannelsLast3d (3)");
+    const auto format = static_cast<c10::MemoryFormat>(memory_format);
+    const auto& x = rc::unwrap(t);
+    at::Tensor y = x.contiguous(format);
+    if (y.suggest_memory_format() != format) y = x.clone(format);
+    *out = rc::wrap(std::move(y));
+  });
+}
+
 }  // extern "C"

@@ -1,3 +1,4 @@
+using RandCond.Diffusion.UNet;
 using RandCond.Nn;
 using RandCond.Tensors;
 namespace RandCond.Tests.Tensors;
@@ -100,6 +101,44 @@ public class PerformanceSwitchTests
         Assert.Throws<ArgumentException>(() => Torch.Zeros([2, 3]).ToMemoryFormat(MemoryFormat.ChannelsLast));
         var e = Assert.Throws<TorchException>(() => x.IsContiguous(MemoryFormat.Preserve));
         Assert.Contains("memory format", e.NativeMessage);
+    }
+
+    [Fact]
+    public void A_one_channel_batch_gets_channels_last_strides_that_libtorch_reads_as_such()
+    {
+        using var scope = Torch.NewDisposeScope();
+        var x = Torch.Randn([2, 1, 4, 5], new Generator(3));
+        // Dense in both layouts, and NCHW by its strides: what at::contiguous alone would have left it.
+        Assert.True(x.IsContiguous(MemoryFormat.ChannelsLast));
+        Assert.Equal(MemoryFormat.Contiguous, x.SuggestedMemoryFormat);
+        var cl = x.ToMemoryFormat(MemoryFormat.ChannelsLast);
+        Assert.Equal(MemoryFormat.ChannelsLast, cl.SuggestedMemoryFormat);
+        Assert.Equal(0.0, (cl - x).Abs().Max().Item());
+        Assert.Equal(MemoryFormat.Contiguous, cl.ToMemoryFormat(MemoryFormat.Contiguous).SuggestedMemoryFormat);
+        var multi = Torch.Randn([2, 3, 4, 5], new Generator(4)).ToMemoryFormat(MemoryFormat.ChannelsLast);
+        Assert.Equal(MemoryFormat.ChannelsLast, multi.SuggestedMemoryFormat);
+    }
+
+    [Fact]
+    public void A_channels_last_unet_keeps_a_one_channel_input_channels_last_from_its_first_map_on()
+    {
+        using var scope = Torch.NewDisposeScope();
+        Torch.ManualSeed(6);
+        var config = new UNetConfig
+        {
+            BaseChannels = 8, ChannelMultipliers = [1, 2], BlocksPerStage = [1, 1], SelfAttentionStages = [], CrossAttentionStages = [],
+            GroupNormGroups = 4, MiddleBlock = false,
+        };
+        using var unet = new UNetModel(config);
+        var x = Torch.Randn([2, 1, 8, 8], new Generator(7));
+        var t = Torch.FromArray(new long[] { 10, 500 });
+        var before = unet.Forward(x, t).Detach();
+        unet.To(MemoryFormat.ChannelsLast);
+        Assert.Equal(MemoryFormat.ChannelsLast, unet.Input.Weight.Data.SuggestedMemoryFormat);
+        using var capture = FeatureCapture.All();
+        var after = unet.Forward(x, t, capture: capture);
+        Assert.Equal(MemoryFormat.ChannelsLast, capture["in"].SuggestedMemoryFormat);
+        Assert.True((after - before).Abs().Max().Item() < 1e-5);
     }
 
     [Fact]

@@ -36,7 +36,12 @@ public sealed class UNetEncoder : Module
     internal static List<Tensor> Run(Conv2d input, IEnumerable<UNetStage> down, int patchSize, Tensor x, Tensor timeSilu,
                                      Tensor? context, Tensor? contextMask, FeatureCapture? capture)
     {
-        var h = input.Forward(patchSize > 1 ? F.PixelUnshuffle(x, patchSize) : x);
+        x = patchSize > 1 ? F.PixelUnshuffle(x, patchSize) : x;
+        // A network laid out channels-last takes its input so, strides included: a one-channel x_t with NCHW strides counts
+        // as channels-last to at::contiguous but as NCHW to cuDNN, whose first convolution would then return NCHW maps, and
+        // every add, norm and copy after it would mix the layouts.
+        if (input.Weight.Data.SuggestedMemoryFormat == MemoryFormat.ChannelsLast) x = x.ToMemoryFormat(MemoryFormat.ChannelsLast);
+        var h = input.Forward(x);
         capture?.Offer("in", h);
         var skips = new Stack<Tensor>();
         skips.Push(h);

@@ -15,4 +15,6 @@ internal static class NativePerformanceMethods
     [DllImport(NativeMethods.Lib)] internal static extern int rc_autocast_enter(int deviceType, int enabled, int dtype);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_autocast_exit(int deviceType, int previousEnabled, int previousDtype);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_tensor_is_contiguous(IntPtr t, int memoryFormat, out int result);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_tensor_suggest_memory_format(IntPtr t, out int result);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_tensor_to_memory_format(IntPtr t, int memoryFormat, out IntPtr result);
 }
