@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""GPU kernel time of a profiled eager run by the operator that launched it, with its input shapes and strides: reads a
+Chrome trace from `randcond-bench sample --profile --keep-traces DIR` (an eager configuration, whose trace has every
+operator with its inputs; a replayed graph's has none) or from torch.profiler, and prints the costliest (operator, inputs,
+kernel) rows. Strides show layouts: a copy or a strided kernel under a convolution, or an add of an NCHW and a
+channels-last map, is a layout that changes where it should not. Kernels our shim launches itself (the fused norms) have
+no operator. Standard library only; runs anywhere."""
+import argparse
+import collections
+import json
+import sys
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("trace", help="Chrome trace (JSON)")
+    ap.add_argument("--top", type=int, default=30, help="rows to print")
+    ap.add_argument("--calls", type=float, default=1.0, help="divide times by this (e.g. the DDIM steps the trace holds)")
+    args = ap.parse_args()
+    with open(args.trace) as f:
+        events = [e for e in json.load(f)["traceEvents"] if e.get("ph") == "X"]
+    ops = collections.defaultdict(list)
+    for e in events:
+        if e.get("cat") == "cpu_op":
+            ops[e["tid"]].append(e)
+    for thread in ops.values():
+        thread.sort(key=lambda e: e["ts"])
+    launches = {e["args"]["correlation"]: e for e in events if e.get("cat") == "cuda_runtime" and "correlation" in e.get("args", {})}
+
+    def outermost_op(launch):
+        """The outermost operator on the launching thread whose span holds the launch."""
+        for op in ops.get(launch["tid"], []):
+            if op["ts"] > launch["ts"]:
+                return None
+            if op["ts"] + op["dur"] >= launch["ts"] + launch["dur"]:
+                return op
+        return None
+
+    totals = collections.defaultdict(lambda: [0.0, 0])
+    for kernel in (e for e in events if e.get("cat") == "kernel"):
+        launch = launches.get(kernel.get("args", {}).get("correlation"))
+        op = outermost_op(launch) if launch else None
+        inputs = f"{op['args'].get('Input Dims', '')} strides {op['args'].get('Input Strides', '')}" if op else ""
+        key = (op["name"] if op else "(no operator)", inputs[:160], kernel["name"][:70])
+        totals[key][0] += kernel["dur"]
+        totals[key][1] += 1
+    total = sum(us for us, _ in totals.values())
+    print(f"{total / args.calls:.1f} us of kernels per call in {sum(n for _, n in totals.values()) / args.calls:.0f} launches")
+    for (name, inputs, kernel), (us, n) in sorted(totals.items(), key=lambda kv: -kv[1][0])[:args.top]:
+        print(f"{us / args.calls:9.1f} us {n / args.calls:6.1f}x  {name}  {kernel}\n{'':28}{inputs}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
