@@ -137,8 +137,8 @@ public static class F
 
     /// <summary>
     /// Whether the fused GroupNorm runs channels-last maps on its vector kernel where the shape allows (true, the default)
-    /// or on its general kernel, for the whole process: a switch for benchmarks and checks that compare the two. Setting
-    /// it fails where <see cref="FusedNormKernels"/> is false.
+    /// or on its general kernel, for the whole process: a switch for benchmarks and checks that compare the two. False, and
+    /// setting it fails, where <see cref="FusedNormKernels"/> is false.
     /// </summary>
     public static bool ChannelsLastNormKernel
     {
