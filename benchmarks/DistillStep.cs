@@ -57,7 +57,7 @@ internal static class DistillStep
                 pytorch.Reference(config);
                 config.ApplySwitches();
                 long liveBefore = Torch.NativeLiveTensors;
-                var (times, lossFirst, lossLast, kernels) = TimeSteps(ctx.Device, teacherPath, config, batch, warmup, steps, o.Profile);
+                var (times, lossFirst, lossLast, kernels) = TimeSteps(ctx.Device, teacherPath, config, batch, warmup, steps, o.Profile, o.KeepTraces);
                 measured.Add((config, times, lossFirst, lossLast, Torch.NativeLiveTensors - liveBefore, kernels));
             }
             // The slowest and least certain part last: a compile that fails or overruns its limit is recorded as unavailable.
@@ -201,7 +201,7 @@ internal static class DistillStep
     private const int ProfiledSteps = 3;      // C# steps profiled after the timed ones, with --profile
 
     private static (List<double> Times, double LossFirst, double LossLast, KernelTrace? Kernels) TimeSteps(
-        Device device, string teacherPath, PerfConfig config, int batch, int warmup, int steps, bool profile)
+        Device device, string teacherPath, PerfConfig config, int batch, int warmup, int steps, bool profile, string? keepTraces)
     {
         using var setup = new Setup(device, teacherPath, config);
         var (xt, t, tokens) = RandomBatch(batch, ((RandCond.Diffusion.Text.TextEncoderConfig)setup.Teacher.Text.Config).VocabSize, device, 0);
@@ -226,7 +226,7 @@ internal static class DistillStep
         KernelTrace? kernels = null;
         if (profile)
         {
-            // More steps (replays, in a graph configuration) under the profiler; the trace is summed and removed.
+            // More steps (replays, in a graph configuration) under the profiler; the trace is summed, then kept or removed.
             string trace = Path.Combine(Path.GetTempPath(), $"randcond-distill-step-{Environment.ProcessId}-{config.Name}.json");
             using (Profiler.Start(trace, device.IsCuda))
             {
@@ -237,8 +237,7 @@ internal static class DistillStep
                 }
                 if (device.IsCuda) Cuda.Synchronize(device.Index);
             }
-            kernels = KernelTrace.Read(trace);
-            File.Delete(trace);
+            kernels = KernelProfile.ReadAndKeep(trace, keepTraces, $"{config.Name}-step.json");
         }
         return (times, first, last, kernels);
     }

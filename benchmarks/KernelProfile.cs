@@ -28,6 +28,20 @@ internal static class KernelProfile
         return kernels;
     }
 
+    /// <summary>The kernels of a profiler trace; the file is then moved to <paramref name="keepDirectory"/> as <paramref name="keptName"/> (--keep-traces) or deleted.</summary>
+    public static KernelTrace ReadAndKeep(string trace, string? keepDirectory, string keptName)
+    {
+        var kernels = KernelTrace.Read(trace);
+        if (keepDirectory is null)
+        {
+            File.Delete(trace);
+            return kernels;
+        }
+        Directory.CreateDirectory(keepDirectory);
+        File.Move(trace, Path.Combine(keepDirectory, keptName), overwrite: true);
+        return kernels;
+    }
+
     public static JsonObject ToJson(KernelTrace trace, int calls, int top = 12) => new()
     {
         ["gpu_kernel_ms_per_call"] = trace.TotalMs / calls,

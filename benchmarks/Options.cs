@@ -74,8 +74,9 @@ internal sealed class Options
                               C# side's kernels per step: time, launches, the costliest. distill-step: profile three
                               more steps of each configuration on both sides (PyTorch: every variant timed) and record
                               each side's kernels per step by kind (convolution, normalization, elementwise, ...)
-          --keep-traces DIR   sample --profile: keep each profiled walk's Chrome trace in DIR (CONFIG-MODEL.json; with
-                              eager configurations it holds every operator with its input shapes and the kernels it ran)
+          --keep-traces DIR   sample / distill-step --profile: keep each profiled walk's or steps' Chrome trace in DIR
+                              (CONFIG-MODEL.json, CONFIG-step.json; in an eager configuration it holds every operator
+                              with its input shapes and strides and the kernels it ran: python/trace_ops.py reads it)
           --replay-probe      sample: in graph configurations, also probe where replayed sampling departs from eager
                               (one guided call, the first k steps); records many graphs, so off by default
           -h, --help          this text
@@ -149,7 +150,8 @@ internal sealed class Options
             }
         }
         if (o.Verify && o.Verb != "distill-step") throw new UsageException("--verify belongs to distill-step");
-        if (o.KeepTraces is not null && !(o.Verb == "sample" && o.Profile)) throw new UsageException("--keep-traces belongs to sample --profile");
+        if (o.KeepTraces is not null && !(o.Verb is "sample" or "distill-step" && o.Profile))
+            throw new UsageException("--keep-traces belongs to sample --profile and distill-step --profile");
         bool pytorchVariants = o.CompileModes is not null || o.CompileConfigs is not null || o.CompileTimeout is not null || o.PyTorchGraph is not null;
         if (pytorchVariants && o.Verb is not ("distill-step" or "sample"))
             throw new UsageException("--compile-modes, --compile-configs, --compile-timeout and --no-pytorch-graph belong to distill-step and sample");

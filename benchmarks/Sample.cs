@@ -221,13 +221,7 @@ internal static class Sample
                     _ = Walk();
                     if (device.IsCuda) Cuda.Synchronize(device.Index);
                 }
-                kernels = KernelTrace.Read(trace);
-                if (keepTraces is not null)
-                {
-                    Directory.CreateDirectory(keepTraces);
-                    File.Move(trace, Path.Combine(keepTraces, $"{config.Name}-{name}.json"), overwrite: true);
-                }
-                else File.Delete(trace);
+                kernels = KernelProfile.ReadAndKeep(trace, keepTraces, $"{config.Name}-{name}.json");
             }
             var probe = config.Graph && replayProbe ? ReplayProbe.Measure(config, device, schedule, sampler, bind, start, tokens) : null;
             // The student's parameters require grad (the teacher's do not), so eager autocast caches its bf16 weights, which a
