@@ -36,13 +36,9 @@ internal static class ChannelsLastNormCheck
                 var xl = On(x).ToMemoryFormat(MemoryFormat.ChannelsLast);
                 Tensor Fused(bool vector, bool plain)
                 {
-                    F.ChannelsLastNormKernel = vector;
-                    try
-                    {
-                        var y = plain ? F.GroupNorm(xl, groups, On(w), On(b)) : F.GroupNormSilu(xl, groups, On(w), On(b), shift: On(shift));
-                        return y.Float().Cpu();
-                    }
-                    finally { F.ChannelsLastNormKernel = true; }
+                    using var kernel = F.UseChannelsLastNormKernel(vector);
+                    var y = plain ? F.GroupNorm(xl, groups, On(w), On(b)) : F.GroupNormSilu(xl, groups, On(w), On(b), shift: On(shift));
+                    return y.Float().Cpu();
                 }
                 var vector = Fused(true, plain: false);
                 double error = DeviceCheck.RelErr(vector, expected);
@@ -59,9 +55,8 @@ internal static class ChannelsLastNormCheck
                 var xl = x.To(device).ToMemoryFormat(MemoryFormat.ChannelsLast);
                 Tensor Fused(bool vector)
                 {
-                    F.ChannelsLastNormKernel = vector;
-                    try { return F.GroupNormSilu(xl, groups, w.To(device), b.To(device), shift: shift.To(device), lowPrecisionOutput: true).Float().Cpu(); }
-                    finally { F.ChannelsLastNormKernel = true; }
+                    using var kernel = F.UseChannelsLastNormKernel(vector);
+                    return F.GroupNormSilu(xl, groups, w.To(device), b.To(device), shift: shift.To(device), lowPrecisionOutput: true).Float().Cpu();
                 }
                 var vector = Fused(true);
                 double error = DeviceCheck.RelErr(vector, expected), fromGeneral = DeviceCheck.RelErr(vector, Fused(false));

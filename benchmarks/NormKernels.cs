@@ -85,23 +85,17 @@ internal static class NormKernels
         var b = Torch.Randn([channels], g).To(device).To(DType.BFloat16);
         double Us(bool vector)
         {
-            F.ChannelsLastNormKernel = vector;
-            try
+            using var kernel = F.UseChannelsLastNormKernel(vector);
+            void Calls(int count)
             {
-                void Calls(int count)
-                {
-                    for (int i = 0; i < count; i++)
-                        using (F.GroupNormSilu(x, Groups, w, b, shift: shift)) { }
-                    Cuda.Synchronize(device.Index);
-                }
-                Calls(5);
-                string trace = Path.Combine(Path.GetTempPath(), $"randcond-norm-kernels-{Environment.ProcessId}.json");
-                using (Profiler.Start(trace, cuda: true)) Calls(calls);
-                var kernels = KernelTrace.Read(trace);
-                File.Delete(trace);
-                return kernels.TotalMs * 1e3 / calls;
+                for (int i = 0; i < count; i++)
+                    using (F.GroupNormSilu(x, Groups, w, b, shift: shift)) { }
+                Cuda.Synchronize(device.Index);
             }
-            finally { F.ChannelsLastNormKernel = true; }
+            Calls(5);
+            string trace = Path.Combine(Path.GetTempPath(), $"randcond-norm-kernels-{Environment.ProcessId}.json");
+            using (Profiler.Start(trace, cuda: true)) Calls(calls);
+            return KernelProfile.ReadAndKeep(trace, keepDirectory: null, keptName: "").TotalMs * 1e3 / calls;
         }
         return (Us(true), Us(false));
     }

@@ -150,6 +150,19 @@ public static class F
         set => NativeMethods.Check(NativeNormMethods.rc_set_channels_last_norm_kernel(value ? 1 : 0), "channels-last norm kernel");
     }
 
+    /// <summary>Sets <see cref="ChannelsLastNormKernel"/> until the returned scope is disposed, which restores what it found.</summary>
+    public static IDisposable UseChannelsLastNormKernel(bool vector)
+    {
+        var scope = new ChannelsLastNormKernelScope(ChannelsLastNormKernel);
+        ChannelsLastNormKernel = vector;
+        return scope;
+    }
+
+    private sealed record ChannelsLastNormKernelScope(bool Previous) : IDisposable
+    {
+        public void Dispose() => ChannelsLastNormKernel = Previous;
+    }
+
     /// <summary>
     /// How the vector kernel splits a channels-last GroupNorm of <paramref name="channels"/> channels in
     /// <paramref name="groups"/> groups over <paramref name="pixels"/> pixels of <paramref name="dtype"/> values: channels

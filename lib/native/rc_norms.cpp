@@ -129,8 +129,8 @@ at::Tensor normalize_groups(const at::Tensor& x, int64_t groups, const OptionalT
     else if (auto dtypes = rc::norms::kernel_dtypes(in.x, true, in.y_type, in.param_type, {&in.shift}, {&in.weight, &in.bias})) {
       const int64_t hw = x.numel() / std::max<int64_t>(n * channels, 1);
       const bool channels_last = !in.x.is_contiguous();
-      if ((channels_last && rc::kernels::channels_last_kernel_takes(channels, hw, groups, dtypes->x, in.x.data_ptr(),
-                                                                    rc::norms::data_or_null(in.shift))) ||
+      if ((channels_last && rc::kernels::channels_last_kernel_plan(channels, hw, groups, dtypes->x, in.x.data_ptr(),
+                                                                   rc::norms::data_or_null(in.shift))) ||
           rc::kernels::group_norm_fits(channels, hw, groups)) {
         c10::cuda::CUDAGuard guard(x.device());
         auto y = at::empty_like(in.x, in.x.options().dtype(in.y_type));

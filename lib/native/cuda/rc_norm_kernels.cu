@@ -129,10 +129,11 @@ bool channels_last_kernel() { return channels_last_kernel_enabled; }
 int launch_group_norm(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, void* y, const void* gamma, const void* beta,
                       const void* shift, int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups,
                       float eps, bool silu, float* mean, float* rstd, void* stream) {
-  if (channels_last && aligned16(y) && channels_last_kernel_takes(channels, hw, groups, x_dtype, x, shift))
-    return launch_group_norm_channels_last(channels_last_plan(channels, hw, groups, x_dtype == NormDType::Float32 ? 4 : 2), x_dtype,
-                                           y_dtype, p_dtype, x, y, gamma, beta, shift, n, channels, hw, groups, eps, silu, mean, rstd,
-                                           stream);
+  if (channels_last && aligned16(y)) {
+    if (const auto plan = channels_last_kernel_plan(channels, hw, groups, x_dtype, x, shift))
+      return launch_group_norm_channels_last(plan, x_dtype, y_dtype, p_dtype, x, y, gamma, beta, shift, n, channels, hw, groups, eps, silu,
+                                             mean, rstd, stream);
+  }
   if (!group_norm_fits(channels, hw, groups)) return static_cast<int>(cudaErrorInvalidValue);
   const GroupLayout layout{static_cast<int>(channels), static_cast<int>(channels / groups), static_cast<int>(hw), channels_last};
   const int length = layout.channels_per_group * layout.hw;

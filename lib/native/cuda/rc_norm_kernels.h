@@ -68,12 +68,13 @@ inline ChannelsLastPlan channels_last_plan(int64_t channels, int64_t hw, int64_t
 
 inline bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
-// Whether launch_group_norm takes the vector kernel for a channels-last x (and shift, or null): switched on, a plan and
-// 16-byte alignment (y, fresh from the allocator, is).
+// The plan launch_group_norm takes the vector kernel with for a channels-last x (and shift, or null): empty unless the
+// kernel is switched on, the shape has a plan and x and shift are 16-byte aligned (y, fresh from the allocator, is).
 bool channels_last_kernel();
-inline bool channels_last_kernel_takes(int64_t channels, int64_t hw, int64_t groups, NormDType x_dtype, const void* x, const void* shift) {
-  return channels_last_kernel() && aligned16(x) && (shift == nullptr || aligned16(shift)) &&
-         static_cast<bool>(channels_last_plan(channels, hw, groups, x_dtype == NormDType::Float32 ? 4 : 2));
+inline ChannelsLastPlan channels_last_kernel_plan(int64_t channels, int64_t hw, int64_t groups, NormDType x_dtype, const void* x,
+                                                  const void* shift) {
+  if (!channels_last_kernel() || !aligned16(x) || (shift != nullptr && !aligned16(shift))) return {};
+  return channels_last_plan(channels, hw, groups, x_dtype == NormDType::Float32 ? 4 : 2);
 }
 
 inline bool group_norm_backward_fits(int64_t channels, int64_t hw, int64_t groups) {
@@ -100,7 +101,7 @@ int launch_group_norm_channels_last(const ChannelsLastPlan& plan, NormDType x_dt
 // x and y: (n, channels, hw) contiguous, or (n, hw, channels) when channels_last; shift (n, channels) or null is added
 // to x first; normalized over each group of channels/groups channels, then y = gamma * x^ + beta per channel, then SiLU
 // when silu is true. mean and rstd (n * groups float32 values, or both null) receive each group's statistics.
-// Channels-last maps go to the vector kernel where channels_last_kernel_takes them, others to the general one where
+// Channels-last maps go to the vector kernel where channels_last_kernel_plan has a plan, others to the general one where
 // group_norm_fits.
 int launch_group_norm(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, void* y, const void* gamma, const void* beta,
                       const void* shift, int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups,
