@@ -10,7 +10,8 @@ namespace RandCond.Benchmarks;
 /// </summary>
 internal static class ChannelsLastNormCheck
 {
-    private static readonly (long Channels, long Height, long Width, long Groups)[] Shapes =
+    /// <summary>The shapes of the vector kernels' checks, forward here and backward in <see cref="FusedNormTrainingCheck"/>.</summary>
+    internal static readonly (long Channels, long Height, long Width, long Groups)[] Shapes =
         [(32, 28, 28, 8), (96, 28, 28, 8), (64, 14, 14, 8), (128, 7, 7, 8), (32, 28, 28, 32), (64, 7, 7, 1), (24, 5, 5, 2), (48, 3, 3, 3)];
 
     public static void Run(Action<string, bool, string> add, Device device)

@@ -35,6 +35,16 @@ public static class FusedNormTrainingCheck
                 LayerNormAgrees(add, device, path, [4, 196, 64], dtype, autocast: false, limit);
                 LayerNormAgrees(add, device, path, [2, 50, 48], dtype, autocast: false, limit);
             }
+            // The channels-last vector kernels' shapes (their slabs, one channel per group, one group of 64 channels, and
+            // 96 channels at 28x28, beyond the general backward kernel's bound), as a training step runs them: bf16 autocast
+            // with a bf16 output, and in each dtype.
+            foreach (var (channels, height, width, groups) in ChannelsLastNormCheck.Shapes)
+            {
+                long[] shape = [3, channels, height, width];
+                GroupNormAgrees(add, device, path, shape, groups, DType.BFloat16, channelsLast: true, autocast: true, Bf16Limit, lowPrecisionOutput: true);
+                GroupNormAgrees(add, device, path, shape, groups, DType.BFloat16, channelsLast: true, autocast: false, Bf16Limit);
+                GroupNormAgrees(add, device, path, shape, groups, DType.Float32, channelsLast: true, autocast: false, Float32Limit);
+            }
             // Under autocast the kernels read the bf16 input as it is and return float32, or bf16 where the caller says the
             // output only feeds convolutions or linears.
             GroupNormAgrees(add, device, path, [4, 64, 14, 14], 8, DType.BFloat16, channelsLast: false, autocast: true, Bf16Limit);

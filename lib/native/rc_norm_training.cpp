@@ -8,6 +8,7 @@
 #include <torch/csrc/autograd/custom_function.h>
 #include <algorithm>
 #include <atomic>
+#include <utility>
 #include <vector>
 #include "rc_norms.h"
 
@@ -56,6 +57,26 @@ struct Saved {
             static_cast<at::ScalarType>(ctx->saved_data["param_type"].toInt()), ctx->saved_data["kernels"].toBool()};
   }
 };
+
+#ifdef RC_WITH_NORM_KERNELS
+// t, or a copy of it where its data does not start on 16 bytes (a view into a larger gradient), which the channels-last
+// kernels read as 16-byte vectors.
+at::Tensor vector_aligned(const at::Tensor& t) {
+  if (kernels::aligned16(t.data_ptr())) return t;
+  auto copy = at::empty_like(t);
+  return copy.copy_(t);
+}
+
+// dgamma and dbeta (undefined where there is no weight or bias) from the kernels' partial sums (2, parts, channels):
+// one reduction for both where both are needed.
+std::pair<at::Tensor, at::Tensor> weight_grads(const at::Tensor& partials, bool weight, bool bias) {
+  if (weight && bias) {
+    auto sums = partials.sum(1);
+    return {sums[0], sums[1]};
+  }
+  return {weight ? partials[0].sum(0) : at::Tensor(), bias ? partials[1].sum(0) : at::Tensor()};
+}
+#endif
 
 void check_not_double_backward(const char* what) {
   TORCH_CHECK(!at::GradMode::is_enabled(), what,
@@ -139,20 +160,19 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
       c10::cuda::CUDAGuard guard(x.device());
       const auto dtypes = *kernel_dtypes(x, true, paths.y_type, paths.param_type, {&shift}, {&weight, &bias});
       const bool channels_last = !x.is_contiguous();
-      auto dy = grads[0].to(paths.y_type).contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous);
+      auto dy = vector_aligned(grads[0].to(paths.y_type).contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous));
       dx = at::empty_like(x);
-      auto dgamma_n = at::empty({n, channels}, x.options().dtype(at::kFloat));
-      auto dbeta_n = at::empty_like(dgamma_n);
+      // The per-sample sums of both weight gradients in one tensor, reduced over the samples by one operator.
+      auto dparams_n = at::empty({2, n, channels}, x.options().dtype(at::kFloat));
       if (shift) dshift = at::empty({n, channels}, x.options());
       check_launch(kernels::launch_group_norm_backward(dtypes.x, dtypes.y, dtypes.p, x.data_ptr(), data_or_null(shift),
                                                        data_or_null(weight), data_or_null(bias), mean.data_ptr<float>(),
                                                        rstd.data_ptr<float>(), dy.data_ptr(), dx.data_ptr(),
-                                                       shift ? dshift.data_ptr() : nullptr, dgamma_n.data_ptr<float>(),
-                                                       dbeta_n.data_ptr<float>(), n, channels, x.numel() / (n * channels),
+                                                       shift ? dshift.data_ptr() : nullptr, dparams_n[0].data_ptr<float>(),
+                                                       dparams_n[1].data_ptr<float>(), n, channels, x.numel() / (n * channels),
                                                        channels_last, groups, silu, stream_of(x)),
                    "group_norm backward");
-      if (weight) dweight = dgamma_n.sum(0);
-      if (bias) dbias = dbeta_n.sum(0);
+      std::tie(dweight, dbias) = weight_grads(dparams_n, weight.has_value(), bias.has_value());
 #endif
     } else {
       auto xhat = group_xhat(x, shift, mean, rstd, groups);
@@ -224,15 +244,13 @@ struct LayerNormFunction : public torch::autograd::Function<LayerNormFunction> {
       const auto dtypes = *kernel_dtypes(x, false, paths.y_type, paths.param_type, {}, {&weight, &bias});
       auto dy = grads[0].to(paths.y_type).contiguous();
       dx = at::empty_like(x);
-      auto dgamma_b = at::empty({kernels::layer_norm_backward_blocks(rows), cols}, x.options().dtype(at::kFloat));
-      auto dbeta_b = at::empty_like(dgamma_b);
+      auto dparams_b = at::empty({2, kernels::layer_norm_backward_blocks(rows), cols}, x.options().dtype(at::kFloat));
       check_launch(kernels::launch_layer_norm_backward(dtypes.x, dtypes.y, dtypes.p, x.data_ptr(), data_or_null(weight),
                                                        mean.data_ptr<float>(), rstd.data_ptr<float>(), dy.data_ptr(),
-                                                       dx.data_ptr(), dgamma_b.data_ptr<float>(), dbeta_b.data_ptr<float>(),
+                                                       dx.data_ptr(), dparams_b[0].data_ptr<float>(), dparams_b[1].data_ptr<float>(),
                                                        rows, cols, stream_of(x)),
                    "layer_norm backward");
-      if (weight) dweight = dgamma_b.sum(0);
-      if (bias) dbias = dbeta_b.sum(0);
+      std::tie(dweight, dbias) = weight_grads(dparams_b, weight.has_value(), bias.has_value());
 #endif
     } else {
       auto xhat = (x.to(opmath(x)).reshape({rows, cols}) - mean.unsqueeze(-1)) * rstd.unsqueeze(-1);
@@ -261,9 +279,12 @@ OptionalTensor trainable_group_norm(const NormInputs& in, int64_t groups, double
   bool kernels = false;
 #ifdef RC_WITH_NORM_KERNELS
   const int64_t n = in.x.size(0), channels = in.x.size(1);
-  kernels = path == TrainingPath::FusedKernels &&
-            kernels::group_norm_backward_fits(channels, in.x.numel() / std::max<int64_t>(n * channels, 1), groups) &&
-            kernel_dtypes(in.x, true, in.y_type, in.param_type, {&in.shift}, {&in.weight, &in.bias}).has_value();
+  if (path == TrainingPath::FusedKernels) {
+    if (const auto dtypes = kernel_dtypes(in.x, true, in.y_type, in.param_type, {&in.shift}, {&in.weight, &in.bias}))
+      kernels = kernels::group_norm_backward_launchable(channels, in.x.numel() / std::max<int64_t>(n * channels, 1), groups,
+                                                        !in.x.is_contiguous(), dtypes->x, dtypes->y, in.x.data_ptr(),
+                                                        data_or_null(in.shift));
+  }
 #endif
   if (path == TrainingPath::FusedKernels && !kernels) return c10::nullopt;
   return GroupNormFunction::apply(in.x, in.weight, in.bias, in.shift, groups, eps, silu, in.y_type, in.param_type, kernels);

@@ -9,14 +9,7 @@
 // and its 8 channels' shift, scale and bias once. The statistics are per group as in the general kernel (float32, mean
 // first, then the mean squared deviation), summed per warp with shuffles and across warps in a fixed order, so the
 // result is the same from run to run.
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
-#include <cuda_runtime.h>
-
-#include <cstdint>
-
-#include "rc_norm_device.cuh"
-#include "rc_norm_kernels.h"
+#include "rc_channels_last_device.cuh"
 
 namespace {
 
@@ -24,73 +17,12 @@ using namespace rc::kernels::device;
 using rc::kernels::ChannelsLastPlan;
 using rc::kernels::kChannelRun;
 
-constexpr int kMaxThreads = rc::kernels::kChannelsLastMaxThreads;
-constexpr int kMaxSlab = kMaxThreads / 32 * kChannelRun;  // a warp per run at least
-
-// 16-bit values to and from their bits, so that a run's words stay in registers (a union or a cast of their address
-// would put them in local memory).
-__device__ __forceinline__ float from_bits(__nv_bfloat16*, unsigned bits) { return __uint_as_float(bits << 16); }
-__device__ __forceinline__ float from_bits(__half*, unsigned bits) { return __half2float(__ushort_as_half(static_cast<unsigned short>(bits))); }
-__device__ __forceinline__ unsigned to_bits(__nv_bfloat16*, float v) { return __bfloat16_as_ushort(__float2bfloat16(v)); }
-__device__ __forceinline__ unsigned to_bits(__half*, float v) { return __half_as_ushort(__float2half(v)); }
-
-// A run of 8 consecutive values as read from memory (one 16-byte access for 16-bit types, two for float32), kept so in
-// registers (16-bit values take half the registers of float32 ones) and read as float32.
-template <typename T>
-struct Run {
-  uint4 raw;
-  __device__ __forceinline__ void read(const T* p) { raw = *reinterpret_cast<const uint4*>(p); }
-  __device__ __forceinline__ float operator[](int j) const {
-    const unsigned word = j < 2 ? raw.x : j < 4 ? raw.y : j < 6 ? raw.z : raw.w;
-    return from_bits(static_cast<T*>(nullptr), j % 2 == 0 ? word & 0xffffu : word >> 16);
-  }
-};
-template <>
-struct Run<float> {
-  float4 low, high;
-  __device__ __forceinline__ void read(const float* p) {
-    low = reinterpret_cast<const float4*>(p)[0];
-    high = reinterpret_cast<const float4*>(p)[1];
-  }
-  __device__ __forceinline__ float operator[](int j) const {
-    const float4& q = j < 4 ? low : high;
-    const int i = j % 4;
-    return i == 0 ? q.x : i == 1 ? q.y : i == 2 ? q.z : q.w;
-  }
-};
-
-template <typename T>
-__device__ __forceinline__ void store_run(T* p, const float (&v)[kChannelRun]) {
-  unsigned w[kChannelRun / 2];
-#pragma unroll
-  for (int i = 0; i < kChannelRun / 2; ++i)
-    w[i] = to_bits(static_cast<T*>(nullptr), v[2 * i]) | (to_bits(static_cast<T*>(nullptr), v[2 * i + 1]) << 16);
-  *reinterpret_cast<uint4*>(p) = make_uint4(w[0], w[1], w[2], w[3]);
-}
-__device__ __forceinline__ void store_run(float* p, const float (&v)[kChannelRun]) {
-  reinterpret_cast<float4*>(p)[0] = make_float4(v[0], v[1], v[2], v[3]);
-  reinterpret_cast<float4*>(p)[1] = make_float4(v[4], v[5], v[6], v[7]);
-}
-
-// The sum over the block of each group of the slab: per warp (one run of channels each) by shuffles into partial, per
-// channel over its run's warps into channel_sums, then per group over its channels into group_sums, each in a fixed order.
-__device__ __forceinline__ void sum_groups(float (&per_channel)[kChannelRun], float* partial, float* channel_sums, float* group_sums,
+// The sum over the block of each group of the slab: per channel (sum_channels), then per group over its channels into
+// group_sums, in a fixed order.
+__device__ __forceinline__ void sum_groups(float (&per_channel)[1][kChannelRun], float* partial, float* channel_sums, float* group_sums,
                                            int slab, int channels_per_group, int pixel_threads) {
-  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, t = threadIdx.x;
-#pragma unroll
-  for (int j = 0; j < kChannelRun; ++j) per_channel[j] = warp_sum(per_channel[j]);
-  if (lane == 0) {
-#pragma unroll
-    for (int j = 0; j < kChannelRun; ++j) partial[warp * kChannelRun + j] = per_channel[j];
-  }
-  __syncthreads();
-  if (t < slab) {
-    const int warps_per_run = pixel_threads >> 5, run = t / kChannelRun, j = t % kChannelRun;
-    float sum = 0.f;
-    for (int w = run * warps_per_run; w < (run + 1) * warps_per_run; ++w) sum += partial[w * kChannelRun + j];
-    channel_sums[t] = sum;
-  }
-  __syncthreads();
+  sum_channels<1>(per_channel, partial, channel_sums, slab, pixel_threads);
+  const int t = threadIdx.x;
   if (t < slab / channels_per_group) {
     float sum = 0.f;
     for (int c = t * channels_per_group; c < (t + 1) * channels_per_group; ++c) sum += channel_sums[c];
@@ -114,9 +46,10 @@ __global__ void __launch_bounds__(kMaxThreads)
   const int64_t sample = static_cast<int64_t>(n) * hw * channels;
   const float count = static_cast<float>(channels_per_group) * static_cast<float>(hw);
 
-  constexpr int kRuns = sizeof(TX) >= 4 ? 2 : 4;  // rc::kernels::runs_per_thread, which the plan used
+  constexpr int kRuns = kRunsOf<TX>;
   Run<TX> runs[kRuns];
-  float per_channel[kChannelRun] = {};
+  float sums_of_channels[1][kChannelRun] = {};
+  float(&per_channel)[kChannelRun] = sums_of_channels[0];
   int pixels = 0;
 #pragma unroll
   for (int k = 0; k < kRuns; ++k) {
@@ -139,7 +72,7 @@ __global__ void __launch_bounds__(kMaxThreads)
       per_channel[j] += static_cast<float>(pixels) * shift_run[j];
     }
   }
-  sum_groups(per_channel, partial, channel_sums, sums, slab, channels_per_group, pixel_threads);
+  sum_groups(sums_of_channels, partial, channel_sums, sums, slab, channels_per_group, pixel_threads);
   float centre[kChannelRun];  // the group's mean less the channel's shift
 #pragma unroll
   for (int j = 0; j < kChannelRun; ++j) {
@@ -156,7 +89,7 @@ __global__ void __launch_bounds__(kMaxThreads)
       }
     }
   }
-  sum_groups(per_channel, partial, channel_sums, squares, slab, channels_per_group, pixel_threads);
+  sum_groups(sums_of_channels, partial, channel_sums, squares, slab, channels_per_group, pixel_threads);
   if (mean_out != nullptr && static_cast<int>(threadIdx.x) < slab / channels_per_group) {
     const int64_t g = static_cast<int64_t>(n) * (channels / channels_per_group) + first_group + threadIdx.x;
     mean_out[g] = sums[threadIdx.x] / count;

@@ -39,13 +39,7 @@ __global__ void __launch_bounds__(1024)
     if (i < length) {
       layout.locate(g, i, offsets[k], channels[k]);
       xhat[k] = (shifted(x, base + offsets[k], shift_n, channels[k]) - mean) * rstd;
-      float d = load(dy, base + offsets[k]);
-      if (silu) {
-        const float a = load_or(gamma, channels[k], 1.f) * xhat[k] + load_or(beta, channels[k], 0.f);
-        const float s = sigmoid(a);
-        d *= s * (1.f + a * (1.f - s));
-      }
-      da[k] = d;
+      da[k] = affine_grad(load(dy, base + offsets[k]), xhat[k], load_or(gamma, channels[k], 1.f), load_or(beta, channels[k], 0.f), silu);
     }
   }
   // Per channel: each warp's sums into sums[warp][quantity][channel], then one thread per (quantity, channel) adds the
@@ -177,6 +171,11 @@ int launch_group_norm_backward(NormDType x_dtype, NormDType y_dtype, NormDType p
                                const void* beta, const float* mean, const float* rstd, const void* dy, void* dx, void* dshift,
                                float* dgamma_n, float* dbeta_n, int64_t n, int64_t channels, int64_t hw, bool channels_last,
                                int64_t groups, bool silu, void* stream) {
+  if (channels_last && aligned16(dy) && aligned16(dx)) {
+    if (const auto plan = channels_last_backward_kernel_plan(channels, hw, groups, x_dtype, y_dtype, x, shift))
+      return launch_group_norm_backward_channels_last(plan, x_dtype, y_dtype, p_dtype, x, shift, gamma, beta, mean, rstd, dy, dx,
+                                                      dshift, dgamma_n, dbeta_n, n, channels, hw, groups, silu, stream);
+  }
   if (!group_norm_backward_fits(channels, hw, groups)) return static_cast<int>(cudaErrorInvalidValue);
   const GroupLayout layout{static_cast<int>(channels), static_cast<int>(channels / groups), static_cast<int>(hw), channels_last};
   const int length = layout.channels_per_group * layout.hw;

@@ -69,6 +69,13 @@ __device__ __forceinline__ float shifted(const T* x, int64_t offset, const T* sh
 
 __device__ __forceinline__ float sigmoid(float v) { return 1.f / (1.f + __expf(-v)); }
 
+// dL/da for the affine output a = gamma * x^ + beta, from dL/dy: through SiLU's derivative when y = SiLU(a), else dL/dy.
+__device__ __forceinline__ float affine_grad(float dy, float xhat, float gamma, float beta, bool silu) {
+  if (!silu) return dy;
+  const float a = gamma * xhat + beta, s = sigmoid(a);
+  return dy * s * (1.f + a * (1.f - s));
+}
+
 template <typename T>
 __device__ __forceinline__ float load_or(const T* p, int64_t i, float fallback) { return p == nullptr ? fallback : load(p, i); }
 

@@ -66,6 +66,7 @@ inline ChannelsLastPlan channels_last_plan(int64_t channels, int64_t hw, int64_t
   return channels * hw < (int64_t{1} << 31) ? plan : ChannelsLastPlan{};
 }
 
+inline int dtype_bytes(NormDType t) { return t == NormDType::Float32 ? 4 : 2; }
 inline bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
 // The plan launch_group_norm takes the vector kernel with for a channels-last x (and shift, or null): empty unless the
@@ -74,11 +75,27 @@ bool channels_last_kernel();
 inline ChannelsLastPlan channels_last_kernel_plan(int64_t channels, int64_t hw, int64_t groups, NormDType x_dtype, const void* x,
                                                   const void* shift) {
   if (!channels_last_kernel() || !aligned16(x) || (shift != nullptr && !aligned16(shift))) return {};
-  return channels_last_plan(channels, hw, groups, x_dtype == NormDType::Float32 ? 4 : 2);
+  return channels_last_plan(channels, hw, groups, dtype_bytes(x_dtype));
 }
 
 inline bool group_norm_backward_fits(int64_t channels, int64_t hw, int64_t groups) {
   return group_norm_fits(channels, hw, groups) && channels / groups <= kMaxChannelsPerGroupBackward;
+}
+
+// The plan launch_group_norm_backward takes the channels-last vector kernel with: as the forward's, with the runs of the
+// wider of x and dy in registers (dy and dx must be 16-byte aligned too; the training path makes dy so).
+inline ChannelsLastPlan channels_last_backward_kernel_plan(int64_t channels, int64_t hw, int64_t groups, NormDType x_dtype,
+                                                           NormDType y_dtype, const void* x, const void* shift) {
+  if (!channels_last_kernel() || !aligned16(x) || (shift != nullptr && !aligned16(shift))) return {};
+  return channels_last_plan(channels, hw, groups, std::max(dtype_bytes(x_dtype), dtype_bytes(y_dtype)));
+}
+
+// Whether launch_group_norm_backward takes this shape: the vector kernel's plan for a channels-last map, or the general
+// kernel's bounds.
+inline bool group_norm_backward_launchable(int64_t channels, int64_t hw, int64_t groups, bool channels_last, NormDType x_dtype,
+                                           NormDType y_dtype, const void* x, const void* shift) {
+  return (channels_last && channels_last_backward_kernel_plan(channels, hw, groups, x_dtype, y_dtype, x, shift)) ||
+         group_norm_backward_fits(channels, hw, groups);
 }
 
 inline bool layer_norm_fits(int64_t cols) { return cols > 0 && cols <= 32 * kCachedValues; }
@@ -107,9 +124,18 @@ int launch_group_norm(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, c
                       const void* shift, int64_t n, int64_t channels, int64_t hw, bool channels_last, int64_t groups,
                       float eps, bool silu, float* mean, float* rstd, void* stream);
 
+// Runs the channels-last backward kernel for a plan of channels_last_backward_kernel_plan (launch_group_norm_backward's
+// arguments otherwise); x, shift, dy and dx must be 16-byte aligned.
+int launch_group_norm_backward_channels_last(const ChannelsLastPlan& plan, NormDType x_dtype, NormDType y_dtype, NormDType p_dtype,
+                                             const void* x, const void* shift, const void* gamma, const void* beta, const float* mean,
+                                             const float* rstd, const void* dy, void* dx, void* dshift, float* dgamma_n,
+                                             float* dbeta_n, int64_t n, int64_t channels, int64_t hw, int64_t groups, bool silu,
+                                             void* stream);
+
 // The backward of launch_group_norm from its inputs, statistics and dy (laid out as x): dx (as x), dshift (n, channels;
 // may be null), and per sample the weight gradients' partial sums dgamma_n and dbeta_n (n, channels, float32), whose sum
-// over n is dgamma and dbeta.
+// over n is dgamma and dbeta. Channels-last maps go to the vector kernel where channels_last_backward_kernel_plan has a
+// plan and dy and dx are aligned, others to the general one where group_norm_backward_fits.
 int launch_group_norm_backward(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, const void* x, const void* shift, const void* gamma,
                                const void* beta, const float* mean, const float* rstd, const void* dy, void* dx, void* dshift,
                                float* dgamma_n, float* dbeta_n, int64_t n, int64_t channels, int64_t hw, bool channels_last,
