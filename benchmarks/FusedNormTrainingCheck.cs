@@ -53,6 +53,12 @@ public static class FusedNormTrainingCheck
             GroupNormAgrees(add, device, path, [4, 64, 14, 14], 8, DType.Float32, channelsLast: false, autocast: true, Bf16Limit, lowPrecisionOutput: true);
             LayerNormAgrees(add, device, path, [4, 196, 64], DType.BFloat16, autocast: true, Bf16Limit);
             LayerNormAgrees(add, device, path, [4, 196, 64], DType.Float32, autocast: true, Bf16Limit, lowPrecisionOutput: true);
+            // The mean squared error of a distillation loss: a bf16 student feature against a bf16 teacher feature under
+            // autocast, a float32 channels-last map against a bf16 NCHW one (a copy into one layout, promotion to
+            // float32), and a size that is no multiple of the kernels' 8-value runs.
+            MseLossAgrees(add, device, path, [3, 64, 28, 28], DType.BFloat16, DType.BFloat16, (true, true), autocast: true, Bf16Limit);
+            MseLossAgrees(add, device, path, [3, 32, 14, 14], DType.Float32, DType.BFloat16, (true, false), autocast: false, Bf16Limit);  // the target's gradient is bf16
+            MseLossAgrees(add, device, path, [3, 5, 7], DType.Float32, DType.Float32, (false, false), autocast: false, Float32Limit);
             SecondDerivativeRefused(add, device, path);
         }
         finally
@@ -73,7 +79,8 @@ public static class FusedNormTrainingCheck
     /// Runs f on the CPU's operators (float32, from the device inputs' values) and on the device's path, and reports the
     /// worst relative error; a path that throws fails the check with its message (a kernel's launch error included).
     /// </summary>
-    private static void Agrees(Action<string, bool, string> add, string name, NormTrainingPath path, Func<Tensor[], Tensor> f, Tensor[] deviceInputs, bool autocast, double limit)
+    private static void Agrees(Action<string, bool, string> add, string name, NormTrainingPath path, Func<Tensor[], Tensor> f, Tensor[] deviceInputs, bool autocast, double limit,
+                               string[]? names = null)
     {
         using var scope = Torch.NewDisposeScope();
         var device = deviceInputs[0].Device;
@@ -94,11 +101,11 @@ public static class FusedNormTrainingCheck
             add(name, false, $"threw: {e.Message}");
             return;
         }
-        string[] names = ["output", "input grad", "weight grad", "bias grad", "shift grad"];
+        names ??= ["output", "input grad", "weight grad", "bias grad", "shift grad"];
         // The shift's gradient is a sum of the input's over each channel; with one channel per group it is zero but for
         // rounding on both sides, so it is measured against the input gradient's norm where that is the larger.
         double inputGradNorm = expected[1].Double().Norm().Item();
-        var errors = expected.Zip(actual).Select((p, i) => Error(p.Second.Float().Cpu(), p.First, i == 4 ? inputGradNorm : 0)).ToArray();
+        var errors = expected.Zip(actual).Select((p, i) => Error(p.Second.Float().Cpu(), p.First, names[i] == "shift grad" ? inputGradNorm : 0)).ToArray();
         add(name, errors.Max() < limit,
             $"relative error {string.Join(", ", errors.Select((e, i) => $"{names[i]} {e:E2}"))} against the CPU operators (limit {limit:g})");
     }
@@ -137,6 +144,21 @@ public static class FusedNormTrainingCheck
         Tensor[] inputs = [(Torch.Randn(shape, g) * 2.0 - 0.5).To(device).To(dtype), .. new[] { Torch.Randn([cols], g), Torch.Randn([cols], g) }.Select(t => t.To(device).To(paramDType))];
         Agrees(add, $"fused layer_norm in training, {string.Join('x', shape)}, {Precision(dtype, autocast, lowPrecisionOutput)}",
             path, t => F.LayerNorm(t[0], [cols], t[1], t[2], lowPrecisionOutput: lowPrecisionOutput), inputs, autocast, limit);
+    }
+
+    private static void MseLossAgrees(Action<string, bool, string> add, Device device, NormTrainingPath path, long[] shape, DType inputDType, DType targetDType,
+                                      (bool Input, bool Target) channelsLast, bool autocast, double limit)
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(31);
+        var input = (Torch.Randn(shape, g) * 2.0 + 0.5).To(device).To(inputDType);
+        var target = Torch.Randn(shape, g).To(device).To(targetDType);
+        if (channelsLast.Input) input = input.ToMemoryFormat(MemoryFormat.ChannelsLast);
+        if (channelsLast.Target) target = target.ToMemoryFormat(MemoryFormat.ChannelsLast);
+        static string Layout(bool cl) => cl ? "channels-last" : "contiguous";
+        string layout = $"{Layout(channelsLast.Input)} input, {Layout(channelsLast.Target)} target";
+        Agrees(add, $"fused mse_loss in training, {string.Join('x', shape)}, {inputDType} against {targetDType}, {layout}{(autocast ? ", bf16 autocast" : "")}",
+            path, t => F.MseLoss(t[0], t[1]), [input, target], autocast, limit, ["loss", "input grad", "target grad"]);
     }
 
     private static string Precision(DType dtype, bool autocast, bool lowPrecisionOutput) =>

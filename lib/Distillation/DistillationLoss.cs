@@ -38,11 +38,9 @@ public static class DistillationLoss
             foreach (var pair in pairs)
             {
                 var mapped = projections.Map(pair.Student, studentFeatures[pair.Student]);
-                var target = teacherFeatures[pair.Teacher];
-                // A BFloat16 teacher copy (DistillationOptions.Bf16Teacher) hands out bf16 features: compare in float32, as
-                // autocast's mse_loss does, and as a float32 student's backward needs.
-                if (target.DType != mapped.DType && target.DType is DType.BFloat16 or DType.Float16) target = target.To(DType.Float32);
-                feature = feature + F.MseLoss(mapped, target);
+                // A BFloat16 teacher copy (DistillationOptions.Bf16Teacher) hands out bf16 features: MseLoss compares them
+                // with a float32 student's in float32, as autocast's mse_loss does.
+                feature = feature + F.MseLoss(mapped, teacherFeatures[pair.Teacher]);
             }
         var task = Torch.Zeros([], device: studentEps.Device);
         if (weights.Task != 0)

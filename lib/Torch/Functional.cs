@@ -269,7 +269,22 @@ public static class F
 
     public static Tensor AdaptiveAvgPool2d(Tensor input, long outputSize) => Call.TL(Aten.AdaptiveAvgPool2d, input, [outputSize, outputSize]);
 
-    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Loss(Aten.MseLoss, input, target, reduction);
+    /// <summary>
+    /// The squared error of <paramref name="input"/> against <paramref name="target"/> (same shape), as
+    /// <c>torch.nn.functional.mse_loss</c>, with inputs of two float dtypes promoted as it does. The mean runs on fused
+    /// CUDA kernels (one pass each way, reading both tensors in their own dtypes and layouts) where nothing needs
+    /// autograd or <see cref="NormTraining"/> is <see cref="NormTrainingPath.FusedKernels"/>, returning float32 as
+    /// autocast's mse_loss does; on its formulas where that path is <see cref="NormTrainingPath.Formulas"/>.
+    /// </summary>
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        if (reduction != Reduction.Mean) return Loss(Aten.MseLoss, input, target, reduction);
+        NativeMethods.Check(NativeLossMethods.rc_mse_loss(input.Handle, target.Handle, out var result), "mse_loss");
+        GC.KeepAlive(input);
+        GC.KeepAlive(target);
+        return new Tensor(result);
+    }
+
     public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Loss(Aten.L1Loss, input, target, reduction);
 
     private static Tensor Loss(OpHandle op, Tensor input, Tensor target, Reduction reduction)

@@ -137,6 +137,12 @@ RC_EXPORT int32_t rc_get_channels_last_norm_kernel(int32_t* vector);
 // threads per block, or 0 and 0 where the shape takes the general kernel. Pure arithmetic, on any build.
 RC_EXPORT int32_t rc_channels_last_norm_plan(int64_t channels, int64_t hw, int64_t groups, int32_t x_bytes, int32_t* slab, int32_t* threads);
 
+// the mean squared error (rc_squared_error.cpp): mean((input - target)^2) as at::mse_loss; on CUDA where nothing needs
+// autograd or the training path (rc_set_norm_training) is the fused kernels', one kernel each way that reads both in
+// their own dtypes and returns float32 (under autocast, or where the inputs promote to float32); path 2, its formulas
+// as ATen operators. Mixed dtypes outside autocast are promoted, as torch.nn.functional.mse_loss does.
+RC_EXPORT int32_t rc_mse_loss(rc_tensor input, rc_tensor target, rc_tensor* out);
+
 // profiling (rc_profiler.cpp): Kineto, as torch.profiler; stop saves a Chrome trace to trace_path (null: discards it).
 RC_EXPORT int32_t rc_profiler_start(int32_t cuda);
 RC_EXPORT int32_t rc_profiler_stop(const char* trace_path);

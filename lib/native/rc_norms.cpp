@@ -45,8 +45,6 @@ NormInputs norm_inputs(const at::Tensor& x, const OptionalTensor& weight, const 
 }
 
 #ifdef RC_WITH_NORM_KERNELS
-namespace {
-
 c10::optional<kernels::NormDType> norm_dtype(at::ScalarType t) {
   switch (t) {
     case at::kFloat: return kernels::NormDType::Float32;
@@ -55,6 +53,8 @@ c10::optional<kernels::NormDType> norm_dtype(at::ScalarType t) {
     default: return c10::nullopt;
   }
 }
+
+namespace {
 
 bool all_like(const at::Tensor& x, at::ScalarType type, std::initializer_list<const OptionalTensor*> others) {
   for (const auto* p : others) {

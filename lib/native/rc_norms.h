@@ -53,6 +53,8 @@ struct KernelDTypes {
 c10::optional<KernelDTypes> kernel_dtypes(const at::Tensor& x, bool allow_channels_last, at::ScalarType y_type,
                                           at::ScalarType param_type, std::initializer_list<const OptionalTensor*> like_x,
                                           std::initializer_list<const OptionalTensor*> params);
+// The kernels' name of a float dtype (float32, bf16, fp16), or none.
+c10::optional<kernels::NormDType> norm_dtype(at::ScalarType t);
 const void* data_or_null(const OptionalTensor& t);
 void* stream_of(const at::Tensor& x);
 void check_launch(int status, const char* what);
