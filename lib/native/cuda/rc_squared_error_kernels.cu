@@ -13,28 +13,35 @@ namespace {
 using namespace rc::kernels::device;
 using rc::kernels::kSquaredErrorThreads;
 
+// Calls visit(r, ra, rb) for each run r of 8 values of a and b this thread takes (grid-stride) where vector is true, and
+// returns the first index the scalar loop after it still has to cover.
+template <typename TA, typename TB, typename Visit>
+__device__ __forceinline__ int64_t for_each_run(const TA* a, const TB* b, int64_t n, bool vector, int64_t first, int64_t stride, Visit&& visit) {
+  if (!vector) return 0;
+  const int64_t runs = n / kRunLength;
+  for (int64_t r = first; r < runs; r += stride) {
+    Run<TA> ra;
+    Run<TB> rb;
+    ra.read(a + r * kRunLength);
+    rb.read(b + r * kRunLength);
+    visit(r, ra, rb);
+  }
+  return runs * kRunLength;
+}
+
 template <typename TA, typename TB>
 __global__ void __launch_bounds__(kSquaredErrorThreads)
     squared_error_sum_kernel(const TA* __restrict__ a, const TB* __restrict__ b, int64_t n, bool vector, float* __restrict__ partial) {
   __shared__ float warp_sums[32];
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x, first = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   float sum = 0.f;
-  int64_t done = 0;
-  if (vector) {
-    const int64_t runs = n / kRunLength;
-    for (int64_t r = first; r < runs; r += stride) {
-      Run<TA> ra;
-      Run<TB> rb;
-      ra.read(a + r * kRunLength);
-      rb.read(b + r * kRunLength);
+  const int64_t done = for_each_run(a, b, n, vector, first, stride, [&](int64_t, const Run<TA>& ra, const Run<TB>& rb) {
 #pragma unroll
-      for (int j = 0; j < kRunLength; ++j) {
-        const float d = ra[j] - rb[j];
-        sum += d * d;
-      }
+    for (int j = 0; j < kRunLength; ++j) {
+      const float d = ra[j] - rb[j];
+      sum += d * d;
     }
-    done = runs * kRunLength;
-  }
+  });
   for (int64_t i = done + first; i < n; i += stride) {
     const float d = load(a, i) - load(b, i);
     sum += d * d;
@@ -59,25 +66,16 @@ __global__ void __launch_bounds__(kSquaredErrorThreads)
                               float scale, TA* __restrict__ da, TB* __restrict__ db) {
   const float g = *grad * scale;
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x, first = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-  int64_t done = 0;
-  if (vector) {
-    const int64_t runs = n / kRunLength;
-    for (int64_t r = first; r < runs; r += stride) {
-      Run<TA> ra;
-      Run<TB> rb;
-      ra.read(a + r * kRunLength);
-      rb.read(b + r * kRunLength);
-      float out[kRunLength], negated[kRunLength];
+  const int64_t done = for_each_run(a, b, n, vector, first, stride, [&](int64_t r, const Run<TA>& ra, const Run<TB>& rb) {
+    float out[kRunLength], negated[kRunLength];
 #pragma unroll
-      for (int j = 0; j < kRunLength; ++j) {
-        out[j] = g * (ra[j] - rb[j]);
-        negated[j] = -out[j];
-      }
-      if (da != nullptr) store_run(da + r * kRunLength, out);
-      if (db != nullptr) store_run(db + r * kRunLength, negated);
+    for (int j = 0; j < kRunLength; ++j) {
+      out[j] = g * (ra[j] - rb[j]);
+      negated[j] = -out[j];
     }
-    done = runs * kRunLength;
-  }
+    if (da != nullptr) store_run(da + r * kRunLength, out);
+    if (db != nullptr) store_run(db + r * kRunLength, negated);
+  });
   for (int64_t i = done + first; i < n; i += stride) {
     const float d = g * (load(a, i) - load(b, i));
     if (da != nullptr) da[i] = round_to<TA>(d);
