@@ -7,8 +7,9 @@ namespace RandCond.Benchmarks;
 /// and the gradients of every input against libtorch's operators on the CPU, for GroupNorm + shift + SiLU (NCHW and
 /// channels-last, one channel per group and eight) and LayerNorm (rows of 64 and 48 columns), in float32, in bf16 and
 /// under bf16 autocast (float32 parameters, a bf16 or float32 input, a float32 output or a bf16 one where the caller asks);
-/// and a refused second derivative, which shows the kernels' autograd functions ran. The same checks run the kernels' formulas (<see cref="NormTrainingPath.Formulas"/>)
-/// on the CPU in the tests, which is how the harness itself is tested.
+/// the mean squared error; the linear and convolution layers whose bias the column kernels add and sum; and a refused
+/// second derivative, which shows the kernels' autograd functions ran. The same checks run the kernels' formulas
+/// (<see cref="NormTrainingPath.Formulas"/>) on the CPU in the tests, which is how the harness itself is tested.
 /// </summary>
 public static class FusedNormTrainingCheck
 {
@@ -59,6 +60,16 @@ public static class FusedNormTrainingCheck
             MseLossAgrees(add, device, path, [3, 64, 28, 28], DType.BFloat16, DType.BFloat16, (true, true), autocast: true, Bf16Limit);
             MseLossAgrees(add, device, path, [3, 32, 14, 14], DType.Float32, DType.BFloat16, (true, false), autocast: false, Bf16Limit);  // the target's gradient is bf16
             MseLossAgrees(add, device, path, [3, 5, 7], DType.Float32, DType.Float32, (false, false), autocast: false, Float32Limit);
+            // Layers with a bias, whose gradient the column kernels sum: a transformer block's linear and a U-Net block's
+            // convolution as a training step runs them (bf16 autocast, float32 parameters; sums of two passes), a float32
+            // one of each, a width that is no multiple of the kernels' 8-column runs, and an NCHW convolution (the kernels
+            // do not apply; libtorch's operators sum).
+            LinearAgrees(add, device, path, [3, 196, 64], 96, DType.Float32, autocast: true, Bf16Limit);
+            LinearAgrees(add, device, path, [50, 40], 24, DType.Float32, autocast: false, Float32Limit);
+            LinearAgrees(add, device, path, [7, 20], 13, DType.Float32, autocast: false, Float32Limit);
+            Conv2dAgrees(add, device, path, [3, 32, 28, 28], 64, DType.BFloat16, channelsLast: true, autocast: true, Bf16Limit);
+            Conv2dAgrees(add, device, path, [3, 16, 14, 14], 24, DType.Float32, channelsLast: true, autocast: false, Float32Limit);
+            Conv2dAgrees(add, device, path, [3, 16, 14, 14], 24, DType.Float32, channelsLast: false, autocast: false, Float32Limit);
             SecondDerivativeRefused(add, device, path);
         }
         finally
@@ -67,11 +78,11 @@ public static class FusedNormTrainingCheck
         }
     }
 
-    /// <summary>y and the gradients of sum(y * weighting) with respect to each input, on the inputs as given.</summary>
-    private static Tensor[] OutputAndGrads(Func<Tensor[], Tensor> f, Tensor[] leaves, Tensor weighting)
+    /// <summary>y and the gradients of sum(y * weighting(y's shape)) with respect to each input, on the inputs as given.</summary>
+    private static Tensor[] OutputAndGrads(Func<Tensor[], Tensor> f, Tensor[] leaves, Func<long[], Tensor> weighting)
     {
         var y = f(leaves);
-        var grads = Autograd.Grad([(y * weighting.To(y.Device).To(y.DType)).Sum()], leaves);
+        var grads = Autograd.Grad([(y * weighting(y.Shape).To(y.Device).To(y.DType)).Sum()], leaves);
         return [y, .. grads.Select(g => g!)];
     }
 
@@ -87,14 +98,15 @@ public static class FusedNormTrainingCheck
         var cpuLeaves = deviceInputs.Select(t => t.Detach().Float().Cpu().Contiguous().RequiresGrad_()).ToArray();
         F.NormTraining = NormTrainingPath.Operators;
         using var g = new Generator(17);
-        var weighting = Torch.Randn(deviceInputs[0].Shape, g);  // a normalization's output has its input's shape
-        var expected = OutputAndGrads(f, cpuLeaves, weighting);
+        Tensor? weights = null;
+        Tensor Weighting(long[] shape) => weights ??= Torch.Randn(shape, g);  // drawn once, on the CPU run, for both
+        var expected = OutputAndGrads(f, cpuLeaves, Weighting);
         F.NormTraining = path;
         Tensor[] actual;
         try
         {
             var leaves = deviceInputs.Select(t => t.Detach().RequiresGrad_()).ToArray();
-            using (autocast ? Torch.Autocast(device, DType.BFloat16) : default) actual = OutputAndGrads(f, leaves, weighting);
+            using (autocast ? Torch.Autocast(device, DType.BFloat16) : default) actual = OutputAndGrads(f, leaves, Weighting);
         }
         catch (TorchException e)
         {
@@ -160,6 +172,33 @@ public static class FusedNormTrainingCheck
         Agrees(add, $"fused mse_loss in training, {string.Join('x', shape)}, {inputDType} against {targetDType}, {layout}{(autocast ? ", bf16 autocast" : "")}",
             path, t => F.MseLoss(t[0], t[1]), [input, target], autocast, limit, ["loss", "input grad", "target grad"]);
     }
+
+    private static void LinearAgrees(Action<string, bool, string> add, Device device, NormTrainingPath path, long[] shape, long outFeatures, DType dtype,
+                                     bool autocast, double limit)
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(37);
+        Tensor[] inputs = [Torch.Randn(shape, g), Torch.Randn([outFeatures, shape[^1]], g) * 0.2, Torch.Randn([outFeatures], g)];
+        Agrees(add, $"linear with the column kernels' bias in training, {string.Join('x', shape)} to {outFeatures}, {Precision(dtype, autocast)}",
+            path, t => F.Linear(t[0], t[1], t[2]), inputs.Select(t => t.To(device).To(dtype)).ToArray(), autocast, limit,
+            ["output", "input grad", "weight grad", "bias grad"]);
+    }
+
+    private static void Conv2dAgrees(Action<string, bool, string> add, Device device, NormTrainingPath path, long[] shape, long outChannels, DType dtype,
+                                     bool channelsLast, bool autocast, double limit)
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(43);
+        // Under autocast the input is bf16 (a normalization's low-precision output) and the parameters float32.
+        var x = Torch.Randn(shape, g).To(device).To(dtype);
+        if (channelsLast) x = x.ToMemoryFormat(MemoryFormat.ChannelsLast);
+        var paramDType = autocast ? DType.Float32 : dtype;
+        Tensor[] inputs = [x, .. new[] { Torch.Randn([outChannels, shape[1], 3, 3], g) * 0.1, Torch.Randn([outChannels], g) }.Select(t => t.To(device).To(paramDType))];
+        Agrees(add, $"conv2d with the column kernels' bias in training, {string.Join('x', shape)} to {outChannels} channels, {(channelsLast ? "channels-last" : "NCHW")}, {Precision(dtype, autocast)}",
+            path, t => F.Conv2d(t[0], t[1], t[2], padding: 1), inputs, autocast, limit, ["output", "input grad", "weight grad", "bias grad"]);
+    }
+
+    private static string Precision(DType dtype, bool autocast) => autocast ? $"bf16 autocast, {dtype} input" : dtype.ToString();
 
     private static string Precision(DType dtype, bool autocast, bool lowPrecisionOutput) =>
         !autocast ? dtype.ToString() : $"bf16 autocast, {dtype} input, {(lowPrecisionOutput ? "BFloat16" : "Float32")} output";

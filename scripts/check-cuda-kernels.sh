@@ -2,7 +2,7 @@
 # Compile-checks the fused CUDA kernels and the shim code that calls them, on a machine without a GPU, so a kernel that
 # does not compile is found before a GPU session (where it would break the CUDA build): every lib/native/cuda/*.cu for
 # A100 and H100/H200 (sm_80, sm_90) with warnings as errors, printing each kernel's registers and spills; then
-# rc_norms.cpp, rc_norm_training.cpp and rc_squared_error.cpp as the CUDA build compiles them (RC_WITH_NORM_KERNELS), syntax only, against
+# every shim source that calls them as the CUDA build compiles it (RC_WITH_NORM_KERNELS), syntax only, against
 # the system libtorch's headers. Installs the compiler first when it is missing (scripts/install/cuda-compiler.sh).
 # It checks that the code compiles, not that it computes the right values: `randcond-bench device-check` on a GPU does.
 set -euo pipefail
@@ -23,7 +23,7 @@ done
 # The CUDA build's generated header, which a CPU libtorch does not ship.
 mkdir -p "$work/include/c10/cuda/impl"
 echo '#define C10_CUDA_BUILD_SHARED_LIBS' > "$work/include/c10/cuda/impl/cuda_cmake_macros.h"
-for cpp in rc_norms.cpp rc_norm_training.cpp rc_squared_error.cpp; do
+for cpp in $(cd "$root/lib/native" && grep -l RC_WITH_NORM_KERNELS *.cpp); do
   if g++ -std=c++17 -fsyntax-only -Wall -Werror -DRC_WITH_CUDA=1 -DRC_WITH_NORM_KERNELS=1 -I"$work/include" \
       -I/usr/include/torch/csrc/api/include -I"$root/lib/native" "$root/lib/native/$cpp" 2>"$work/$cpp.log"; then
     echo "ok   $cpp (with the kernels)"

@@ -19,7 +19,7 @@ internal static class Aten
     internal static readonly OpHandle Addcmul = new("aten::addcmul"), LerpInS = new("aten::lerp_", "Scalar"), LerpInT = new("aten::lerp_", "Tensor");
     internal static readonly OpHandle ClampIn = new("aten::clamp_");
     internal static readonly OpHandle Matmul = new("aten::matmul"), Mm = new("aten::mm"), Bmm = new("aten::bmm");
-    internal static readonly OpHandle Linear = new("aten::linear"), Outer = new("aten::outer");
+    internal static readonly OpHandle Outer = new("aten::outer");
 
     // comparison and selection
     internal static readonly OpHandle EqT = new("aten::eq", "Tensor"), EqS = new("aten::eq", "Scalar");
@@ -85,7 +85,7 @@ internal static class Aten
     internal static readonly OpHandle Multinomial = new("aten::multinomial"), Bernoulli = new("aten::bernoulli", "p");
 
     // neural-network functions
-    internal static readonly OpHandle Conv2d = new("aten::conv2d"), ConvTranspose2d = new("aten::conv_transpose2d", "input");
+    internal static readonly OpHandle ConvTranspose2d = new("aten::conv_transpose2d", "input");
     internal static readonly OpHandle LayerNorm = new("aten::layer_norm");
     internal static readonly OpHandle Softmax = new("aten::softmax", "int"), LogSoftmax = new("aten::log_softmax", "int");
     internal static readonly OpHandle Sdpa = new("aten::scaled_dot_product_attention");

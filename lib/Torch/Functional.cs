@@ -7,27 +7,34 @@ public static class F
 {
     public enum Reduction { None = 0, Mean = 1, Sum = 2 }
 
+    /// <summary>
+    /// input W^T + bias. Where <see cref="NormTraining"/> is <see cref="NormTrainingPath.FusedKernels"/> on CUDA and autograd
+    /// records, the bias's gradient is one column-sum kernel pair (and comes back in the bias's dtype, float32 under
+    /// autocast, without a cast); otherwise libtorch's operator.
+    /// </summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
-        var x = new OpArgs(stackalloc NativeValue[3]);
-        x.Add(input);
-        x.Add(weight);
-        x.Add(bias, optional: true);
-        return x.Call(Aten.Linear);
+        NativeMethods.Check(NativeLayerMethods.rc_linear(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero, out var result), "linear");
+        GC.KeepAlive(input);
+        GC.KeepAlive(weight);
+        GC.KeepAlive(bias);
+        return new Tensor(result);
     }
 
+    /// <summary>
+    /// A 2-D convolution. On CUDA, a channels-last output's bias is added by one vector kernel where nothing needs autograd
+    /// or <see cref="NormTraining"/> is <see cref="NormTrainingPath.FusedKernels"/>, and its gradient is one column-sum
+    /// kernel pair; otherwise libtorch's operator.
+    /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0,
                                 long dilation = 1, long groups = 1)
     {
-        var x = new OpArgs(stackalloc NativeValue[7]);
-        x.Add(input);
-        x.Add(weight);
-        x.Add(bias, optional: true);
-        x.Add(stride);
-        x.Add(padding);
-        x.Add(dilation);
-        x.Add(groups);
-        return x.Call(Aten.Conv2d);
+        NativeMethods.Check(NativeLayerMethods.rc_conv2d(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero, stride, padding, dilation, groups,
+                                                         out var result), "conv2d");
+        GC.KeepAlive(input);
+        GC.KeepAlive(weight);
+        GC.KeepAlive(bias);
+        return new Tensor(result);
     }
 
     public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0,
@@ -109,8 +116,9 @@ public static class F
     public static bool FusedNormKernels => NativeNormMethods.rc_fused_norm_kernels() != 0;
 
     /// <summary>
-    /// How <see cref="GroupNorm"/>, <see cref="GroupNormSilu"/> and <see cref="LayerNorm"/> run where autograd records
-    /// a graph, for the whole process (like <see cref="Tf32"/>): libtorch's operators by default.
+    /// How <see cref="GroupNorm"/>, <see cref="GroupNormSilu"/>, <see cref="LayerNorm"/>, <see cref="MseLoss"/> and the bias
+    /// of <see cref="Linear"/> and <see cref="Conv2d"/> run where autograd records a graph (<see cref="NormTrainingPath"/>),
+    /// for the whole process (like <see cref="Tf32"/>): libtorch's operators by default.
     /// </summary>
     public static NormTrainingPath NormTraining
     {

@@ -143,6 +143,14 @@ RC_EXPORT int32_t rc_channels_last_norm_plan(int64_t channels, int64_t hw, int64
 // as ATen operators. Mixed dtypes outside autocast are promoted, as torch.nn.functional.mse_loss does.
 RC_EXPORT int32_t rc_mse_loss(rc_tensor input, rc_tensor target, rc_tensor* out);
 
+// layers with a bias (rc_biased_layers.cpp): at::linear and at::conv2d (bias may be null), the bias's gradient as the
+// column sums of the output's (one kernel pair) and a convolution's bias added by one kernel on CUDA where the training
+// path (rc_set_norm_training) is the fused kernels' (or, for the convolution, nothing needs autograd); path 2, their
+// formulas as ATen operators.
+RC_EXPORT int32_t rc_linear(rc_tensor input, rc_tensor weight, rc_tensor bias, rc_tensor* out);
+RC_EXPORT int32_t rc_conv2d(rc_tensor input, rc_tensor weight, rc_tensor bias, int64_t stride, int64_t padding, int64_t dilation, int64_t groups,
+                            rc_tensor* out);
+
 // profiling (rc_profiler.cpp): Kineto, as torch.profiler; stop saves a Chrome trace to trace_path (null: discards it).
 RC_EXPORT int32_t rc_profiler_start(int32_t cuda);
 RC_EXPORT int32_t rc_profiler_stop(const char* trace_path);

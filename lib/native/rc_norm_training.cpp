@@ -10,6 +10,7 @@
 #include <atomic>
 #include <utility>
 #include <vector>
+#include "rc_columns.h"
 #include "rc_norms.h"
 
 #ifdef RC_WITH_NORM_KERNELS
@@ -67,14 +68,11 @@ at::Tensor vector_aligned(const at::Tensor& t) {
   return copy.copy_(t);
 }
 
-// dgamma and dbeta (undefined where there is no weight or bias) from the kernels' partial sums (2, parts, channels):
-// one reduction for both where both are needed.
+// dgamma and dbeta (undefined where there is no weight or bias) from the kernels' partial sums (2, parts, channels), both
+// summed over the parts by one column-sum launch.
 std::pair<at::Tensor, at::Tensor> weight_grads(const at::Tensor& partials, bool weight, bool bias) {
-  if (weight && bias) {
-    auto sums = partials.sum(1);
-    return {sums[0], sums[1]};
-  }
-  return {weight ? partials[0].sum(0) : at::Tensor(), bias ? partials[1].sum(0) : at::Tensor()};
+  const auto sums = rc::columns::column_sums(partials, 2, partials.size(2), at::kFloat);
+  return {weight ? sums[0] : at::Tensor(), bias ? sums[1] : at::Tensor()};
 }
 #endif
 
@@ -162,7 +160,7 @@ struct GroupNormFunction : public torch::autograd::Function<GroupNormFunction> {
       const bool channels_last = !x.is_contiguous();
       auto dy = vector_aligned(grads[0].to(paths.y_type).contiguous(channels_last ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous));
       dx = at::empty_like(x);
-      // The per-sample sums of both weight gradients in one tensor, reduced over the samples by one operator.
+      // The per-sample sums of both weight gradients in one tensor, reduced over the samples by one launch.
       auto dparams_n = at::empty({2, n, channels}, x.options().dtype(at::kFloat));
       if (shift) dshift = at::empty({n, channels}, x.options());
       check_launch(kernels::launch_group_norm_backward(dtypes.x, dtypes.y, dtypes.p, x.data_ptr(), data_or_null(shift),

@@ -99,4 +99,23 @@ int dispatch_dtypes(NormDType x_dtype, NormDType y_dtype, NormDType p_dtype, Lau
   return x_dtype == D::Float16 ? launch(__half{}, __half{}, float{}) : launch(float{}, __half{}, float{});
 }
 
+// Calls launch(TA{}, TB{}) with the C++ types of two float dtypes.
+template <typename Launch>
+int dispatch_pair(NormDType a, NormDType b, Launch&& launch) {
+  auto with_b = [&](auto ta) {
+    switch (b) {
+      case NormDType::Float32: return launch(ta, float{});
+      case NormDType::BFloat16: return launch(ta, __nv_bfloat16{});
+      case NormDType::Float16: return launch(ta, __half{});
+    }
+    return static_cast<int>(cudaErrorInvalidValue);
+  };
+  switch (a) {
+    case NormDType::Float32: return with_b(float{});
+    case NormDType::BFloat16: return with_b(__nv_bfloat16{});
+    case NormDType::Float16: return with_b(__half{});
+  }
+  return static_cast<int>(cudaErrorInvalidValue);
+}
+
 }  // namespace rc::kernels::device

@@ -83,25 +83,6 @@ __global__ void __launch_bounds__(kSquaredErrorThreads)
   }
 }
 
-// Calls launch(TA{}, TB{}) with the C++ types of two float dtypes.
-template <typename Launch>
-int dispatch_pair(rc::kernels::NormDType a, rc::kernels::NormDType b, Launch&& launch) {
-  auto with_b = [&](auto ta) {
-    switch (b) {
-      case rc::kernels::NormDType::Float32: return launch(ta, float{});
-      case rc::kernels::NormDType::BFloat16: return launch(ta, __nv_bfloat16{});
-      case rc::kernels::NormDType::Float16: return launch(ta, __half{});
-    }
-    return static_cast<int>(cudaErrorInvalidValue);
-  };
-  switch (a) {
-    case rc::kernels::NormDType::Float32: return with_b(float{});
-    case rc::kernels::NormDType::BFloat16: return with_b(__nv_bfloat16{});
-    case rc::kernels::NormDType::Float16: return with_b(__half{});
-  }
-  return static_cast<int>(cudaErrorInvalidValue);
-}
-
 }  // namespace
 
 namespace rc::kernels {
