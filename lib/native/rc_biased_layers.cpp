@@ -6,6 +6,7 @@
 // convolution's bias, where nothing needs autograd; the same algebra as ATen operators where the path is Formulas (how
 // the CPU checks the wiring); libtorch's operators otherwise.
 #include <ATen/ATen.h>
+#include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/csrc/autograd/custom_function.h>
 #include <vector>
 #include "rc_columns.h"
@@ -56,21 +57,34 @@ at::Tensor saved_bias_grad(AutogradContext* ctx, const at::Tensor& g, int64_t di
   return bias_grad(g, dim, static_cast<at::ScalarType>(ctx->saved_data["bias_type"].toInt()), kernels);
 }
 
-// y = x W^T + b, b kept in its own dtype (float32 under autocast), so that its gradient comes out in it.
+// a b in dtype out: one GEMM writing float32 from bf16 or fp16 operands where this libtorch has aten::mm.dtype (PyTorch
+// 2.8 and later, CUDA), else the product cast.
+at::Tensor mm_in(const at::Tensor& a, const at::Tensor& b, at::ScalarType out) {
+  static const auto mm_dtype = c10::Dispatcher::singleton().findOp({"aten::mm", "dtype"});
+  if (mm_dtype && a.is_cuda() && out == at::kFloat && a.scalar_type() != out)
+    return mm_dtype->typed<at::Tensor(const at::Tensor&, const at::Tensor&, at::ScalarType)>().call(a, b, out);
+  return a.mm(b).to(out);
+}
+
+// y = x W^T + b, with W and b taken in their own dtypes (float32 under autocast) and cast to x's inside, so that their
+// gradients come out in them without autograd's casts (ToCopyBackward0).
 struct LinearFunction : public torch::autograd::Function<LinearFunction> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, bool kernels) {
-    ctx->save_for_backward({x, weight});
+    const auto w = weight.to(x.scalar_type());
+    ctx->save_for_backward({x, w});
+    ctx->saved_data["weight_type"] = static_cast<int64_t>(weight.scalar_type());
     save_bias(ctx, bias, kernels);
-    return at::linear(x, weight, bias.to(x.scalar_type()));
+    return at::linear(x, w, bias.to(x.scalar_type()));
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const auto saved = ctx->get_saved_variables();
-    const at::Tensor &x = saved[0], &weight = saved[1];
-    const auto dy = grads[0].reshape({-1, weight.size(0)});
+    const at::Tensor &x = saved[0], &w = saved[1];
+    const auto dy = grads[0].reshape({-1, w.size(0)});
     at::Tensor dx, dweight, dbias;
-    if (ctx->needs_input_grad(0)) dx = dy.mm(weight).view(x.sizes());
-    if (ctx->needs_input_grad(1)) dweight = dy.t().mm(x.reshape({-1, x.size(-1)}));
+    if (ctx->needs_input_grad(0)) dx = dy.mm(w).view(x.sizes());
+    if (ctx->needs_input_grad(1))
+      dweight = mm_in(dy.t(), x.reshape({-1, x.size(-1)}), static_cast<at::ScalarType>(ctx->saved_data["weight_type"].toInt()));
     if (ctx->needs_input_grad(2)) dbias = saved_bias_grad(ctx, dy, 1);
     return {dx, dweight, dbias, at::Tensor()};
   }
@@ -87,11 +101,11 @@ struct ChannelBiasFunction : public torch::autograd::Function<ChannelBiasFunctio
   }
 };
 
-// t in autocast's dtype where autocast on its device would cast it for a linear layer.
-at::Tensor autocast_input(const at::Tensor& t) {
-  const auto device = t.device().type();
-  if (!rc::autocast_enabled(device) || !t.is_floating_point() || t.scalar_type() == at::kDouble) return t;
-  return t.to(rc::autocast_dtype(device));
+// x in autocast's dtype where autocast on its device would cast it for a linear layer.
+at::Tensor autocast_input(const at::Tensor& x) {
+  const auto device = x.device().type();
+  if (!rc::autocast_enabled(device) || !x.is_floating_point() || x.scalar_type() == at::kDouble) return x;
+  return x.to(rc::autocast_dtype(device));
 }
 
 // How a layer with a bias runs: 1, with the column kernels (CUDA, where nothing needs autograd or the training path is
@@ -114,10 +128,12 @@ void check_bias(const at::Tensor& bias, const at::Tensor& weight, const char* la
 at::Tensor biased_linear(const at::Tensor& x, const at::Tensor& weight, const OptionalTensor& bias) {
   const OptionalTensor w = weight;
   const bool grad = rc::norms::needs_grad(x, {&w, &bias});
-  const int path = bias && x.dim() >= 2 && grad ? biased_path(x, grad) : -1;
+  // Without autocast, operands of two dtypes are libtorch's error to report.
+  const bool one_dtype = rc::autocast_enabled(x.device().type()) || x.scalar_type() == weight.scalar_type();
+  const int path = bias && x.dim() >= 2 && grad && one_dtype ? biased_path(x, grad) : -1;
   if (path < 0) return at::linear(x, weight, bias);
   check_bias(*bias, weight, "linear");
-  return LinearFunction::apply(autocast_input(x), autocast_input(weight), *bias, path == 1);
+  return LinearFunction::apply(autocast_input(x), weight, *bias, path == 1);
 }
 
 at::Tensor biased_conv2d(const at::Tensor& x, const at::Tensor& weight, const OptionalTensor& bias, int64_t stride, int64_t padding, int64_t dilation,

@@ -89,5 +89,7 @@ public class BiasedLayerTests
         Assert.Contains("conv2d: the bias [4] does not match the 5 outputs of the weight [5, 3, 3, 3]", e.Message);
         e = Assert.Throws<TorchException>(() => F.Linear(Torch.Zeros([2, 3]).RequiresGrad_(), Torch.Zeros([5, 3]), Torch.Zeros([2, 5])));
         Assert.Contains("linear: the bias [2, 5] does not match", e.Message);
+        // Without autocast, a weight of another dtype is libtorch's error, as it is off the formulas' path.
+        Assert.Throws<TorchException>(() => F.Linear(Torch.Zeros([2, 3]).RequiresGrad_(), Torch.Zeros([5, 3]).To(DType.BFloat16), Torch.Zeros([5])));
     }
 }
