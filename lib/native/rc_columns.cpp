@@ -16,11 +16,11 @@ at::Tensor column_sums(const at::Tensor& t, int64_t batches, int64_t cols, at::S
   TORCH_CHECK(t.numel() > 0 && t.numel() % (batches * cols) == 0, "column sums: ", t.sizes(), " is no set of ", batches, " matrices of ", cols,
               " columns");
   c10::cuda::CUDAGuard guard(t.device());
-  const int64_t rows = t.numel() / (batches * cols), scratch_bytes = kernels::column_sums_scratch_bytes(batches, rows, cols);
+  const int64_t rows = t.numel() / (batches * cols), scratch_size = kernels::column_sums_scratch(batches, rows, cols);
   auto out = at::empty({batches, cols}, t.options().dtype(out_type));
-  const auto scratch = scratch_bytes > 0 ? at::empty({scratch_bytes / 4}, t.options().dtype(at::kFloat)) : at::Tensor();
+  const auto scratch = scratch_size > 0 ? at::empty({scratch_size}, t.options().dtype(at::kFloat)) : at::Tensor();
   norms::check_launch(kernels::launch_column_sums(*norms::norm_dtype(t.scalar_type()), *norms::norm_dtype(out_type), t.data_ptr(), batches, rows,
-                                                  cols, scratch.defined() ? scratch.data_ptr() : nullptr, out.data_ptr(),
+                                                  cols, scratch.defined() ? scratch.data_ptr<float>() : nullptr, out.data_ptr(),
                                                   norms::stream_of(t)),
                       "column sums");
   return out;

@@ -3,7 +3,7 @@
 // bandwidth on the labs' shapes; Inductor folds these sums into the kernels beside them. Here a block takes a chunk of
 // rows and a tile of columns, each thread 8 adjacent columns (one 16-byte vector) of every lanes-th row, so that a warp
 // reads whole rows; the lanes sharing a column meet by warp shuffles and then across warps in shared memory, in a fixed
-// order, and the chunks' float32 sums are summed, in chunk order, by the last block of each tile to finish (one launch).
+// order, and the chunks' float32 sums meet in a second pass of the same kernel.
 #include "rc_column_kernels.h"
 #include "rc_norm_device.cuh"
 #include "rc_vector_runs.cuh"
@@ -15,25 +15,27 @@ using rc::kernels::kColumnThreads;
 
 constexpr int kColumnWarps = kColumnThreads / 32;
 
-// Rows [first, end) of a matrix of cols columns summed over the block: tile threads (a power of two up to 32) cover a
-// row's share of V adjacent columns each from col, the block's other kColumnThreads / tile - 1 lanes take the next rows;
-// thread t < tile gets its columns' sums, in a fixed order.
-template <typename T, int V>
-__device__ __forceinline__ void block_column_sums(const T* x, int64_t first, int64_t end, int64_t cols, int64_t col, int tile, float (&sum)[V],
-                                                  float (&warp_sums)[kColumnWarps][32][V]) {
-  const int t = threadIdx.x, lane = t / tile, lanes = kColumnThreads / tile;
-#pragma unroll
-  for (int j = 0; j < V; ++j) sum[j] = 0.f;
+// tile threads (a power of two up to 32) cover a row's share of V adjacent columns each; the block's other
+// kColumnThreads / tile - 1 lanes take the next rows. Block (tile, chunk, batch) writes out's row batch * chunks + chunk.
+template <typename T, typename TOut, int V>
+__global__ void __launch_bounds__(kColumnThreads) column_sums_kernel(const T* __restrict__ x, int64_t rows, int64_t cols, int tile,
+                                                                     int64_t rows_per_chunk, TOut* __restrict__ out) {
+  __shared__ float warp_sums[kColumnWarps][32][V];
+  const int t = threadIdx.x, v = t % tile, lane = t / tile, lanes = kColumnThreads / tile;
+  const int64_t col = (static_cast<int64_t>(blockIdx.x) * tile + v) * V, chunk = blockIdx.y, batch = blockIdx.z;
+  const int64_t first = chunk * rows_per_chunk, end = min(rows, first + rows_per_chunk);
+  const T* xb = x + batch * rows * cols + col;
+  float sum[V] = {};
   if (col < cols) {
 #pragma unroll 4
     for (int64_t r = first + lane; r < end; r += lanes) {
       if constexpr (V == kRunLength) {
         Run<T> run;
-        run.read(x + r * cols + col);
+        run.read(xb + r * cols);
 #pragma unroll
         for (int j = 0; j < V; ++j) sum[j] += run[j];
       } else {
-        sum[0] += load(x, r * cols + col);
+        sum[0] += load(xb, r * cols);
       }
     }
   }
@@ -47,45 +49,14 @@ __device__ __forceinline__ void block_column_sums(const T* x, int64_t first, int
     for (int j = 0; j < V; ++j) warp_sums[warp][in_warp][j] = sum[j];
   }
   __syncthreads();
-  if (t < tile) {
+  if (t < tile && col < cols) {
+    TOut* dst = out + (batch * gridDim.y + chunk) * cols + col;
 #pragma unroll
     for (int j = 0; j < V; ++j) {
-      sum[j] = 0.f;
-      for (int w = 0; w < kColumnWarps; ++w) sum[j] += warp_sums[w][t][j];
+      float s = 0.f;
+      for (int w = 0; w < kColumnWarps; ++w) s += warp_sums[w][t][j];
+      dst[j] = round_to<TOut>(s);
     }
-  }
-  __syncthreads();  // warp_sums is reused by the next call
-}
-
-// Block (tile, chunk, batch) sums its chunk of rows; with one chunk it writes out, else its float32 sums go to partial and
-// the last block of a (tile, batch) to arrive (arrivals, zeroed before the launch) sums the chunks' sums in chunk order.
-template <typename T, typename TOut, int V>
-__global__ void __launch_bounds__(kColumnThreads) column_sums_kernel(const T* __restrict__ x, int64_t rows, int64_t cols, int tile,
-                                                                     int64_t rows_per_chunk, float* partial, unsigned* arrivals,
-                                                                     TOut* __restrict__ out) {
-  __shared__ float warp_sums[kColumnWarps][32][V];
-  __shared__ bool last;
-  const int t = threadIdx.x;
-  const int64_t col = (static_cast<int64_t>(blockIdx.x) * tile + t % tile) * V, chunk = blockIdx.y, chunks = gridDim.y, batch = blockIdx.z;
-  const bool writer = t < tile && col < cols;
-  float sum[V];
-  block_column_sums<T, V>(x + batch * rows * cols, chunk * rows_per_chunk, min(rows, (chunk + 1) * rows_per_chunk), cols, col, tile, sum, warp_sums);
-  if (chunks > 1) {
-    if (writer) {
-#pragma unroll
-      for (int j = 0; j < V; ++j) partial[(batch * chunks + chunk) * cols + col + j] = sum[j];
-      __threadfence();
-    }
-    __syncthreads();
-    if (t == 0) last = atomicAdd(&arrivals[batch * gridDim.x + blockIdx.x], 1u) == chunks - 1;
-    __syncthreads();
-    if (!last) return;
-    __threadfence();
-    block_column_sums<float, V>(partial + batch * chunks * cols, 0, chunks, cols, col, tile, sum, warp_sums);
-  }
-  if (writer) {
-#pragma unroll
-    for (int j = 0; j < V; ++j) out[batch * cols + col + j] = round_to<TOut>(sum[j]);
   }
 }
 
@@ -108,34 +79,42 @@ __global__ void __launch_bounds__(kColumnThreads) add_column_bias_kernel(const T
   }
 }
 
+// The tile of threads across a row: enough for cols in runs of V, a power of two, at most a warp.
+int column_tile(int64_t cols, int v) {
+  int tile = 1;
+  while (tile < 32 && tile * v < cols) tile *= 2;
+  return tile;
+}
+
+template <typename T, typename TOut>
+int launch_sums(const T* x, int64_t batches, int64_t rows, int64_t cols, int64_t chunks, TOut* out, cudaStream_t stream) {
+  const bool vector = cols % kRunLength == 0 && rc::kernels::aligned16(x);
+  const int v = vector ? kRunLength : 1, tile = column_tile(cols, v);
+  const int64_t tiles = (cols + int64_t{tile} * v - 1) / (int64_t{tile} * v), rows_per_chunk = (rows + chunks - 1) / chunks;
+  const dim3 grid(static_cast<unsigned>(tiles), static_cast<unsigned>(chunks), static_cast<unsigned>(batches));
+  if (vector)
+    column_sums_kernel<T, TOut, kRunLength><<<grid, kColumnThreads, 0, stream>>>(x, rows, cols, tile, rows_per_chunk, out);
+  else
+    column_sums_kernel<T, TOut, 1><<<grid, kColumnThreads, 0, stream>>>(x, rows, cols, tile, rows_per_chunk, out);
+  return static_cast<int>(cudaGetLastError());
+}
+
 }  // namespace
 
 namespace rc::kernels {
 
-int launch_column_sums(NormDType x_dtype, NormDType out_dtype, const void* x, int64_t batches, int64_t rows, int64_t cols, void* scratch,
+int launch_column_sums(NormDType x_dtype, NormDType out_dtype, const void* x, int64_t batches, int64_t rows, int64_t cols, float* scratch,
                        void* out, void* stream) {
-  if (batches <= 0 || batches > 65535 || rows <= 0 || cols <= 0) return static_cast<int>(cudaErrorInvalidValue);
-  const ColumnSumsPlan plan = column_sums_plan(rows, cols, cols % kRunLength == 0 && aligned16(x));
-  if (plan.chunks > 1 && scratch == nullptr) return static_cast<int>(cudaErrorInvalidValue);
+  if (batches <= 0 || batches > 65535 || rows <= 0 || cols <= 0 || cols > (int64_t{1} << 30) * kRunLength) return static_cast<int>(cudaErrorInvalidValue);
+  const int64_t chunks = column_sum_chunks(rows, cols);
+  if (chunks > 1 && scratch == nullptr) return static_cast<int>(cudaErrorInvalidValue);
   const auto s = static_cast<cudaStream_t>(stream);
-  auto* partial = static_cast<float*>(scratch);
-  auto* arrivals = plan.chunks > 1 ? reinterpret_cast<unsigned*>(partial + batches * plan.chunks * cols) : nullptr;
-  if (arrivals != nullptr) {
-    const cudaError_t zeroed = cudaMemsetAsync(arrivals, 0, sizeof(unsigned) * batches * plan.tiles, s);
-    if (zeroed != cudaSuccess) return static_cast<int>(zeroed);
-  }
-  const dim3 grid(static_cast<unsigned>(plan.tiles), static_cast<unsigned>(plan.chunks), static_cast<unsigned>(batches));
-  const int64_t rows_per_chunk = (rows + plan.chunks - 1) / plan.chunks;
   return dispatch_pair(x_dtype, out_dtype, [&](auto tx, auto tout) {
     using T = decltype(tx);
     using TOut = decltype(tout);
-    if (plan.vector)
-      column_sums_kernel<T, TOut, kRunLength><<<grid, kColumnThreads, 0, s>>>(static_cast<const T*>(x), rows, cols, plan.tile, rows_per_chunk, partial,
-                                                                             arrivals, static_cast<TOut*>(out));
-    else
-      column_sums_kernel<T, TOut, 1><<<grid, kColumnThreads, 0, s>>>(static_cast<const T*>(x), rows, cols, plan.tile, rows_per_chunk, partial, arrivals,
-                                                                    static_cast<TOut*>(out));
-    return static_cast<int>(cudaGetLastError());
+    if (chunks == 1) return launch_sums(static_cast<const T*>(x), batches, rows, cols, 1, static_cast<TOut*>(out), s);
+    const int status = launch_sums(static_cast<const T*>(x), batches, rows, cols, chunks, scratch, s);
+    return status != 0 ? status : launch_sums(static_cast<const float*>(scratch), batches, chunks, cols, 1, static_cast<TOut*>(out), s);
   });
 }
 
