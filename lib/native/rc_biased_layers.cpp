@@ -137,7 +137,7 @@ at::Tensor biased_linear(const at::Tensor& x, const at::Tensor& weight, const Op
 }
 
 at::Tensor biased_conv2d(const at::Tensor& x, const at::Tensor& weight, const OptionalTensor& bias, int64_t stride, int64_t padding, int64_t dilation,
-                  int64_t groups) {
+                         int64_t groups) {
   const OptionalTensor w = weight;
   const bool grad = rc::norms::needs_grad(x, {&w, &bias});
   const int path = bias ? biased_path(x, grad) : -1;
