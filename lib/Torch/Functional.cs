@@ -131,17 +131,7 @@ public static class F
     }
 
     /// <summary>Sets <see cref="NormTraining"/> until the returned scope is disposed, which restores the path it found.</summary>
-    public static IDisposable UseNormTraining(NormTrainingPath path)
-    {
-        var scope = new NormTrainingScope(NormTraining);
-        NormTraining = path;
-        return scope;
-    }
-
-    private sealed record NormTrainingScope(NormTrainingPath Previous) : IDisposable
-    {
-        public void Dispose() => NormTraining = Previous;
-    }
+    public static IDisposable UseNormTraining(NormTrainingPath path) => SettingScope<NormTrainingPath>.Set(() => NormTraining, p => NormTraining = p, path);
 
     /// <summary>
     /// Whether the fused GroupNorm runs channels-last maps on its vector kernel where the shape allows (true, the default)
@@ -159,17 +149,8 @@ public static class F
     }
 
     /// <summary>Sets <see cref="ChannelsLastNormKernel"/> until the returned scope is disposed, which restores what it found.</summary>
-    public static IDisposable UseChannelsLastNormKernel(bool vector)
-    {
-        var scope = new ChannelsLastNormKernelScope(ChannelsLastNormKernel);
-        ChannelsLastNormKernel = vector;
-        return scope;
-    }
-
-    private sealed record ChannelsLastNormKernelScope(bool Previous) : IDisposable
-    {
-        public void Dispose() => ChannelsLastNormKernel = Previous;
-    }
+    public static IDisposable UseChannelsLastNormKernel(bool vector) =>
+        SettingScope<bool>.Set(() => ChannelsLastNormKernel, v => ChannelsLastNormKernel = v, vector);
 
     /// <summary>
     /// How the vector kernel splits a channels-last GroupNorm of <paramref name="channels"/> channels in
