@@ -6,7 +6,9 @@ namespace RandCond.Benchmarks;
 /// The PyTorch side of distill-step and sample: runs the reference script once per PyTorch configuration (configurations
 /// that differ only on the C# side, such as "tf32" and "tf32+graph", share one run), timing eager and, on CUDA by default,
 /// the whole step or walk as one CUDA graph; then torch.compile modes, each in its own process with its own time limit, so
-/// a compile that fails or runs too long is recorded as "unavailable: reason" and never fails the benchmark.
+/// a compile that fails or runs too long is recorded as "unavailable: reason" and never fails the benchmark. On the CPU
+/// each configuration also runs with the C# side's host settings (<see cref="HostSetting"/>), its timings named
+/// "eager+host-tuned".
 /// </summary>
 internal sealed class PyTorchRuns(RunContext ctx, string script, Func<PerfConfig, List<string>> argsFor, TimeSpan timeout)
 {
@@ -14,6 +16,7 @@ internal sealed class PyTorchRuns(RunContext ctx, string script, Func<PerfConfig
     private readonly Dictionary<string, (PerfConfig Config, JsonObject Json)> references = new();
     private readonly List<(string Config, string Variant, string Reason)> failures = new();
     private readonly List<(string Config, string Mode, JsonObject Json)> compiled = new();
+    private readonly List<(string Config, HostSetting Setting, JsonObject Json)> otherHost = new();
 
     /// <summary>Whether the references also time PyTorch's whole step or walk as one CUDA graph (default: on CUDA).</summary>
     public bool Graph { get; } = ctx.Options.PyTorchGraph ?? ctx.Device.IsCuda;
@@ -40,6 +43,11 @@ internal sealed class PyTorchRuns(RunContext ctx, string script, Func<PerfConfig
         }
         else json = Run(args, timeout);
         references[config.PythonName] = (config, json);
+        foreach (var setting in HostSetting.For(ctx.Device).Where(s => s != HostSetting.Defaults))
+        {
+            Console.Error.WriteLine($"[{Path.GetFileName(script)}] {config.PythonName}: again with {setting.Shell}");
+            otherHost.Add((config.PythonName, setting, Run(args, timeout, setting.Environment)));
+        }
         return json;
     }
 
@@ -75,6 +83,8 @@ internal sealed class PyTorchRuns(RunContext ctx, string script, Func<PerfConfig
             timings.AddRange(Variants(name, json, variantsOf, part));
         foreach (var (name, _, json) in compiled)
             timings.AddRange(Variants(name, json, variantsOf, part));
+        foreach (var (name, setting, json) in otherHost)
+            timings.AddRange(Variants(name, json, variantsOf, part).Select(t => t with { Variant = setting.Qualify(t.Variant) }));
         timings.AddRange(failures.Select(f => new PyTorchTiming(f.Config, f.Variant, null, f.Reason)));
         return timings;
     }
@@ -84,7 +94,8 @@ internal sealed class PyTorchRuns(RunContext ctx, string script, Func<PerfConfig
             ? PyTorchBest.Read(config, variants, $"{Path.GetFileName(script)} ({config}) {part}")
             : throw new BenchmarkException($"{Path.GetFileName(script)} ({config}) printed no '{part}' object of timings: {Truncate(json.ToJsonString())}");
 
-    private JsonObject Run(List<string> args, TimeSpan limit) => PythonReference.Run(ctx.PythonPath, script, args, limit);
+    private JsonObject Run(List<string> args, TimeSpan limit, IReadOnlyDictionary<string, string>? environment = null) =>
+        PythonReference.Run(ctx.PythonPath, script, args, limit, environment);
 
     /// <summary>The failure's first line and, when a crash printed more, the last line of its output (not the command line).</summary>
     private static string FirstLine(string message)

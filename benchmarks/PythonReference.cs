@@ -29,8 +29,12 @@ internal static class PythonReference
                                      "It ships in python/ next to randcond-bench; copy benchmarks/python there or run from the repository.");
     }
 
-    /// <summary>Runs the script and returns its JSON object. Fails with a clear message on every kind of failure.</summary>
-    public static JsonObject Run(string python, string script, IEnumerable<string> args, TimeSpan timeout)
+    /// <summary>
+    /// Runs the script and returns its JSON object. Fails with a clear message on every kind of failure.
+    /// <paramref name="environment"/> adds variables to the process's environment (e.g. GLIBC_TUNABLES).
+    /// </summary>
+    public static JsonObject Run(string python, string script, IEnumerable<string> args, TimeSpan timeout,
+                                 IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(python)
         {
@@ -47,7 +51,10 @@ internal static class PythonReference
         psi.Environment.Remove("OMP_NUM_THREADS");
         psi.Environment.Remove("MKL_NUM_THREADS");
         psi.Environment["PYTHONUNBUFFERED"] = "1";
-        string command = $"{python} -u {script} {string.Join(' ', args)}";
+        environment ??= new Dictionary<string, string>();
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
+        string command = string.Concat(environment.Select(e => $"{e.Key}={e.Value} ")) +
+                         $"{python} -u {script} {string.Join(' ', args)}";
 
         Process process;
         try

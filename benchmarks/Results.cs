@@ -91,6 +91,8 @@ internal sealed class RunContext
             ["cores"] = Environment.ProcessorCount,
         },
         ["libtorch_csharp"] = RandCond.Tensors.Torch.Version,
+        ["host_memory_csharp"] = RandCond.Tensors.HostMemory.Describe(),
+        ["blas_csharp"] = RandCond.Tensors.Blas.Describe(),
         ["libtorch_python"] = null,
         ["dotnet"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
         ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,

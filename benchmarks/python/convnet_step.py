@@ -11,6 +11,7 @@ failure as "unavailable: reason".
 import argparse
 import json
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -52,12 +53,14 @@ def time_steps(torch, model, x, y, device, warmup, steps):
             first = loss.item()
     sync()
     times = []
+    faults_before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(steps):
         sync()
         t0 = time.perf_counter_ns()
         loss = step()
         sync()
         times.append((time.perf_counter_ns() - t0) / 1e6)
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before
     if first is None:
         first = loss.item()
     return {
@@ -67,6 +70,7 @@ def time_steps(torch, model, x, y, device, warmup, steps):
         "loss_first": first,
         "loss_last": loss.item(),
         "adamw_foreach": opt.defaults.get("foreach"),
+        "minor_page_faults_per_step": faults / max(steps, 1),
     }
 
 

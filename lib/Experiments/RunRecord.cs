@@ -19,6 +19,8 @@ public static class RunRecord
         ["git_commit"] = Commit(),
         ["device"] = DeviceName(device),
         ["libtorch"] = Torch.Version,
+        ["host_memory"] = HostMemory.Describe(),
+        ["blas"] = Blas.Describe(),
         ["dotnet"] = Environment.Version.ToString(),
         ["command"] = Command(),
         ["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),

@@ -94,6 +94,16 @@ RC_EXPORT int32_t rc_cuda_memory_stats(int32_t device_index, int64_t* stats);
 RC_EXPORT int32_t rc_cuda_empty_cache(void);
 RC_EXPORT int32_t rc_cuda_device_name(int32_t device_index, const char** out);
 
+// host memory (rc_host_memory.cpp): the malloc policy applied when the shim loaded (state 1: freed blocks retained,
+// 0: glibc's defaults, -1: glibc refused it, -2: RANDCOND_HOST_MEMORY unknown) and its thresholds; this process's page faults.
+RC_EXPORT int32_t rc_host_memory_policy(int32_t* state, int64_t* mmap_threshold, int64_t* trim_threshold);
+RC_EXPORT int32_t rc_host_page_faults(int64_t* minor, int64_t* major);
+
+// BLAS threads (rc_blas_threads.cpp): kind -1 when the BLAS is not OpenBLAS, else OpenBLAS's build (0 sequential,
+// 1 pthreads, 2 OpenMP); its threads; pinned 1 when the shim set a pthread OpenBLAS to one thread at load.
+RC_EXPORT int32_t rc_blas_threads(int32_t* kind, int32_t* threads, int32_t* pinned);
+RC_EXPORT int32_t rc_set_blas_threads(int32_t threads);
+
 // CUDA graphs (rc_graph.cpp): capture on a side stream between begin and end, then replay; CPU builds report an error.
 RC_EXPORT int32_t rc_cuda_graph_new(void** out);
 RC_EXPORT int32_t rc_cuda_graph_capture_begin(void* graph, int32_t device_index);

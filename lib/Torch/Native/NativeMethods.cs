@@ -47,6 +47,10 @@ internal static unsafe class NativeMethods
     [DllImport(Lib)] internal static extern int rc_cuda_memory_stats(int deviceIndex, long* stats);
     [DllImport(Lib)] internal static extern int rc_cuda_empty_cache();
     [DllImport(Lib)] internal static extern int rc_cuda_device_name(int deviceIndex, out IntPtr name);
+    [DllImport(Lib)] internal static extern int rc_host_memory_policy(out int state, out long mmapThreshold, out long trimThreshold);
+    [DllImport(Lib)] internal static extern int rc_host_page_faults(out long minor, out long major);
+    [DllImport(Lib)] internal static extern int rc_blas_threads(out int kind, out int threads, out int pinned);
+    [DllImport(Lib)] internal static extern int rc_set_blas_threads(int threads);
 
     internal static string LastError() => Marshal.PtrToStringUTF8(rc_last_error()) ?? "unknown native error";
 
