@@ -139,6 +139,7 @@ public static class AblationsLab
         {
             Experiment = Experiment, GitCommit = RunRecord.Commit(), Device = device, Libtorch = Torch.Version, Dotnet = Environment.Version.ToString(),
             Command = RunRecord.Command(), DateUtc = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            HostMemory = RandCond.Tensors.HostMemory.Describe(), Blas = RandCond.Tensors.Blas.Describe(),
             Study = study, Scale = config.Scale.Name, ScaleNote = config.Scale.Note, Dataset = config.Dataset.Slug(), ExcludedGroup = group.Name,
             Teacher = Path.GetFileName(bench.TeacherPath), Student = config.Student.Label,
             ImageSet = $"{generated.Count} teacher images of every class but {group.Name}: {recipe}" +

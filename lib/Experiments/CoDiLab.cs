@@ -88,7 +88,7 @@ public static class CoDiLab
         return new CoDiResult
         {
             Experiment = Experiment, GitCommit = H("git_commit"), Device = H("device"), Libtorch = H("libtorch"), Dotnet = H("dotnet"),
-            Command = H("command"), DateUtc = H("date_utc"),
+            Command = H("command"), DateUtc = H("date_utc"), HostMemory = H("host_memory"), Blas = H("blas"),
             Scale = config.Scale, Dataset = config.Dataset.Slug(), Task = config.Task, TaskDescription = bench.Task.Description,
             Teacher = $"{Path.GetFileName(config.ResolvedTeacherPath)} with the null caption (trained with 10 % null-caption dropout: the unconditional model)",
             ClassifierTestAccuracy = bench.ClassifierTestAccuracy,

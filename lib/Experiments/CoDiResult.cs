@@ -55,6 +55,9 @@ public sealed record CoDiResult
     public required string GitCommit { get; init; }
     public required string Device { get; init; }
     public required string Libtorch { get; init; }
+    /// <summary>The host settings the run had (<see cref="Tensors.HostMemory"/>, <see cref="Tensors.Blas"/>); null in records before 2026-12-05.</summary>
+    public string? HostMemory { get; init; }
+    public string? Blas { get; init; }
     public required string Dotnet { get; init; }
     public required string Command { get; init; }
     public required string DateUtc { get; init; }

@@ -94,7 +94,7 @@ public static class CompositionalLab
         return new CompositionalResult
         {
             Experiment = Experiment, GitCommit = H("git_commit"), Device = H("device"), Libtorch = H("libtorch"), Dotnet = H("dotnet"),
-            Command = H("command"), DateUtc = H("date_utc"),
+            Command = H("command"), DateUtc = H("date_utc"), HostMemory = H("host_memory"), Blas = H("blas"),
             Scale = config.Scale, Teacher = Path.GetFileName(config.TeacherPath), Student = config.Student, Seed = config.Seed,
             CombinationsPerDigit = config.CombinationsPerDigit, SeenClasses = config.SeenClasses,
             ImageSet = $"{images.Images.Size(0)} teacher images of {config.SeenClasses.Count} classes: {config.Recipe(bench.Preset.GuidanceScale)}",

@@ -118,7 +118,7 @@ public static class DistillationTableLab
             $"generated: {config.Recipe(preset.GuidanceScale)}; real: {s.RealPerClass} training images per class",
             config.CudaGraph,
             $"{s.DistillSteps} steps of {s.BatchSize} ({budget}), lr {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, output + feature KD, students from the teacher's weights",
-            rows, elapsed.TotalSeconds, config.Excluded?.Name) { FastPaths = config.FastPaths.AsRun() };
+            rows, elapsed.TotalSeconds, config.Excluded?.Name) { FastPaths = config.FastPaths.AsRun(), HostMemory = H("host_memory"), Blas = H("blas") };
     }
 
     /// <summary>How every model of the table is sampled for scoring (the same noise and captions for each).</summary>

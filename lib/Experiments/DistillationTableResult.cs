@@ -46,6 +46,9 @@ public sealed record DistillationTableResult(string Experiment, string GitCommit
 
     /// <summary>The sampling and step paths the run took; null in records made before they were recorded (see <see cref="CudaGraph"/>).</summary>
     public CudaFastPaths? FastPaths { get; init; }
+    /// <summary>The host settings the run had (<see cref="Tensors.HostMemory"/>, <see cref="Tensors.Blas"/>); null in records before 2026-12-05.</summary>
+    public string? HostMemory { get; init; }
+    public string? Blas { get; init; }
 
     [JsonIgnore]
     public DistillationTableRow TeacherRow => Rows.FirstOrDefault(r => r.IsTeacher)

@@ -134,7 +134,7 @@ public static class HeldOutDigitLab
             $"{config.SamplesPerDigit} per digit, DDIM {config.SamplingSteps} steps, guidance {bench.Preset.GuidanceScale}",
             teacherScores.PerClassAccuracy[config.HeldOutDigit], HeldOutDigitResult.SeenMean(teacherScores.PerClassAccuracy, config.HeldOutDigit),
             arms, SampleGrid: "", seconds, config.Conditioning, config.Paths.GraphedStep, teacherScores.PerClassAccuracy.ToArray(),
-            Goals: "RC held-out accuracy >= 90% of the teacher's; no-RC <= 20%; seen digits >= 95% for both") { FastPaths = config.Paths.AsRun() };
+            Goals: "RC held-out accuracy >= 90% of the teacher's; no-RC <= 20%; seen digits >= 95% for both") { FastPaths = config.Paths.AsRun(), HostMemory = H("host_memory"), Blas = H("blas") };
     }
 
     /// <summary>

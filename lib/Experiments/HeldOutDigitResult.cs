@@ -51,6 +51,9 @@ public sealed record HeldOutDigitResult(string Experiment, string GitCommit, str
 
     /// <summary>The sampling and step paths the run took (<see cref="CudaFastPaths"/>); null in records made before they were recorded (see <see cref="CudaGraph"/>).</summary>
     public CudaFastPaths? FastPaths { get; init; }
+    /// <summary>The host settings the run had (<see cref="Tensors.HostMemory"/>, <see cref="Tensors.Blas"/>); null in records before 2026-12-05.</summary>
+    public string? HostMemory { get; init; }
+    public string? Blas { get; init; }
 
     /// <summary>The bf16 step's losses next to float32's on the first batch, when the run distilled with the bf16 step.</summary>
     public StepPrecisionCheck? StepPrecision { get; init; }

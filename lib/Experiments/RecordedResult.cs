@@ -53,6 +53,9 @@ public abstract record RecordedRun
     public string GitCommit { get; init; } = "unknown";
     public string Device { get; init; } = "unknown";
     public string Libtorch { get; init; } = "unknown";
+    /// <summary>The host settings the run had (<see cref="Tensors.HostMemory"/>, <see cref="Tensors.Blas"/>); records before 2026-12-05 have none.</summary>
+    public string? HostMemory { get; init; }
+    public string? Blas { get; init; }
     public string Dotnet { get; init; } = "unknown";
     public string Command { get; init; } = "";
     public string DateUtc { get; init; } = "unknown";
@@ -82,6 +85,8 @@ public abstract record RecordedRun
         GitCommit = RunRecord.Commit(),
         Device = RunRecord.DeviceName(device),
         Libtorch = Tensors.Torch.Version,
+        HostMemory = Tensors.HostMemory.Describe(),
+        Blas = Tensors.Blas.Describe(),
         Dotnet = Environment.Version.ToString(),
         Command = RunRecord.Command(),
         DateUtc = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
