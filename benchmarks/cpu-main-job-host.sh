@@ -3,7 +3,8 @@
 # same machine: "shim-settings" (what the native shim applies when it loads: freed host memory retained, Debian's
 # pthread OpenBLAS on one thread) and "system-defaults" (glibc's malloc defaults, OpenBLAS on every core, as before
 # the shim set them). Each run trains both students afresh: the two students' checkpoints are moved aside for the runs
-# and put back after. Usage: bash benchmarks/cpu-main-job-host.sh OUT_DIR [extra randcond-lab arguments]
+# and put back after. Usage: bash benchmarks/cpu-main-job-host.sh OUT_DIR [extra randcond-lab arguments];
+# SETTINGS="shim-settings" runs one setting only. The thread variables of the caller's environment are recorded.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:?usage: cpu-main-job-host.sh OUT_DIR [randcond-lab arguments]}"; shift
@@ -19,8 +20,10 @@ summary="$out/times.txt"
   echo "date_utc $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine $(nproc) cores, $(uname -r)"
   echo "command: bash benchmarks/cpu-main-job-host.sh OUT_DIR $*"
+  echo "environment: OMP_NUM_THREADS=${OMP_NUM_THREADS:-unset} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset} RANDCOND_HOST_MEMORY=${RANDCOND_HOST_MEMORY:-unset}"
 } > "$summary"
-for setting in shim-settings system-defaults; do
+for setting in ${SETTINGS:-shim-settings system-defaults}; do
+  [[ $setting == shim-settings || $setting == system-defaults ]] || { echo "cpu-main-job-host.sh: SETTINGS: '$setting' is neither shim-settings nor system-defaults" >&2; exit 2; }
   shopt -s nullglob
   for f in "$root"/.cache/checkpoints/held-out-digit-quick-*; do mv -f "$f" "$aside/"; done
   env=()
