@@ -26,10 +26,9 @@ internal static class ConvnetStep
         const double goal = 1.0;
         int stepsPerRound = steps / rounds;
         int threads = ctx.Options.Threads ?? Environment.ProcessorCount;
-        var settings = HostSetting.For(ctx.Device);
+        var pytorch = new HostSettingRuns(ctx, "convnet_step.py", "ms_per_step_all", TimeSpan.FromMinutes(30));
+        var settings = pytorch.Settings;
 
-        var pyRounds = new JsonArray();
-        var pyTimes = settings.ToDictionary(s => s, _ => new List<double>());
         var times = new List<double>();
         var losses = new List<(double First, double Last)>();
         long leaked = 0, faults = 0;
@@ -40,15 +39,12 @@ internal static class ConvnetStep
             {
                 Console.Error.WriteLine($"[{Name}] round {round + 1}/{rounds}: PyTorch ({string.Join(", ", settings.Select(s => s.Qualify("eager")))}) then C#, " +
                                         $"{stepsPerRound} steps after {warmup} warm-up steps, {threads} threads ...");
-                foreach (var setting in settings)
-                {
-                    var pyArgs = new List<string> { "--device", ctx.Device.ToString(), "--batch", I(Batch), "--warmup", I(warmup), "--steps", I(stepsPerRound), "--threads", I(threads) };
-                    if (ctx.Options.Compile && round == 0 && setting == HostSetting.Defaults) pyArgs.Add("--compile");
-                    var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("convnet_step.py"), pyArgs, TimeSpan.FromMinutes(30), setting.Environment);
-                    py["host_setting"] = setting.Qualify("eager");
-                    pyRounds.Add(py);
-                    pyTimes[setting].AddRange(py["ms_per_step_all"]!.AsArray().Select(v => v!.GetValue<double>()));
-                }
+                bool compile = ctx.Options.Compile && round == 0;
+                pytorch.RunRound(setting =>
+                [
+                    "--device", ctx.Device.ToString(), "--batch", I(Batch), "--warmup", I(warmup), "--steps", I(stepsPerRound), "--threads", I(threads),
+                    .. compile && setting == HostSetting.Defaults ? ["--compile"] : Array.Empty<string>(),
+                ]);
 
                 Torch.NumThreads = threads;
                 long liveBefore = Torch.NativeLiveTensors;
@@ -63,16 +59,15 @@ internal static class ConvnetStep
             Torch.NumThreads = previousThreads;
         }
 
-        var first = pyRounds[0]!.AsObject();
+        var first = pytorch.Rounds[0]!.AsObject();
         double median = Stats.Median(times);
-        var pyMedians = settings.ToDictionary(s => s, s => Stats.Median(pyTimes[s]));
-        var best = settings.MinBy(s => pyMedians[s])!;
+        var best = pytorch.Best;
         var result = new BenchmarkResult
         {
             Name = Name,
             Description = $"5-layer conv net, batch {Batch} of 1x28x28, 10 classes: forward, cross-entropy, backward, AdamW; {threads} threads",
         };
-        result.Measurements.Add(new($"training step vs PyTorch {best.Qualify("eager")}", "ms/step", median, pyMedians[best], goal));
+        result.Measurements.Add(new($"training step vs PyTorch {best.Qualify("eager")}", "ms/step", median, pytorch.Median(best), goal));
         result.CSharp["batch"] = Batch;
         result.CSharp["warmup_per_round"] = warmup;
         result.CSharp["steps"] = times.Count;
@@ -89,25 +84,24 @@ internal static class ConvnetStep
         {
             ["torch_version"] = first["torch_version"]!.DeepClone(),
             ["best"] = best.Qualify("eager"),
-            ["ms_per_step_median"] = pyMedians[best],
-            ["ms_per_step_min"] = pyTimes[best].Min(),
+            ["ms_per_step_median"] = pytorch.Median(best),
+            ["ms_per_step_min"] = pytorch.Times(best).Min(),
             ["by_host_setting"] = new JsonObject(settings.Select(s => KeyValuePair.Create(s.Qualify("eager"), (JsonNode?)new JsonObject
             {
-                ["ms_per_step_median"] = pyMedians[s],
-                ["ms_per_step_min"] = pyTimes[s].Min(),
-                ["ms_per_step_all"] = ToArray(pyTimes[s]),
+                ["ms_per_step_median"] = pytorch.Median(s),
+                ["ms_per_step_min"] = pytorch.Times(s).Min(),
+                ["ms_per_step_all"] = ToArray(pytorch.Times(s)),
             }))),
-            ["rounds"] = pyRounds,
+            ["rounds"] = pytorch.Rounds,
         };
 
         foreach (var s in settings)
         {
-            double pyFaults = pyRounds.Select(r => r!.AsObject()).Where(r => r["host_setting"]!.GetValue<string>() == s.Qualify("eager"))
-                .Average(r => r["minor_page_faults_per_step"]!.GetValue<double>());
-            result.Notes.Add(($"PyTorch {s.Qualify("eager")}", $"{pyMedians[s]:0.000} ms/step, {pyFaults:0} minor page faults per step (C# / this = {median / pyMedians[s]:0.000}x)"));
+            double pyFaults = pytorch.RoundsIn(s).Average(r => r["minor_page_faults_per_step"]!.GetValue<double>());
+            result.Notes.Add(($"PyTorch {s.Qualify("eager")}", $"{pytorch.Median(s):0.000} ms/step, {pyFaults:0} minor page faults per step (C# / this = {median / pytorch.Median(s):0.000}x)"));
         }
         result.Notes.Add(("C# host memory", $"{HostMemory.Describe()}; {result.CSharp["minor_page_faults_per_step"]!.GetValue<double>():0} minor page faults per step"));
-        result.Notes.Add(("fastest step (ms)", $"C# {times.Min():0.000}, PyTorch {pyTimes[best].Min():0.000} (ratio {times.Min() / pyTimes[best].Min():0.000}x)"));
+        result.Notes.Add(("fastest step (ms)", $"C# {times.Min():0.000}, PyTorch {pytorch.Times(best).Min():0.000} (ratio {times.Min() / pytorch.Times(best).Min():0.000}x)"));
         result.Notes.Add(("loss of round 1 (first -> last step)", $"C# {losses[0].First:0.0000} -> {losses[0].Last:0.0000}; " +
                           $"PyTorch {first["loss_first"]!.GetValue<double>():0.0000} -> {first["loss_last"]!.GetValue<double>():0.0000}"));
         if (first["compiled"] is { } compiled)

@@ -34,24 +34,14 @@ internal static class OpOverhead
             Torch.ManualSeed(0);
             using var x = Torch.Randn([4], device: ctx.Device);
             bool cuda = ctx.Device.IsCuda;
-            var settings = HostSetting.For(ctx.Device);
-            var pyRounds = new JsonArray();
-            var pyReps = settings.ToDictionary(s => s, _ => new List<double>());
+            var pytorch = new HostSettingRuns(ctx, "op_overhead.py", "us_per_op_reps", TimeSpan.FromMinutes(10));
             var each = new List<double>();
             var scoped = new List<double>();
             long leaked = 0;
             for (int round = 0; round < rounds; round++)
             {
                 Console.Error.WriteLine($"[{Name}] round {round + 1}/{rounds}: PyTorch {repsPerRound} x {ops} ops after {warmup} warm-up ops, then C# the same per variant ...");
-                foreach (var setting in settings)
-                {
-                    var py = PythonReference.Run(ctx.PythonPath, PythonReference.FindScript("op_overhead.py"),
-                        ["--device", ctx.Device.ToString(), "--ops", I(ops), "--reps", I(repsPerRound), "--warmup", I(warmup), "--threads", "1"],
-                        TimeSpan.FromMinutes(10), setting.Environment);
-                    py["host_setting"] = setting.Qualify("eager");
-                    pyRounds.Add(py);
-                    pyReps[setting].AddRange(py["us_per_op_reps"]!.AsArray().Select(v => v!.GetValue<double>()));
-                }
+                pytorch.RunRound(_ => ["--device", ctx.Device.ToString(), "--ops", I(ops), "--reps", I(repsPerRound), "--warmup", I(warmup), "--threads", "1"]);
 
                 Torch.NumThreads = 1;
                 long liveBefore = Torch.NativeLiveTensors;
@@ -69,9 +59,9 @@ internal static class OpOverhead
                 leaked += Torch.NativeLiveTensors - liveBefore;
             }
 
-            var pyMedians = settings.ToDictionary(s => s, s => Stats.Median(pyReps[s]));
-            var best = settings.MinBy(s => pyMedians[s])!;
-            double pyMedian = pyMedians[best];
+            var settings = pytorch.Settings;
+            var best = pytorch.Best;
+            double pyMedian = pytorch.Median(best);
             var result = new BenchmarkResult
             {
                 Name = Name,
@@ -81,8 +71,8 @@ internal static class OpOverhead
             result.Measurements.Add(new($"add [4], using var z (dispose each){vs}", "us/op", Stats.Median(each), pyMedian, Goal));
             result.Measurements.Add(new($"add [4], DisposeScope per {ScopeEvery} ops{vs}", "us/op", Stats.Median(scoped), pyMedian, Goal));
             foreach (var setting in settings.Where(_ => settings.Count > 1))
-                result.Notes.Add(($"PyTorch {setting.Qualify("eager")}", $"{pyMedians[setting]:0.000} us/op"));
-            result.Notes.Add(("fastest repetition (us/op)", $"C# dispose each {each.Min():0.000}, C# scope {scoped.Min():0.000}, PyTorch {pyReps[best].Min():0.000}"));
+                result.Notes.Add(($"PyTorch {setting.Qualify("eager")}", $"{pytorch.Median(setting):0.000} us/op"));
+            result.Notes.Add(("fastest repetition (us/op)", $"C# dispose each {each.Min():0.000}, C# scope {scoped.Min():0.000}, PyTorch {pytorch.Times(best).Min():0.000}"));
             result.CSharp["ops_per_rep"] = ops;
             result.CSharp["reps"] = reps;
             result.CSharp["rounds"] = rounds;
@@ -94,11 +84,11 @@ internal static class OpOverhead
             result.CSharp["leaked_native_tensors"] = leaked;
             result.Python = new JsonObject
             {
-                ["torch_version"] = pyRounds[0]!["torch_version"]!.DeepClone(),
+                ["torch_version"] = pytorch.Rounds[0]!["torch_version"]!.DeepClone(),
                 ["best"] = best.Qualify("eager"),
                 ["us_per_op_median"] = pyMedian,
-                ["us_per_op_reps"] = ToArray(pyReps[best]),
-                ["rounds"] = pyRounds,
+                ["us_per_op_reps"] = ToArray(pytorch.Times(best)),
+                ["rounds"] = pytorch.Rounds,
             };
             if (leaked != 0) result.Notes.Add(("warning", $"{leaked} native tensors were still alive after the loops"));
             return result;

@@ -24,9 +24,8 @@ namespace {
 constexpr int64_t kMmapThreshold = int64_t{32} << 20;
 constexpr int64_t kTrimThreshold = int64_t{1} << 30;
 
-// 1: retained; 0: glibc's defaults kept (asked for, or not glibc); -1: glibc refused a setting; -2: an unknown value.
-int32_t policy_state = 0;
-
+// Applies the policy; returns 1: retained; 0: glibc's defaults kept (asked for, or not glibc); -1: glibc refused a
+// setting; -2: RANDCOND_HOST_MEMORY has an unknown value.
 int32_t apply_policy() {
   const char* env = std::getenv("RANDCOND_HOST_MEMORY");
   if (env != nullptr && std::strcmp(env, "release") == 0) return 0;
@@ -43,15 +42,14 @@ int32_t apply_policy() {
 #endif
 }
 
-// Before any tensor is allocated: the policy holds for every block the process frees.
-const bool applied_at_load = (policy_state = apply_policy(), true);
+// When the shim loads, before any tensor is allocated: the policy holds for every block the process frees.
+const int32_t policy_state = apply_policy();
 
 }  // namespace
 
 extern "C" {
 
 int32_t rc_host_memory_policy(int32_t* state, int64_t* mmap_threshold, int64_t* trim_threshold) {
-  (void)applied_at_load;
   *state = policy_state;
   *mmap_threshold = kMmapThreshold;
   *trim_threshold = kTrimThreshold;
