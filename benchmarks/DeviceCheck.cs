@@ -7,7 +7,7 @@ namespace RandCond.Benchmarks;
 /// <summary>
 /// Checks the binding on a device against the CPU: the same operators, gradients, optimizer steps and EMA updates agree;
 /// seeded generators repeat; a training loop returns device memory to where it started; a safetensors file
-/// written from device tensors loads in Python's safetensors with equal values.
+/// written from device tensors loads in Python's safetensors with equal values; on CUDA, the fused kernels and stream forks.
 /// </summary>
 internal static class DeviceCheck
 {
@@ -49,6 +49,7 @@ internal static class DeviceCheck
         if (device.IsCuda) FusedNormsAgree(Add, device);
         if (device.IsCuda) ChannelsLastNormCheck.Run(Add, device);
         if (device.IsCuda) FusedNormTrainingCheck.Run(Add, device);
+        if (device.IsCuda) StreamForkCheck.Run(Add, device, DistillStep.TeacherPath(ctx.Options));
         SafetensorsInPython(Add, ctx, device);
 
         int failed = checks.Count(c => !c.Passed);

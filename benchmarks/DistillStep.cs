@@ -158,6 +158,7 @@ internal static class DistillStep
             {
                 LearningRate = 2e-4, WeightDecay = 1e-2, EmaDecay = 0.999, MaxGradNorm = 1.0,
                 Autocast = config.Bf16 ? DType.BFloat16 : null, Bf16Teacher = config.Bf16Weights, ChannelsLast = config.ChannelsLast, CudaGraph = config.Graph,
+                OverlappedTeacher = config.OverlappedTeacher,
             };
             Step = new DistillationStep(Teacher, Student, Ema, options);
             Graphed = config.Graph ? new GraphedDistillationStep(Step) : null;

@@ -10,7 +10,8 @@ public sealed record DistillationForward(Tensor TeacherEps, Tensor StudentEps, D
 /// <summary>
 /// The forward half of a distillation step: the frozen teacher's prediction without gradients, the student's with
 /// feature capture, and the loss terms (<see cref="DistillationLoss"/>), under the options' autocast and memory layout.
-/// <see cref="DistillationStep"/> follows it with the update; <see cref="DistillationPreview"/> stops after it. Any
+/// <see cref="DistillationStep"/> follows it with the update; <see cref="DistillationPreview"/> stops after it. With
+/// <see cref="DistillationOptions.OverlappedTeacher"/> the teacher's kernels run on a side stream beside the student's. Any
 /// <see cref="INoisePredictor"/> can teach (a U-Net, a closed-form predictor) and any <see cref="StudentModel"/> learn.
 /// </summary>
 public sealed class DistillationForwardPass : IDisposable
@@ -47,11 +48,17 @@ public sealed class DistillationForwardPass : IDisposable
         using var scope = Torch.NewDisposeScope();
         if (Options.ChannelsLast) xt = xt.ToMemoryFormat(MemoryFormat.ChannelsLast);
         using var autocast = Options.Autocast is { } dtype ? Torch.Autocast(xt.Device, dtype) : default;
-        Tensor teacherEps;
-        using (Torch.NoGrad())
-        using (teacherCopy is not null && Options.Autocast is { } off ? Torch.Autocast(xt.Device, off, enabled: false) : default)
-            teacherEps = teacher.Forward(xt, t, tokens, teacherFeatures);
-        var studentEps = student.Network.Forward(xt, t, tokens, studentFeatures);
+        Tensor teacherEps, studentEps;
+        using (var fork = StreamFork.On(xt.Device, Options.OverlappedTeacher))
+        {
+            teacherEps = fork.Side(() =>
+            {
+                using (Torch.NoGrad())
+                using (teacherCopy is not null && Options.Autocast is { } off ? Torch.Autocast(xt.Device, off, enabled: false) : default)
+                    return teacher.Forward(xt, t, tokens, teacherFeatures);
+            });
+            studentEps = student.Network.Forward(xt, t, tokens, studentFeatures);
+        }
         var terms = DistillationLoss.Compute(studentEps, teacherEps, studentFeatures, teacherFeatures, student.Pairs,
             student.Projections, Options.Weights, noise, keptCaption);
         return new DistillationForward(teacherEps.MoveToOuterScope(), studentEps.MoveToOuterScope(),

@@ -50,6 +50,13 @@ public sealed record DistillationOptions
     /// </summary>
     public bool FusedNorms { get; init; }
 
+    /// <summary>
+    /// The frozen teacher's forward pass runs on a second CUDA stream beside the student's (<see cref="RandCond.Tensors.StreamFork"/>;
+    /// two parallel branches of the step's CUDA graph), so that the two networks' small kernels share the GPU. The
+    /// results are those of the serial step. Ignored on the CPU.
+    /// </summary>
+    public bool OverlappedTeacher { get; init; }
+
     /// <summary>Convolution weights and inputs in channels-last (NHWC) layout, which tensor-core convolutions prefer.</summary>
     public bool ChannelsLast { get; init; }
 

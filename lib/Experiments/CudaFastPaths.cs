@@ -11,7 +11,8 @@ namespace RandCond.Experiments;
 /// (<see cref="Bf16Sampling"/>), laid out channels-last (<see cref="ChannelsLastSampling"/>); and each distillation
 /// step as the replay of a CUDA graph (<see cref="GraphedStep"/>) with its forward passes and losses under BFloat16
 /// autocast (<see cref="Bf16Step"/>) with its norms on the fused kernels (<see cref="FusedNormStep"/>), the frozen teacher
-/// on a BFloat16 copy (<see cref="Bf16TeacherStep"/>) and the step laid out channels-last (<see cref="ChannelsLastStep"/>).
+/// on a BFloat16 copy (<see cref="Bf16TeacherStep"/>) running on a second CUDA stream beside the student
+/// (<see cref="OverlappedTeacherStep"/>), and the step laid out channels-last (<see cref="ChannelsLastStep"/>).
 /// <see cref="For"/> turns every path a lab run has checked on for a CUDA device and every path off on the CPU;
 /// override one with <c>with</c> (<c>CudaFastPaths.For(device) with { Bf16Step = false }</c>) or the lab verbs'
 /// options (--cuda-graph, --bf16, --channels-last and one switch per path). A lab's result records the paths that ran.
@@ -24,8 +25,12 @@ namespace RandCond.Experiments;
 /// The step's frozen teacher on a BFloat16 copy of its U-Net outside autocast (<see cref="DistillationOptions.Bf16Teacher"/>).
 /// </param>
 /// <param name="ChannelsLastStep">The step's convolutions laid out channels-last (<see cref="DistillationOptions.ChannelsLast"/>).</param>
+/// <param name="OverlappedTeacherStep">
+/// The step's frozen teacher on a second CUDA stream beside the student (<see cref="DistillationOptions.OverlappedTeacher"/>).
+/// </param>
 public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool ChannelsLastSampling, bool GraphedStep, bool Bf16Step,
-                                   bool FusedNormStep = false, bool Bf16TeacherStep = false, bool ChannelsLastStep = false)
+                                   bool FusedNormStep = false, bool Bf16TeacherStep = false, bool ChannelsLastStep = false,
+                                   bool OverlappedTeacherStep = false)
 {
     /// <summary>Every path off: float32, NCHW, eager; what the CPU runs.</summary>
     public static readonly CudaFastPaths Off = new(false, false, false, false, false);
@@ -44,7 +49,7 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
         options with
         {
             CudaGraph = GraphedStep, Autocast = Bf16Step ? DType.BFloat16 : null, FusedNorms = FusedNormStep,
-            Bf16Teacher = Bf16TeacherStep, ChannelsLast = ChannelsLastStep,
+            Bf16Teacher = Bf16TeacherStep, ChannelsLast = ChannelsLastStep, OverlappedTeacher = OverlappedTeacherStep,
         };
 
     /// <summary>
@@ -62,11 +67,13 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
         // libtorch 1.13's CPU autocast leaves group_norm out of its float32 list, so a BFloat16 step fails there.
         if (Bf16Step) throw new ArgumentException($"CudaFastPaths.Bf16Step: BFloat16 autocast of the distillation step runs on CUDA only; this run is on {device}");
         if (FusedNormStep) throw new ArgumentException($"CudaFastPaths.FusedNormStep: the fused normalization kernels run on CUDA only; this run is on {device}");
+        if (OverlappedTeacherStep) throw new ArgumentException($"CudaFastPaths.OverlappedTeacherStep: a second stream is a CUDA stream; this run is on {device}");
         return this;
     }
 
     /// <summary>"sampling: one CUDA graph per walk, bf16 weights, channels-last; step: CUDA graph, bf16 autocast, fused norms".</summary>
     public override string ToString() =>
         $"sampling: {Sampling}; step: {(GraphedStep ? "CUDA graph" : "eager")}, {(Bf16Step ? "bf16 autocast" : "float32")}" +
-        $"{(FusedNormStep ? ", fused norms" : "")}{(Bf16TeacherStep ? ", bf16 teacher" : "")}{(ChannelsLastStep ? ", channels-last" : "")}";
+        $"{(FusedNormStep ? ", fused norms" : "")}{(Bf16TeacherStep ? ", bf16 teacher" : "")}{(ChannelsLastStep ? ", channels-last" : "")}" +
+        $"{(OverlappedTeacherStep ? ", teacher on a second stream" : "")}";
 }

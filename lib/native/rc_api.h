@@ -111,6 +111,13 @@ RC_EXPORT int32_t rc_cuda_graph_capture_end(void* graph);
 RC_EXPORT int32_t rc_cuda_graph_replay(void* graph);
 RC_EXPORT void rc_cuda_graph_free(void* graph);
 
+// stream forks (rc_stream_fork.cpp): fork makes the device's side stream wait for the current one; between enter and
+// leave this thread's kernels go to the side stream; join (forks do not nest) makes the forked-from stream wait for it.
+RC_EXPORT int32_t rc_stream_fork(int32_t device_index, void** fork);
+RC_EXPORT int32_t rc_stream_enter(void* fork);
+RC_EXPORT int32_t rc_stream_leave(void* fork);
+RC_EXPORT int32_t rc_stream_join(void* fork);
+
 // performance switches (rc_perf.cpp): TF32 for float32 cuBLAS matmuls and cuDNN convolutions (process-wide),
 // autocast (thread-local): enter saves nothing, so the caller passes the state read by rc_autocast_state to exit.
 RC_EXPORT int32_t rc_set_allow_tf32(int32_t cublas, int32_t cudnn);

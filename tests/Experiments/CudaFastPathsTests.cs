@@ -100,6 +100,19 @@ public sealed class CudaFastPathsTests
     }
 
     [Fact]
+    public void The_overlapped_teacher_step_follows_its_switch_and_is_refused_on_the_cpu_by_name()
+    {
+        var on = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--overlapped-teacher-step", "true");
+        Assert.True(on.Options().OverlappedTeacher);
+        Assert.EndsWith("channels-last, teacher on a second stream", on.Paths.ToString());
+        var off = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--overlapped-teacher-step", "false");
+        Assert.False(off.Options().OverlappedTeacher);
+        Assert.False(HeldOutDigitConfig.Paper.Options().OverlappedTeacher);
+        var cpu = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--overlapped-teacher-step", "true"));
+        Assert.Contains("--overlapped-teacher-step: a second stream is a CUDA stream", cpu.Message);
+    }
+
+    [Fact]
     public void A_record_says_fused_norms_only_where_the_shim_was_built_with_the_kernels()
     {
         var asRun = CudaFastPaths.All.AsRun();
