@@ -70,6 +70,11 @@ public static class FusedNormTrainingCheck
             Conv2dAgrees(add, device, path, [3, 32, 28, 28], 64, DType.BFloat16, channelsLast: true, autocast: true, Bf16Limit);
             Conv2dAgrees(add, device, path, [3, 16, 14, 14], 24, DType.Float32, channelsLast: true, autocast: false, Float32Limit);
             Conv2dAgrees(add, device, path, [3, 16, 14, 14], 24, DType.Float32, channelsLast: false, autocast: false, Float32Limit);
+            // With a residual block's skip added in the bias's pass (bf16 under autocast, as the block's input is), and
+            // where it cannot be (an NCHW skip: added after).
+            Conv2dAgrees(add, device, path, [3, 32, 28, 28], 64, DType.BFloat16, channelsLast: true, autocast: true, Bf16Limit, residual: true);
+            Conv2dAgrees(add, device, path, [3, 16, 14, 14], 24, DType.Float32, channelsLast: true, autocast: false, Float32Limit, residual: true);
+            Conv2dAgrees(add, device, path, [3, 16, 14, 14], 24, DType.Float32, channelsLast: false, autocast: false, Float32Limit, residual: true);
             SecondDerivativeRefused(add, device, path);
         }
         finally
@@ -185,27 +190,45 @@ public static class FusedNormTrainingCheck
     }
 
     private static void Conv2dAgrees(Action<string, bool, string> add, Device device, NormTrainingPath path, long[] shape, long outChannels, DType dtype,
-                                     bool channelsLast, bool autocast, double limit)
+                                     bool channelsLast, bool autocast, double limit, bool residual = false)
     {
         using var scope = Torch.NewDisposeScope();
         using var g = new Generator(43);
         // Under autocast the input is bf16 (a normalization's low-precision output) and the parameters float32.
-        var x = Torch.Randn(shape, g).To(device).To(dtype);
-        if (channelsLast) x = x.ToMemoryFormat(MemoryFormat.ChannelsLast);
+        Tensor Layout(Tensor t) => channelsLast ? t.ToMemoryFormat(MemoryFormat.ChannelsLast) : t;
+        var x = Layout(Torch.Randn(shape, g).To(device).To(dtype));
         var paramDType = autocast ? DType.Float32 : dtype;
         Tensor[] inputs = [x, .. new[] { Torch.Randn([outChannels, shape[1], 3, 3], g) * 0.1, Torch.Randn([outChannels], g) }.Select(t => t.To(device).To(paramDType))];
+        if (residual) inputs = [.. inputs, Layout(Torch.Randn([shape[0], outChannels, shape[2], shape[3]], g).To(device).To(dtype))];
         // cuDNN may run float32 convolutions in TF32 (libtorch's default, as PyTorch's), 1e-4 from float32: off here.
         bool tf32 = Tf32.Convolution;
         Tf32.Convolution = false;
         try
         {
-            Agrees(add, $"conv2d with the column kernels' bias in training, {string.Join('x', shape)} to {outChannels} channels, {(channelsLast ? "channels-last" : "NCHW")}, {Precision(dtype, autocast)}",
-                path, t => F.Conv2d(t[0], t[1], t[2], padding: 1), inputs, autocast, limit, ["output", "input grad", "weight grad", "bias grad"]);
+            string name = $"conv2d with the column kernels' bias{(residual ? " and a residual" : "")} in training, {string.Join('x', shape)} to " +
+                          $"{outChannels} channels, {(channelsLast ? "channels-last" : "NCHW")}, {Precision(dtype, autocast)}";
+            Agrees(add, name, path, t => F.Conv2d(t[0], t[1], t[2], padding: 1, residual: residual ? t[3] : null), inputs, autocast, limit,
+                ["output", "input grad", "weight grad", "bias grad", "residual grad"]);
+            if (residual) InferenceAgrees(add, name.Replace("in training", "in inference"), inputs, autocast, limit);
         }
         finally
         {
             Tf32.Convolution = tf32;
         }
+    }
+
+    /// <summary>The residual convolution where nothing needs autograd (sampling, the step's teacher) against the CPU's operators.</summary>
+    private static void InferenceAgrees(Action<string, bool, string> add, string name, Tensor[] inputs, bool autocast, double limit)
+    {
+        using var scope = Torch.NewDisposeScope();
+        var cpu = inputs.Select(t => t.Float().Cpu().Contiguous()).ToArray();
+        var expected = cpu[3] + F.Conv2d(cpu[0], cpu[1], cpu[2], padding: 1);
+        Tensor actual;
+        using (Torch.NoGrad())
+        using (autocast ? Torch.Autocast(inputs[0].Device, DType.BFloat16) : default)
+            actual = F.Conv2d(inputs[0], inputs[1], inputs[2], padding: 1, residual: inputs[3]);
+        double error = DeviceCheck.RelErr(actual.Float().Cpu(), expected);
+        add(name, error < limit, $"relative error {error:E2} against the CPU operators (limit {limit:g}), output {actual.DType}");
     }
 
     private static string Precision(DType dtype, bool autocast) => autocast ? $"bf16 autocast, {dtype} input" : dtype.ToString();

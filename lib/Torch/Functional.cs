@@ -22,18 +22,21 @@ public static class F
     }
 
     /// <summary>
-    /// A 2-D convolution. On CUDA, a channels-last output's bias is added by one vector kernel where nothing needs autograd
-    /// or <see cref="NormTraining"/> is <see cref="NormTrainingPath.FusedKernels"/>, and its gradient is one column-sum
-    /// kernel pair; otherwise libtorch's operator.
+    /// A 2-D convolution, plus <paramref name="residual"/> where given (a residual block's skip: the sum as <c>residual +
+    /// conv</c>). On CUDA, a channels-last output's bias is added by one vector kernel, with the residual in the same pass
+    /// where it has the output's layout and dtype, where nothing needs autograd or <see cref="NormTraining"/> is
+    /// <see cref="NormTrainingPath.FusedKernels"/>, and its gradient is one column-sum kernel pair; otherwise libtorch's
+    /// operators.
     /// </summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0,
-                                long dilation = 1, long groups = 1)
+                                long dilation = 1, long groups = 1, Tensor? residual = null)
     {
-        NativeMethods.Check(NativeLayerMethods.rc_conv2d(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero, stride, padding, dilation, groups,
-                                                         out var result), "conv2d");
+        NativeMethods.Check(NativeLayerMethods.rc_conv2d(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero, residual?.Handle ?? IntPtr.Zero,
+                                                         stride, padding, dilation, groups, out var result), "conv2d");
         GC.KeepAlive(input);
         GC.KeepAlive(weight);
         GC.KeepAlive(bias);
+        GC.KeepAlive(residual);
         return new Tensor(result);
     }
 

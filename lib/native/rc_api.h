@@ -165,8 +165,9 @@ RC_EXPORT int32_t rc_mse_loss(rc_tensor input, rc_tensor target, rc_tensor* out)
 // path (rc_set_norm_training) is the fused kernels' (or, for the convolution, nothing needs autograd); path 2, their
 // formulas as ATen operators.
 RC_EXPORT int32_t rc_linear(rc_tensor input, rc_tensor weight, rc_tensor bias, rc_tensor* out);
-RC_EXPORT int32_t rc_conv2d(rc_tensor input, rc_tensor weight, rc_tensor bias, int64_t stride, int64_t padding, int64_t dilation, int64_t groups,
-                            rc_tensor* out);
+// rc_conv2d adds residual (may be null) to its output: in the bias kernel's pass where it has the output's layout and dtype.
+RC_EXPORT int32_t rc_conv2d(rc_tensor input, rc_tensor weight, rc_tensor bias, rc_tensor residual, int64_t stride, int64_t padding, int64_t dilation,
+                            int64_t groups, rc_tensor* out);
 
 // profiling (rc_profiler.cpp): Kineto, as torch.profiler; stop saves a Chrome trace to trace_path (null: discards it).
 RC_EXPORT int32_t rc_profiler_start(int32_t cuda);

@@ -1,7 +1,8 @@
 // Linear layers and convolutions whose bias has its own backward: the bias's gradient is the column sums of the
 // output's gradient (tokens x features, a channels-last map's pixels x channels), one kernel pair on CUDA
 // (cuda/rc_column_kernels.cu) where libtorch runs its general reduction (the bias sums of AddmmBackward0 and
-// ConvolutionBackward0 took 1.2 ms of the labs' 17 ms step), and a convolution's bias is added by one vector kernel.
+// ConvolutionBackward0 took 1.2 ms of the labs' 17 ms step), and a convolution's bias is added by one vector kernel,
+// with a residual block's skip in the same pass where the caller gives it.
 // On CUDA where autograd records a graph and the training path is the fused kernels' (rc_norms.h), or, for the
 // convolution's bias, where nothing needs autograd; the same algebra as ATen operators where the path is Formulas (how
 // the CPU checks the wiring); libtorch's operators otherwise.
@@ -35,14 +36,16 @@ at::Tensor bias_grad(const at::Tensor& g, int64_t dim, at::ScalarType bias_type,
   return g.sum(others, false, opmath).to(bias_type);
 }
 
-// y + bias along dimension 1, in y's dtype (as a convolution adds its bias under autocast, from a bf16 copy of it).
-at::Tensor add_channel_bias(const at::Tensor& y, const at::Tensor& bias, bool kernels) {
+// y + bias along dimension 1 (+ residual, where defined: same sizes, dtype and layout as y), in y's dtype (as a
+// convolution adds its bias under autocast, from a bf16 copy of it).
+at::Tensor add_channel_bias(const at::Tensor& y, const at::Tensor& bias, const at::Tensor& residual, bool kernels) {
 #ifdef RC_WITH_NORM_KERNELS
-  if (kernels && rc::columns::column_kernels_apply(y, 1, bias.scalar_type())) return rc::columns::add_column_bias(y, 1, bias);
+  if (kernels && rc::columns::column_kernels_apply(y, 1, bias.scalar_type())) return rc::columns::add_column_bias(y, 1, bias, residual);
 #endif
   std::vector<int64_t> shape(y.dim(), 1);
   shape[1] = y.size(1);
-  return y + bias.to(y.scalar_type()).view(shape);
+  const auto biased = y + bias.to(y.scalar_type()).view(shape);
+  return residual.defined() ? biased + residual : biased;
 }
 
 void save_bias(AutogradContext* ctx, const at::Tensor& bias, bool kernels) {
@@ -90,14 +93,26 @@ struct LinearFunction : public torch::autograd::Function<LinearFunction> {
   }
 };
 
+// y + bias, or y + bias + residual: the residual's gradient is the output's, as the sum's would be. (Two forwards:
+// libtorch 1.13's autograd functions take no undefined tensor.)
 struct ChannelBiasFunction : public torch::autograd::Function<ChannelBiasFunction> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& y, const at::Tensor& bias, bool kernels) {
     save_bias(ctx, bias, kernels);
-    return add_channel_bias(y, bias, kernels);
+    ctx->saved_data["residual"] = false;
+    return add_channel_bias(y, bias, at::Tensor(), kernels);
+  }
+
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& y, const at::Tensor& bias, const at::Tensor& residual, bool kernels) {
+    save_bias(ctx, bias, kernels);
+    ctx->saved_data["residual"] = true;
+    return add_channel_bias(y, bias, residual, kernels);
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
-    return {grads[0], ctx->needs_input_grad(1) ? saved_bias_grad(ctx, grads[0], 1) : at::Tensor(), at::Tensor()};
+    variable_list out{grads[0], ctx->needs_input_grad(1) ? saved_bias_grad(ctx, grads[0], 1) : at::Tensor()};
+    if (ctx->saved_data["residual"].toBool()) out.push_back(ctx->needs_input_grad(2) ? grads[0] : at::Tensor());
+    out.push_back(at::Tensor());
+    return out;
   }
 };
 
@@ -136,15 +151,23 @@ at::Tensor biased_linear(const at::Tensor& x, const at::Tensor& weight, const Op
   return LinearFunction::apply(autocast_input(x), weight, *bias, path == 1);
 }
 
-at::Tensor biased_conv2d(const at::Tensor& x, const at::Tensor& weight, const OptionalTensor& bias, int64_t stride, int64_t padding, int64_t dilation,
-                         int64_t groups) {
+// conv2d(x, weight, bias) + residual, where residual is defined: the bias and the residual in one pass after the
+// convolution where the column kernels apply and the residual has the output's sizes, dtype and layout.
+at::Tensor biased_conv2d(const at::Tensor& x, const at::Tensor& weight, const OptionalTensor& bias, const OptionalTensor& residual, int64_t stride,
+                         int64_t padding, int64_t dilation, int64_t groups) {
   const OptionalTensor w = weight;
-  const bool grad = rc::norms::needs_grad(x, {&w, &bias});
+  const bool grad = rc::norms::needs_grad(x, {&w, &bias, &residual});
   const int path = bias ? biased_path(x, grad) : -1;
-  if (path < 0) return at::conv2d(x, weight, bias, stride, padding, dilation, groups);
+  if (path < 0) {
+    const auto y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
+    return residual ? y + *residual : y;
+  }
   check_bias(*bias, weight, "conv2d");
   const auto y = at::conv2d(x, weight, {}, stride, padding, dilation, groups);
-  return grad ? ChannelBiasFunction::apply(y, *bias, path == 1) : add_channel_bias(y, *bias, path == 1);
+  const bool fused = residual && rc::columns::residual_fits(y, 1, *residual);
+  if (fused) return grad ? ChannelBiasFunction::apply(y, *bias, *residual, path == 1) : add_channel_bias(y, *bias, *residual, path == 1);
+  const auto out = grad ? ChannelBiasFunction::apply(y, *bias, path == 1) : add_channel_bias(y, *bias, at::Tensor(), path == 1);
+  return residual ? out + *residual : out;
 }
 
 }  // namespace
@@ -157,11 +180,11 @@ int32_t rc_linear(rc_tensor input, rc_tensor weight, rc_tensor bias, rc_tensor* 
   });
 }
 
-int32_t rc_conv2d(rc_tensor input, rc_tensor weight, rc_tensor bias, int64_t stride, int64_t padding, int64_t dilation, int64_t groups,
-                  rc_tensor* out) {
+int32_t rc_conv2d(rc_tensor input, rc_tensor weight, rc_tensor bias, rc_tensor residual, int64_t stride, int64_t padding, int64_t dilation,
+                  int64_t groups, rc_tensor* out) {
   return rc::guarded([&] {
-    *out = rc::wrap(biased_conv2d(rc::unwrap(input), rc::unwrap(weight), bias ? OptionalTensor(rc::unwrap(bias)) : c10::nullopt, stride, padding,
-                                   dilation, groups));
+    *out = rc::wrap(biased_conv2d(rc::unwrap(input), rc::unwrap(weight), bias ? OptionalTensor(rc::unwrap(bias)) : c10::nullopt,
+                                  residual ? OptionalTensor(rc::unwrap(residual)) : c10::nullopt, stride, padding, dilation, groups));
   });
 }
 

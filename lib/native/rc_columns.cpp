@@ -26,15 +26,18 @@ at::Tensor column_sums(const at::Tensor& t, int64_t batches, int64_t cols, at::S
   return out;
 }
 
-at::Tensor add_column_bias(const at::Tensor& t, int64_t dim, const at::Tensor& bias) {
+at::Tensor add_column_bias(const at::Tensor& t, int64_t dim, const at::Tensor& bias, const at::Tensor& residual) {
   TORCH_CHECK(bias.dim() == 1 && bias.size(0) == t.size(dim), "bias: ", bias.sizes(), " does not match the ", t.size(dim), " channels of ",
               t.sizes());
   TORCH_CHECK(bias.device() == t.device(), "bias: on ", bias.device(), ", the input on ", t.device());
+  TORCH_CHECK(!residual.defined() || residual_fits(t, dim, residual), "residual: ", residual.sizes(), " ", residual.scalar_type(),
+              " is not laid out and typed as the output ", t.sizes(), " ", t.scalar_type());
   c10::cuda::CUDAGuard guard(t.device());
   const auto b = bias.is_contiguous() && norms::norm_dtype(bias.scalar_type()) ? bias : bias.to(t.scalar_type()).contiguous();
   auto out = at::empty_like(t);
   norms::check_launch(kernels::launch_add_column_bias(*norms::norm_dtype(t.scalar_type()), *norms::norm_dtype(b.scalar_type()), t.data_ptr(),
-                                                      b.data_ptr(), t.numel() / t.size(dim), t.size(dim), out.data_ptr(), norms::stream_of(t)),
+                                                      b.data_ptr(), residual.defined() ? residual.data_ptr() : nullptr, t.numel() / t.size(dim),
+                                                      t.size(dim), out.data_ptr(), norms::stream_of(t)),
                       "bias add");
   return out;
 }

@@ -18,7 +18,7 @@ public class FusedNormTrainingCheckTests
     {
         var checks = Run(NormTrainingPath.Formulas);
         Assert.Equal(NormTrainingPath.Operators, F.NormTraining);
-        Assert.Equal(52, checks.Count);
+        Assert.Equal(58, checks.Count);
         Assert.All(checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
         Assert.Contains(checks, c => c.Name.Contains("bf16 autocast") && c.Name.Contains("channels-last") && c.Name.Contains("BFloat16 output"));
     }

@@ -68,6 +68,27 @@ public class BiasedLayerTests
     }
 
     [Fact]
+    public void A_convolution_with_a_residual_is_the_residual_plus_the_convolution_on_every_path()
+    {
+        using var scope = Torch.NewDisposeScope();
+        using var g = new Generator(13);
+        Tensor[] inputs = [Torch.Randn([2, 3, 6, 6], g).ToMemoryFormat(MemoryFormat.ChannelsLast), Torch.Randn([4, 3, 3, 3], g), Torch.Randn([4], g),
+                           Torch.Randn([2, 4, 6, 6], g).ToMemoryFormat(MemoryFormat.ChannelsLast)];
+        var expected = Run(NormTrainingPath.Operators, t => t[3] + F.Conv2d(t[0], t[1], t[2], padding: 1), inputs);
+        foreach (var path in new[] { NormTrainingPath.Operators, NormTrainingPath.Formulas })
+        {
+            var fused = Run(path, t => F.Conv2d(t[0], t[1], t[2], padding: 1, residual: t[3]), inputs);
+            AssertClose(expected.Output, fused.Output, 1e-6f);
+            for (int i = 0; i < 4; ++i) AssertClose(expected.Grads[i], fused.Grads[i], 1e-5f);
+        }
+        // A residual of another layout still adds (outside the bias's pass).
+        var nchw = Run(NormTrainingPath.Formulas, t => F.Conv2d(t[0], t[1], t[2], padding: 1, residual: t[3].Contiguous()), inputs);
+        AssertClose(expected.Output, nchw.Output, 1e-6f);
+        var e = Assert.Throws<TorchException>(() => F.Conv2d(inputs[0], inputs[1], inputs[2], padding: 1, residual: Torch.Zeros([2, 4, 5, 5])));
+        Assert.Contains("size of tensor", e.Message);
+    }
+
+    [Fact]
     public void The_formulas_gradients_match_finite_differences()
     {
         using var scope = Torch.NewDisposeScope();
@@ -77,6 +98,9 @@ public class BiasedLayerTests
             Torch.Randn([2, 3, 4], g, DType.Float64), Torch.Randn([3, 4], g, DType.Float64), Torch.Randn([3], g, DType.Float64));
         GradChecker.Check("conv2d (formulas)", t => F.Conv2d(t[0], t[1], t[2], stride: 2, padding: 1),
             Torch.Randn([2, 2, 5, 5], g, DType.Float64), Torch.Randn([3, 2, 3, 3], g, DType.Float64), Torch.Randn([3], g, DType.Float64));
+        GradChecker.Check("conv2d + residual (formulas)", t => F.Conv2d(t[0], t[1], t[2], stride: 2, padding: 1, residual: t[3]),
+            Torch.Randn([2, 2, 5, 5], g, DType.Float64), Torch.Randn([3, 2, 3, 3], g, DType.Float64), Torch.Randn([3], g, DType.Float64),
+            Torch.Randn([2, 3, 3, 3], g, DType.Float64));
     }
 
     [Fact]

@@ -43,8 +43,8 @@ public sealed class ResidualBlock : Module
         var h = Conv1.ForwardWithoutBias(Norm1.ForwardSilu(x, lowPrecisionOutput: true));
         var shift = TimeProj.Forward(timeSilu);
         if (Conv1.Bias is not null) shift = shift + Conv1.Bias.Data;
-        h = Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h, shift, lowPrecisionOutput: !Dropout.Active)));
+        // The skip joins in conv2's bias pass.
         var skip = Skip is null ? x : Skip.Forward(x);
-        return (skip + h).MoveToOuterScope();
+        return Conv2.Forward(Dropout.Forward(Norm2.ForwardSilu(h, shift, lowPrecisionOutput: !Dropout.Active)), skip).MoveToOuterScope();
     }
 }

@@ -24,6 +24,9 @@ public sealed class Conv2d : Module<Tensor, Tensor>
 
     public override Tensor Forward(Tensor input) => F.Conv2d(input, Weight, Bias?.Data, Stride, Padding, 1, Groups);
 
+    /// <summary><paramref name="residual"/> + the convolution, the sum fused into the bias's pass where it can be (<see cref="F.Conv2d"/>).</summary>
+    public Tensor Forward(Tensor input, Tensor residual) => F.Conv2d(input, Weight, Bias?.Data, Stride, Padding, 1, Groups, residual);
+
     /// <summary>The convolution without its bias, for a caller that adds <see cref="Bias"/> later in a fused operation.</summary>
     public Tensor ForwardWithoutBias(Tensor input) => F.Conv2d(input, Weight, null, Stride, Padding, 1, Groups);
 }

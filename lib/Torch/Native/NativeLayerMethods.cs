@@ -10,5 +10,5 @@ internal static class NativeLayerMethods
     [DllImport(NativeMethods.Lib)] internal static extern int rc_linear(IntPtr input, IntPtr weight, IntPtr bias, out IntPtr result);
 
     [DllImport(NativeMethods.Lib)]
-    internal static extern int rc_conv2d(IntPtr input, IntPtr weight, IntPtr bias, long stride, long padding, long dilation, long groups, out IntPtr result);
+    internal static extern int rc_conv2d(IntPtr input, IntPtr weight, IntPtr bias, IntPtr residual, long stride, long padding, long dilation, long groups, out IntPtr result);
 }

@@ -60,9 +60,11 @@ __global__ void __launch_bounds__(kColumnThreads) column_sums_kernel(const T* __
   }
 }
 
+// out = x + bias (+ residual, where given: a residual block's sum in the same pass).
 template <typename T, typename TB, int V>
-__global__ void __launch_bounds__(kColumnThreads) add_column_bias_kernel(const T* __restrict__ x, const TB* __restrict__ bias, int64_t runs,
-                                                                         int64_t cols, T* __restrict__ out) {
+__global__ void __launch_bounds__(kColumnThreads) add_column_bias_kernel(const T* __restrict__ x, const TB* __restrict__ bias,
+                                                                         const T* __restrict__ residual, int64_t runs, int64_t cols,
+                                                                         T* __restrict__ out) {
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   for (int64_t r = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; r < runs; r += stride) {
     const int64_t col = r * V % cols;
@@ -72,9 +74,17 @@ __global__ void __launch_bounds__(kColumnThreads) add_column_bias_kernel(const T
       float v[V];
 #pragma unroll
       for (int j = 0; j < V; ++j) v[j] = run[j] + load(bias, col + j);
+      if (residual != nullptr) {
+        Run<T> add;
+        add.read(residual + r * V);
+#pragma unroll
+        for (int j = 0; j < V; ++j) v[j] += add[j];
+      }
       store_run(out + r * V, v);
     } else {
-      out[r] = round_to<T>(load(x, r) + load(bias, col));
+      float v = load(x, r) + load(bias, col);
+      if (residual != nullptr) v += load(residual, r);
+      out[r] = round_to<T>(v);
     }
   }
 }
@@ -118,10 +128,10 @@ int launch_column_sums(NormDType x_dtype, NormDType out_dtype, const void* x, in
   });
 }
 
-int launch_add_column_bias(NormDType x_dtype, NormDType bias_dtype, const void* x, const void* bias, int64_t rows, int64_t cols, void* out,
-                           void* stream) {
+int launch_add_column_bias(NormDType x_dtype, NormDType bias_dtype, const void* x, const void* bias, const void* residual, int64_t rows,
+                           int64_t cols, void* out, void* stream) {
   if (rows <= 0 || cols <= 0) return static_cast<int>(cudaErrorInvalidValue);
-  const bool vector = cols % kRunLength == 0 && aligned16(x) && aligned16(out);
+  const bool vector = cols % kRunLength == 0 && aligned16(x) && aligned16(out) && (residual == nullptr || aligned16(residual));
   const int v = vector ? kRunLength : 1;
   const int64_t runs = rows * cols / v;
   const int64_t blocks = std::clamp<int64_t>((runs + kColumnThreads - 1) / kColumnThreads, 1, 16 * 1024);
@@ -129,12 +139,13 @@ int launch_add_column_bias(NormDType x_dtype, NormDType bias_dtype, const void* 
     using T = decltype(tx);
     using TB = decltype(tb);
     const auto s = static_cast<cudaStream_t>(stream);
+    const auto* xs = static_cast<const T*>(x);
+    const auto* bs = static_cast<const TB*>(bias);
+    const auto* rs = static_cast<const T*>(residual);
     if (vector)
-      add_column_bias_kernel<T, TB, kRunLength><<<static_cast<unsigned>(blocks), kColumnThreads, 0, s>>>(
-          static_cast<const T*>(x), static_cast<const TB*>(bias), runs, cols, static_cast<T*>(out));
+      add_column_bias_kernel<T, TB, kRunLength><<<static_cast<unsigned>(blocks), kColumnThreads, 0, s>>>(xs, bs, rs, runs, cols, static_cast<T*>(out));
     else
-      add_column_bias_kernel<T, TB, 1><<<static_cast<unsigned>(blocks), kColumnThreads, 0, s>>>(static_cast<const T*>(x), static_cast<const TB*>(bias),
-                                                                                                runs, cols, static_cast<T*>(out));
+      add_column_bias_kernel<T, TB, 1><<<static_cast<unsigned>(blocks), kColumnThreads, 0, s>>>(xs, bs, rs, runs, cols, static_cast<T*>(out));
     return static_cast<int>(cudaGetLastError());
   });
 }

@@ -32,9 +32,9 @@ inline int64_t column_sums_scratch(int64_t batches, int64_t rows, int64_t cols) 
 int launch_column_sums(NormDType x_dtype, NormDType out_dtype, const void* x, int64_t batches, int64_t rows, int64_t cols, float* scratch,
                        void* out, void* stream);
 
-// out = x + bias: bias (cols values of bias_dtype) added to each of x's rows in float32, rounded to x's dtype; out and x
-// do not overlap.
-int launch_add_column_bias(NormDType x_dtype, NormDType bias_dtype, const void* x, const void* bias, int64_t rows, int64_t cols, void* out,
-                           void* stream);
+// out = x + bias (+ residual): bias (cols values of bias_dtype) added to each of x's rows, and residual (null, or rows x
+// cols values of x's dtype) added, in float32, rounded to x's dtype; out overlaps neither.
+int launch_add_column_bias(NormDType x_dtype, NormDType bias_dtype, const void* x, const void* bias, const void* residual, int64_t rows,
+                           int64_t cols, void* out, void* stream);
 
 }  // namespace rc::kernels
