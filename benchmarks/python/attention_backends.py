@@ -6,6 +6,7 @@ PyTorch has (cuDNN, flash, memory-efficient, math) and on the one PyTorch picks 
 sampling) and forward + backward (the student), in microseconds per call from CUDA events over many calls. A backend
 that refuses a call (flash takes no mask) is reported as such. Prints ONE JSON line."""
 import argparse
+import datetime
 import os
 import sys
 
@@ -110,7 +111,9 @@ def main():
         return s
     totals = {name: {"teacher_forward_us": total(name, "forward_us", "teacher_calls"),
                      "student_forward_backward_us": total(name, "forward_backward_us", "student_calls")} for name in backends}
-    rc_bench.emit({"device": torch.cuda.get_device_name(), "torch": torch.__version__, "batch": args.batch, "calls": rows, "per_step": totals})
+    rc_bench.emit({"command": " ".join(["python3"] + sys.argv), "git_commit": os.environ.get("RANDCOND_COMMIT", "unknown"),
+                   "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   "device": torch.cuda.get_device_name(), "torch": torch.__version__, "batch": args.batch, "calls": rows, "per_step": totals})
     return 0
 
 

@@ -36,7 +36,8 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
     public static readonly CudaFastPaths Off = new(false, false, false, false, false);
 
     /// <summary>Every path, each checked in a lab run on a GPU: what a CUDA device runs by default.</summary>
-    public static readonly CudaFastPaths All = new(true, true, true, true, true, FusedNormStep: true, Bf16TeacherStep: true, ChannelsLastStep: true);
+    public static readonly CudaFastPaths All = new(true, true, true, true, true, FusedNormStep: true, Bf16TeacherStep: true, ChannelsLastStep: true,
+                                                   OverlappedTeacherStep: true);
 
     /// <summary>The default for a device: <see cref="All"/> on CUDA, <see cref="Off"/> on the CPU.</summary>
     public static CudaFastPaths For(Device device) => device.IsCuda ? All : Off;

@@ -66,7 +66,7 @@ public sealed class CudaFastPathsTests
                                                     bool bf16Step, bool bf16TeacherStep, bool channelsLastStep)
     {
         var config = new HeldOutDigitCommand().Config(["--device", "cuda", "--scale", "paper", .. options]);
-        Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step, true, bf16TeacherStep, channelsLastStep), config.Paths);
+        Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step, true, bf16TeacherStep, channelsLastStep, true), config.Paths);
         Assert.Equal(graphedStep, config.Options().CudaGraph);
         Assert.Equal(bf16Step ? DType.BFloat16 : null, config.Options().Autocast);
         Assert.Equal((bf16TeacherStep, channelsLastStep), (config.Options().Bf16Teacher, config.Options().ChannelsLast));
@@ -94,7 +94,7 @@ public sealed class CudaFastPathsTests
         var off = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--fused-norm-step", "false");
         Assert.Equal(CudaFastPaths.All with { FusedNormStep = false }, off.Paths);
         Assert.False(off.Options().FusedNorms);
-        Assert.EndsWith("bf16 autocast, fused norms, bf16 teacher, channels-last", Cuda.Paths.ToString());
+        Assert.EndsWith("bf16 autocast, fused norms, bf16 teacher, channels-last, teacher on a second stream", Cuda.Paths.ToString());
         var cpu = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--fused-norm-step", "true"));
         Assert.Contains("--fused-norm-step: the fused normalization kernels run on CUDA only", cpu.Message);
     }
@@ -105,8 +105,10 @@ public sealed class CudaFastPathsTests
         var on = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--overlapped-teacher-step", "true");
         Assert.True(on.Options().OverlappedTeacher);
         Assert.EndsWith("channels-last, teacher on a second stream", on.Paths.ToString());
+        Assert.True(Cuda.Options().OverlappedTeacher);
         var off = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--overlapped-teacher-step", "false");
         Assert.False(off.Options().OverlappedTeacher);
+        Assert.Equal(CudaFastPaths.All with { OverlappedTeacherStep = false }, off.Paths);
         Assert.False(HeldOutDigitConfig.Paper.Options().OverlappedTeacher);
         var cpu = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--overlapped-teacher-step", "true"));
         Assert.Contains("--overlapped-teacher-step: a second stream is a CUDA stream", cpu.Message);

@@ -46,6 +46,19 @@ public class NotebookRunnerTests
     }
 
     [Fact]
+    public void A_workers_records_name_the_commit_the_run_started_on()
+    {
+        using var temp = new TempFolder();
+        // Passed down as RANDCOND_COMMIT, which RunRecord.Commit() returns in the worker instead of asking git again.
+        var path = WriteNotebook(temp.Combine("commit.ipynb"), "Environment.GetEnvironmentVariable(\"RANDCOND_COMMIT\")");
+
+        Assert.True(NotebookRunner.Run(path).Succeeded);
+
+        var shown = (string?)NotebookFile.Read(path).Cells[0].Outputs[0]!["data"]!["text/plain"]![0];
+        Assert.Equal(RandCond.Experiments.RunRecord.Commit(), shown);
+    }
+
+    [Fact]
     public void Compile_error_stops_the_run_and_keeps_earlier_outputs()
     {
         using var temp = new TempFolder();
