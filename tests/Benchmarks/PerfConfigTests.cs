@@ -19,6 +19,17 @@ public class PerfConfigTests
     }
 
     [Fact]
+    public void Ovl_is_a_csharp_only_part_that_puts_the_teacher_on_a_second_stream()
+    {
+        var config = PerfConfig.Parse("tf32+bf16+bf16w+cl+fnorm+graph+ovl");
+        Assert.True(config.OverlappedTeacher);
+        Assert.False(PerfConfig.Parse("tf32+bf16+bf16w+cl+fnorm+graph").OverlappedTeacher);
+        Assert.Equal("tf32+bf16+bf16w+cl", config.PythonName);
+        Assert.DoesNotContain("ovl", string.Join(' ', config.PythonArgs()));
+        Assert.Contains("C# teacher on a second stream", config.Describe());
+    }
+
+    [Fact]
     public void Fnorm_is_a_csharp_only_part_that_sets_the_norm_training_path_until_the_switches_are_restored()
     {
         var config = PerfConfig.Parse("tf32+bf16+fnorm+graph");

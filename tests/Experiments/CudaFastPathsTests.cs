@@ -15,7 +15,7 @@ public sealed class CudaFastPathsTests
     [Fact]
     public void Defaults_are_all_on_for_cuda_and_all_off_on_the_cpu()
     {
-        Assert.Equal(new CudaFastPaths(true, true, true, true, true, true, true, true), CudaFastPaths.For(Device.CUDA()));
+        Assert.Equal(new CudaFastPaths(true, true, true, true, true, true, true, true, true), CudaFastPaths.For(Device.CUDA()));
         Assert.Equal(new CudaFastPaths(false, false, false, false, false), CudaFastPaths.For(Device.CPU));
         Assert.Equal(SamplingPaths.For(Device.CUDA()), CudaFastPaths.For(Device.CUDA()).Sampling);
         Assert.Equal(SamplingPaths.Eager, CudaFastPaths.For(Device.CPU).Sampling);
@@ -132,7 +132,7 @@ public sealed class CudaFastPathsTests
         Assert.Equal(CudaFastPaths.All with { Bf16TeacherStep = false, ChannelsLastStep = false }, off.Paths);
         Assert.False(off.Options().Bf16Teacher);
         Assert.False(off.Options().ChannelsLast);
-        Assert.EndsWith("bf16 autocast, fused norms", off.Paths.ToString());
+        Assert.EndsWith("bf16 autocast, fused norms, teacher on a second stream", off.Paths.ToString());
         // Both run on the CPU too (the teacher's BFloat16 copy as sampling's does): a CPU lab may ask for them.
         var cpu = new HeldOutDigitCommand().Config("--scale", "smoke", "--bf16-teacher-step", "true", "--channels-last-step", "true");
         Assert.Equal(CudaFastPaths.Off with { Bf16TeacherStep = true, ChannelsLastStep = true }, cpu.Paths);
