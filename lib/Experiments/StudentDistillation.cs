@@ -81,7 +81,8 @@ public static class StudentDistillation
     /// <summary>
     /// Everything that changes the student's trained weights: the teacher's weights, the student's architecture and
     /// initialization, the options (learning rate, batch, steps, schedule, p(t), loss weights, seed, precision; not the log
-    /// and checkpoint intervals or the time budget), p(t)'s values, D (images and captions) and C.
+    /// and checkpoint intervals, the time budget or the teacher's stream, which change no value), p(t)'s values, D (images
+    /// and captions) and C.
     /// </summary>
     public static RecipeKey Recipe(string teacherFingerprint, DistillationData data, StudentSpec spec, UNetConfig teacherUNet,
                                    DistillationOptions options, int timeSteps)
@@ -91,7 +92,7 @@ public static class StudentDistillation
             .Add("teacher", teacherFingerprint)
             .Add("student", spec.Label)
             .AddJson("student_unet", spec.ConfigFor(teacherUNet))
-            .AddJson("options", options with { TimeBudget = null, LogEvery = 1, CheckpointEvery = 1 })
+            .AddJson("options", options with { TimeBudget = null, LogEvery = 1, CheckpointEvery = 1, OverlappedTeacher = false })
             .AddNumbers("replacement_probability", Enumerable.Range(0, timeSteps).Select(t => options.Replacement.At(t, timeSteps)))
             .AddTensor("image_set", data.Images.Images)
             .AddTensor("image_set_captions", data.Images.CaptionIndices)

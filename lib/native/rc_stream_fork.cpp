@@ -2,9 +2,9 @@
 // everything queued so far on the current stream; between rc_stream_enter and rc_stream_leave the calling thread's
 // kernels go to the side stream; rc_stream_join makes the forked-from stream wait for everything queued on the side
 // stream. Two independent pieces of work (the distillation step's frozen teacher, entered, and its student, not) then
-// share the GPU. The same calls inside a CUDA graph
-// capture record two parallel branches (the side stream joins the capture through the event), and the capture's
-// allocations on the side stream come from the graph's private pool, as on the capturing stream.
+// share the GPU. The same calls inside a CUDA graph capture record two parallel branches (the side stream joins the
+// capture through the event), and the capture's allocations on the side stream come from the graph's private pool, as
+// on the capturing stream.
 //
 // Memory a tensor made on the side stream holds is returned to that stream's cache when the tensor is freed. That is
 // safe without record_stream because every fork waits for the forked-from stream: the side stream cannot reuse the

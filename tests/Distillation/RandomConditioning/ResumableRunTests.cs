@@ -70,6 +70,7 @@ public sealed class ResumableRunTests : IDisposable
         var original = PathOf(options);
         Assert.Equal(original, PathOf(Options(6)));
         Assert.Equal(original, PathOf(options with { TimeBudget = TimeSpan.FromMinutes(3), LogEvery = 7, CheckpointEvery = 11 }));
+        Assert.Equal(original, PathOf(options with { OverlappedTeacher = true }));  // the fork changes no value
         Assert.NotEqual(original, PathOf(options with { LearningRate = 0.5 }));
         Assert.NotEqual(original, PathOf(options with { BatchSize = 64 }));
         Assert.NotEqual(original, PathOf(options with { Steps = 7 }));
