@@ -6,23 +6,23 @@ namespace RandCond.Cli;
 /// Where `run` and `run-all` write: executed notebooks as FOLDER/NAME.ipynb and their exports in FOLDER/exports, so
 /// committed notebooks and results/ stay as they are. FOLDER is --out, by default .cache/notebooks of the repository
 /// holding the notebook. --in-place writes the notebooks back and lets them export where they say (their outDir).
+/// Every notebook's records name <see cref="Commit"/>, the tree as the command found it.
 /// </summary>
-public sealed record RunOutputFolder(string? Folder)
+public sealed record RunOutputFolder(string? Folder, string Commit)
 {
     public const string ExportsSubfolder = "exports";
 
-    public static RunOutputFolder InPlace { get; } = new((string?)null);
-
     public static RunOutputFolder For(NotebookRunSettings arguments, string notebookOrFolder) =>
-        arguments.InPlace ? InPlace : new(Path.GetFullPath(arguments.Out ?? DefaultFolder(notebookOrFolder)));
+        new(arguments.InPlace ? null : Path.GetFullPath(arguments.Out ?? DefaultFolder(notebookOrFolder)), RandCond.Experiments.RunRecord.Commit());
 
     public NotebookRunOptions OptionsFor(string notebook, TimeSpan? cellTimeout) => Folder is null
-        ? new NotebookRunOptions { CellTimeout = cellTimeout, InlinePlotlyJs = false } // committed: small, charts as PNG until re-run
+        ? new NotebookRunOptions { CellTimeout = cellTimeout, InlinePlotlyJs = false, Commit = Commit } // committed: small, charts as PNG until re-run
         : new NotebookRunOptions
         {
             OutPath = Path.Combine(Folder, Path.GetFileName(notebook)),
             ExportsFolder = Path.Combine(Folder, ExportsSubfolder),
             CellTimeout = cellTimeout,
+            Commit = Commit,
         };
 
     /// <summary>.cache/notebooks of the repository above the notebook (or above the current folder).</summary>

@@ -46,16 +46,19 @@ public class NotebookRunnerTests
     }
 
     [Fact]
-    public void A_workers_records_name_the_commit_the_run_started_on()
+    public void A_workers_records_name_the_commit_the_run_started_on_or_the_one_it_was_given()
     {
         using var temp = new TempFolder();
         // Passed down as RANDCOND_COMMIT, which RunRecord.Commit() returns in the worker instead of asking git again.
         var path = WriteNotebook(temp.Combine("commit.ipynb"), "Environment.GetEnvironmentVariable(\"RANDCOND_COMMIT\")");
+        string Shown() => (string)NotebookFile.Read(path).Cells[0].Outputs[0]!["data"]!["text/plain"]![0]!;
 
         Assert.True(NotebookRunner.Run(path).Succeeded);
+        Assert.Equal(RandCond.Experiments.RunRecord.Commit(), Shown());
 
-        var shown = (string?)NotebookFile.Read(path).Cells[0].Outputs[0]!["data"]!["text/plain"]![0];
-        Assert.Equal(RandCond.Experiments.RunRecord.Commit(), shown);
+        // A run of several notebooks takes the commit once and hands it to each.
+        Assert.True(NotebookRunner.RunAsync(path, null, new NotebookRunOptions { Commit = "0123abc" }).GetAwaiter().GetResult().Succeeded);
+        Assert.Equal("0123abc", Shown());
     }
 
     [Fact]

@@ -21,6 +21,12 @@ public sealed record NotebookRunOptions
     /// </summary>
     public bool InlinePlotlyJs { get; init; } = true;
 
+    /// <summary>
+    /// The commit the run's records name (the worker's RANDCOND_COMMIT); null: the tree as this notebook's run starts.
+    /// A run of several notebooks in place takes it once before the first, whose outputs would make the tree "+dirty".
+    /// </summary>
+    public string? Commit { get; init; }
+
     /// <summary>The randcond.dll that runs cells as `randcond __notebook-worker`; null looks beside this library.</summary>
     public string? WorkerAssembly { get; init; }
 }

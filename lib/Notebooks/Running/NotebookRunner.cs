@@ -32,6 +32,7 @@ public static class NotebookRunner
         CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        var commit = options.Commit ?? RandCond.Experiments.RunRecord.Commit();
         var notebook = NotebookFile.Read(path);
         ParameterInjector.Inject(notebook, WithExportsFolder(notebook, overrides ?? [], options.ExportsFolder));
         var outPath = options.OutPath ?? path;
@@ -55,15 +56,16 @@ public static class NotebookRunner
         var (executed, failure) = toRun.Count == 0
             ? (0, null)
             : await ExecuteAsync(notebook, new(Path.GetDirectoryName(Path.GetFullPath(path))!, toRun, options.InlinePlotlyJs), workerAssembly,
-                                 options.CellTimeout, cancellationToken).ConfigureAwait(false);
+                                 commit, options.CellTimeout, cancellationToken).ConfigureAwait(false);
         NotebookFile.Write(notebook, outPath);
         return new NotebookRunResult(path, outPath, executed, clock.Elapsed, failure);
     }
 
     private static async Task<(int Executed, NotebookCellFailure? Failure)> ExecuteAsync(
-        Notebook notebook, WorkerProtocol.Request request, string workerAssembly, TimeSpan? cellTimeout, CancellationToken cancellationToken)
+        Notebook notebook, WorkerProtocol.Request request, string workerAssembly, string commit, TimeSpan? cellTimeout,
+        CancellationToken cancellationToken)
     {
-        using var worker = WorkerProcess.Start(request, workerAssembly);
+        using var worker = WorkerProcess.Start(request, workerAssembly, commit);
         var executed = 0;
         int? running = null;
         var started = Stopwatch.StartNew();

@@ -13,10 +13,6 @@ internal sealed class WorkerProcess : IDisposable
 {
     private const int StderrTailLines = 20;
 
-    // The commit the workers' records name: the tree as this process found it when its first notebook started, before
-    // an in-place run wrote its outputs back (which would make every later record's tree "+dirty").
-    private static readonly Lazy<string> CommitAtStart = new(RandCond.Experiments.RunRecord.Commit);
-
     private readonly Process _process;
     private readonly Queue<string> _stderrTail = new();
     private readonly Task _stderrPump;
@@ -28,7 +24,8 @@ internal sealed class WorkerProcess : IDisposable
         _stderrPump = Task.Run(PumpStderrAsync);
     }
 
-    public static WorkerProcess Start(WorkerProtocol.Request request, string workerAssembly)
+    /// <param name="commit">what the worker's records name as their commit (RANDCOND_COMMIT)</param>
+    public static WorkerProcess Start(WorkerProtocol.Request request, string workerAssembly, string commit)
     {
         var start = new ProcessStartInfo(DotnetHost.Path)
         {
@@ -40,7 +37,7 @@ internal sealed class WorkerProcess : IDisposable
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = Environment.CurrentDirectory,
         };
-        start.Environment["RANDCOND_COMMIT"] = CommitAtStart.Value;
+        start.Environment["RANDCOND_COMMIT"] = commit;
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(workerAssembly);
         start.ArgumentList.Add(NotebookWorker.Verb);
