@@ -5,7 +5,9 @@ namespace RandCond.Benchmarks;
 /// <summary>
 /// <see cref="StreamFork"/> on a CUDA device: work forked onto the side stream and joined gives what the same work gives
 /// on one stream, eagerly and replayed from a CUDA graph whose capture forked; and the labs' distillation step with its
-/// teacher on the side stream (<c>DistillationOptions.OverlappedTeacher</c>) gives the serial step's losses.
+/// teacher on the side stream (<c>DistillationOptions.OverlappedTeacher</c>) gives the serial step's losses; and two
+/// students stepped together (<see cref="Training.Lockstep"/>, the second on lane 1, its graph captured there) each give
+/// the losses they give alone.
 /// </summary>
 internal static class StreamForkCheck
 {
@@ -14,6 +16,7 @@ internal static class StreamForkCheck
         Eager(add, device);
         Graphed(add, device);
         DistillationStep(add, device, teacherPath);
+        TwoStudents(add, device, teacherPath);
     }
 
     // Long enough on both streams that they overlap, and each side's result depends on all of its work.
@@ -99,5 +102,62 @@ internal static class StreamForkCheck
         add("distillation step, teacher on a second stream", worst < 1e-4,
             $"{steps} graphed steps ({labs}), batch 64: losses {string.Join(", ", overlapped.Select(l => l.ToString("F5")))} against the serial " +
             $"{string.Join(", ", serial.Select(l => l.ToString("F5")))}: largest relative difference {worst:E2} (limit 1e-4)");
+    }
+
+    /// <summary>A graphed distillation step of a setup on a fixed batch as a training cursor; reads each loss on its own stream.</summary>
+    private sealed class StepCursor(DistillStep.Setup setup, (Tensor Xt, Tensor T, Tensor Tokens) batch, int steps) : Training.ITrainingCursor
+    {
+        public List<double> Losses { get; } = [];
+        public bool Finished => Losses.Count == steps;
+
+        public bool Advance()
+        {
+            if (Finished) return false;
+            using var scope = Torch.NewDisposeScope();
+            using var terms = setup.Run(batch.Xt, batch.T, batch.Tokens, Losses.Count);
+            Losses.Add(terms.Total.Item());
+            return true;
+        }
+
+        public void Dispose()
+        {
+            batch.Xt.Dispose();
+            batch.T.Dispose();
+            batch.Tokens.Dispose();
+            setup.Dispose();
+        }
+    }
+
+    private static void TwoStudents(Action<string, bool, string> add, Device device, string teacherPath)
+    {
+        const int steps = 6;
+        const string labs = "tf32+bf16+bf16w+cl+fnorm+graph+ovl";
+        List<double>[] Losses(bool together)
+        {
+            var cursors = new List<StepCursor>();
+            try
+            {
+                for (int k = 0; k < 2; k++)
+                {
+                    Torch.ManualSeed(3 + (ulong)k);
+                    var setup = new DistillStep.Setup(device, teacherPath, PerfConfig.Parse(labs));
+                    long vocab = ((RandCond.Diffusion.Text.TextEncoderConfig)setup.Teacher.Text.Config).VocabSize;
+                    cursors.Add(new StepCursor(setup, DistillStep.RandomBatch(64, vocab, device, 10 + (ulong)k), steps));
+                }
+                if (together) Training.Lockstep.Run(cursors, device);
+                else foreach (var c in cursors) while (c.Advance()) { }
+                return cursors.Select(c => c.Losses).ToArray();
+            }
+            finally
+            {
+                foreach (var c in cursors) c.Dispose();
+            }
+        }
+        var alone = Losses(together: false);
+        var together = Losses(together: true);
+        double worst = alone.Zip(together, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y) / Math.Max(Math.Abs(x), 1e-12)).Max()).Max();
+        add("two students in lockstep", worst < 1e-4,
+            $"{steps} graphed steps each ({labs}), batch 64, the second on lane 1: losses {string.Join(" / ", together.Select(l => string.Join(", ", l.Select(v => v.ToString("F5")))))} " +
+            $"against each alone {string.Join(" / ", alone.Select(l => string.Join(", ", l.Select(v => v.ToString("F5")))))}: largest relative difference {worst:E2} (limit 1e-4)");
     }
 }

@@ -8,7 +8,7 @@ namespace RandCond.Cli.Lab;
 /// The fast paths' switches of the distilling verbs, each true on a CUDA device and false on the CPU by default
 /// (<see cref="CudaFastPaths.For"/>): the groups --cuda-graph, --bf16 and --channels-last (sampling and step), and each
 /// path alone, which wins over its group: --graphed-sampling, --bf16-sampling, --graphed-step, --bf16-step and
-/// --bf16-teacher-step, --channels-last-step; and --fused-norm-step, --overlapped-teacher-step.
+/// --bf16-teacher-step, --channels-last-step; and --fused-norm-step, --overlapped-teacher-step, --concurrent-students.
 /// </summary>
 public sealed class FastPathOptions
 {
@@ -22,9 +22,10 @@ public sealed class FastPathOptions
     private readonly Option<bool?> fusedNormStep = LabOptions.Switch("--fused-norm-step", "The distillation step's norms on the fused CUDA kernels with their backward (default: true on CUDA)");
     private readonly Option<bool?> bf16TeacherStep = LabOptions.Switch("--bf16-teacher-step", "The distillation step's frozen teacher alone on a BFloat16 copy of its U-Net (default: --bf16)");
     private readonly Option<bool?> overlappedTeacherStep = LabOptions.Switch("--overlapped-teacher-step", "The distillation step's frozen teacher on a second CUDA stream beside the student (default: true on CUDA)");
+    private readonly Option<bool?> concurrentStudents = LabOptions.Switch("--concurrent-students", "Train the lab's students together, each on a CUDA stream of its own (default: true on CUDA)");
     private readonly Option<bool?> channelsLastStep = LabOptions.Switch("--channels-last-step", "The distillation step alone laid out channels-last (default: --channels-last)");
 
-    public IEnumerable<Option> All => [cudaGraph, bf16, channelsLast, graphedSampling, bf16Sampling, graphedStep, bf16Step, fusedNormStep, bf16TeacherStep, channelsLastStep, overlappedTeacherStep];
+    public IEnumerable<Option> All => [cudaGraph, bf16, channelsLast, graphedSampling, bf16Sampling, graphedStep, bf16Step, fusedNormStep, bf16TeacherStep, channelsLastStep, overlappedTeacherStep, concurrentStudents];
 
     /// <summary>The paths the switches ask for on <paramref name="device"/>; throws, naming the path, on one the device cannot run.</summary>
     public CudaFastPaths Paths(ParseResult parsed, Device device)
@@ -41,7 +42,8 @@ public sealed class FastPathOptions
             FusedNormStep: parsed.GetValue(fusedNormStep) ?? d.FusedNormStep,
             Bf16TeacherStep: parsed.GetValue(bf16TeacherStep) ?? bf,
             ChannelsLastStep: parsed.GetValue(channelsLastStep) ?? cl,
-            OverlappedTeacherStep: parsed.GetValue(overlappedTeacherStep) ?? d.OverlappedTeacherStep);
+            OverlappedTeacherStep: parsed.GetValue(overlappedTeacherStep) ?? d.OverlappedTeacherStep,
+            ConcurrentStudents: parsed.GetValue(concurrentStudents) ?? d.ConcurrentStudents);
         try
         {
             return paths.Validate(device);
@@ -54,7 +56,8 @@ public sealed class FastPathOptions
                 .Replace("CudaFastPaths.GraphedStep", "--graphed-step (or --cuda-graph)")
                 .Replace("CudaFastPaths.Bf16Step", "--bf16-step (or --bf16)")
                 .Replace("CudaFastPaths.FusedNormStep", "--fused-norm-step")
-                .Replace("CudaFastPaths.OverlappedTeacherStep", "--overlapped-teacher-step"));
+                .Replace("CudaFastPaths.OverlappedTeacherStep", "--overlapped-teacher-step")
+                .Replace("CudaFastPaths.ConcurrentStudents", "--concurrent-students"));
         }
     }
 }

@@ -12,7 +12,8 @@ namespace RandCond.Experiments;
 /// step as the replay of a CUDA graph (<see cref="GraphedStep"/>) with its forward passes and losses under BFloat16
 /// autocast (<see cref="Bf16Step"/>) with its norms on the fused kernels (<see cref="FusedNormStep"/>), the frozen teacher
 /// on a BFloat16 copy (<see cref="Bf16TeacherStep"/>) running on a second CUDA stream beside the student
-/// (<see cref="OverlappedTeacherStep"/>), and the step laid out channels-last (<see cref="ChannelsLastStep"/>).
+/// (<see cref="OverlappedTeacherStep"/>), and the step laid out channels-last (<see cref="ChannelsLastStep"/>); and a lab's
+/// students trained together, their steps side by side on the GPU (<see cref="ConcurrentStudents"/>).
 /// <see cref="For"/> turns every path a lab run has checked on for a CUDA device and every path off on the CPU;
 /// override one with <c>with</c> (<c>CudaFastPaths.For(device) with { Bf16Step = false }</c>) or the lab verbs'
 /// options (--cuda-graph, --bf16, --channels-last and one switch per path). A lab's result records the paths that ran.
@@ -28,16 +29,21 @@ namespace RandCond.Experiments;
 /// <param name="OverlappedTeacherStep">
 /// The step's frozen teacher on a second CUDA stream beside the student (<see cref="DistillationOptions.OverlappedTeacher"/>).
 /// </param>
+/// <param name="ConcurrentStudents">
+/// A lab's students (up to four) trained together, each on a CUDA stream of its own, a step of each in turn
+/// (<see cref="DistillationBench.Run(IReadOnlyList{DistillationArm}, SamplingPlan, IProgress{Training.IProgressReport}?, IProgress{Training.IProgressReport}?)"/>,
+/// <see cref="Training.Lockstep"/>); each student's values are those it has trained alone.
+/// </param>
 public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool ChannelsLastSampling, bool GraphedStep, bool Bf16Step,
                                    bool FusedNormStep = false, bool Bf16TeacherStep = false, bool ChannelsLastStep = false,
-                                   bool OverlappedTeacherStep = false)
+                                   bool OverlappedTeacherStep = false, bool ConcurrentStudents = false)
 {
     /// <summary>Every path off: float32, NCHW, eager; what the CPU runs.</summary>
     public static readonly CudaFastPaths Off = new(false, false, false, false, false);
 
     /// <summary>Every path, each checked in a lab run on a GPU: what a CUDA device runs by default.</summary>
     public static readonly CudaFastPaths All = new(true, true, true, true, true, FusedNormStep: true, Bf16TeacherStep: true, ChannelsLastStep: true,
-                                                   OverlappedTeacherStep: true);
+                                                   OverlappedTeacherStep: true, ConcurrentStudents: true);
 
     /// <summary>The default for a device: <see cref="All"/> on CUDA, <see cref="Off"/> on the CPU.</summary>
     public static CudaFastPaths For(Device device) => device.IsCuda ? All : Off;
@@ -69,6 +75,7 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
         if (Bf16Step) throw new ArgumentException($"CudaFastPaths.Bf16Step: BFloat16 autocast of the distillation step runs on CUDA only; this run is on {device}");
         if (FusedNormStep) throw new ArgumentException($"CudaFastPaths.FusedNormStep: the fused normalization kernels run on CUDA only; this run is on {device}");
         if (OverlappedTeacherStep) throw new ArgumentException($"CudaFastPaths.OverlappedTeacherStep: a second stream is a CUDA stream; this run is on {device}");
+        if (ConcurrentStudents) throw new ArgumentException($"CudaFastPaths.ConcurrentStudents: students train side by side on CUDA streams; this run is on {device}");
         return this;
     }
 
@@ -76,5 +83,5 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
     public override string ToString() =>
         $"sampling: {Sampling}; step: {(GraphedStep ? "CUDA graph" : "eager")}, {(Bf16Step ? "bf16 autocast" : "float32")}" +
         $"{(FusedNormStep ? ", fused norms" : "")}{(Bf16TeacherStep ? ", bf16 teacher" : "")}{(ChannelsLastStep ? ", channels-last" : "")}" +
-        $"{(OverlappedTeacherStep ? ", teacher on a second stream" : "")}";
+        $"{(OverlappedTeacherStep ? ", teacher on a second stream" : "")}{(ConcurrentStudents ? "; students side by side" : "")}";
 }

@@ -179,9 +179,65 @@ public sealed class DistillationBench : IDisposable
     /// </summary>
     public ArmResult Run(DistillationArm arm, SamplingPlan plan, IProgress<IProgressReport>? progress = null, IProgress<IProgressReport>? samplingProgress = null)
     {
-        var (student, outcome, runId) = StudentDistillation.Run(Experiment, arm.Name, Pipeline, arm.Data, arm.Spec, arm.Options,
-            Device, Store, log, arm.Config, progress);
-        using var _s = student;
+        var trained = StudentDistillation.Run(Experiment, arm.Name, Pipeline, arm.Data, arm.Spec, arm.Options, Device, Store, log, arm.Config, progress);
+        using var _s = trained.Student;
+        return Score(arm, trained, plan, samplingProgress);
+    }
+
+    /// <summary>
+    /// Every arm, each as <see cref="Run(DistillationArm, SamplingPlan, IProgress{IProgressReport}?, IProgress{IProgressReport}?)"/>
+    /// does it; results in the arms' order. With <see cref="CudaFastPaths.ConcurrentStudents"/> (on CUDA, up to
+    /// <see cref="Lockstep.MaxRuns"/> arms) the students train together, their steps side by side on the GPU
+    /// (<see cref="Lockstep"/>; the log's progress lines then name their run), and are scored after; else one arm after
+    /// the other. Each student's values are the same either way. <paramref name="progress"/> hears of every student's distillation.
+    /// </summary>
+    public IReadOnlyList<ArmResult> Run(IReadOnlyList<DistillationArm> arms, SamplingPlan plan, IProgress<IProgressReport>? progress = null,
+        IProgress<IProgressReport>? samplingProgress = null)
+    {
+        var results = new List<ArmResult>();
+        try
+        {
+            if (!FastPaths.ConcurrentStudents || arms.Count < 2 || arms.Count > Lockstep.MaxRuns)
+            {
+                foreach (var arm in arms) results.Add(Run(arm, plan, progress, samplingProgress));
+                return results;
+            }
+            var runs = new List<StudentDistillationRun>();
+            try
+            {
+                foreach (var arm in arms)
+                    runs.Add(StudentDistillation.Start(Experiment, arm.Name, Pipeline, arm.Data, arm.Spec, arm.Options, Device, Store, log, arm.Config,
+                        progress, namedLines: true));
+                Lockstep.Run(runs, Device);
+                var trained = new List<(TextDiffusionModel Student, DistillationOutcome Outcome, long RunId)>();
+                try
+                {
+                    foreach (var run in runs) trained.Add(run.Finish());
+                    for (int i = 0; i < arms.Count; i++) results.Add(Score(arms[i], trained[i], plan, samplingProgress));
+                    return results;
+                }
+                finally
+                {
+                    foreach (var t in trained) t.Student.Dispose();
+                }
+            }
+            finally
+            {
+                foreach (var run in runs) run.Dispose();
+            }
+        }
+        catch
+        {
+            foreach (var r in results) r.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Scores a trained student (the caller's to dispose) and records the scores in the run store.</summary>
+    private ArmResult Score(DistillationArm arm, (TextDiffusionModel Student, DistillationOutcome Outcome, long RunId) trained, SamplingPlan plan,
+        IProgress<IProgressReport>? samplingProgress)
+    {
+        var (student, outcome, runId) = trained;
         var (scores, samples) = Score(arm.Name, student, plan, samplingProgress);
         var final = new Dictionary<string, double>
         {

@@ -58,11 +58,12 @@ public static class HeldOutDigitLab
         {
             var arms = new List<HeldOutDigitArm>();
             double teacherHeldOut = teacherScores.PerClassAccuracy[config.HeldOutDigit];
-            foreach (var (arm, probability) in Arms(config))
+            var chosen = Arms(config);
+            armResults.AddRange(bench.Run(chosen.Select(a => Arm(config, data, a.Arm, a.Replacement)).ToList(), plan, progress, progress));
+            for (int i = 0; i < chosen.Count; i++)
             {
-                var result = bench.Run(Arm(config, data, arm, probability), plan, progress, progress);
-                armResults.Add(result);
-                var entry = HeldOutDigitArm.Of(arm, probability.Name, result, config.HeldOutDigit, teacherHeldOut);
+                var (arm, probability) = chosen[i];
+                var entry = HeldOutDigitArm.Of(arm, probability.Name, armResults[i], config.HeldOutDigit, teacherHeldOut);
                 log.WriteLine($"  {arm}: held-out digit {entry.HeldOutAccuracy:P1}, seen digits {entry.SeenAccuracy:P1}");
                 arms.Add(entry);
             }

@@ -22,60 +22,85 @@ public static class StudentDistillation
         TeacherPipeline pipeline, DistillationData data, StudentSpec spec, DistillationOptions options, Device device, RunStore store, TextWriter log,
         JsonObject? extraConfig = null, IProgress<IProgressReport>? progress = null)
     {
-        var (teacher, preset, teacherFingerprint) = (pipeline.Model, pipeline.Config, pipeline.Fingerprint);
-        using var student = NewStudent(teacher, spec, options, device);
-        var ema = new DistillationStudent(teacher, spec, device);
-        var config = new JsonObject
-        {
-            ["student"] = spec.Label,
-            ["student_unet_parameters"] = student.StudentUNetParameters,
-            ["teacher_unet_parameters"] = teacher.UNet.ParameterCount,
-            ["student_macs"] = student.Student.UNet.Macs(28, 28, preset.MaxCaptionLength).Total,
-            ["teacher_macs"] = teacher.UNet.Macs(28, 28, preset.MaxCaptionLength).Total,
-            ["replacement"] = options.Replacement.Name,
-            ["replacement_mean"] = options.Replacement.Mean(TeacherPreset.TimeSteps),
-            ["steps"] = options.Steps,
-            ["batch_size"] = options.BatchSize,
-            ["learning_rate"] = options.LearningRate,
-            ["weights"] = $"output {options.Weights.Output}, feature {options.Weights.Feature}, task {options.Weights.Task}",
-            ["image_set_size"] = data.Images.Count,
-            ["text_corpus_size"] = data.TextCorpus.Count,
-            ["feature_pairs"] = string.Join(", ", student.Pairs.Select(p => p.Student)),
-            ["projections"] = student.Projections.Count,
-            ["copied_from_teacher"] = student.CopyReport?.ToString() ?? "none (random init)",
-            ["device"] = RunRecord.DeviceName(device),
-            ["git_commit"] = RunRecord.Commit(),
-        };
-        var recipe = Recipe(teacherFingerprint, data, spec, teacher.UNet.Config, options, TeacherPreset.TimeSteps);
-        config["recipe_hash"] = recipe.Hash();
-        if (extraConfig is not null) foreach (var (k, v) in extraConfig) config[k] = v?.DeepClone();
-        long runId = store.StartRun(experiment, name, config);
-        log.WriteLine($"{name}: {spec.Label}, {student.StudentUNetParameters / 1e6:F2} M U-Net parameters (teacher {teacher.UNet.ParameterCount / 1e6:F2} M), p(t) {options.Replacement.Name}, {options.Steps} steps of {options.BatchSize}");
+        using var run = Start(experiment, name, pipeline, data, spec, options, device, store, log, extraConfig, progress);
+        while (run.Advance()) { }
+        return run.Finish();
+    }
 
-        using var corpusTokens = pipeline.Encode(data.TextCorpus, device);
-        using var nullTokens = pipeline.NullTokens(1, device);
-        using var nullRow = nullTokens.Reshape(-1);
-        using var schedule = pipeline.Schedule();
-        var checkpoint = CheckpointPath(experiment, name, recipe);
-        Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
-        var outcome = new RandomConditioningDistiller(options).Train(teacher, student, ema, schedule, data, corpusTokens, nullRow, checkpoint,
-            new SynchronousProgress<DistillationProgress>(p =>
+    /// <summary>
+    /// The run of <see cref="Run"/> up to its first step: the student built, the run recorded in the store, the checkpoint
+    /// resumed. Step it (<see cref="StudentDistillationRun.Advance"/>, or with other students' runs through
+    /// <see cref="Lockstep"/>), then <see cref="StudentDistillationRun.Finish"/>. <paramref name="namedLines"/>: the log's
+    /// progress lines start with the run's name (when several runs write to one log).
+    /// </summary>
+    public static StudentDistillationRun Start(string experiment, string name,
+        TeacherPipeline pipeline, DistillationData data, StudentSpec spec, DistillationOptions options, Device device, RunStore store, TextWriter log,
+        JsonObject? extraConfig = null, IProgress<IProgressReport>? progress = null, bool namedLines = false)
+    {
+        var (teacher, preset, teacherFingerprint) = (pipeline.Model, pipeline.Config, pipeline.Fingerprint);
+        var owned = new List<IDisposable>();
+        try
+        {
+            var student = Own(owned, NewStudent(teacher, spec, options, device));
+            var ema = Own(owned, new DistillationStudent(teacher, spec, device));
+            var config = new JsonObject
             {
-                if (progress is not null) progress.Report(p);
-                else if (!p.Restored) log.WriteLine($"  {p}");
-                store.LogMetrics(runId, p.Step, new Dictionary<string, double>
+                ["student"] = spec.Label,
+                ["student_unet_parameters"] = student.StudentUNetParameters,
+                ["teacher_unet_parameters"] = teacher.UNet.ParameterCount,
+                ["student_macs"] = student.Student.UNet.Macs(28, 28, preset.MaxCaptionLength).Total,
+                ["teacher_macs"] = teacher.UNet.Macs(28, 28, preset.MaxCaptionLength).Total,
+                ["replacement"] = options.Replacement.Name,
+                ["replacement_mean"] = options.Replacement.Mean(TeacherPreset.TimeSteps),
+                ["steps"] = options.Steps,
+                ["batch_size"] = options.BatchSize,
+                ["learning_rate"] = options.LearningRate,
+                ["weights"] = $"output {options.Weights.Output}, feature {options.Weights.Feature}, task {options.Weights.Task}",
+                ["image_set_size"] = data.Images.Count,
+                ["text_corpus_size"] = data.TextCorpus.Count,
+                ["feature_pairs"] = string.Join(", ", student.Pairs.Select(p => p.Student)),
+                ["projections"] = student.Projections.Count,
+                ["copied_from_teacher"] = student.CopyReport?.ToString() ?? "none (random init)",
+                ["device"] = RunRecord.DeviceName(device),
+                ["git_commit"] = RunRecord.Commit(),
+            };
+            var recipe = Recipe(teacherFingerprint, data, spec, teacher.UNet.Config, options, TeacherPreset.TimeSteps);
+            config["recipe_hash"] = recipe.Hash();
+            if (extraConfig is not null) foreach (var (k, v) in extraConfig) config[k] = v?.DeepClone();
+            long runId = store.StartRun(experiment, name, config);
+            log.WriteLine($"{name}: {spec.Label}, {student.StudentUNetParameters / 1e6:F2} M U-Net parameters (teacher {teacher.UNet.ParameterCount / 1e6:F2} M), p(t) {options.Replacement.Name}, {options.Steps} steps of {options.BatchSize}");
+
+            var corpusTokens = Own(owned, pipeline.Encode(data.TextCorpus, device));
+            var nullTokens = Own(owned, pipeline.NullTokens(1, device));
+            var nullRow = Own(owned, nullTokens.Reshape(-1));
+            var schedule = Own(owned, pipeline.Schedule());
+            var checkpoint = CheckpointPath(experiment, name, recipe);
+            Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+            string prefix = namedLines ? $"  {name} " : "  ";
+            var cursor = Own(owned, new RandomConditioningDistiller(options).Start(teacher, student, ema, schedule, data, corpusTokens, nullRow, checkpoint,
+                new SynchronousProgress<DistillationProgress>(p =>
                 {
-                    ["loss"] = p.Total, ["loss_output"] = p.Output, ["loss_feature"] = p.Feature, ["loss_task"] = p.Task,
-                    ["replaced_fraction"] = p.ReplacedFraction, ["images_per_second"] = p.ImagesPerSecond,
-                });
-            }));
-        if (outcome.Steps < options.Steps)
-            log.WriteLine($"  {name}: its time budget ({options.TimeBudget?.TotalMinutes.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} min) " +
-                          $"stopped it after {outcome.Steps} of {options.Steps} steps; the same command resumes it from its checkpoint");
-        ema.Student.Eval();
-        var result = ema.Student;
-        ema.Projections.Dispose();
-        return (result, outcome, runId);
+                    if (progress is not null) progress.Report(p);
+                    else if (!p.Restored) log.WriteLine($"{prefix}{p}");
+                    store.LogMetrics(runId, p.Step, new Dictionary<string, double>
+                    {
+                        ["loss"] = p.Total, ["loss_output"] = p.Output, ["loss_feature"] = p.Feature, ["loss_task"] = p.Task,
+                        ["replaced_fraction"] = p.ReplacedFraction, ["images_per_second"] = p.ImagesPerSecond,
+                    });
+                })));
+            return new StudentDistillationRun(name, options, log, runId, student, ema, cursor, owned);
+        }
+        catch
+        {
+            for (int i = owned.Count - 1; i >= 0; i--) owned[i].Dispose();
+            throw;
+        }
+    }
+
+    private static T Own<T>(List<IDisposable> owned, T item) where T : IDisposable
+    {
+        owned.Add(item);
+        return item;
     }
 
     /// <summary>

@@ -8,8 +8,9 @@ namespace RandCond.Tensors;
 /// stream waits for everything queued so far; <see cref="Side"/> runs a body whose kernels go to the side stream while the
 /// kernels issued outside it stay on the current stream; <see cref="Dispose"/> joins: the current stream waits for the
 /// side stream. Inside a <see cref="CudaGraph"/> capture the two become parallel branches of the graph. Read what the side
-/// computed only after the join, keep the tensors it reads alive until then, and do not nest forks. On the CPU, and when
-/// <c>enabled</c> is false, <see cref="Side"/> just runs its body.
+/// computed only after the join, and keep the tensors it reads alive until then. A device has a side stream per lane
+/// (0..3): work forked onto one lane may fork onto another (a second student on lane 1, its teacher on lane 0), but
+/// forks onto one lane do not nest. On the CPU, and when <c>enabled</c> is false, <see cref="Side"/> just runs its body.
 /// </summary>
 public sealed class StreamFork : IDisposable
 {
@@ -17,11 +18,15 @@ public sealed class StreamFork : IDisposable
 
     private StreamFork(IntPtr handle) => this.handle = handle;
 
-    /// <summary>Forks onto <paramref name="device"/>'s side stream when it is a CUDA device and <paramref name="enabled"/>.</summary>
-    public static StreamFork On(Device device, bool enabled = true)
+    /// <summary>The lanes a device has: its side streams.</summary>
+    public const int Lanes = 4;
+
+    /// <summary>Forks onto <paramref name="device"/>'s side stream of <paramref name="lane"/> when it is a CUDA device and <paramref name="enabled"/>.</summary>
+    public static StreamFork On(Device device, bool enabled = true, int lane = 0)
     {
+        if (lane is < 0 or >= Lanes) throw new ArgumentOutOfRangeException(nameof(lane), lane, $"a stream fork's lane is 0..{Lanes - 1}");
         if (!device.IsCuda || !enabled) return new StreamFork(IntPtr.Zero);
-        NativeMethods.Check(NativeGraphMethods.rc_stream_fork(device.Index, out var fork), $"fork onto a side stream of {device}");
+        NativeMethods.Check(NativeGraphMethods.rc_stream_fork(device.Index, lane, out var fork), $"fork onto lane {lane}'s side stream of {device}");
         return new StreamFork(fork);
     }
 

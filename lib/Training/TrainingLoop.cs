@@ -52,45 +52,101 @@ public sealed class TrainingLoop
     /// <param name="report">hears every report, the restored ones first</param>
     public TrainingOutcome Run(Func<int, Tensor> step, Action<TrainingReport>? report = null, CancellationToken cancel = default)
     {
+        using var run = Start(step, report, cancel);
+        while (run.Advance()) { }
+        return run.Outcome;
+    }
+
+    /// <summary>
+    /// The run as a cursor: resumes from the checkpoint (replaying its reports) now, then each <see cref="TrainingRun.Advance"/>
+    /// runs one step, so that a caller can interleave the steps of several runs (<see cref="Lockstep"/>).
+    /// </summary>
+    /// <inheritdoc cref="Run" path="/param"/>
+    public TrainingRun Start(Func<int, Tensor> step, Action<TrainingReport>? report = null, CancellationToken cancel = default)
+    {
         if (Steps < 0 || BatchSize < 1 || LogEvery < 1 || CheckpointEvery < 1 || Terms.Count < 1)
             throw new ArgumentException($"TrainingLoop: needs Steps >= 0 (is {Steps}), BatchSize, LogEvery and CheckpointEvery >= 1 " +
                                         $"(are {BatchSize}, {LogEvery}, {CheckpointEvery}) and at least one loss term");
-        var reports = new List<TrainingReport>();
-        void Emit(TrainingReport r)
-        {
-            reports.Add(r);
-            report?.Invoke(r);
-        }
-        var recipe = new Dictionary<string, string>(Recipe) { [TermsKey] = string.Join(",", Terms) };
-        using var log = new StepLog(Steps, BatchSize, LogEvery, TimeBudget);
-        int start = 0;
-        if (CheckpointPath is not null)
-        {
-            CheckpointFiles.RemoveStaleTemporaries(CheckpointPath);
-            if (File.Exists(CheckpointPath))
-            {
-                (start, var metadata) = TrainingCheckpoint.Load(CheckpointPath, Parts, recipe);
-                log.Restore(metadata, CheckpointPath, Terms.Count);
-                foreach (var r in log.Reports) Emit(new TrainingReport(r.Step, Steps, r.Means, r.ImagesPerSecond, TimeSpan.Zero, Restored: true));
-            }
-        }
-        for (int s = start; s < Steps; s++)
-        {
-            cancel.ThrowIfCancellationRequested();
-            if (LearningRates is not null)
-                foreach (var optimizer in Parts.Optimizers) optimizer.SetLearningRate?.Invoke(LearningRates.At(s, Steps));
-            using (var scope = Torch.NewDisposeScope())
-                log.Add(step(s));
-            bool last = log.EndsAt(s);
-            if (log.ReportsAt(s, last))
-            {
-                var (means, rate, eta) = log.Read(s);
-                Emit(new TrainingReport(s + 1, Steps, means, rate, eta, Restored: false));
-            }
-            if (CheckpointPath is not null && ((s + 1) % CheckpointEvery == 0 || last))
-                TrainingCheckpoint.Save(CheckpointPath, Parts, s + 1, new Dictionary<string, string>(log.Metadata()).Concat(recipe).ToDictionary());
-            if (last) return new TrainingOutcome(s + 1, reports);
-        }
-        return new TrainingOutcome(Math.Max(start, Steps), reports);
+        return new TrainingRun(this, step, report, cancel);
     }
+}
+
+/// <summary>One run of a <see cref="TrainingLoop"/>, a step at a time (<see cref="TrainingLoop.Start"/>).</summary>
+public sealed class TrainingRun : ITrainingCursor
+{
+    private readonly TrainingLoop loop;
+    private readonly Func<int, Tensor> step;
+    private readonly Action<TrainingReport>? report;
+    private readonly CancellationToken cancel;
+    private readonly List<TrainingReport> reports = [];
+    private readonly Dictionary<string, string> recipe;
+    private readonly StepLog log;
+    private readonly int start;
+    private int next;
+    private int? ended;
+
+    internal TrainingRun(TrainingLoop loop, Func<int, Tensor> step, Action<TrainingReport>? report, CancellationToken cancel)
+    {
+        (this.loop, this.step, this.report, this.cancel) = (loop, step, report, cancel);
+        recipe = new Dictionary<string, string>(loop.Recipe) { [TrainingLoop.TermsKey] = string.Join(",", loop.Terms) };
+        log = new StepLog(loop.Steps, loop.BatchSize, loop.LogEvery, loop.TimeBudget);
+        try
+        {
+            if (loop.CheckpointPath is { } path)
+            {
+                CheckpointFiles.RemoveStaleTemporaries(path);
+                if (File.Exists(path))
+                {
+                    (start, var metadata) = TrainingCheckpoint.Load(path, loop.Parts, recipe);
+                    log.Restore(metadata, path, loop.Terms.Count);
+                    foreach (var r in log.Reports) Emit(new TrainingReport(r.Step, loop.Steps, r.Means, r.ImagesPerSecond, TimeSpan.Zero, Restored: true));
+                }
+            }
+        }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
+        next = start;
+    }
+
+    /// <summary>Whether every step has run (or the time budget ended the run).</summary>
+    public bool Finished => ended is not null || next >= loop.Steps;
+
+    /// <summary>The step reached and every report so far.</summary>
+    public TrainingOutcome Outcome => new(ended ?? Math.Max(start, Math.Min(next, loop.Steps)), reports);
+
+    /// <summary>
+    /// Runs the next step: sets the scheduled learning rate, runs the step function in a dispose scope, reports and saves
+    /// a checkpoint where due. Returns false (running nothing) once the run is finished; checks cancellation first.
+    /// </summary>
+    public bool Advance()
+    {
+        if (Finished) return false;
+        cancel.ThrowIfCancellationRequested();
+        int s = next++;
+        if (loop.LearningRates is not null)
+            foreach (var optimizer in loop.Parts.Optimizers) optimizer.SetLearningRate?.Invoke(loop.LearningRates.At(s, loop.Steps));
+        using (var scope = Torch.NewDisposeScope())
+            log.Add(step(s));
+        bool last = log.EndsAt(s);
+        if (log.ReportsAt(s, last))
+        {
+            var (means, rate, eta) = log.Read(s);
+            Emit(new TrainingReport(s + 1, loop.Steps, means, rate, eta, Restored: false));
+        }
+        if (loop.CheckpointPath is not null && ((s + 1) % loop.CheckpointEvery == 0 || last))
+            TrainingCheckpoint.Save(loop.CheckpointPath, loop.Parts, s + 1, new Dictionary<string, string>(log.Metadata()).Concat(recipe).ToDictionary());
+        if (last) ended = s + 1;
+        return true;
+    }
+
+    private void Emit(TrainingReport r)
+    {
+        reports.Add(r);
+        report?.Invoke(r);
+    }
+
+    public void Dispose() => log.Dispose();
 }

@@ -1,8 +1,9 @@
-// A fork of work onto a second CUDA stream and its join. rc_stream_fork makes the device's side stream wait for
-// everything queued so far on the current stream; between rc_stream_enter and rc_stream_leave the calling thread's
+// A fork of work onto a second CUDA stream and its join. rc_stream_fork makes one of the device's side streams (its
+// lane) wait for everything queued so far on the current stream; between rc_stream_enter and rc_stream_leave the calling thread's
 // kernels go to the side stream; rc_stream_join makes the forked-from stream wait for everything queued on the side
 // stream. Two independent pieces of work (the distillation step's frozen teacher, entered, and its student, not) then
-// share the GPU. The same calls inside a CUDA graph capture record two parallel branches (the side stream joins the
+// share the GPU. Lanes are distinct streams: work forked onto lane 1 (a second student) may itself fork onto lane 0 (its
+// teacher). The same calls inside a CUDA graph capture record two parallel branches (the side stream joins the
 // capture through the event), and the capture's allocations on the side stream come from the graph's private pool, as
 // on the capturing stream.
 //
@@ -20,16 +21,30 @@
 #include <optional>
 
 namespace {
-// One side stream per device for the process, taken from libtorch's high-priority pool, which the graph captures'
-// low-priority streams never come from; one stream also means one cuBLAS workspace.
-c10::cuda::CUDAStream side_stream(c10::DeviceIndex device) {
+constexpr int kLanes = 4;
+
+// One side stream per device and lane for the process, taken from libtorch's high-priority pool, which the graph
+// captures' low-priority streams never come from; one stream per lane also means one cuBLAS workspace per lane. The
+// pool hands out its streams round robin, so a lane whose stream repeats another lane's takes the pool's next one.
+c10::cuda::CUDAStream side_stream(c10::DeviceIndex device, int lane) {
   static std::mutex lock;
-  static std::array<std::optional<c10::cuda::CUDAStream>, 64> streams;
+  static std::array<std::array<std::optional<c10::cuda::CUDAStream>, kLanes>, 64> streams;
   TORCH_CHECK(device >= 0 && device < static_cast<c10::DeviceIndex>(streams.size()), "stream fork: device index ", device, " out of range");
+  TORCH_CHECK(lane >= 0 && lane < kLanes, "stream fork: lane ", lane, " out of range 0..", kLanes - 1);
   std::lock_guard<std::mutex> guard(lock);
-  auto& stream = streams[device];
-  if (!stream) stream.emplace(at::cuda::getStreamFromPool(/*isHighPriority=*/true, device));
-  return *stream;
+  auto& lanes = streams[device];
+  if (!lanes[lane]) {
+    auto taken = [&](const c10::cuda::CUDAStream& s) {
+      for (auto& other : lanes)
+        if (other && *other == s) return true;
+      return false;
+    };
+    auto stream = at::cuda::getStreamFromPool(/*isHighPriority=*/true, device);
+    for (int tries = 0; taken(stream) && tries < 64; ++tries) stream = at::cuda::getStreamFromPool(true, device);
+    TORCH_CHECK(!taken(stream), "stream fork: no free stream in libtorch's pool for lane ", lane);
+    lanes[lane].emplace(stream);
+  }
+  return *lanes[lane];
 }
 
 struct Fork {
@@ -46,14 +61,14 @@ Fork* as_fork(void* fork) {
 
 extern "C" {
 
-int32_t rc_stream_fork(int32_t device_index, void** out) {
+int32_t rc_stream_fork(int32_t device_index, int32_t lane, void** out) {
   *out = nullptr;
   return rc::guarded([&] {
     auto device = static_cast<c10::DeviceIndex>(device_index);
     TORCH_CHECK(device >= 0 && device < c10::cuda::device_count(), "stream fork: no CUDA device ", device_index);
     auto origin = at::cuda::getCurrentCUDAStream(device);
-    auto side = side_stream(device);
-    TORCH_CHECK(side != origin, "stream fork: the current stream is already the device's side stream (forks do not nest)");
+    auto side = side_stream(device, lane);
+    TORCH_CHECK(side != origin, "stream fork: the current stream is already lane ", lane, "'s side stream (forks onto one lane do not nest)");
     at::cuda::CUDAEvent ready;
     ready.record(origin);
     ready.block(side);
@@ -93,7 +108,7 @@ int32_t rc_stream_join(void* fork) {
 #else
 
 extern "C" {
-int32_t rc_stream_fork(int32_t, void** out) {
+int32_t rc_stream_fork(int32_t, int32_t, void** out) {
   *out = nullptr;
   return rc::guarded([] { TORCH_CHECK(false, "stream fork: CUDA streams need a CUDA build of the native library (this one is CPU-only)"); });
 }

@@ -15,7 +15,7 @@ public sealed class CudaFastPathsTests
     [Fact]
     public void Defaults_are_all_on_for_cuda_and_all_off_on_the_cpu()
     {
-        Assert.Equal(new CudaFastPaths(true, true, true, true, true, true, true, true, true), CudaFastPaths.For(Device.CUDA()));
+        Assert.Equal(new CudaFastPaths(true, true, true, true, true, true, true, true, true, true), CudaFastPaths.For(Device.CUDA()));
         Assert.Equal(new CudaFastPaths(false, false, false, false, false), CudaFastPaths.For(Device.CPU));
         Assert.Equal(SamplingPaths.For(Device.CUDA()), CudaFastPaths.For(Device.CUDA()).Sampling);
         Assert.Equal(SamplingPaths.Eager, CudaFastPaths.For(Device.CPU).Sampling);
@@ -66,7 +66,7 @@ public sealed class CudaFastPathsTests
                                                     bool bf16Step, bool bf16TeacherStep, bool channelsLastStep)
     {
         var config = new HeldOutDigitCommand().Config(["--device", "cuda", "--scale", "paper", .. options]);
-        Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step, true, bf16TeacherStep, channelsLastStep, true), config.Paths);
+        Assert.Equal(new CudaFastPaths(graphedSampling, bf16Sampling, channelsLast, graphedStep, bf16Step, true, bf16TeacherStep, channelsLastStep, true, true), config.Paths);
         Assert.Equal(graphedStep, config.Options().CudaGraph);
         Assert.Equal(bf16Step ? DType.BFloat16 : null, config.Options().Autocast);
         Assert.Equal((bf16TeacherStep, channelsLastStep), (config.Options().Bf16Teacher, config.Options().ChannelsLast));
@@ -94,7 +94,7 @@ public sealed class CudaFastPathsTests
         var off = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--fused-norm-step", "false");
         Assert.Equal(CudaFastPaths.All with { FusedNormStep = false }, off.Paths);
         Assert.False(off.Options().FusedNorms);
-        Assert.EndsWith("bf16 autocast, fused norms, bf16 teacher, channels-last, teacher on a second stream", Cuda.Paths.ToString());
+        Assert.EndsWith("bf16 autocast, fused norms, bf16 teacher, channels-last, teacher on a second stream; students side by side", Cuda.Paths.ToString());
         var cpu = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--fused-norm-step", "true"));
         Assert.Contains("--fused-norm-step: the fused normalization kernels run on CUDA only", cpu.Message);
     }
@@ -104,7 +104,7 @@ public sealed class CudaFastPathsTests
     {
         var on = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--overlapped-teacher-step", "true");
         Assert.True(on.Options().OverlappedTeacher);
-        Assert.EndsWith("channels-last, teacher on a second stream", on.Paths.ToString());
+        Assert.EndsWith("channels-last, teacher on a second stream; students side by side", on.Paths.ToString());
         Assert.True(Cuda.Options().OverlappedTeacher);
         var off = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--overlapped-teacher-step", "false");
         Assert.False(off.Options().OverlappedTeacher);
@@ -112,6 +112,18 @@ public sealed class CudaFastPathsTests
         Assert.False(HeldOutDigitConfig.Paper.Options().OverlappedTeacher);
         var cpu = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--overlapped-teacher-step", "true"));
         Assert.Contains("--overlapped-teacher-step: a second stream is a CUDA stream", cpu.Message);
+    }
+
+    [Fact]
+    public void Concurrent_students_follow_their_switch_and_are_refused_on_the_cpu_by_name()
+    {
+        Assert.True(Cuda.Paths.ConcurrentStudents);
+        var off = new HeldOutDigitCommand().Config("--device", "cuda", "--scale", "paper", "--concurrent-students", "false");
+        Assert.Equal(CudaFastPaths.All with { ConcurrentStudents = false }, off.Paths);
+        Assert.DoesNotContain("students side by side", off.Paths.ToString());
+        Assert.False(new HeldOutDigitCommand().Config("--scale", "smoke").Paths.ConcurrentStudents);
+        var cpu = Assert.Throws<ArgumentException>(() => new HeldOutDigitCommand().Config("--scale", "smoke", "--concurrent-students", "true"));
+        Assert.Contains("--concurrent-students: students train side by side on CUDA streams", cpu.Message);
     }
 
     [Fact]
@@ -132,7 +144,7 @@ public sealed class CudaFastPathsTests
         Assert.Equal(CudaFastPaths.All with { Bf16TeacherStep = false, ChannelsLastStep = false }, off.Paths);
         Assert.False(off.Options().Bf16Teacher);
         Assert.False(off.Options().ChannelsLast);
-        Assert.EndsWith("bf16 autocast, fused norms, teacher on a second stream", off.Paths.ToString());
+        Assert.EndsWith("bf16 autocast, fused norms, teacher on a second stream; students side by side", off.Paths.ToString());
         // Both run on the CPU too (the teacher's BFloat16 copy as sampling's does): a CPU lab may ask for them.
         var cpu = new HeldOutDigitCommand().Config("--scale", "smoke", "--bf16-teacher-step", "true", "--channels-last-step", "true");
         Assert.Equal(CudaFastPaths.Off with { Bf16TeacherStep = true, ChannelsLastStep = true }, cpu.Paths);

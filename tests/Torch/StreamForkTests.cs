@@ -38,5 +38,15 @@ public class StreamForkTests
     }
 
     [Fact]
+    public void A_lane_outside_the_devices_side_streams_is_refused()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => StreamFork.On(Device.CPU, lane: StreamFork.Lanes));
+        Assert.Contains($"a stream fork's lane is 0..{StreamFork.Lanes - 1}", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => StreamFork.On(Device.CUDA(0), enabled: false, lane: -1));
+        using var fork = StreamFork.On(Device.CPU, lane: StreamFork.Lanes - 1);
+        Assert.False(fork.IsForked);
+    }
+
+    [Fact]
     public void OverlappedTeacherIsOffByDefault() => Assert.False(new DistillationOptions().OverlappedTeacher);
 }

@@ -12,7 +12,7 @@ internal static class NativeGraphMethods
     [DllImport(NativeMethods.Lib)] internal static extern int rc_cuda_graph_capture_end(IntPtr graph);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_cuda_graph_replay(IntPtr graph);
     [DllImport(NativeMethods.Lib)] internal static extern void rc_cuda_graph_free(IntPtr graph);
-    [DllImport(NativeMethods.Lib)] internal static extern int rc_stream_fork(int deviceIndex, out IntPtr fork);
+    [DllImport(NativeMethods.Lib)] internal static extern int rc_stream_fork(int deviceIndex, int lane, out IntPtr fork);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_stream_enter(IntPtr fork);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_stream_leave(IntPtr fork);
     [DllImport(NativeMethods.Lib)] internal static extern int rc_stream_join(IntPtr fork);
