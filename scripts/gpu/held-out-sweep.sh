@@ -6,7 +6,9 @@
 # Each run writes its record, grid and log into runs/NAME/; everything comes back as $1/sweep.tar.gz. At DEADLINE
 # seconds (default 560, under the device's 600 s a call) it packs whatever has finished and stops the rest.
 # Runs share the GPU; when one run alone keeps it busy (paper-scale steps do), SEQUENTIAL=1 runs them one after
-# another, so that a student's time budget is not spent waiting for the others' kernels.
+# another, so that a student's time budget is not spent waiting for the others' kernels. FRESH=1 (with SEQUENTIAL=1)
+# removes the cached image sets and student checkpoints before each run, so that every run generates D and trains its
+# students itself: runs that differ only in a path that changes no value (--concurrent-students) are then timed alike.
 set -uo pipefail
 out="$1"; cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 [[ -n "${RUNS:-}" ]] || { echo "held-out-sweep: RUNS is empty (one 'NAME ARGS...' per line)" >&2; exit 2; }
@@ -24,6 +26,7 @@ export RANDCOND_NATIVE="$PWD/.cache/native-cuda/librandcond_native.so"
 while read -r name args; do
   [[ -z "$name" ]] && continue
   mkdir -p "runs/$name"
+  [[ "${FRESH:-0}" == 1 ]] && rm -rf .cache/imagesets .cache/checkpoints
   # shellcheck disable=SC2086  # ARGS are words by design
   ( .gpu/lab/randcond-lab held-out-digit $args --out "runs/$name" > "runs/$name/log.txt" 2>&1
     echo "$name: exit $? after $((SECONDS - t0)) s" ) &
