@@ -52,10 +52,15 @@ public static class CompositionalLab
 
         using var images = bench.Generate(config.ImageCaptions(corpus), config.Recipe(bench.Preset.GuidanceScale), progress);
         var data = new DistillationData(images, corpus);
-        foreach (bool rc in new[] { false, true })
+        bool[] randomConditioning = [false, true];
+        var arms = bench.Run(randomConditioning.Select(rc => Arm(config, data, rc)).ToList(), plan, progress, progress);
+        try
         {
-            using var arm = bench.Run(Arm(config, data, rc), plan, progress, progress);
-            models.Add(ScoreStudent(scorer, config, rc, arm, plan.PerClass, log));
+            for (int i = 0; i < arms.Count; i++) models.Add(ScoreStudent(scorer, config, randomConditioning[i], arms[i], plan.PerClass, log));
+        }
+        finally
+        {
+            foreach (var arm in arms) arm.Dispose();
         }
         return Result(config, bench, scorer, images, corpus, models, clock.Elapsed.TotalSeconds);
     }

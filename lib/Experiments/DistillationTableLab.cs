@@ -64,11 +64,19 @@ public static class DistillationTableLab
             using var images = ImageSet(bench, config, source, progress);
             var data = new DistillationData(images, config.TextCorpus);
             foreach (var student in config.Students)
-                foreach (var (rc, p) in DistillationTableConfig.Arms(student))
+            {
+                // The student's arms train side by side where the bench's paths say so (DistillationBench.Run over arms).
+                var arms = DistillationTableConfig.Arms(student).ToList();
+                var results = bench.Run(arms.Select(a => Arm(config, data, student, source, a.RandomConditioning, a.P)).ToList(), config.Sampling, progress, progress);
+                try
                 {
-                    using var result = Distil(bench, config, Arm(config, data, student, source, rc, p), progress, progress);
-                    rows.Add(DistillationTableRow.Student(student.Label, source, rc, result));
+                    for (int i = 0; i < arms.Count; i++) rows.Add(DistillationTableRow.Student(student.Label, source, arms[i].RandomConditioning, results[i]));
                 }
+                finally
+                {
+                    foreach (var result in results) result.Dispose();
+                }
+            }
         }
         return Result(config, device, bench.Preset, rows, clock.Elapsed);
     }
