@@ -30,6 +30,20 @@ public class PerfConfigTests
     }
 
     [Fact]
+    public void Pair_is_a_csharp_only_part_that_steps_two_students_together()
+    {
+        var config = PerfConfig.Parse("tf32+bf16+bf16w+cl+fnorm+graph+ovl+pair");
+        Assert.True(config.Paired);
+        Assert.False(PerfConfig.Parse("tf32+bf16+bf16w+cl+fnorm+graph+ovl").Paired);
+        Assert.Equal("tf32+bf16+bf16w+cl", config.PythonName);
+        Assert.DoesNotContain("pair", string.Join(' ', config.PythonArgs()));
+        Assert.Contains("two students side by side (time per student step)", config.Describe());
+        var e = Assert.ThrowsAny<Exception>(() => PerfConfig.Parse("tf32+pairs"));
+        Assert.Contains("unknown part 'pairs'", e.Message);
+        Assert.Contains("fnorm, ovl, pair)", e.Message);
+    }
+
+    [Fact]
     public void Fnorm_is_a_csharp_only_part_that_sets_the_norm_training_path_until_the_switches_are_restored()
     {
         var config = PerfConfig.Parse("tf32+bf16+fnorm+graph");
