@@ -22,7 +22,7 @@ public sealed class FastPathOptions
     private readonly Option<bool?> fusedNormStep = LabOptions.Switch("--fused-norm-step", "The distillation step's norms on the fused CUDA kernels with their backward (default: true on CUDA)");
     private readonly Option<bool?> bf16TeacherStep = LabOptions.Switch("--bf16-teacher-step", "The distillation step's frozen teacher alone on a BFloat16 copy of its U-Net (default: --bf16)");
     private readonly Option<bool?> overlappedTeacherStep = LabOptions.Switch("--overlapped-teacher-step", "The distillation step's frozen teacher on a second CUDA stream beside the student (default: true on CUDA)");
-    private readonly Option<bool?> concurrentStudents = LabOptions.Switch("--concurrent-students", "Train the lab's students together, each on a CUDA stream of its own (default: true on CUDA)");
+    private readonly Option<bool?> concurrentStudents = LabOptions.Switch("--concurrent-students", "Train the lab's students two at a time, each on a CUDA stream of its own (default: true on CUDA; on the CPU they take turns)");
     private readonly Option<bool?> channelsLastStep = LabOptions.Switch("--channels-last-step", "The distillation step alone laid out channels-last (default: --channels-last)");
 
     public IEnumerable<Option> All => [cudaGraph, bf16, channelsLast, graphedSampling, bf16Sampling, graphedStep, bf16Step, fusedNormStep, bf16TeacherStep, channelsLastStep, overlappedTeacherStep, concurrentStudents];
@@ -56,8 +56,7 @@ public sealed class FastPathOptions
                 .Replace("CudaFastPaths.GraphedStep", "--graphed-step (or --cuda-graph)")
                 .Replace("CudaFastPaths.Bf16Step", "--bf16-step (or --bf16)")
                 .Replace("CudaFastPaths.FusedNormStep", "--fused-norm-step")
-                .Replace("CudaFastPaths.OverlappedTeacherStep", "--overlapped-teacher-step")
-                .Replace("CudaFastPaths.ConcurrentStudents", "--concurrent-students"));
+                .Replace("CudaFastPaths.OverlappedTeacherStep", "--overlapped-teacher-step"));
         }
     }
 }

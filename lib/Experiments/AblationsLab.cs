@@ -31,10 +31,24 @@ public static class AblationsLab
         var (teacherScores, teacherSamples) = bench.Score("teacher", bench.Teacher, config.Sampling);
         teacherSamples.Dispose();
         var rows = new List<AblationRow>();
-        foreach (var setting in settings)
+        var data = new List<AblationData>();
+        try
         {
-            using var data = Data(config, setting, generated);
-            rows.Add(Train(bench, config, data, progress));
+            foreach (var setting in settings) data.Add(Data(config, setting, generated));
+            // Every setting through the bench at once: on CUDA its students train side by side, two at a time.
+            var results = bench.Run(data.Select(d => Arm(config, d)).ToList(), config.Sampling, progress);
+            try
+            {
+                for (int i = 0; i < data.Count; i++) rows.Add(Row(config, data[i], results[i]));
+            }
+            finally
+            {
+                foreach (var r in results) r.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var d in data) d.Dispose();
         }
         var result = Result(config, bench, generated, teacherScores, rows, clock.Elapsed);
         var path = Record(config, result, log);
@@ -104,8 +118,14 @@ public static class AblationsLab
     /// </summary>
     public static AblationRow Train(DistillationBench bench, AblationConfig config, AblationData data, IProgress<IProgressReport>? progress = null)
     {
-        var setting = data.Setting;
         using var result = bench.Run(Arm(config, data), config.Sampling, progress);
+        return Row(config, data, result);
+    }
+
+    /// <summary>One setting's row from its student's distillation and scores.</summary>
+    private static AblationRow Row(AblationConfig config, AblationData data, ArmResult result)
+    {
+        var setting = data.Setting;
         var scores = AblationScores.Of(result.Scores, config.Group);
         return new AblationRow
         {

@@ -32,7 +32,8 @@ namespace RandCond.Experiments;
 /// <param name="ConcurrentStudents">
 /// A lab's students (up to four) trained together, each on a CUDA stream of its own, a step of each in turn
 /// (<see cref="DistillationBench.Run(IReadOnlyList{DistillationArm}, SamplingPlan, IProgress{Training.IProgressReport}?, IProgress{Training.IProgressReport}?)"/>,
-/// <see cref="Training.Lockstep"/>); each student's values are those it has trained alone.
+/// <see cref="Training.Lockstep"/>); each student's values are those it has trained alone. On the CPU it is allowed but
+/// gains nothing: the students take turns.
 /// </param>
 public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool ChannelsLastSampling, bool GraphedStep, bool Bf16Step,
                                    bool FusedNormStep = false, bool Bf16TeacherStep = false, bool ChannelsLastStep = false,
@@ -75,7 +76,6 @@ public sealed record CudaFastPaths(bool GraphedSampling, bool Bf16Sampling, bool
         if (Bf16Step) throw new ArgumentException($"CudaFastPaths.Bf16Step: BFloat16 autocast of the distillation step runs on CUDA only; this run is on {device}");
         if (FusedNormStep) throw new ArgumentException($"CudaFastPaths.FusedNormStep: the fused normalization kernels run on CUDA only; this run is on {device}");
         if (OverlappedTeacherStep) throw new ArgumentException($"CudaFastPaths.OverlappedTeacherStep: a second stream is a CUDA stream; this run is on {device}");
-        if (ConcurrentStudents) throw new ArgumentException($"CudaFastPaths.ConcurrentStudents: students train side by side on CUDA streams; this run is on {device}");
         return this;
     }
 

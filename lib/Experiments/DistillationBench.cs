@@ -184,12 +184,16 @@ public sealed class DistillationBench : IDisposable
         return Score(arm, trained, plan, samplingProgress);
     }
 
+    /// <summary>How many students <see cref="Run(IReadOnlyList{DistillationArm}, SamplingPlan, IProgress{IProgressReport}?, IProgress{IProgressReport}?)"/>
+    /// trains side by side: two, the number measured (docs/PERFORMANCE.md, "Two students side by side").</summary>
+    public const int StudentsSideBySide = 2;
+
     /// <summary>
     /// Every arm, each as <see cref="Run(DistillationArm, SamplingPlan, IProgress{IProgressReport}?, IProgress{IProgressReport}?)"/>
-    /// does it; results in the arms' order. With <see cref="CudaFastPaths.ConcurrentStudents"/> (on CUDA, up to
-    /// <see cref="Lockstep.MaxRuns"/> arms) the students train together, their steps side by side on the GPU
-    /// (<see cref="Lockstep"/>; the log's progress lines then name their run), and are scored after; else one arm after
-    /// the other. Each student's values are the same either way. <paramref name="progress"/> hears of every student's distillation.
+    /// does it; results in the arms' order. With <see cref="CudaFastPaths.ConcurrentStudents"/> the arms go in groups of
+    /// <see cref="StudentsSideBySide"/>: a group's students train together, their steps side by side on the GPU
+    /// (<see cref="Lockstep"/>; the log's progress lines then name their run; on the CPU they take turns), and are scored
+    /// after; else one arm after the other. Each student's values are the same either way. <paramref name="progress"/> hears of every student's distillation.
     /// </summary>
     public IReadOnlyList<ArmResult> Run(IReadOnlyList<DistillationArm> arms, SamplingPlan plan, IProgress<IProgressReport>? progress = null,
         IProgress<IProgressReport>? samplingProgress = null)
@@ -197,39 +201,53 @@ public sealed class DistillationBench : IDisposable
         var results = new List<ArmResult>();
         try
         {
-            if (!FastPaths.ConcurrentStudents || arms.Count < 2 || arms.Count > Lockstep.MaxRuns)
+            int group = FastPaths.ConcurrentStudents ? StudentsSideBySide : 1;
+            foreach (var chunk in arms.Chunk(group))
             {
-                foreach (var arm in arms) results.Add(Run(arm, plan, progress, samplingProgress));
-                return results;
+                // Arms of one name share a checkpoint (the second reuses what the first trained), so they never train together.
+                if (chunk.DistinctBy(a => a.Name).Count() == chunk.Length && chunk.Length > 1) results.AddRange(RunTogether(chunk, plan, progress, samplingProgress));
+                else results.AddRange(chunk.Select(arm => Run(arm, plan, progress, samplingProgress)));
             }
-            var runs = new List<StudentDistillationRun>();
+            return results;
+        }
+        catch
+        {
+            foreach (var r in results) r.Dispose();
+            throw;
+        }
+    }
+
+    private List<ArmResult> RunTogether(IReadOnlyList<DistillationArm> arms, SamplingPlan plan, IProgress<IProgressReport>? progress,
+        IProgress<IProgressReport>? samplingProgress)
+    {
+        var runs = new List<StudentDistillationRun>();
+        var results = new List<ArmResult>();
+        try
+        {
+            foreach (var arm in arms)
+                runs.Add(StudentDistillation.Start(Experiment, arm.Name, Pipeline, arm.Data, arm.Spec, arm.Options, Device, Store, log, arm.Config,
+                    progress, namedLines: true));
+            Lockstep.Run(runs, Device);
+            var trained = new List<(TextDiffusionModel Student, DistillationOutcome Outcome, long RunId)>();
             try
             {
-                foreach (var arm in arms)
-                    runs.Add(StudentDistillation.Start(Experiment, arm.Name, Pipeline, arm.Data, arm.Spec, arm.Options, Device, Store, log, arm.Config,
-                        progress, namedLines: true));
-                Lockstep.Run(runs, Device);
-                var trained = new List<(TextDiffusionModel Student, DistillationOutcome Outcome, long RunId)>();
-                try
-                {
-                    foreach (var run in runs) trained.Add(run.Finish());
-                    for (int i = 0; i < arms.Count; i++) results.Add(Score(arms[i], trained[i], plan, samplingProgress));
-                    return results;
-                }
-                finally
-                {
-                    foreach (var t in trained) t.Student.Dispose();
-                }
+                foreach (var run in runs) trained.Add(run.Finish());
+                for (int i = 0; i < arms.Count; i++) results.Add(Score(arms[i], trained[i], plan, samplingProgress));
+                return results;
             }
             finally
             {
-                foreach (var run in runs) run.Dispose();
+                foreach (var t in trained) t.Student.Dispose();
             }
         }
         catch
         {
             foreach (var r in results) r.Dispose();
             throw;
+        }
+        finally
+        {
+            foreach (var run in runs) run.Dispose();
         }
     }
 

@@ -8,6 +8,29 @@ namespace RandCond.Tests.Labs;
 
 public sealed class AblationsLabTests
 {
+    [Fact]
+    public void Students_trained_side_by_side_score_as_those_trained_one_after_the_other()
+    {
+        // Five settings go in twos (2 + 2 + 1); on the CPU the side-by-side students take turns, so every value must match.
+        // A step count of its own gives this test checkpoints of its own; each run starts without them.
+        var config = AblationConfig.Smoke with { Study = AblationStudy.FamilyRandom, Steps = 3 };
+        var folder = RepoPaths.Cache("checkpoints");
+        Directory.CreateDirectory(folder);
+        var before = Directory.GetFiles(folder).ToHashSet();
+        var serial = AblationsLab.Run(config with { FastPaths = CudaFastPaths.Off }, TextWriter.Null);
+        foreach (var made in Directory.GetFiles(folder, "ablations-smoke-*").Where(f => !before.Contains(f))) File.Delete(made);
+        var log = new StringWriter();
+        var together = AblationsLab.Run(config with { FastPaths = CudaFastPaths.Off with { ConcurrentStudents = true } }, log);
+        foreach (var made in Directory.GetFiles(folder, "ablations-smoke-*").Where(f => !before.Contains(f))) File.Delete(made);
+
+        Assert.Equal(serial.Rows.Select(r => (r.Arm, r.Steps, r.FinalLoss, r.Fd, r.Accuracy)), together.Rows.Select(r => (r.Arm, r.Steps, r.FinalLoss, r.Fd, r.Accuracy)));
+        Assert.All(together.Rows, r => Assert.Equal(3, r.Steps));
+        // The progress lines of students trained together name their run; the fifth trains alone.
+        var progress = log.ToString().Split('\n').Select(l => l.TrimStart()).Where(l => l.Contains("step 3/3 ")).ToList();
+        Assert.Equal(5, progress.Count);
+        Assert.Equal(4, progress.Where(l => l.StartsWith("smoke-", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).Distinct().Count());
+    }
+
     [Theory]
     [InlineData(AblationStudy.FamilyRandom, 5)]
     [InlineData(AblationStudy.FamilyTeacher, 2)]
