@@ -182,7 +182,7 @@ public static class AblationsLab
 
     /// <summary>
     /// Writes ablation-&lt;study&gt;-&lt;scale&gt;-&lt;cpu|cuda&gt;.{md,tex,html,png,json} to <see cref="RepoPaths.ResultsFor"/>
-    /// (the PNG where a browser is available); returns the record's path.
+    /// (the figures where plotly.js and a browser are available); returns the record's path.
     /// </summary>
     public static string Record(AblationConfig config, AblationResult result, TextWriter log)
     {
@@ -191,18 +191,9 @@ public static class AblationsLab
         var figure = result.Chart();
         table.Save(stem + ".md");
         table.Save(stem + ".tex");
-        figure.Export(stem + ".html");
-        string? png = null;
-        try
-        {
-            figure.Export(stem + ".png", scale: 1);
-            png = Path.GetFileName(stem + ".png");
-        }
-        catch (PlottingDependencyException e)
-        {
-            log.WriteLine($"(no figure PNG: {e.Message})");
-        }
-        return (result with { TableFile = Path.GetFileName(stem + ".md"), FigureHtml = Path.GetFileName(stem + ".html"), FigurePng = png }).Write(stem + ".json");
+        var html = OptionalFigure.Write(stem + ".html", path => figure.Export(path), log);
+        var png = OptionalFigure.Write(stem + ".png", path => figure.Export(path, scale: 1), log);
+        return (result with { TableFile = Path.GetFileName(stem + ".md"), FigureHtml = html, FigurePng = png }).Write(stem + ".json");
     }
 
     /// <summary>A grid of the first <paramref name="perClass"/> images of each class of D, one row per class, labeled by class.</summary>

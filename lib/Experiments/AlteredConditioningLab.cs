@@ -265,17 +265,11 @@ public static class AlteredConditioningLab
         log.WriteLine(result.Table().ToText());
 
         var baseName = Path.Combine(RepoPaths.ResultsFor(config.Scale), $"{Experiment}-{config.Scale}");
-        ExampleGrid(result.Examples!).SavePng(baseName + "-examples.png");
-        result = result with { ExampleGrid = Path.GetFileName(baseName + "-examples.png") };
-        try
+        result = result with
         {
-            result.Figure().Export(baseName + "-curve.png", scale: 1);
-            result = result with { CurvePng = Path.GetFileName(baseName + "-curve.png") };
-        }
-        catch (PlottingDependencyException e)
-        {
-            log.WriteLine($"(no curve PNG: {e.Message})");
-        }
+            ExampleGrid = OptionalFigure.Write(baseName + "-examples.png", path => ExampleGrid(result.Examples!).SavePng(path), log),
+            CurvePng = OptionalFigure.Write(baseName + "-curve.png", path => result.Figure().Export(path, scale: 1), log),
+        };
         var path = RecordedRuns.Write($"{baseName}-{(device.IsCuda ? "cuda" : "cpu")}.json", result);
         log.WriteLine($"-> {path}");
         return 0;

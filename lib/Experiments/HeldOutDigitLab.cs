@@ -149,20 +149,8 @@ public static class HeldOutDigitLab
         variant = (result.Conditioning == "label" ? $"-label-digit{result.HeldOutDigit}" : "") + variant;
         string grid = "none";
         if (result.Samples is { } samples)
-        {
-            var gridPath = Path.Combine(folder, $"held-out-digit-{result.Scale}{variant}-samples.png");
-            try
-            {
-                samples.SavePng(gridPath);
-                grid = Path.GetFileName(gridPath);
-            }
-            catch (Exception e) when (e is PlottingDependencyException or TypeInitializationException or DllNotFoundException)
-            {
-                // A machine without the image libraries (a bare GPU host) still keeps the measured record.
-                grid = $"not written: {e.GetBaseException().Message}";
-                log.WriteLine($"  sample grid not written: {e.GetBaseException().Message}");
-            }
-        }
+            grid = OptionalFigure.Write(Path.Combine(folder, $"held-out-digit-{result.Scale}{variant}-samples.png"), samples.SavePng, log)
+                   ?? "not written (the image libraries did not load; see the log)";
         var recorded = result with { SampleGrid = grid };
         return (recorded, recorded.Write(Path.Combine(folder, $"held-out-digit-{result.Scale}{variant}-{(device.IsCuda ? "cuda" : "cpu")}.json")));
     }
