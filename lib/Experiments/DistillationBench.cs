@@ -177,11 +177,16 @@ public sealed class DistillationBench : IDisposable
     /// disposes the student. <paramref name="progress"/> hears of the distillation (losses, replaced fraction, img/s, ETA),
     /// <paramref name="samplingProgress"/> of the sampling for the scores; without them the log gets their lines.
     /// </summary>
-    public ArmResult Run(DistillationArm arm, SamplingPlan plan, IProgress<IProgressReport>? progress = null, IProgress<IProgressReport>? samplingProgress = null)
+    public ArmResult Run(DistillationArm arm, SamplingPlan plan, IProgress<IProgressReport>? progress = null, IProgress<IProgressReport>? samplingProgress = null) =>
+        RunOne(arm, plan, _ => progress, _ => samplingProgress);
+
+    // The sampling progress is asked for when sampling starts, so a line made for it times the sampling alone.
+    private ArmResult RunOne(DistillationArm arm, SamplingPlan plan, Func<DistillationArm, IProgress<IProgressReport>?> progress,
+        Func<DistillationArm, IProgress<IProgressReport>?> samplingProgress)
     {
-        var trained = StudentDistillation.Run(Experiment, arm.Name, Pipeline, arm.Data, arm.Spec, arm.Options, Device, Store, log, arm.Config, progress);
+        var trained = StudentDistillation.Run(Experiment, arm.Name, Pipeline, arm.Data, arm.Spec, arm.Options, Device, Store, log, arm.Config, progress(arm));
         using var _s = trained.Student;
-        return Score(arm, trained, plan, samplingProgress);
+        return Score(arm, trained, plan, samplingProgress(arm));
     }
 
     /// <summary>How many students <see cref="Run(IReadOnlyList{DistillationArm}, SamplingPlan, IProgress{IProgressReport}?, IProgress{IProgressReport}?)"/>
@@ -196,8 +201,18 @@ public sealed class DistillationBench : IDisposable
     /// after; else one arm after the other. Each student's values are the same either way. <paramref name="progress"/> hears of every student's distillation.
     /// </summary>
     public IReadOnlyList<ArmResult> Run(IReadOnlyList<DistillationArm> arms, SamplingPlan plan, IProgress<IProgressReport>? progress = null,
-        IProgress<IProgressReport>? samplingProgress = null)
+        IProgress<IProgressReport>? samplingProgress = null) =>
+        Run(arms, plan, _ => progress, _ => samplingProgress);
+
+    /// <summary>
+    /// Every arm, as the overload above does it, with a progress of each arm's own: <paramref name="progress"/> gives the
+    /// one that hears of an arm's distillation, <paramref name="samplingProgress"/> of its sampling (a notebook passes a
+    /// line per student from <see cref="ProgressLines"/>, so students that train side by side each keep a live line).
+    /// </summary>
+    public IReadOnlyList<ArmResult> Run(IReadOnlyList<DistillationArm> arms, SamplingPlan plan, Func<DistillationArm, IProgress<IProgressReport>?> progress,
+        Func<DistillationArm, IProgress<IProgressReport>?>? samplingProgress = null)
     {
+        samplingProgress ??= _ => null;
         var results = new List<ArmResult>();
         try
         {
@@ -206,7 +221,7 @@ public sealed class DistillationBench : IDisposable
             {
                 // Arms of one name share a checkpoint (the second reuses what the first trained), so they never train together.
                 if (chunk.DistinctBy(a => a.Name).Count() == chunk.Length && chunk.Length > 1) results.AddRange(RunTogether(chunk, plan, progress, samplingProgress));
-                else results.AddRange(chunk.Select(arm => Run(arm, plan, progress, samplingProgress)));
+                else results.AddRange(chunk.Select(arm => RunOne(arm, plan, progress, samplingProgress)));
             }
             return results;
         }
@@ -217,8 +232,8 @@ public sealed class DistillationBench : IDisposable
         }
     }
 
-    private List<ArmResult> RunTogether(IReadOnlyList<DistillationArm> arms, SamplingPlan plan, IProgress<IProgressReport>? progress,
-        IProgress<IProgressReport>? samplingProgress)
+    private List<ArmResult> RunTogether(IReadOnlyList<DistillationArm> arms, SamplingPlan plan, Func<DistillationArm, IProgress<IProgressReport>?> progress,
+        Func<DistillationArm, IProgress<IProgressReport>?> samplingProgress)
     {
         var runs = new List<StudentDistillationRun>();
         var results = new List<ArmResult>();
@@ -226,13 +241,13 @@ public sealed class DistillationBench : IDisposable
         {
             foreach (var arm in arms)
                 runs.Add(StudentDistillation.Start(Experiment, arm.Name, Pipeline, arm.Data, arm.Spec, arm.Options, Device, Store, log, arm.Config,
-                    progress, namedLines: true));
+                    progress(arm), namedLines: true));
             Lockstep.Run(runs, Device);
             var trained = new List<(TextDiffusionModel Student, DistillationOutcome Outcome, long RunId)>();
             try
             {
                 foreach (var run in runs) trained.Add(run.Finish());
-                for (int i = 0; i < arms.Count; i++) results.Add(Score(arms[i], trained[i], plan, samplingProgress));
+                for (int i = 0; i < arms.Count; i++) results.Add(Score(arms[i], trained[i], plan, samplingProgress(arms[i])));
                 return results;
             }
             finally
