@@ -35,16 +35,7 @@ public static class AblationsLab
         try
         {
             foreach (var setting in settings) data.Add(Data(config, setting, generated));
-            // Every setting through the bench at once: on CUDA its students train side by side, two at a time.
-            var results = bench.Run(data.Select(d => Arm(config, d)).ToList(), config.Sampling, progress);
-            try
-            {
-                for (int i = 0; i < data.Count; i++) rows.Add(Row(config, data[i], results[i]));
-            }
-            finally
-            {
-                foreach (var r in results) r.Dispose();
-            }
+            rows.AddRange(Train(bench, config, data, _ => progress));
         }
         finally
         {
@@ -113,13 +104,26 @@ public static class AblationsLab
     }
 
     /// <summary>
-    /// Distils one setting's student (its checkpoint in .cache/checkpoints: a rerun reuses a finished student), samples
-    /// every class from the study's noise and scores the samples; <paramref name="progress"/> hears of the distillation.
+    /// Distils each setting's student (its checkpoint in .cache/checkpoints: a rerun reuses a finished student), samples
+    /// every class from the study's noise and scores the samples; one row per setting, in order. All settings go through
+    /// the bench at once, so on CUDA the students train side by side, <see cref="DistillationBench.StudentsSideBySide"/> at
+    /// a time. <paramref name="progress"/> gives what hears of a setting's distillation, <paramref name="samplingProgress"/>
+    /// of its sampling.
     /// </summary>
-    public static AblationRow Train(DistillationBench bench, AblationConfig config, AblationData data, IProgress<IProgressReport>? progress = null)
+    public static IReadOnlyList<AblationRow> Train(DistillationBench bench, AblationConfig config, IReadOnlyList<AblationData> data,
+        Func<AblationSetting, IProgress<IProgressReport>?>? progress = null, Func<AblationSetting, IProgress<IProgressReport>?>? samplingProgress = null)
     {
-        using var result = bench.Run(Arm(config, data), config.Sampling, progress);
-        return Row(config, data, result);
+        var arms = data.Select(d => Arm(config, d)).ToList();
+        var settingOf = arms.Select((arm, i) => (arm, data[i].Setting)).ToDictionary(p => p.arm, p => p.Setting, ReferenceEqualityComparer.Instance);
+        var results = bench.Run(arms, config.Sampling, arm => progress?.Invoke(settingOf[arm]), arm => samplingProgress?.Invoke(settingOf[arm]));
+        try
+        {
+            return data.Select((d, i) => Row(config, d, results[i])).ToList();
+        }
+        finally
+        {
+            foreach (var r in results) r.Dispose();
+        }
     }
 
     /// <summary>One setting's row from its student's distillation and scores.</summary>

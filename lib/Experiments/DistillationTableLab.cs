@@ -106,14 +106,6 @@ public static class DistillationTableLab
         new(config.ArmName(student, source, randomConditioning), data, student, config.Options(p),
             new() { ["d_source"] = DistillationTableConfig.Name(source), ["excluded"] = config.Excluded?.Name, ["scale"] = config.Scale });
 
-    /// <summary>
-    /// Distils one arm (resuming or reusing its checkpoint) and scores it; the result owns the student's samples.
-    /// <paramref name="progress"/> hears of the distillation, <paramref name="samplingProgress"/> of the sampling.
-    /// </summary>
-    public static ArmResult Distil(DistillationBench bench, DistillationTableConfig config, DistillationArm arm,
-        IProgress<IProgressReport>? progress = null, IProgress<IProgressReport>? samplingProgress = null) =>
-        bench.Run(arm, config.Sampling, progress, samplingProgress);
-
     /// <summary>The typed record of a run of <paramref name="config"/> whose rows are <paramref name="rows"/>.</summary>
     public static DistillationTableResult Result(DistillationTableConfig config, Device device, TeacherPreset preset, IReadOnlyList<DistillationTableRow> rows, TimeSpan elapsed)
     {
