@@ -204,7 +204,7 @@ internal static class DistillStep
     private static (List<double> Times, double LossFirst, double LossLast, KernelTrace? Kernels) TimeSteps(
         Device device, string teacherPath, PerfConfig config, int batch, int warmup, int steps, bool profile, string? keepTraces)
     {
-        if (config.Paired) return TimePairedSteps(device, teacherPath, config, batch, warmup, steps);
+        if (config.Students > 1) return TimeStudentsSideBySide(device, teacherPath, config, batch, warmup, steps);
         using var setup = new Setup(device, teacherPath, config);
         var (xt, t, tokens) = RandomBatch(batch, ((RandCond.Diffusion.Text.TextEncoderConfig)setup.Teacher.Text.Config).VocabSize, device, 0);
         using var _xt = xt;
@@ -245,42 +245,62 @@ internal static class DistillStep
     }
 
     /// <summary>
-    /// Two students (two setups on one teacher file) stepped together as a lab with concurrent students does: the first on
-    /// the current stream, the second on lane 1 (<see cref="StreamFork"/>, forked once for all steps, as
-    /// <see cref="Training.Lockstep"/> does); each time is a pair of steps halved, the loss the first student's.
+    /// <see cref="PerfConfig.Students"/> students (setups on one teacher file) stepped together as a lab with concurrent
+    /// students does: the first on the current stream, each other on a lane of its own (<see cref="StreamFork"/>, forked
+    /// once for all steps, as <see cref="Training.Lockstep"/> does); each time is a round of steps divided by the students,
+    /// the loss the first student's.
     /// </summary>
-    private static (List<double> Times, double LossFirst, double LossLast, KernelTrace? Kernels) TimePairedSteps(
+    private static (List<double> Times, double LossFirst, double LossLast, KernelTrace? Kernels) TimeStudentsSideBySide(
         Device device, string teacherPath, PerfConfig config, int batch, int warmup, int steps)
     {
-        using var a = new Setup(device, teacherPath, config);
-        using var b = new Setup(device, teacherPath, config);
-        long vocab = ((RandCond.Diffusion.Text.TextEncoderConfig)a.Teacher.Text.Config).VocabSize;
-        var (xt, t, tokens) = RandomBatch(batch, vocab, device, 0);
-        var (xt2, t2, tokens2) = RandomBatch(batch, vocab, device, 1);
-        using var _xt = xt;
-        using var _t = t;
-        using var _tokens = tokens;
-        using var _xt2 = xt2;
-        using var _t2 = t2;
-        using var _tokens2 = tokens2;
-        var times = new List<double>();
-        double first = double.NaN, last = double.NaN;
-        using var fork = StreamFork.On(device, lane: 1);
-        for (int i = 0; i < warmup + steps; i++)
+        var setups = new List<Setup>();
+        var batches = new List<(Tensor Xt, Tensor T, Tensor Tokens)>();
+        var forks = new List<StreamFork>();
+        try
         {
-            if (device.IsCuda) Cuda.Synchronize(device.Index);
-            long t0 = Stopwatch.GetTimestamp();
-            using var scope = Torch.NewDisposeScope();
-            var terms = a.Run(xt, t, tokens, i);
-            var other = fork.Side(() => b.Run(xt2, t2, tokens2, i));
-            if (device.IsCuda) Cuda.Synchronize(device.Index);
-            if (i >= warmup) times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds / 2);
-            if (i == 0) first = terms.Total.Item();
-            if (i == warmup + steps - 1) last = terms.Total.Item();
-            terms.Dispose();
-            other.Dispose();
+            for (int s = 0; s < config.Students; s++)
+            {
+                setups.Add(new Setup(device, teacherPath, config));
+                batches.Add(RandomBatch(batch, ((RandCond.Diffusion.Text.TextEncoderConfig)setups[0].Teacher.Text.Config).VocabSize, device, (ulong)s));
+                if (s > 0) forks.Add(StreamFork.On(device, lane: s));
+            }
+            var times = new List<double>();
+            double first = double.NaN, last = double.NaN;
+            for (int i = 0; i < warmup + steps; i++)
+            {
+                if (device.IsCuda) Cuda.Synchronize(device.Index);
+                long t0 = Stopwatch.GetTimestamp();
+                using var scope = Torch.NewDisposeScope();
+                var (xt, t, tokens) = batches[0];
+                var terms = setups[0].Run(xt, t, tokens, i);
+                var others = new List<IDisposable>();
+                for (int s = 1; s < setups.Count; s++)
+                {
+                    var (xs, ts, tk) = batches[s];
+                    var setup = setups[s];
+                    int step = i;
+                    others.Add(forks[s - 1].Side(() => setup.Run(xs, ts, tk, step)));
+                }
+                if (device.IsCuda) Cuda.Synchronize(device.Index);
+                if (i >= warmup) times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds / setups.Count);
+                if (i == 0) first = terms.Total.Item();
+                if (i == warmup + steps - 1) last = terms.Total.Item();
+                terms.Dispose();
+                foreach (var o in others) o.Dispose();
+            }
+            return (times, first, last, null);
         }
-        return (times, first, last, null);
+        finally
+        {
+            foreach (var f in forks) f.Dispose();
+            foreach (var (xt, t, tokens) in batches)
+            {
+                xt.Dispose();
+                t.Dispose();
+                tokens.Dispose();
+            }
+            foreach (var s in setups) s.Dispose();
+        }
     }
 
     /// <summary>2 x MACs per step: teacher U-Net and text encoder forward once, student U-Net forward + backward (3x), its frozen text encoder once.</summary>

@@ -1,4 +1,5 @@
 using RandCond.Tensors;
+using RandCond.Training;
 
 namespace RandCond.Benchmarks;
 
@@ -10,15 +11,15 @@ namespace RandCond.Benchmarks;
 /// torch.backends.cudnn.benchmark); fnorm (C#: the training step's GroupNorms and LayerNorms on the fused CUDA kernels
 /// with their backward, <see cref="NormTrainingPath.FusedKernels"/>; PyTorch has no such switch, torch.compile fuses its
 /// own); ovl (C#: the distillation step's frozen teacher on a second CUDA stream beside the student,
-/// <c>DistillationOptions.OverlappedTeacher</c>; PyTorch runs it serially); pair (C#, distill-step: two students stepped
-/// together, the second on a stream of its own, <see cref="Training.Lockstep"/>, timed per student step, what a lab with
-/// <c>CudaFastPaths.ConcurrentStudents</c> runs; PyTorch runs one); graph (C#: the training step, or the whole sampling loop, replayed as a CUDA graph;
+/// <c>DistillationOptions.OverlappedTeacher</c>; PyTorch runs it serially); xN, N = 2..4, and pair = x2 (C#, distill-step:
+/// N students stepped together, each after the first on a stream of its own, <see cref="Training.Lockstep"/>, timed per
+/// student step; x2 is what a lab with <c>CudaFastPaths.ConcurrentStudents</c> runs; PyTorch runs one); graph (C#: the training step, or the whole sampling loop, replayed as a CUDA graph;
 /// PyTorch's own graph, and torch.compile, are variants that <see cref="PyTorchRuns"/> times for every configuration
 /// whatever its graph part, so "tf32" and "tf32+graph" share one PyTorch configuration, <see cref="PythonName"/>; so do
-/// the fnorm, ovl and pair variants).
+/// the fnorm, ovl and xN variants).
 /// </summary>
 public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool ChannelsLast, bool Autotune = false, bool Graph = false, bool Bf16Weights = false,
-                                bool FusedNorms = false, bool OverlappedTeacher = false, bool Paired = false)
+                                bool FusedNorms = false, bool OverlappedTeacher = false, int Students = 1)
 {
     public static readonly string[] CudaDefault = ["fp32", "tf32", "tf32+graph", "tf32+auto+graph", "tf32+bf16+graph"];
     public static readonly string[] SampleCudaDefault = ["tf32", "tf32+bf16+graph", "tf32+bf16w+cl", "tf32+bf16w+graph", "tf32+bf16w+cl+graph"];
@@ -28,7 +29,8 @@ public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channels
 
     public static PerfConfig Parse(string text)
     {
-        bool tf32 = false, bf16 = false, bf16w = false, cl = false, auto = false, graph = false, fnorm = false, ovl = false, pair = false;
+        bool tf32 = false, bf16 = false, bf16w = false, cl = false, auto = false, graph = false, fnorm = false, ovl = false;
+        int students = 1;
         foreach (var part in text.Split('+'))
         {
             switch (part)
@@ -42,12 +44,14 @@ public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channels
                 case "graph": graph = true; break;
                 case "fnorm": fnorm = true; break;
                 case "ovl": ovl = true; break;
-                case "pair": pair = true; break;
+                case "pair": students = 2; break;
+                case ['x', >= '2' and <= '9'] when part[1] - '0' <= Lockstep.MaxRuns: students = part[1] - '0'; break;
                 default:
-                    throw new UsageException($"--configs: unknown part '{part}' in '{text}' (expected fp32, or a '+'-joined set of tf32, bf16, bf16w, cl, auto, graph, fnorm, ovl, pair)");
+                    throw new UsageException($"--configs: unknown part '{part}' in '{text}' (expected fp32, or a '+'-joined set of tf32, bf16, bf16w, cl, auto, graph, fnorm, ovl, " +
+                                             $"pair or x2..x{Lockstep.MaxRuns})");
             }
         }
-        return new PerfConfig(text, tf32, bf16, cl, auto, graph, bf16w, fnorm, ovl, pair);
+        return new PerfConfig(text, tf32, bf16, cl, auto, graph, bf16w, fnorm, ovl, students);
     }
 
     /// <summary>The process-wide switches for this configuration: TF32 (both explicit: libtorch's defaults differ per backend), cuDNN autotuning and the normalizations' training path.</summary>
@@ -85,7 +89,7 @@ public sealed record PerfConfig(string Name, bool Tf32, bool Bf16, bool Channels
     }
 
     public string Describe() =>
-        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : Bf16Weights ? "bf16 weights" : "float32")}{(Bf16 && Bf16Weights ? ", teacher on bf16 weights" : "")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}{(FusedNorms ? ", C# norms on the fused kernels in training" : "")}{(OverlappedTeacher ? ", C# teacher on a second stream" : "")}{(Paired ? ", C# two students side by side (time per student step)" : "")}{(Graph ? ", C# as a CUDA graph" : "")}";
+        $"TF32 {(Tf32 ? "on" : "off")}, {(Bf16 ? "bf16 autocast" : Bf16Weights ? "bf16 weights" : "float32")}{(Bf16 && Bf16Weights ? ", teacher on bf16 weights" : "")}, {(ChannelsLast ? "channels-last" : "NCHW")}, cuDNN autotuning {(Autotune ? "on" : "off")}{(FusedNorms ? ", C# norms on the fused kernels in training" : "")}{(OverlappedTeacher ? ", C# teacher on a second stream" : "")}{(Students > 1 ? $", C# {Students} students side by side (time per student step)" : "")}{(Graph ? ", C# as a CUDA graph" : "")}";
 
     /// <summary>Sets the thread count and saves it with the process-wide switches the configurations change; disposing restores them all.</summary>
     public static IDisposable Keep(int threads)

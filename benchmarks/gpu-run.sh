@@ -108,7 +108,8 @@ step() {
 # (+bf16w and +bf16w+fnorm without +cl were timed once, results/benchmarks-gpu/distill-step-fused-norm-training-cuda.json;
 # leaving them out spares one PyTorch configuration, so that sample fits in the budget after the step.)
 # +ovl: the teacher on a second stream beside the student (DistillationOptions.OverlappedTeacher), the labs' step now;
-# +pair: two such students stepped together (Lockstep), timed per student step, as the labs train their arms on CUDA.
+# +pair (= +x2): two such students stepped together (Lockstep), timed per student step, as the labs train their arms on CUDA;
+# +x3, +x4: three or four (DSC=... to measure them).
 dsc=${DSC:-tf32,tf32+graph,tf32+bf16+graph,tf32+bf16+bf16w+cl+fnorm+graph,tf32+bf16+bf16w+cl+fnorm+graph+ovl,tf32+bf16+bf16w+cl+fnorm+graph+ovl+pair}
 # Sampling times the graphed configuration alone: with the eager tf32 and tf32+bf16w+cl beside it the step ran out of its
 # limit twice on an H100 (their numbers are in results/benchmarks-gpu/sample-pytorch-best-cuda.json); alone it took 108 s.

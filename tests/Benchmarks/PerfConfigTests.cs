@@ -30,17 +30,22 @@ public class PerfConfigTests
     }
 
     [Fact]
-    public void Pair_is_a_csharp_only_part_that_steps_two_students_together()
+    public void Students_side_by_side_is_a_csharp_only_part_pair_or_x2_to_x4()
     {
         var config = PerfConfig.Parse("tf32+bf16+bf16w+cl+fnorm+graph+ovl+pair");
-        Assert.True(config.Paired);
-        Assert.False(PerfConfig.Parse("tf32+bf16+bf16w+cl+fnorm+graph+ovl").Paired);
+        Assert.Equal(2, config.Students);
+        Assert.Equal(1, PerfConfig.Parse("tf32+bf16+bf16w+cl+fnorm+graph+ovl").Students);
+        Assert.Equal(3, PerfConfig.Parse("tf32+graph+x3").Students);
+        Assert.Equal(4, PerfConfig.Parse("x4").Students);
         Assert.Equal("tf32+bf16+bf16w+cl", config.PythonName);
         Assert.DoesNotContain("pair", string.Join(' ', config.PythonArgs()));
-        Assert.Contains("two students side by side (time per student step)", config.Describe());
-        var e = Assert.ThrowsAny<Exception>(() => PerfConfig.Parse("tf32+pairs"));
-        Assert.Contains("unknown part 'pairs'", e.Message);
-        Assert.Contains("fnorm, ovl, pair)", e.Message);
+        Assert.Contains("2 students side by side (time per student step)", config.Describe());
+        foreach (var bad in new[] { "tf32+pairs", "tf32+x5", "tf32+x1", "tf32+x" })
+        {
+            var e = Assert.ThrowsAny<Exception>(() => PerfConfig.Parse(bad));
+            Assert.Contains($"unknown part '{bad[5..]}'", e.Message);
+            Assert.Contains("pair or x2..x4)", e.Message);
+        }
     }
 
     [Fact]
