@@ -7,6 +7,7 @@ using RandCond.Experiments.Runs;
 using RandCond.Tensors;
 using RandCond.Tests.Distillation.RandomConditioning;
 using RandCond.Training;
+using RandCond.Tests.Labs;
 
 namespace RandCond.Tests.Training;
 
@@ -42,9 +43,11 @@ public sealed class ProgressReportingTests : IDisposable
         var options = new DistillationOptions { Steps = 7, BatchSize = 4, WarmupSteps = 1, LogEvery = 2, CheckpointEvery = 100, Seed = 3 };
         var progress = new Collector();
         var log = new StringWriter();
-        var (student, outcome, _) = StudentDistillation.Run("progress-test", $"run-{Guid.NewGuid():N}", RcTestNets.Pipeline(teacher),
+        var name = $"run-{Guid.NewGuid():N}";
+        var (student, outcome, _) = StudentDistillation.Run("progress-test", name, RcTestNets.Pipeline(teacher),
             new DistillationData(images, full), StudentSpec.BlockRemoved(), options, Device.CPU, store, log, progress: progress);
         using var _s = student;
+        TestCheckpoints.Remove(name);
 
         var reports = progress.Reports.Cast<DistillationProgress>().ToList();
         Assert.Equal([2, 4, 6, 7], reports.Select(r => r.Step));
@@ -66,9 +69,11 @@ public sealed class ProgressReportingTests : IDisposable
         using var store = new RunStore(Path.Combine(folder, "runs.sqlite"));
         var options = new DistillationOptions { Steps = 7, BatchSize = 4, WarmupSteps = 1, LogEvery = 2, CheckpointEvery = 100, Seed = 3, TimeBudget = TimeSpan.Zero };
         var log = new StringWriter();
-        var (student, outcome, _) = StudentDistillation.Run("progress-test", $"run-{Guid.NewGuid():N}", RcTestNets.Pipeline(teacher),
+        var name = $"run-{Guid.NewGuid():N}";
+        var (student, outcome, _) = StudentDistillation.Run("progress-test", name, RcTestNets.Pipeline(teacher),
             new DistillationData(images, full), StudentSpec.BlockRemoved(), options, Device.CPU, store, log);
         using var _s = student;
+        TestCheckpoints.Remove(name);
         Assert.Equal(2, outcome.Steps);
         Assert.Contains("its time budget (0 min) stopped it after 2 of 7 steps", log.ToString());
     }

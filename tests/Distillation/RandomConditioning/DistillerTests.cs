@@ -4,6 +4,7 @@ using RandCond.Distillation;
 using RandCond.Experiments;
 using RandCond.Experiments.Runs;
 using RandCond.Tensors;
+using RandCond.Tests.Labs;
 
 namespace RandCond.Tests.Distillation.RandomConditioning;
 
@@ -121,9 +122,11 @@ public sealed class DistillerTests : IDisposable
         using var images = RandomImageSet(32);
         var data = new DistillationData(images, Full);
         using var store = new RunStore(Path.Combine(folder, "runs.sqlite"));
-        var (student, outcome, runId) = StudentDistillation.Run("test-experiment", $"run-{Guid.NewGuid():N}", RcTestNets.Pipeline(teacher),
+        var name = $"run-{Guid.NewGuid():N}";
+        var (student, outcome, runId) = StudentDistillation.Run("test-experiment", name, RcTestNets.Pipeline(teacher),
             data, StudentSpec.BlockRemoved(), Options(4), Device.CPU, store, TextWriter.Null);
         using var _ = student;
+        TestCheckpoints.Remove(name);
         store.Finish(runId, new Dictionary<string, double> { ["held_out_accuracy"] = 0.5 }, new Dictionary<string, string> { ["grid"] = "x.png" });
 
         var run = Assert.Single(store.Runs("test-experiment"));
