@@ -32,6 +32,7 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
 
     private readonly string _label;
     private readonly TextWriter _writer;
+    private readonly ConsoleLine _console;
     private readonly ProgressLineStyle _style;
     private readonly object _lock = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -40,15 +41,21 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
     private TimeSpan? _lastDrawn;       // null until the first draw
     private ProgressSnapshot? _pending;
     private string _lastText = "";
-    private int _lastWidth;
     private bool _finished;
 
     /// <param name="label">Names the work on the line ("teacher", "D", "sampling").</param>
     /// <param name="writer">Where console styles write; <see cref="Console.Out"/> by default.</param>
     public ProgressLine(string label = "", TextWriter? writer = null, ProgressLineStyle style = ProgressLineStyle.Auto)
+        : this(label, writer, style, console: null)
+    {
+    }
+
+    /// <param name="console">The console line shared with other lines (<see cref="ProgressLines"/>); null: a line of its own.</param>
+    internal ProgressLine(string label, TextWriter? writer, ProgressLineStyle style, ConsoleLine? console)
     {
         _label = label;
-        _writer = writer ?? Console.Out;
+        _console = console ?? new ConsoleLine(writer ?? Console.Out);
+        _writer = _console.Writer;
         _style = style == ProgressLineStyle.Auto ? DetectStyle(writer) : style;
         _pendingTimer = new Timer(_ => { lock (_lock) DrawPending(); });
     }
@@ -108,8 +115,8 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
             DrawPending();
             _finished = true;
             _pendingTimer.Dispose();
-            if (_style == ProgressLineStyle.CarriageReturn && _lastWidth > 0) _writer.WriteLine();
-            _writer.Flush();
+            if (_style == ProgressLineStyle.CarriageReturn) _console.End(this);
+            else _writer.Flush();
         }
     }
 
@@ -127,10 +134,7 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
                 else _display.Update(_lastText);
                 break;
             case ProgressLineStyle.CarriageReturn:
-                // Spaces wipe the rest of a longer previous line; no escape codes, which logs and notebooks show raw.
-                _writer.Write("\r" + _lastText.PadRight(_lastWidth));
-                _lastWidth = _lastText.Length;
-                _writer.Flush();
+                _console.Rewrite(this, _lastText, snapshot.Step >= snapshot.Total);
                 break;
             default:
                 _writer.WriteLine(_lastText);

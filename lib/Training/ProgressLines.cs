@@ -10,6 +10,7 @@ public sealed class ProgressLines(TextWriter? writer = null, ProgressLineStyle s
 {
     private readonly List<ProgressLine> _lines = [];
     private readonly Dictionary<string, ProgressLine> _byLabel = [];
+    private ConsoleLine? _console;   // in a terminal the lines take turns on one console line
     private bool _disposed;
 
     /// <summary>The line of <paramref name="label"/>, made now if it is new.</summary>
@@ -22,7 +23,8 @@ public sealed class ProgressLines(TextWriter? writer = null, ProgressLineStyle s
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 if (!_byLabel.TryGetValue(label, out var line))
                 {
-                    line = new ProgressLine(label, writer, style);
+                    _console ??= new ConsoleLine(writer ?? Console.Out);
+                    line = new ProgressLine(label, writer, style, _console);
                     _byLabel.Add(label, line);
                     _lines.Add(line);
                 }
