@@ -261,7 +261,7 @@ internal static class DistillStep
             for (int s = 0; s < config.Students; s++)
             {
                 setups.Add(new Setup(device, teacherPath, config));
-                batches.Add(RandomBatch(batch, ((RandCond.Diffusion.Text.TextEncoderConfig)setups[0].Teacher.Text.Config).VocabSize, device, (ulong)s));
+                batches.Add(RandomBatch(batch, ((RandCond.Diffusion.Text.TextEncoderConfig)setups[s].Teacher.Text.Config).VocabSize, device, (ulong)s));
                 if (s > 0) forks.Add(StreamFork.On(device, lane: s));
             }
             var times = new List<double>();
@@ -277,9 +277,7 @@ internal static class DistillStep
                 for (int s = 1; s < setups.Count; s++)
                 {
                     var (xs, ts, tk) = batches[s];
-                    var setup = setups[s];
-                    int step = i;
-                    others.Add(forks[s - 1].Side(() => setup.Run(xs, ts, tk, step)));
+                    others.Add(forks[s - 1].Side(() => setups[s].Run(xs, ts, tk, i)));   // Side runs the body before it returns
                 }
                 if (device.IsCuda) Cuda.Synchronize(device.Index);
                 if (i >= warmup) times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds / setups.Count);

@@ -31,8 +31,7 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
     private const int BarWidth = 20;
 
     private readonly string _label;
-    private readonly TextWriter _writer;
-    private readonly ConsoleLine _console;
+    private readonly ConsoleLine _console;   // where console styles write (its Writer), shared by the lines of a ProgressLines
     private readonly ProgressLineStyle _style;
     private readonly object _lock = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -55,7 +54,6 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
     {
         _label = label;
         _console = console ?? new ConsoleLine(writer ?? Console.Out);
-        _writer = _console.Writer;
         _style = style == ProgressLineStyle.Auto ? DetectStyle(writer) : style;
         _pendingTimer = new Timer(_ => { lock (_lock) DrawPending(); });
     }
@@ -116,7 +114,7 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
             _finished = true;
             _pendingTimer.Dispose();
             if (_style == ProgressLineStyle.CarriageReturn) _console.End(this);
-            else _writer.Flush();
+            else _console.Writer.Flush();
         }
     }
 
@@ -137,8 +135,8 @@ public sealed class ProgressLine : IProgress<IProgressReport>, IDisposable
                 _console.Rewrite(this, _lastText, snapshot.Step >= snapshot.Total);
                 break;
             default:
-                _writer.WriteLine(_lastText);
-                _writer.Flush();
+                _console.Writer.WriteLine(_lastText);
+                _console.Writer.Flush();
                 break;
         }
     }
