@@ -49,6 +49,7 @@ internal static class DeviceCheck
         if (device.IsCuda) FusedNormsAgree(Add, device);
         if (device.IsCuda) ChannelsLastNormCheck.Run(Add, device);
         if (device.IsCuda) FusedNormTrainingCheck.Run(Add, device);
+        if (device.IsCuda) UpsampleCheck.Run(Add, device);
         if (device.IsCuda) StreamForkCheck.Run(Add, device, DistillStep.TeacherPath(ctx.Options));
         SafetensorsInPython(Add, ctx, device);
 

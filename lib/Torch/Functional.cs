@@ -119,8 +119,8 @@ public static class F
     public static bool FusedNormKernels => NativeNormMethods.rc_fused_norm_kernels() != 0;
 
     /// <summary>
-    /// How <see cref="GroupNorm"/>, <see cref="GroupNormSilu"/>, <see cref="LayerNorm"/>, <see cref="MseLoss"/> and the bias
-    /// of <see cref="Linear"/> and <see cref="Conv2d"/> run where autograd records a graph (<see cref="NormTrainingPath"/>),
+    /// How <see cref="GroupNorm"/>, <see cref="GroupNormSilu"/>, <see cref="LayerNorm"/>, <see cref="MseLoss"/>, the bias
+    /// of <see cref="Linear"/> and <see cref="Conv2d"/> and <see cref="UpsampleNearest"/> run where autograd records a graph (<see cref="NormTrainingPath"/>),
     /// for the whole process (like <see cref="Tf32"/>): libtorch's operators by default.
     /// </summary>
     public static NormTrainingPath NormTraining
@@ -228,6 +228,7 @@ public static class F
         switch (mode)
         {
             case "nearest":
+                if (IntegerFactor(input, size, scaleFactor) is { } factor) return UpsampleNearest(input, factor);
                 if (scales is null) x.None(); else x.Add(scales.AsSpan());
                 return x.Call(Aten.UpsampleNearest);
             case "bilinear":
@@ -237,6 +238,30 @@ public static class F
             default:
                 throw new ArgumentException($"Interpolate: unknown mode '{mode}' (nearest, bilinear)");
         }
+    }
+
+    // The factor where a 4-D input grows by one integer factor in height and width (then upsampling by it is exact).
+    private static long? IntegerFactor(Tensor input, long[]? size, double? scaleFactor)
+    {
+        if (input.Dim != 4) return null;
+        long h = input.Size(2), w = input.Size(3);
+        if (scaleFactor is { } s) return s >= 1 && s == Math.Floor(s) && s <= int.MaxValue ? (long)s : null;
+        if (size is not [var outH, var outW] || h == 0 || w == 0 || outH % h != 0) return null;
+        long factor = outH / h;
+        return factor >= 1 && outW == w * factor ? factor : null;
+    }
+
+    /// <summary>
+    /// Nearest-neighbour upsampling of a (N, C, H, W) map by an integer factor (what <see cref="Interpolate"/> does in
+    /// "nearest" mode at such a size): on CUDA, a channels-last map of a float dtype with channels in runs of 8 is one
+    /// vector kernel each way, where nothing needs autograd or <see cref="NormTraining"/> is
+    /// <see cref="NormTrainingPath.FusedKernels"/>; otherwise libtorch's operator.
+    /// </summary>
+    public static Tensor UpsampleNearest(Tensor input, long factor)
+    {
+        NativeMethods.Check(NativeLayerMethods.rc_upsample_nearest(input.Handle, factor, out var result), "upsample_nearest2d");
+        GC.KeepAlive(input);
+        return new Tensor(result);
     }
 
     public static Tensor AvgPool2d(Tensor input, long kernel, long? stride = null, long padding = 0)

@@ -1,8 +1,8 @@
 namespace RandCond.Tensors;
 
 /// <summary>
-/// How GroupNorm (with its shift and SiLU), LayerNorm, the mean squared error (<see cref="F.MseLoss"/>) and the bias of
-/// <see cref="F.Linear"/> and <see cref="F.Conv2d"/> run where autograd records a graph (training), for the whole
+/// How GroupNorm (with its shift and SiLU), LayerNorm, the mean squared error (<see cref="F.MseLoss"/>), the bias of
+/// <see cref="F.Linear"/> and <see cref="F.Conv2d"/> and nearest upsampling (<see cref="F.UpsampleNearest"/>) run where autograd records a graph (training), for the whole
 /// process: <see cref="F.NormTraining"/>. Inference is not affected: it takes the fused CUDA kernels wherever they apply.
 /// </summary>
 public enum NormTrainingPath

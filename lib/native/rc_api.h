@@ -170,6 +170,11 @@ RC_EXPORT int32_t rc_linear(rc_tensor input, rc_tensor weight, rc_tensor bias, r
 RC_EXPORT int32_t rc_conv2d(rc_tensor input, rc_tensor weight, rc_tensor bias, rc_tensor residual, int64_t stride, int64_t padding, int64_t dilation,
                             int64_t groups, rc_tensor* out);
 
+// nearest upsampling of a (N, C, H, W) map by an integer factor (rc_upsample.cpp): at::upsample_nearest2d; on CUDA, a
+// channels-last map of a float dtype with channels in runs of 8 through one vector kernel each way where nothing needs
+// autograd or the training path (rc_set_norm_training) is the fused kernels'; path 2, its formulas as ATen operators.
+RC_EXPORT int32_t rc_upsample_nearest(rc_tensor input, int64_t factor, rc_tensor* out);
+
 // profiling (rc_profiler.cpp): Kineto, as torch.profiler; stop saves a Chrome trace to trace_path (null: discards it).
 RC_EXPORT int32_t rc_profiler_start(int32_t cuda);
 RC_EXPORT int32_t rc_profiler_stop(const char* trace_path);
