@@ -100,6 +100,14 @@ internal static class DistillStep
             result.Notes.Add(($"{config.Name}: achieved", $"C# {Tflops(flops.Total, median, peak)}, PyTorch eager {Tflops(flops.Total, pyMedian, peak)}; " +
                               $"loss C# {lossFirst:0.0000} -> {lossLast:0.0000}, PyTorch {eager["loss_first"]!.GetValue<double>():0.0000} -> {eager["loss_last"]!.GetValue<double>():0.0000}"));
             if (leaked != 0) result.Notes.Add(("warning", $"{config.Name}: {leaked} native tensors were still alive after the steps"));
+            // Students side by side must each compute what they compute alone: the first's losses against one student's.
+            if (config.Students > 1 && measured.FirstOrDefault(m => m.Config == config with { Name = m.Config.Name, Students = 1 }) is { Config: not null } alone)
+            {
+                bool same = alone.LossFirst == lossFirst && alone.LossLast == lossLast;
+                entry["first_student_losses_equal_one_students"] = same;
+                result.Notes.Add((same ? $"{config.Name}: side by side" : "warning",
+                    $"{config.Name}: the first student's losses {(same ? "equal" : "DIFFER from")} {alone.Config.Name}'s ({lossFirst:0.0000} -> {lossLast:0.0000} against {alone.LossFirst:0.0000} -> {alone.LossLast:0.0000})"));
+            }
             if (kernels is not null)
             {
                 entry["csharp_kernels"] = KernelProfile.ToJson(kernels, ProfiledSteps);

@@ -8,9 +8,11 @@ namespace RandCond.Tensors;
 /// stream waits for everything queued so far; <see cref="Side"/> runs a body whose kernels go to the side stream while the
 /// kernels issued outside it stay on the current stream; <see cref="Dispose"/> joins: the current stream waits for the
 /// side stream. Inside a <see cref="CudaGraph"/> capture the two become parallel branches of the graph. Read what the side
-/// computed only after the join, and keep the tensors it reads alive until then. A device has a side stream per lane
-/// (0..3): work forked onto one lane may fork onto another (a second student on lane 1, its teacher on lane 0), but
-/// forks onto one lane do not nest. On the CPU, and when <c>enabled</c> is false, <see cref="Side"/> just runs its body.
+/// computed only after the join, and keep the tensors it reads alive until then. Every stream has side streams of its
+/// own, one per lane (0..3): a second student forked onto lane 1 of the current stream forks its teacher onto lane 0 of
+/// that lane's stream, which is not the first student's teacher's, so graphs captured so keep their kernels (and the
+/// cuBLAS workspace libtorch keeps per stream) apart when they replay side by side. On the CPU, and when
+/// <c>enabled</c> is false, <see cref="Side"/> just runs its body.
 /// </summary>
 public sealed class StreamFork : IDisposable
 {
@@ -18,10 +20,10 @@ public sealed class StreamFork : IDisposable
 
     private StreamFork(IntPtr handle) => this.handle = handle;
 
-    /// <summary>The lanes a device has: its side streams.</summary>
+    /// <summary>The lanes a stream has: its side streams.</summary>
     public const int Lanes = 4;
 
-    /// <summary>Forks onto <paramref name="device"/>'s side stream of <paramref name="lane"/> when it is a CUDA device and <paramref name="enabled"/>.</summary>
+    /// <summary>Forks onto the side stream of <paramref name="lane"/> of <paramref name="device"/>'s current stream when it is a CUDA device and <paramref name="enabled"/>.</summary>
     public static StreamFork On(Device device, bool enabled = true, int lane = 0)
     {
         if (lane is < 0 or >= Lanes) throw new ArgumentOutOfRangeException(nameof(lane), lane, $"a stream fork's lane is 0..{Lanes - 1}");

@@ -111,9 +111,8 @@ RC_EXPORT int32_t rc_cuda_graph_capture_end(void* graph);
 RC_EXPORT int32_t rc_cuda_graph_replay(void* graph);
 RC_EXPORT void rc_cuda_graph_free(void* graph);
 
-// stream forks (rc_stream_fork.cpp): fork makes the device's side stream of a lane (0..3) wait for the current one;
-// between enter and leave this thread's kernels go to the side stream; join (forks onto one lane do not nest) makes the
-// forked-from stream wait for it.
+// stream forks (rc_stream_fork.cpp): fork makes a lane (0..3) of the current stream, a side stream of its own, wait for
+// it; between enter and leave this thread's kernels go to the side stream; join makes the forked-from stream wait for it.
 RC_EXPORT int32_t rc_stream_fork(int32_t device_index, int32_t lane, void** fork);
 RC_EXPORT int32_t rc_stream_enter(void* fork);
 RC_EXPORT int32_t rc_stream_leave(void* fork);

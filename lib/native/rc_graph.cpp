@@ -1,5 +1,5 @@
 // CUDA graphs: capture the kernels a sequence of operators launches once, then replay them with one launch. The capture
-// runs on a side stream (CUDA cannot capture the legacy default stream), in thread-local mode so that another thread
+// runs on the current stream's capture lane (rc_streams.h; CUDA cannot capture the legacy default stream), in thread-local mode so that another thread
 // (e.g. the .NET finalizer releasing tensors) is not mistaken for part of the capture. Autocast's cache of cast weights
 // is off while capturing (as torch.cuda.make_graphed_callables demands): a cast cached before the capture would be read
 // by the graph and then freed when the autocast scope ends, so every replay would read released memory.
@@ -11,6 +11,7 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <cuda_runtime_api.h>
 #include <optional>
+#include "rc_streams.h"
 
 namespace {
 struct Graph {
@@ -45,7 +46,7 @@ int32_t rc_cuda_graph_capture_begin(void* g, int32_t device_index) {
     graph->autocast_cache_was_enabled = at::autocast::is_autocast_cache_enabled();
     at::autocast::clear_cache();
     at::autocast::set_autocast_cache_enabled(false);
-    graph->capturing.emplace(at::cuda::getStreamFromPool(false, static_cast<c10::DeviceIndex>(device_index)));
+    graph->capturing.emplace(rc::streams::lane_of(at::cuda::getCurrentCUDAStream(static_cast<c10::DeviceIndex>(device_index)), rc::streams::kCaptureLane));
     try {
       graph->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
     } catch (...) {

@@ -1,11 +1,18 @@
-// A fork of work onto a second CUDA stream and its join. rc_stream_fork makes one of the device's side streams (its
-// lane) wait for everything queued so far on the current stream; between rc_stream_enter and rc_stream_leave the calling thread's
-// kernels go to the side stream; rc_stream_join makes the forked-from stream wait for everything queued on the side
-// stream. Two independent pieces of work (the distillation step's frozen teacher, entered, and its student, not) then
-// share the GPU. Lanes are distinct streams: work forked onto lane 1 (a second student) may itself fork onto lane 0 (its
-// teacher). The same calls inside a CUDA graph capture record two parallel branches (the side stream joins the
-// capture through the event), and the capture's allocations on the side stream come from the graph's private pool, as
-// on the capturing stream.
+// A fork of work onto a second CUDA stream and its join. rc_stream_fork makes a side stream (a lane of the stream that
+// forks) wait for everything queued so far on that stream; between rc_stream_enter and rc_stream_leave the calling
+// thread's kernels go to the side stream; rc_stream_join makes the forked-from stream wait for everything queued on the
+// side stream. Two independent pieces of work (the distillation step's frozen teacher, entered, and its student, not)
+// then share the GPU. The same calls inside a CUDA graph capture record two parallel branches (the side stream joins
+// the capture through the event), and the capture's allocations on the side stream come from the graph's private pool,
+// as on the capturing stream.
+//
+// Every stream has lanes of its own: lane k of stream A is never lane j of stream B. A second student forked onto lane 1
+// of the current stream forks its teacher onto lane 0 of that lane's stream, and a graph captured on one stream keeps
+// its branches apart from a graph captured on another. This matters for replays: libtorch gives cuBLAS a workspace per
+// stream, and a captured graph keeps the workspace of the stream each of its kernels was captured on; had two students'
+// graphs put their teachers on one shared side stream, replaying them side by side (the students' concurrent steps)
+// would run both teachers' GEMMs on one workspace at once (stop 39 saw four side-by-side students' losses depart from
+// one student's).
 //
 // Memory a tensor made on the side stream holds is returned to that stream's cache when the tensor is freed. That is
 // safe without record_stream because every fork waits for the forked-from stream: the side stream cannot reuse the
@@ -16,37 +23,34 @@
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAEvent.h>
 #include <c10/cuda/CUDAGuard.h>
-#include <array>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <tuple>
+#include "rc_streams.h"
 
-namespace {
-constexpr int kLanes = 4;
+namespace rc::streams {
 
-// One side stream per device and lane for the process, taken from libtorch's high-priority pool, which the graph
-// captures' low-priority streams never come from; one stream per lane also means one cuBLAS workspace per lane. The
-// pool hands out its streams round robin, so a lane whose stream repeats another lane's takes the pool's next one.
-c10::cuda::CUDAStream side_stream(c10::DeviceIndex device, int lane) {
+// Made non-blocking, at the device's highest priority (as libtorch's high-priority pool), never destroyed.
+c10::cuda::CUDAStream lane_of(const c10::cuda::CUDAStream& origin, int lane) {
   static std::mutex lock;
-  static std::array<std::array<std::optional<c10::cuda::CUDAStream>, kLanes>, 64> streams;
-  TORCH_CHECK(device >= 0 && device < static_cast<c10::DeviceIndex>(streams.size()), "stream fork: device index ", device, " out of range");
-  TORCH_CHECK(lane >= 0 && lane < kLanes, "stream fork: lane ", lane, " out of range 0..", kLanes - 1);
+  static std::map<std::tuple<c10::DeviceIndex, cudaStream_t, int>, c10::cuda::CUDAStream> lanes;
+  TORCH_CHECK(lane >= 0 && lane <= kCaptureLane, "stream lane ", lane, " out of range 0..", kCaptureLane);
   std::lock_guard<std::mutex> guard(lock);
-  auto& lanes = streams[device];
-  if (!lanes[lane]) {
-    auto taken = [&](const c10::cuda::CUDAStream& s) {
-      for (auto& other : lanes)
-        if (other && *other == s) return true;
-      return false;
-    };
-    auto stream = at::cuda::getStreamFromPool(/*isHighPriority=*/true, device);
-    for (int tries = 0; taken(stream) && tries < 64; ++tries) stream = at::cuda::getStreamFromPool(true, device);
-    TORCH_CHECK(!taken(stream), "stream fork: no free stream in libtorch's pool for lane ", lane);
-    lanes[lane].emplace(stream);
-  }
-  return *lanes[lane];
+  const auto key = std::make_tuple(origin.device_index(), origin.stream(), lane);
+  auto found = lanes.find(key);
+  if (found != lanes.end()) return found->second;
+  c10::cuda::CUDAGuard device(origin.device_index());
+  int least = 0, greatest = 0;
+  C10_CUDA_CHECK(cudaDeviceGetStreamPriorityRange(&least, &greatest));
+  cudaStream_t stream = nullptr;
+  C10_CUDA_CHECK(cudaStreamCreateWithPriority(&stream, cudaStreamNonBlocking, greatest));
+  return lanes.emplace(key, c10::cuda::getStreamFromExternal(stream, origin.device_index())).first->second;
 }
 
+}  // namespace rc::streams
+
+namespace {
 struct Fork {
   c10::cuda::CUDAStream origin;
   c10::cuda::CUDAStream side;
@@ -67,8 +71,8 @@ int32_t rc_stream_fork(int32_t device_index, int32_t lane, void** out) {
     auto device = static_cast<c10::DeviceIndex>(device_index);
     TORCH_CHECK(device >= 0 && device < c10::cuda::device_count(), "stream fork: no CUDA device ", device_index);
     auto origin = at::cuda::getCurrentCUDAStream(device);
-    auto side = side_stream(device, lane);
-    TORCH_CHECK(side != origin, "stream fork: the current stream is already lane ", lane, "'s side stream (forks onto one lane do not nest)");
+    TORCH_CHECK(lane >= 0 && lane < rc::streams::kLanes, "stream fork: lane ", lane, " out of range 0..", rc::streams::kLanes - 1);
+    auto side = rc::streams::lane_of(origin, lane);
     at::cuda::CUDAEvent ready;
     ready.record(origin);
     ready.block(side);
