@@ -190,7 +190,8 @@ public sealed class DistillationBench : IDisposable
     }
 
     /// <summary>How many students <see cref="Run(IReadOnlyList{DistillationArm}, SamplingPlan, IProgress{IProgressReport}?, IProgress{IProgressReport}?)"/>
-    /// trains side by side: two, the number measured (docs/PERFORMANCE.md, "Two students side by side").</summary>
+    /// trains side by side: two, the number checked end to end in a paper-scale lab run (three and four students stepped
+    /// together gain another 5 % per student step, docs/PERFORMANCE.md, "Lanes of their own", but no lab has run so).</summary>
     public const int StudentsSideBySide = 2;
 
     /// <summary>
