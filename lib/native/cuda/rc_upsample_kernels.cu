@@ -65,32 +65,32 @@ bool valid(int64_t n, int64_t h, int64_t w, int64_t channels, int factor, const 
 
 unsigned blocks_for(int64_t runs) { return static_cast<unsigned>(std::clamp<int64_t>((runs + kThreads - 1) / kThreads, 1, 16 * 1024)); }
 
+// The forward (in: x, out: y) or the backward (in: dy, out: dx) over the input's runs; both kernels take the same arguments.
+template <bool Backward>
+int launch(rc::kernels::NormDType dtype, const void* in, int64_t n, int64_t h, int64_t w, int64_t channels, int factor, void* out, void* stream) {
+  if (!valid(n, h, w, channels, factor, in, out)) return static_cast<int>(cudaErrorInvalidValue);
+  const int64_t runs = n * h * w * channels / kRunLength;
+  return dispatch_one(dtype, [&](auto t) {
+    using T = decltype(t);
+    const auto kernel = Backward ? upsample_nearest_backward_kernel<T> : upsample_nearest_kernel<T>;
+    kernel<<<blocks_for(runs), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(static_cast<const T*>(in), runs, static_cast<int>(channels / kRunLength),
+                                                                                 h, w, factor, static_cast<T*>(out));
+    return static_cast<int>(cudaGetLastError());
+  });
+}
+
 }  // namespace
 
 namespace rc::kernels {
 
 int launch_upsample_nearest(NormDType dtype, const void* x, int64_t n, int64_t h, int64_t w, int64_t channels, int factor, void* y,
                             void* stream) {
-  if (!valid(n, h, w, channels, factor, x, y)) return static_cast<int>(cudaErrorInvalidValue);
-  const int64_t runs = n * h * w * channels / kRunLength;
-  return dispatch_one(dtype, [&](auto t) {
-    using T = decltype(t);
-    upsample_nearest_kernel<T><<<blocks_for(runs), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const T*>(x), runs, static_cast<int>(channels / kRunLength), h, w, factor, static_cast<T*>(y));
-    return static_cast<int>(cudaGetLastError());
-  });
+  return launch<false>(dtype, x, n, h, w, channels, factor, y, stream);
 }
 
 int launch_upsample_nearest_backward(NormDType dtype, const void* dy, int64_t n, int64_t h, int64_t w, int64_t channels, int factor,
                                      void* dx, void* stream) {
-  if (!valid(n, h, w, channels, factor, dy, dx)) return static_cast<int>(cudaErrorInvalidValue);
-  const int64_t runs = n * h * w * channels / kRunLength;
-  return dispatch_one(dtype, [&](auto t) {
-    using T = decltype(t);
-    upsample_nearest_backward_kernel<T><<<blocks_for(runs), kThreads, 0, static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const T*>(dy), runs, static_cast<int>(channels / kRunLength), h, w, factor, static_cast<T*>(dx));
-    return static_cast<int>(cudaGetLastError());
-  });
+  return launch<true>(dtype, dy, n, h, w, channels, factor, dx, stream);
 }
 
 }  // namespace rc::kernels
