@@ -1,8 +1,9 @@
 // CUDA graphs: capture the kernels a sequence of operators launches once, then replay them with one launch. The capture
-// runs on the current stream's capture lane (rc_streams.h; CUDA cannot capture the legacy default stream), in thread-local mode so that another thread
-// (e.g. the .NET finalizer releasing tensors) is not mistaken for part of the capture. Autocast's cache of cast weights
-// is off while capturing (as torch.cuda.make_graphed_callables demands): a cast cached before the capture would be read
-// by the graph and then freed when the autocast scope ends, so every replay would read released memory.
+// runs on the current stream's capture lane (rc_streams.h; CUDA cannot capture the legacy default stream), in
+// thread-local mode so that another thread (e.g. the .NET finalizer releasing tensors) is not mistaken for part of the
+// capture. Autocast's cache of cast weights is off while capturing (as torch.cuda.make_graphed_callables demands): a cast
+// cached before the capture would be read by the graph and then freed when the autocast scope ends, so every replay would
+// read released memory.
 #include "rc_errors.h"
 #ifdef RC_WITH_CUDA
 #include <ATen/autocast_mode.h>
