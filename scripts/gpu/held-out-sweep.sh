@@ -9,6 +9,8 @@
 # another, so that a student's time budget is not spent waiting for the others' kernels. FRESH=1 (with SEQUENTIAL=1)
 # removes the cached image sets and student checkpoints before each run, so that every run generates D and trains its
 # students itself: runs that differ only in a path that changes no value (--concurrent-students) are then timed alike.
+# A run whose log does not grow for STALL_S seconds (default 90) is stopped by scripts/gpu/watchdog.sh, which first
+# writes what the process and the GPU were doing to runs/NAME/stall.txt.
 set -uo pipefail
 out="$1"; cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 [[ -n "${RUNS:-}" ]] || { echo "held-out-sweep: RUNS is empty (one 'NAME ARGS...' per line)" >&2; exit 2; }
@@ -30,6 +32,8 @@ while read -r name args; do
   # shellcheck disable=SC2086  # ARGS are words by design
   ( .gpu/lab/randcond-lab held-out-digit $args --out "runs/$name" > "runs/$name/log.txt" 2>&1
     echo "$name: exit $? after $((SECONDS - t0)) s" ) &
+  # A run whose log stops growing for STALL_S seconds is diagnosed (runs/NAME/stall.txt) and stopped.
+  bash scripts/gpu/watchdog.sh "runs/$name/log.txt" "held-out-digit .* --out runs/$name\$" "runs/$name/stall.txt" "${STALL_S:-90}" &
   [[ "${SEQUENTIAL:-0}" == 1 ]] && while [[ -n "$(jobs -rp)" ]] && (( SECONDS - t0 < ${DEADLINE:-560} )); do sleep 2; done
 done <<< "$RUNS"
 while [[ -n "$(jobs -rp)" ]] && (( SECONDS - t0 < ${DEADLINE:-560} )); do sleep 2; done
