@@ -77,7 +77,10 @@ struct UpsampleNearestFunction : public torch::autograd::Function<UpsampleNeares
     if (ctx->saved_data["kernels"].toBool()) {
       TORCH_CHECK(!at::GradMode::is_enabled(), "upsample_nearest2d: the kernel's backward is not differentiable again (create_graph); use the "
                   "operators' training path (NormTraining.Operators) for higher-order gradients");
-      return {run_kernel(grads[0].contiguous(at::MemoryFormat::ChannelsLast), sizes, factor, true), at::Tensor(), at::Tensor()};
+      // The kernel reads 16-byte vectors: a gradient that is a view at an unaligned offset is copied first.
+      auto g = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
+      if (reinterpret_cast<uintptr_t>(g.data_ptr()) % 16 != 0) g = g.clone(at::MemoryFormat::ChannelsLast);
+      return {run_kernel(g, sizes, factor, true), at::Tensor(), at::Tensor()};
     }
     return {upsample_backward_formula(grads[0], sizes, factor), at::Tensor(), at::Tensor()};
   }
