@@ -29,9 +29,11 @@ bool kernels_apply(const at::Tensor& x, int64_t factor) {
 #endif
 }
 
-// y (forward) or dx (backward) of the kernels: `in` is x or dy, channels-last; sizes are x's.
-at::Tensor run_kernel(const at::Tensor& in, at::IntArrayRef sizes, int64_t factor, bool backward) {
+// y (forward) or dx (backward) of the kernels: `in` is x or dy, channels-last; sizes are x's. The kernels read 16-byte
+// vectors, so an input that is a view at an unaligned offset is copied first.
+at::Tensor run_kernel(const at::Tensor& given, at::IntArrayRef sizes, int64_t factor, bool backward) {
 #ifdef RC_WITH_NORM_KERNELS
+  const auto in = rc::kernels::aligned16(given.data_ptr()) ? given : given.clone(at::MemoryFormat::ChannelsLast);
   c10::cuda::CUDAGuard guard(in.device());
   const int64_t n = sizes[0], c = sizes[1], h = sizes[2], w = sizes[3];
   const std::vector<int64_t> out_sizes = backward ? std::vector<int64_t>{n, c, h, w} : std::vector<int64_t>{n, c, h * factor, w * factor};
@@ -42,7 +44,7 @@ at::Tensor run_kernel(const at::Tensor& in, at::IntArrayRef sizes, int64_t facto
                           backward ? "upsample_nearest2d backward" : "upsample_nearest2d");
   return out;
 #else
-  (void)in, (void)sizes, (void)factor, (void)backward;
+  (void)given, (void)sizes, (void)factor, (void)backward;
   TORCH_CHECK(false, "upsample_nearest2d: this shim was built without the CUDA kernels");
 #endif
 }
@@ -77,10 +79,7 @@ struct UpsampleNearestFunction : public torch::autograd::Function<UpsampleNeares
     if (ctx->saved_data["kernels"].toBool()) {
       TORCH_CHECK(!at::GradMode::is_enabled(), "upsample_nearest2d: the kernel's backward is not differentiable again (create_graph); use the "
                   "operators' training path (NormTraining.Operators) for higher-order gradients");
-      // The kernel reads 16-byte vectors: a gradient that is a view at an unaligned offset is copied first.
-      auto g = grads[0].contiguous(at::MemoryFormat::ChannelsLast);
-      if (reinterpret_cast<uintptr_t>(g.data_ptr()) % 16 != 0) g = g.clone(at::MemoryFormat::ChannelsLast);
-      return {run_kernel(g, sizes, factor, true), at::Tensor(), at::Tensor()};
+      return {run_kernel(grads[0].contiguous(at::MemoryFormat::ChannelsLast), sizes, factor, true), at::Tensor(), at::Tensor()};
     }
     return {upsample_backward_formula(grads[0], sizes, factor), at::Tensor(), at::Tensor()};
   }
