@@ -16,6 +16,9 @@ def main():
     ap.add_argument("trace", help="Chrome trace (JSON)")
     ap.add_argument("--top", type=int, default=30, help="rows to print")
     ap.add_argument("--calls", type=float, default=1.0, help="divide times by this (e.g. the DDIM steps the trace holds)")
+    ap.add_argument("--grid", action="store_true",
+                    help="tell kernels apart by their launch grid too: a backward operator's trace has no input shapes, "
+                         "and the grid tells a weight's small copy from an activation's")
     args = ap.parse_args()
     with open(args.trace) as f:
         events = [e for e in json.load(f)["traceEvents"] if e.get("ph") == "X"]
@@ -36,12 +39,27 @@ def main():
                 return op
         return None
 
+    # A backward operator's event has no inputs; the forward operator that recorded its autograd node has the same
+    # sequence number, and its inputs stand in (marked "fwd").
+    forward_inputs = {}
+    for thread in ops.values():
+        for e in thread:
+            seq = e["args"].get("Sequence number")
+            if seq is not None and not e["name"].startswith("autograd::") and "Input Dims" in e["args"]:
+                forward_inputs.setdefault(seq, f"fwd {e['name']} {e['args']['Input Dims']}")
+
+    def inputs_of(op):
+        if op["name"].startswith("autograd::engine::evaluate_function"):
+            return forward_inputs.get(op["args"].get("Sequence number"), "")
+        return f"{op['args'].get('Input Dims', '')} strides {op['args'].get('Input Strides', '')}"
+
     totals = collections.defaultdict(lambda: [0.0, 0])
     for kernel in (e for e in events if e.get("cat") == "kernel"):
         launch = launches.get(kernel.get("args", {}).get("correlation"))
         op = outermost_op(launch) if launch else None
-        inputs = f"{op['args'].get('Input Dims', '')} strides {op['args'].get('Input Strides', '')}" if op else ""
-        key = (op["name"] if op else "(no operator)", inputs[:160], kernel["name"][:70])
+        inputs = inputs_of(op) if op else ""
+        grid = f" grid {kernel.get('args', {}).get('grid')}" if args.grid else ""
+        key = (op["name"] if op else "(no operator)", inputs[:160], kernel["name"][:70] + grid)
         totals[key][0] += kernel["dur"]
         totals[key][1] += 1
     total = sum(us for us, _ in totals.values())
