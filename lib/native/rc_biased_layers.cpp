@@ -151,6 +151,38 @@ at::Tensor biased_linear(const at::Tensor& x, const at::Tensor& weight, const Op
   return LinearFunction::apply(autocast_input(x), weight, *bias, path == 1);
 }
 
+// Whether a convolution pads its channels to 8 (conv2d_without_bias): on CUDA, in channels-last (the weight's layout, as
+// cuDNN chooses it), in bf16 or fp16, with fewer than 8 input or output channels (an image's input convolution, the
+// output head's).
+bool pads_channels(const at::Tensor& x, const at::Tensor& weight, int64_t groups) {
+  if (!x.is_cuda() || x.dim() != 4 || weight.dim() != 4 || groups != 1) return false;
+  if (weight.suggest_memory_format() != at::MemoryFormat::ChannelsLast) return false;
+  const auto device = x.device().type();
+  const auto type = rc::autocast_enabled(device) && x.is_floating_point() ? rc::autocast_dtype(device) : x.scalar_type();
+  return (type == at::kBFloat16 || type == at::kHalf) && (weight.size(0) < 8 || weight.size(1) < 8);
+}
+
+// conv2d(x, weight) without a bias. cuDNN has no tensor-core kernel for one channel: the input convolution of a
+// one-channel image ran a generic kernel, the output head's a tile for 64 output channels plus two layout conversions
+// (50-80 us each at the sampler's batch of 512, whose data takes under 10 us to move; the head's input gradient 98 us).
+// Zero channels up to 8 on each side give it its tensor-core kernels and change no sum; the output is the first channels.
+at::Tensor conv2d_without_bias(const at::Tensor& x, const at::Tensor& weight, int64_t stride, int64_t padding, int64_t dilation, int64_t groups) {
+  if (!pads_channels(x, weight, groups)) return at::conv2d(x, weight, {}, stride, padding, dilation, groups);
+  const auto up8 = [](int64_t n) { return (n + 7) / 8 * 8; };
+  const int64_t in = weight.size(1), out = weight.size(0), in8 = up8(in), out8 = up8(out);
+  auto input = autocast_input(x);
+  auto w = weight;
+  if (in8 != in) {
+    auto padded = at::zeros({input.size(0), in8, input.size(2), input.size(3)}, input.options().memory_format(at::MemoryFormat::ChannelsLast));
+    padded.narrow(1, 0, in).copy_(input);
+    input = padded;
+    w = at::constant_pad_nd(w, {0, 0, 0, 0, 0, in8 - in});
+  }
+  if (out8 != out) w = at::constant_pad_nd(w, {0, 0, 0, 0, 0, 0, 0, out8 - out});
+  const auto y = at::conv2d(input, w.contiguous(at::MemoryFormat::ChannelsLast), {}, stride, padding, dilation, 1);
+  return out8 == out ? y : y.narrow(1, 0, out);
+}
+
 // conv2d(x, weight, bias) + residual, where residual is defined: the bias and the residual in one pass after the
 // convolution where the column kernels apply and the residual has the output's sizes, dtype and layout.
 at::Tensor biased_conv2d(const at::Tensor& x, const at::Tensor& weight, const OptionalTensor& bias, const OptionalTensor& residual, int64_t stride,
@@ -159,11 +191,13 @@ at::Tensor biased_conv2d(const at::Tensor& x, const at::Tensor& weight, const Op
   const bool grad = rc::norms::needs_grad(x, {&w, &bias, &residual});
   const int path = bias ? biased_path(x, grad) : -1;
   if (path < 0) {
-    const auto y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
+    const bool padded = pads_channels(x, weight, groups);
+    auto y = padded ? conv2d_without_bias(x, weight, stride, padding, dilation, groups) : at::conv2d(x, weight, bias, stride, padding, dilation, groups);
+    if (padded) y = bias ? add_channel_bias(y, *bias, at::Tensor(), false) : y.contiguous(at::MemoryFormat::ChannelsLast);
     return residual ? y + *residual : y;
   }
   check_bias(*bias, weight, "conv2d");
-  const auto y = at::conv2d(x, weight, {}, stride, padding, dilation, groups);
+  const auto y = conv2d_without_bias(x, weight, stride, padding, dilation, groups);
   const bool fused = residual && rc::columns::residual_fits(y, 1, *residual);
   if (fused) return grad ? ChannelBiasFunction::apply(y, *bias, *residual, path == 1) : add_channel_bias(y, *bias, *residual, path == 1);
   const auto out = grad ? ChannelBiasFunction::apply(y, *bias, path == 1) : add_channel_bias(y, *bias, at::Tensor(), path == 1);
