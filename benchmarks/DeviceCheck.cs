@@ -50,7 +50,6 @@ internal static class DeviceCheck
         if (device.IsCuda) ChannelsLastNormCheck.Run(Add, device);
         if (device.IsCuda) FusedNormTrainingCheck.Run(Add, device);
         if (device.IsCuda) UpsampleCheck.Run(Add, device);
-        if (device.IsCuda) ThinConvCheck.Run(Add, device);
         if (device.IsCuda) StreamForkCheck.Run(Add, device, DistillStep.TeacherPath(ctx.Options));
         SafetensorsInPython(Add, ctx, device);
 

@@ -151,42 +151,6 @@ at::Tensor biased_linear(const at::Tensor& x, const at::Tensor& weight, const Op
   return LinearFunction::apply(autocast_input(x), weight, *bias, path == 1);
 }
 
-// Whether a convolution runs as a GEMM and an unfold or a fold (conv2d_without_bias): fewer than 8 input or output
-// channels, a square odd kernel with "same" padding, stride 1, on CUDA in bf16 or fp16 with a channels-last output (as
-// cuDNN decides it: from the input's or the weight's layout).
-bool thin_conv(const at::Tensor& x, const at::Tensor& weight, int64_t stride, int64_t padding, int64_t dilation, int64_t groups) {
-  if (!x.is_cuda() || !x.is_floating_point() || x.dim() != 4 || weight.dim() != 4 || groups != 1 || stride != 1 || dilation != 1) return false;
-  if (weight.size(2) != weight.size(3) || 2 * padding + 1 != weight.size(2)) return false;
-  if (x.suggest_memory_format() != at::MemoryFormat::ChannelsLast && weight.suggest_memory_format() != at::MemoryFormat::ChannelsLast) return false;
-  const auto device = x.device().type();
-  const auto type = rc::autocast_enabled(device) ? rc::autocast_dtype(device) : x.scalar_type();
-  if (type != at::kBFloat16 && type != at::kHalf) return false;
-  return (weight.size(0) < 8 || weight.size(1) < 8) && (rc::autocast_enabled(device) || weight.scalar_type() == x.scalar_type());
-}
-
-// conv2d(x, weight) without a bias. cuDNN has no tensor-core kernel for a side of one channel: the input convolution of a
-// one-channel image ran a generic kernel, the output head's a tile for 64 output channels plus two layout conversions
-// (50-80 us each at the sampler's batch of 512, whose data takes under 10 us to move; the head's input gradient 98 us in
-// the distillation step). Zero-padding the channels to 8 left cuDNN on slow kernels. As a GEMM: with few input channels,
-// each pixel's k x k neighbourhood (unfold) times the weight is the channels-last output; with few output channels, each
-// pixel's channels times the flipped kernel gives what it adds to each neighbour, which fold sums. Autograd differentiates
-// both through libtorch's operators.
-at::Tensor conv2d_without_bias(const at::Tensor& x, const at::Tensor& weight, int64_t stride, int64_t padding, int64_t dilation, int64_t groups) {
-  if (!thin_conv(x, weight, stride, padding, dilation, groups)) return at::conv2d(x, weight, {}, stride, padding, dilation, groups);
-  const auto input = autocast_input(x);
-  const auto w = weight.to(input.scalar_type());
-  const int64_t n = input.size(0), in = input.size(1), h = input.size(2), width = input.size(3), out = w.size(0), k = w.size(2);
-  if (in < 8) {
-    const auto neighbourhoods = at::im2col(input, {k, k}, {1, 1}, {padding, padding}, {1, 1});  // (N, in k k, H W)
-    const auto y = at::matmul(neighbourhoods.transpose(1, 2), w.reshape({out, in * k * k}).t());  // (N, H W, out)
-    return y.view({n, h, width, out}).permute({0, 3, 1, 2});
-  }
-  const auto pixels = input.permute({0, 2, 3, 1}).reshape({n * h * width, in});
-  const auto taps = w.flip({2, 3}).transpose(0, 1).reshape({in, out * k * k});
-  const auto contributions = pixels.mm(taps).view({n, h * width, out * k * k}).transpose(1, 2);
-  return at::col2im(contributions, {h, width}, {k, k}, {1, 1}, {padding, padding}, {1, 1}).contiguous(at::MemoryFormat::ChannelsLast);
-}
-
 // conv2d(x, weight, bias) + residual, where residual is defined: the bias and the residual in one pass after the
 // convolution where the column kernels apply and the residual has the output's sizes, dtype and layout.
 at::Tensor biased_conv2d(const at::Tensor& x, const at::Tensor& weight, const OptionalTensor& bias, const OptionalTensor& residual, int64_t stride,
@@ -195,16 +159,11 @@ at::Tensor biased_conv2d(const at::Tensor& x, const at::Tensor& weight, const Op
   const bool grad = rc::norms::needs_grad(x, {&w, &bias, &residual});
   const int path = bias ? biased_path(x, grad) : -1;
   if (path < 0) {
-    if (!thin_conv(x, weight, stride, padding, dilation, groups)) {
-      const auto y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
-      return residual ? y + *residual : y;
-    }
-    const auto y = conv2d_without_bias(x, weight, stride, padding, dilation, groups);
-    const auto biased = bias ? add_channel_bias(y, *bias, at::Tensor(), false) : y;
-    return residual ? biased + *residual : biased;
+    const auto y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
+    return residual ? y + *residual : y;
   }
   check_bias(*bias, weight, "conv2d");
-  const auto y = conv2d_without_bias(x, weight, stride, padding, dilation, groups);
+  const auto y = at::conv2d(x, weight, {}, stride, padding, dilation, groups);
   const bool fused = residual && rc::columns::residual_fits(y, 1, *residual);
   if (fused) return grad ? ChannelBiasFunction::apply(y, *bias, *residual, path == 1) : add_channel_bias(y, *bias, *residual, path == 1);
   const auto out = grad ? ChannelBiasFunction::apply(y, *bias, path == 1) : add_channel_bias(y, *bias, at::Tensor(), path == 1);
