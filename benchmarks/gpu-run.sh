@@ -7,7 +7,9 @@
 # by kind on both sides, --profile: per training step, per DDIM step of a walk), then, as far as the budget goes, torch.compile's max-autotune mode. Each step has its own time limit
 # and a line in summary.txt (ok, FAILED or SKIPPED); a torch.compile that overruns its limit is reported unavailable
 # inside the result and never fails the step.
-# STEPS (names, space-separated) runs only those steps; DSC and SC replace the configurations distill-step and sample time.
+# STEPS (names, space-separated) runs only those steps, still in the order below (verify, device-check, norm-kernels,
+# distill-step, sample, ...), each only while the budget holds what it needs; DSC and SC replace the configurations
+# distill-step and sample time (without DSC, distill-step times all six defaults: about 170 s on an H100).
 # Everything (JSON results, one log per step, summary.txt) is packed into ONE archive, OUT_DIR/bench.tar.gz, with a
 # copy of summary.txt beside it (the device returns at most 8 files).
 #
