@@ -49,13 +49,16 @@ def main():
         return ops[tid][first]
 
     # A backward operator's event has no inputs; the forward operator that recorded its autograd node has the same
-    # sequence number, and its inputs stand in (marked "fwd").
-    forward_inputs = {}
+    # sequence number, and its inputs stand in (marked "fwd"). The node's own event inside the backward (e.g.
+    # "ConvolutionBackward0") has that number too, with the gradients as inputs: the forward is the earliest.
+    forward = {}
     for thread in ops.values():
         for e in thread:
             seq = e["args"].get("Sequence number")
             if seq is not None and not e["name"].startswith("autograd::") and "Input Dims" in e["args"]:
-                forward_inputs.setdefault(seq, f"fwd {e['name']} {e['args']['Input Dims']}")
+                if seq not in forward or e["ts"] < forward[seq]["ts"]:
+                    forward[seq] = e
+    forward_inputs = {seq: f"fwd {e['name']} {e['args']['Input Dims']}" for seq, e in forward.items()}
 
     def inputs_of(op):
         if op["name"].startswith("autograd::engine::evaluate_function"):

@@ -48,12 +48,14 @@ public class TraceOpsScriptTests
     public void Kernels_go_to_the_outermost_operator_and_backward_rows_name_forward_inputs()
     {
         var events = new JsonArray();
+        // Thread 2, written first: the backward of sequence number 7, and inside it the node's own event, which carries
+        // the same number with the gradient as its input (not what the row should name).
+        events.Add(Op("autograd::engine::evaluate_function: ConvolutionBackward0", 2, 300, 40, 7));
+        events.Add(Op("ConvolutionBackward0", 2, 302, 36, 7, "[[2, 5]]"));
         // Thread 1: conv2d [0, 100) holding an inner operator [10, 90); add [200, 220); a launch outside every operator.
         events.Add(Op("aten::conv2d", 1, 0, 100, 7, "[[2, 3]]"));
         events.Add(Op("aten::_convolution", 1, 10, 80, 7, "[[2, 3]]"));
         events.Add(Op("aten::add", 1, 200, 20, 8, "[[4]]"));
-        // Thread 2: the backward of sequence number 7.
-        events.Add(Op("autograd::engine::evaluate_function: ConvolutionBackward0", 2, 300, 40, 7));
         foreach (var e in Launch(1, 1, 20, "conv_kernel", 30, grid: 4)
                      .Concat(Launch(2, 1, 50, "conv_kernel", 10, grid: 8))
                      .Concat(Launch(3, 1, 205, "add_kernel", 5, grid: 1))
